@@ -1,0 +1,50 @@
+/* Broadcasting and the strided n-d loop that drives 1-d kernels. */
+#ifndef NDM_ITER_H
+#define NDM_ITER_H
+
+#include "ndarray.h"
+
+#define NDM_MAXARGS 8
+
+/* A 1-d kernel: n elements, args[i] advancing by steps[i] bytes.  Kernels
+ * that can fail run with the GIL held and set a Python exception. */
+typedef void (*ndm_kernel)(char **args, Py_ssize_t n, const Py_ssize_t *steps,
+                           void *ctx);
+
+/* nop operands viewed with one common shape (broadcast strides are 0),
+ * dimensions coalesced where the layout allows, innermost last. */
+typedef struct NdmLoop {
+    int nop;
+    int nd;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    Py_ssize_t strides[NDM_MAXARGS][NDM_MAXDIMS];
+    char *data[NDM_MAXARGS];
+} NdmLoop;
+
+/* The broadcast shape of nop arrays; ValueError "operands could not be
+ * broadcast together with shapes (2,3) (4,) " as NumPy words it. */
+int ndm_broadcast_shape(int nop, NdmArray **ops, int *nd_out,
+                        Py_ssize_t *shape_out);
+
+/* Set up loop over ops broadcast to (nd, shape).  An op that cannot
+ * broadcast to the shape raises ValueError.  Dimensions are reordered so
+ * the one with the smallest stride of ops[0] is innermost, then coalesced. */
+int ndm_loop_init(NdmLoop *loop, int nop, NdmArray **ops, int nd,
+                  const Py_ssize_t *shape);
+
+/* Call kernel over every inner row.  gil_free: the kernel never touches
+ * Python, so the GIL is released for large loops.  Returns -1 if the
+ * kernel set an exception. */
+int ndm_loop_run(NdmLoop *loop, ndm_kernel kernel, void *ctx, int gil_free);
+
+/* dst[...] = src with src broadcast to dst's shape and cast to dst's dtype
+ * under the casting rule (TypeError "Cannot cast array data from dtype(...)
+ * to dtype(...) according to the rule 'safe'" when refused).  Overlapping
+ * memory gives the result of copying src first. */
+int ndm_array_assign(NdmArray *dst, NdmArray *src, NdmCasting casting);
+
+/* dst[...] = value for any Python value (scalar, sequence, array), unsafe
+ * casting as NumPy's setitem; fast path for scalars. */
+int ndm_array_assign_object(NdmArray *dst, PyObject *value);
+
+#endif

@@ -1,0 +1,113 @@
+/* The array object.  Every array, owner or view, is made by ndm_array_new. */
+#ifndef NDM_NDARRAY_H
+#define NDM_NDARRAY_H
+
+#include "common.h"
+#include "alloc.h"
+#include "dtype.h"
+
+/* Flag bits, NumPy's values. */
+#define NDM_C_CONTIGUOUS   0x0001
+#define NDM_F_CONTIGUOUS   0x0002
+#define NDM_OWNDATA        0x0004
+#define NDM_ALIGNED        0x0100
+#define NDM_WRITEABLE      0x0400
+#define NDM_WRITEBACKIFCOPY 0x2000
+
+/* ndm_array_new options */
+#define NDM_NEW_FORTRAN    0x10000   /* packed strides in Fortran order */
+#define NDM_NEW_ZEROED     0x20000   /* fresh data reads as zeros */
+
+#define NDM_INLINE_DIMS 4
+
+typedef struct NdmArray {
+    PyObject_HEAD
+    char *data;
+    int nd;
+    int flags;
+    Py_ssize_t *shape;          /* nd extents, then nd strides (same block) */
+    Py_ssize_t *strides;
+    NdmDtype *descr;
+    PyObject *base;             /* owner array, or foreign exporter; NULL if OWNDATA */
+    NdmBuffer *buffer;          /* the owned buffer when OWNDATA, else NULL */
+    PyObject *weakreflist;
+    Py_ssize_t dims_inline[2 * NDM_INLINE_DIMS];
+} NdmArray;
+
+#define NdmArray_Check(op) PyObject_TypeCheck((op), ndm_state.ndarray_type)
+#define NdmArray_CheckExact(op) Py_IS_TYPE((op), ndm_state.ndarray_type)
+
+static inline Py_ssize_t
+ndm_array_size(const NdmArray *a)
+{
+    Py_ssize_t n = 1;
+    for (int i = 0; i < a->nd; i++) {
+        n *= a->shape[i];
+    }
+    return n;
+}
+
+static inline Py_ssize_t
+ndm_array_nbytes(const NdmArray *a)
+{
+    return ndm_array_size(a) * a->descr->itemsize;
+}
+
+static inline int
+ndm_array_is_writeable(const NdmArray *a)
+{
+    return (a->flags & NDM_WRITEABLE) != 0;
+}
+
+/* The single constructor.
+ *   subtype  ndarray or a subclass (its __array_finalize__ is called).
+ *   descr    stolen.
+ *   shape    nd extents (checked: negative -> ValueError, too big -> ValueError).
+ *   strides  NULL for a packed layout (C, or F with NDM_NEW_FORTRAN).
+ *   data     NULL: allocate through alloc.c and own it (NDM_NEW_ZEROED for
+ *            zeros); otherwise the data belongs to base and the array is a
+ *            view that holds base (collapsed as NumPy does).
+ *   flags    NDM_NEW_* options, and NDM_WRITEABLE for views.
+ *   base     the object data belongs to (array or buffer exporter), or NULL.
+ * Returns a new reference or NULL with an exception set. */
+PyObject *ndm_array_new(PyTypeObject *subtype, NdmDtype *descr, int nd,
+                        const Py_ssize_t *shape, const Py_ssize_t *strides,
+                        char *data, int flags, PyObject *base);
+
+/* A view of parent with new geometry and dtype (descr stolen): same
+ * subtype, WRITEABLE inherited, base collapsed to the owner. */
+PyObject *ndm_array_view(NdmArray *parent, NdmDtype *descr, int nd,
+                         const Py_ssize_t *shape, const Py_ssize_t *strides,
+                         char *data, PyTypeObject *subtype);
+
+/* Recompute C/F contiguity and ALIGNED from shape/strides/data. */
+void ndm_array_update_flags(NdmArray *a);
+
+/* Raise ValueError "assignment destination is read-only" unless writeable. */
+int ndm_array_fail_unless_writeable(NdmArray *a);
+
+/* A new array with a's values: order 'C', 'F', 'A' or 'K' as NumPy. */
+PyObject *ndm_array_copy(NdmArray *a, char order);
+
+/* np.array(obj, dtype=, copy=, order=, ndmin=): copy is 1 (always),
+ * 0 (never: ValueError if a copy is needed) or -1 (if needed).
+ * dtype NULL discovers it.  Implemented in creation.c. */
+PyObject *ndm_array_from_any(PyObject *obj, NdmDtype *dtype, int copy,
+                             char order, int ndmin);
+
+/* An element of a at the byte pointer ptr as an ndmem scalar. */
+static inline PyObject *
+ndm_array_getitem_ptr(NdmArray *a, const char *ptr)
+{
+    return ndm_dtype_getitem(a->descr, ptr);
+}
+
+/* Implemented in index.c. */
+PyObject *ndm_index_get(NdmArray *self, PyObject *key);
+int ndm_index_set(NdmArray *self, PyObject *key, PyObject *value);
+
+/* Implemented in buffer.c: the buffer procs of ndarray. */
+int ndm_buffer_getbuffer(PyObject *self, Py_buffer *view, int flags);
+void ndm_buffer_releasebuffer(PyObject *self, Py_buffer *view);
+
+#endif
