@@ -407,3 +407,11 @@ ndm_array_init(PyObject *module)
     }
     return 0;
 }
+
+PyObject *
+ndm_array_copy(NdmArray *a, char order)
+{
+    (void)a; (void)order;
+    PyErr_SetString(PyExc_NotImplementedError, "copy");
+    return NULL;
+}
