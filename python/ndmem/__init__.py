@@ -1,5 +1,12 @@
-"""ndmem: a NumPy-compatible n-dimensional array for seeing and controlling memory."""
+"""ndmem: a NumPy-compatible n-dimensional array for seeing and controlling memory.
 
-from ndmem._core import ndarray
+``import ndmem as np`` runs NumPy code; ``ndmem.memory`` shows what NumPy
+cannot: exact live bytes, peaks, and which views pin a buffer.
+"""
+
+from ndmem._core import *  # noqa: F401,F403  (every public name of the C core)
+from ndmem._dtypeinfo import *  # noqa: F401,F403
+from ndmem._creation import *  # noqa: F401,F403
+from ndmem._print import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
