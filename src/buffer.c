@@ -17,3 +17,12 @@ ndm_buffer_init(PyObject *Py_UNUSED(module))
 {
     return 0;
 }
+
+PyObject *
+ndm_buffer_acquire(PyObject *obj, int want_writeable, char **data,
+                   Py_ssize_t *len, int *readonly, NdmDtype **format)
+{
+    (void)obj; (void)want_writeable; (void)data; (void)len; (void)readonly; (void)format;
+    PyErr_SetString(PyExc_NotImplementedError, "buffer import");
+    return NULL;
+}

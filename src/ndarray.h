@@ -110,4 +110,14 @@ int ndm_index_set(NdmArray *self, PyObject *key, PyObject *value);
 int ndm_buffer_getbuffer(PyObject *self, Py_buffer *view, int flags);
 void ndm_buffer_releasebuffer(PyObject *self, Py_buffer *view);
 
+/* Implemented in buffer.c: take hold of a foreign exporter's memory.  On
+ * success *data, *len and *readonly describe the bytes and the return value
+ * is a new reference to the object an array viewing them must keep as its
+ * base: a memoryview when the exporter's type releases buffers (bytearray,
+ * array.array, mmap), else the exporter itself (bytes), as NumPy does.
+ * *format gets the PEP 3118 format's dtype (new reference) when format is not
+ * NULL.  NULL with an exception (TypeError if obj has no buffer). */
+PyObject *ndm_buffer_acquire(PyObject *obj, int want_writeable, char **data,
+                             Py_ssize_t *len, int *readonly, NdmDtype **format);
+
 #endif
