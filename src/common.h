@@ -34,5 +34,6 @@ int ndm_buffer_init(PyObject *module);
 int ndm_creation_init(PyObject *module);
 int ndm_index_init(PyObject *module);
 int ndm_iter_init(PyObject *module);
+int ndm_ufunc_init(PyObject *module);
 
 #endif

@@ -18,7 +18,8 @@ core_exec(PyObject *module)
             || ndm_buffer_init(module) < 0
             || ndm_iter_init(module) < 0
             || ndm_index_init(module) < 0
-            || ndm_creation_init(module) < 0) {
+            || ndm_creation_init(module) < 0
+            || ndm_ufunc_init(module) < 0) {
         return -1;
     }
     return 0;
