@@ -19,7 +19,9 @@ core_exec(PyObject *module)
             || ndm_iter_init(module) < 0
             || ndm_index_init(module) < 0
             || ndm_creation_init(module) < 0
-            || ndm_ufunc_init(module) < 0) {
+            || ndm_ufunc_init(module) < 0
+            || ndm_shape_init(module) < 0
+            || ndm_overlap_init(module) < 0) {
         return -1;
     }
     return 0;

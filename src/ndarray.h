@@ -102,6 +102,10 @@ ndm_array_getitem_ptr(NdmArray *a, const char *ptr)
     return ndm_dtype_getitem(a->descr, ptr);
 }
 
+/* Let another room contribute methods to ndarray (called from its init,
+ * which runs after ndm_array_init).  defs must outlive the type. */
+int ndm_array_add_methods(PyMethodDef *defs);
+
 /* Implemented in index.c. */
 PyObject *ndm_index_get(NdmArray *self, PyObject *key);
 int ndm_index_set(NdmArray *self, PyObject *key, PyObject *value);
