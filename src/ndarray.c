@@ -415,3 +415,22 @@ ndm_array_copy(NdmArray *a, char order)
     PyErr_SetString(PyExc_NotImplementedError, "copy");
     return NULL;
 }
+
+int
+ndm_array_add_methods(PyMethodDef *methods)
+{
+    PyTypeObject *type = ndm_state.ndarray_type;
+    for (PyMethodDef *def = methods; def->ml_name != NULL; def++) {
+        PyObject *descr = PyDescr_NewMethod(type, def);
+        if (descr == NULL) {
+            return -1;
+        }
+        int rc = PyDict_SetItemString(type->tp_dict, def->ml_name, descr);
+        Py_DECREF(descr);
+        if (rc < 0) {
+            return -1;
+        }
+    }
+    PyType_Modified(type);
+    return 0;
+}
