@@ -106,6 +106,9 @@ ndm_array_getitem_ptr(NdmArray *a, const char *ptr)
  * which runs after ndm_array_init).  defs must outlive the type. */
 int ndm_array_add_methods(PyMethodDef *defs);
 
+/* Implemented in overlap.c: do the byte ranges of a and b intersect? */
+int ndm_overlap_may_share(NdmArray *a, NdmArray *b);
+
 /* Implemented in index.c. */
 PyObject *ndm_index_get(NdmArray *self, PyObject *key);
 int ndm_index_set(NdmArray *self, PyObject *key, PyObject *value);
