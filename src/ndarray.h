@@ -127,4 +127,10 @@ void ndm_buffer_releasebuffer(PyObject *self, Py_buffer *view);
 PyObject *ndm_buffer_acquire(PyObject *obj, int want_writeable, char **data,
                              Py_ssize_t *len, int *readonly, NdmDtype **format);
 
+/* Implemented in buffer.c: np.asarray(exporter) for any object with the
+ * buffer protocol: an array viewing its memory with the dtype, shape and
+ * strides of its PEP 3118 export, base a memoryview (as NumPy).  New
+ * reference, or NULL with an exception. */
+PyObject *ndm_buffer_as_array(PyObject *obj);
+
 #endif
