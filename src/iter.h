@@ -47,4 +47,39 @@ int ndm_array_assign(NdmArray *dst, NdmArray *src, NdmCasting casting);
  * casting as NumPy's setitem; fast path for scalars. */
 int ndm_array_assign_object(NdmArray *dst, PyObject *value);
 
+/* --- added by the iter room (helpers other rooms may use) --- */
+
+/* Reorder and coalesce a loop whose nop, nd, shape, strides and data the
+ * caller filled in by hand (ndm_loop_init does this for arrays).  Length-1
+ * axes are dropped; axes that every operand walks backwards are flipped
+ * (so iteration ORDER is unspecified: elementwise work only); afterwards
+ * nd >= 1, and a size-0 loop has nd == 1, shape[0] == 0. */
+void ndm_loop_optimize(NdmLoop *loop);
+
+/* Same-dtype copy kernel: args[0] dst, args[1] src (step 0 = broadcast);
+ * ctx points to a Py_ssize_t holding the itemsize.  Never needs the GIL. */
+ndm_kernel ndm_copy_kernel(Py_ssize_t itemsize);
+
+/* Fill kernel: args[0] dst; ctx points to an NdmFillCtx. GIL-free. */
+typedef struct NdmFillCtx {
+    const char *value;      /* itemsize bytes in the destination's dtype */
+    Py_ssize_t itemsize;
+} NdmFillCtx;
+ndm_kernel ndm_fill_kernel(Py_ssize_t itemsize);
+
+/* Fill every element of dst with the itemsize bytes at value (no checks). */
+int ndm_array_fill_raw(NdmArray *dst, const char *value);
+
+/* Is value a single element for an array of descr (Python/ndmem scalars,
+ * str, bytes, None; tuples for structured dtypes)? */
+int ndm_is_scalar_value(NdmDtype *descr, PyObject *value);
+
+/* TypeError "Cannot cast <what> from dtype('f8') to dtype('i8') according
+ * to the rule 'same_kind'"; what is "array data" or "scalar".  Returns -1. */
+int ndm_cast_error(const char *what, NdmDtype *from, NdmDtype *to,
+                   NdmCasting casting);
+
+/* NumPy's compact shape text "(2,3)", "(4,)", "()" into buf. */
+void ndm_format_shape(char *buf, size_t cap, const Py_ssize_t *shape, int nd);
+
 #endif
