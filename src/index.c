@@ -1,17 +1,1651 @@
+/* a[key] and a[key] = value: basic indexing (views) and advanced indexing
+ * (copies), as NumPy's mapping.c does it. */
 #include "ndarray.h"
+#include "iter.h"
+#include "scalar.h"
+
+#define MAX_ENTRIES (2 * NDM_MAXDIMS + 2)
+
+enum {
+    IDX_INT = 1,
+    IDX_SLICE,
+    IDX_NEWAXIS,
+    IDX_ELLIPSIS,
+    IDX_FANCY,      /* integer array (arr: int64, owned) */
+    IDX_BOOLARR,    /* boolean array (arr, owned) */
+    IDX_BOOL0,      /* True / False scalar (value) */
+};
+
+typedef struct {
+    int kind;
+    Py_ssize_t value;       /* INT value; BOOL0 truth; ELLIPSIS dims */
+    PyObject *slice;        /* SLICE, borrowed from the key */
+    NdmArray *arr;          /* FANCY / BOOLARR, owned */
+} Entry;
+
+typedef struct {
+    Entry e[MAX_ENTRIES];
+    int n;
+    int used;               /* array dimensions consumed */
+    int has_fancy;
+    int has_ellipsis;
+    int has_newaxis;
+    int has_slice;
+} Parsed;
+
+static const char only_msg[] =
+    "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
+    "and integer or boolean arrays are valid indices";
+
+static void
+parsed_clear(Parsed *p)
+{
+    for (int i = 0; i < p->n; i++) {
+        Py_CLEAR(p->e[i].arr);
+    }
+    p->n = 0;
+}
+
+static int
+index_error_only(void)
+{
+    PyErr_SetString(PyExc_IndexError, only_msg);
+    return -1;
+}
+
+/* An integer index from any object with __index__; IndexError on overflow. */
+static int
+index_from_object(PyObject *obj, Py_ssize_t *out)
+{
+    PyObject *v = PyNumber_Index(obj);
+    if (v == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            return index_error_only();
+        }
+        return -1;
+    }
+    Py_ssize_t r = PyLong_AsSsize_t(v);
+    Py_DECREF(v);
+    if (r == -1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Clear();
+            return index_error_only();
+        }
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+/* A 0-d array's element as a Python object. */
+static PyObject *
+zero_d_item(NdmArray *a)
+{
+    return ndm_dtype_toobject(a->descr, a->data);
+}
+
+/* An int64 array with a's values (a itself when it already is one). */
+static NdmArray *
+as_intp(NdmArray *a)
+{
+    if (a->descr->type_num == NDM_INT64 && ndm_dtype_isnative(a->descr)) {
+        Py_INCREF(a);
+        return a;
+    }
+    NdmDtype *d = ndm_dtype_builtin(NDM_INT64);
+    if (d == NULL) {
+        return NULL;
+    }
+    NdmArray *r = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, d, a->nd,
+                                            a->shape, NULL, NULL, 0, NULL);
+    if (r == NULL) {
+        return NULL;
+    }
+    if (ndm_array_assign(r, a, NDM_UNSAFE_CASTING) < 0) {
+        Py_DECREF(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Classify an array used as an index into e (steals arr). from_seq: it
+ * came from a Python sequence (an empty one means an empty intp index). */
+static int
+classify_array(Entry *e, NdmArray *arr, int from_seq)
+{
+    char kind = arr->descr->kind;
+    if (kind == 'b') {
+        if (arr->nd == 0) {
+            e->kind = IDX_BOOL0;
+            e->value = arr->data[0] != 0;
+            Py_DECREF(arr);
+            return 0;
+        }
+        e->kind = IDX_BOOLARR;
+        e->arr = arr;
+        return 0;
+    }
+    if (kind == 'i' || kind == 'u') {
+        if (arr->nd == 0) {
+            PyObject *v = zero_d_item(arr);
+            Py_DECREF(arr);
+            if (v == NULL) {
+                return -1;
+            }
+            int rc = index_from_object(v, &e->value);
+            Py_DECREF(v);
+            e->kind = IDX_INT;
+            return rc;
+        }
+        e->arr = as_intp(arr);
+        Py_DECREF(arr);
+        if (e->arr == NULL) {
+            return -1;
+        }
+        e->kind = IDX_FANCY;
+        return 0;
+    }
+    if (from_seq && ndm_array_size(arr) == 0) {
+        NdmDtype *d = ndm_dtype_builtin(NDM_INT64);
+        if (d == NULL) {
+            Py_DECREF(arr);
+            return -1;
+        }
+        e->arr = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, d, arr->nd,
+                                           arr->shape, NULL, NULL, 0, NULL);
+        Py_DECREF(arr);
+        if (e->arr == NULL) {
+            return -1;
+        }
+        e->kind = IDX_FANCY;
+        return 0;
+    }
+    Py_DECREF(arr);
+    if (from_seq) {
+        return index_error_only();
+    }
+    PyErr_SetString(PyExc_IndexError,
+                    "arrays used as indices must be of integer (or boolean) type");
+    return -1;
+}
+
+static int
+parse_one(Entry *e, PyObject *obj, Parsed *p)
+{
+    e->arr = NULL;
+    e->slice = NULL;
+    e->value = 0;
+    if (PyLong_CheckExact(obj)) {
+        Py_ssize_t v = PyLong_AsSsize_t(obj);
+        if (v == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return index_error_only();
+        }
+        e->kind = IDX_INT;
+        e->value = v;
+        return 0;
+    }
+    if (PySlice_Check(obj)) {
+        e->kind = IDX_SLICE;
+        e->slice = obj;
+        p->has_slice = 1;
+        return 0;
+    }
+    if (obj == Py_None) {
+        e->kind = IDX_NEWAXIS;
+        p->has_newaxis = 1;
+        return 0;
+    }
+    if (obj == Py_Ellipsis) {
+        if (p->has_ellipsis) {
+            PyErr_SetString(PyExc_IndexError,
+                            "an index can only have a single ellipsis ('...')");
+            return -1;
+        }
+        e->kind = IDX_ELLIPSIS;
+        p->has_ellipsis = 1;
+        return 0;
+    }
+    if (PyBool_Check(obj)) {
+        e->kind = IDX_BOOL0;
+        e->value = obj == Py_True;
+        p->has_fancy = 1;
+        return 0;
+    }
+    if (NdmArray_Check(obj)) {
+        Py_INCREF(obj);
+        if (classify_array(e, (NdmArray *)obj, 0) < 0) {
+            return -1;
+        }
+        if (e->kind != IDX_INT) {
+            p->has_fancy = 1;
+        }
+        return 0;
+    }
+    if (ndm_scalar_check(obj)) {
+        NdmDtype *d = ndm_scalar_get_dtype(obj);
+        if (d == NULL) {
+            return -1;
+        }
+        char kind = d->kind;
+        Py_DECREF(d);
+        if (kind == 'b') {
+            const char *data = ndm_scalar_data(obj);
+            e->kind = IDX_BOOL0;
+            e->value = data != NULL && data[0] != 0;
+            p->has_fancy = 1;
+            return 0;
+        }
+        if (kind == 'i' || kind == 'u') {
+            e->kind = IDX_INT;
+            return index_from_object(obj, &e->value);
+        }
+        return index_error_only();
+    }
+    if (PyLong_Check(obj)) {
+        e->kind = IDX_INT;
+        return index_from_object(obj, &e->value);
+    }
+    if (PyFloat_Check(obj) || PyComplex_Check(obj) || PyUnicode_Check(obj)
+            || PyBytes_Check(obj) || PyDict_Check(obj)) {
+        return index_error_only();
+    }
+    if (PyList_Check(obj) || PyTuple_Check(obj)
+            || (PySequence_Check(obj) && !PyIndex_Check(obj))) {
+        NdmArray *arr = (NdmArray *)ndm_array_from_any(obj, NULL, -1, 'K', 0);
+        if (arr == NULL) {
+            return -1;
+        }
+        if (classify_array(e, arr, 1) < 0) {
+            return -1;
+        }
+        if (e->kind != IDX_INT) {
+            p->has_fancy = 1;
+        }
+        return 0;
+    }
+    if (PyIndex_Check(obj)) {
+        e->kind = IDX_INT;
+        return index_from_object(obj, &e->value);
+    }
+    /* objects exporting arrays (__array__, buffers) */
+    if (PyObject_CheckBuffer(obj) || PyObject_HasAttrString(obj, "__array_interface__")
+            || PyObject_HasAttrString(obj, "__array__")) {
+        NdmArray *arr = (NdmArray *)ndm_array_from_any(obj, NULL, -1, 'K', 0);
+        if (arr == NULL) {
+            return -1;
+        }
+        if (classify_array(e, arr, 0) < 0) {
+            return -1;
+        }
+        if (e->kind != IDX_INT) {
+            p->has_fancy = 1;
+        }
+        return 0;
+    }
+    return index_error_only();
+}
+
+static int
+parse_index(NdmArray *self, PyObject *key, Parsed *p)
+{
+    p->n = 0;
+    p->used = 0;
+    p->has_fancy = p->has_ellipsis = p->has_newaxis = p->has_slice = 0;
+    if (PyTuple_Check(key)) {
+        Py_ssize_t n = PyTuple_GET_SIZE(key);
+        if (n > MAX_ENTRIES) {
+            PyErr_Format(PyExc_IndexError,
+                         "too many indices for array: array is %d-dimensional, but %zd were indexed",
+                         self->nd, n);
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (parse_one(&p->e[i], PyTuple_GET_ITEM(key, i), p) < 0) {
+                p->n = (int)i;
+                parsed_clear(p);
+                return -1;
+            }
+            p->n = (int)i + 1;
+        }
+    }
+    else {
+        if (parse_one(&p->e[0], key, p) < 0) {
+            return -1;
+        }
+        p->n = 1;
+    }
+    int used = 0;
+    for (int i = 0; i < p->n; i++) {
+        switch (p->e[i].kind) {
+        case IDX_INT: case IDX_SLICE: case IDX_FANCY:
+            used++;
+            break;
+        case IDX_BOOLARR:
+            used += p->e[i].arr->nd;
+            break;
+        default:
+            break;
+        }
+    }
+    if (used > self->nd) {
+        PyErr_Format(PyExc_IndexError,
+                     "too many indices for array: array is %d-dimensional, but %d were indexed",
+                     self->nd, used);
+        parsed_clear(p);
+        return -1;
+    }
+    p->used = used;
+    for (int i = 0; i < p->n; i++) {
+        if (p->e[i].kind == IDX_ELLIPSIS) {
+            p->e[i].value = self->nd - used;
+        }
+    }
+    return 0;
+}
+
+static int
+out_of_bounds(Py_ssize_t v, int axis, Py_ssize_t size)
+{
+    PyErr_Format(PyExc_IndexError,
+                 "index %zd is out of bounds for axis %d with size %zd",
+                 v, axis, size);
+    return -1;
+}
+
+static inline int
+normalize(Py_ssize_t *v, int axis, Py_ssize_t size)
+{
+    Py_ssize_t x = *v;
+    if (x < 0) {
+        x += size;
+    }
+    if (x < 0 || x >= size) {
+        return out_of_bounds(*v, axis, size);
+    }
+    *v = x;
+    return 0;
+}
+
+static int
+too_many_dims(int nd)
+{
+    PyErr_Format(PyExc_IndexError,
+                 "number of dimensions must be within [0, %d], indexing result would have %d",
+                 NDM_MAXDIMS, nd);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* basic indexing                                                     */
+
+typedef struct {
+    int nd;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    Py_ssize_t strides[NDM_MAXDIMS];
+    char *data;
+    int scalar;     /* every dimension taken by an integer */
+} Basic;
+
+static int
+apply_basic(NdmArray *self, Parsed *p, Basic *b)
+{
+    int ax = 0, nd = 0;
+    char *data = self->data;
+    for (int i = 0; i < p->n; i++) {
+        Entry *e = &p->e[i];
+        switch (e->kind) {
+        case IDX_INT: {
+            Py_ssize_t v = e->value;
+            if (normalize(&v, ax, self->shape[ax]) < 0) {
+                return -1;
+            }
+            data += v * self->strides[ax];
+            ax++;
+            break;
+        }
+        case IDX_SLICE: {
+            Py_ssize_t start, stop, step;
+            if (PySlice_Unpack(e->slice, &start, &stop, &step) < 0) {
+                return -1;
+            }
+            Py_ssize_t len = PySlice_AdjustIndices(self->shape[ax], &start, &stop, step);
+            if (nd >= NDM_MAXDIMS) {
+                return too_many_dims(nd + 1);
+            }
+            if (len <= 0) {     /* NumPy: an empty slice points at 0, step 1 */
+                len = 0;
+                start = 0;
+                step = 1;
+            }
+            b->shape[nd] = len;
+            b->strides[nd] = step * self->strides[ax];
+            data += start * self->strides[ax];
+            nd++;
+            ax++;
+            break;
+        }
+        case IDX_NEWAXIS:
+            if (nd >= NDM_MAXDIMS) {
+                return too_many_dims(nd + 1 + (self->nd - ax));
+            }
+            b->shape[nd] = 1;
+            b->strides[nd] = 0;
+            nd++;
+            break;
+        case IDX_ELLIPSIS:
+            for (Py_ssize_t k = 0; k < e->value; k++) {
+                if (nd >= NDM_MAXDIMS) {
+                    return too_many_dims(nd + (int)(e->value - k));
+                }
+                b->shape[nd] = self->shape[ax];
+                b->strides[nd] = self->strides[ax];
+                nd++;
+                ax++;
+            }
+            break;
+        default:
+            PyErr_SetString(PyExc_SystemError, "advanced index in basic indexing");
+            return -1;
+        }
+    }
+    for (; ax < self->nd; ax++) {
+        if (nd >= NDM_MAXDIMS) {
+            return too_many_dims(nd + self->nd - ax);
+        }
+        b->shape[nd] = self->shape[ax];
+        b->strides[nd] = self->strides[ax];
+        nd++;
+    }
+    b->nd = nd;
+    b->data = data;
+    b->scalar = !p->has_ellipsis && !p->has_newaxis && !p->has_slice
+                && p->used == self->nd;
+    return 0;
+}
+
+static PyObject *
+element(NdmArray *self, const char *ptr)
+{
+    if (ndm_dtype_is_structured(self->descr)) {
+        return ndm_scalar_from_data(self->descr, ptr, (PyObject *)self);
+    }
+    return ndm_dtype_getitem(self->descr, ptr);
+}
+
+static PyObject *
+basic_view(NdmArray *self, Basic *b)
+{
+    Py_INCREF(self->descr);
+    return ndm_array_view(self, self->descr, b->nd, b->shape, b->strides,
+                          b->data, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* fields                                                             */
+
+static PyObject *
+field_view(NdmArray *self, PyObject *name)
+{
+    PyObject *info = PyDict_GetItemWithError(self->descr->fields, name);
+    if (info == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_Format(PyExc_ValueError, "no field of name %U", name);
+        }
+        return NULL;
+    }
+    if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) < 2
+            || !NdmDtype_Check(PyTuple_GET_ITEM(info, 0))) {
+        PyErr_SetString(PyExc_SystemError, "malformed fields of a structured dtype");
+        return NULL;
+    }
+    NdmDtype *fd = (NdmDtype *)PyTuple_GET_ITEM(info, 0);
+    Py_ssize_t offset = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 1));
+    if (offset == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_INCREF(fd);
+    return ndm_array_view(self, fd, self->nd, self->shape, self->strides,
+                          self->data + offset, NULL);
+}
+
+static int
+is_name_list(PyObject *key)
+{
+    if (!PyList_Check(key) || PyList_GET_SIZE(key) == 0) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(key); i++) {
+        if (!PyUnicode_Check(PyList_GET_ITEM(key, i))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* a[['f1', 'f2']]: a view whose dtype keeps those fields at their offsets. */
+static PyObject *
+multi_field_view(NdmArray *self, PyObject *names)
+{
+    PyObject *spec = NULL, *nl = NULL, *fl = NULL, *ol = NULL, *res = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(names);
+    nl = PyList_New(n);
+    fl = PyList_New(n);
+    ol = PyList_New(n);
+    if (nl == NULL || fl == NULL || ol == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *name = PyList_GET_ITEM(names, i);
+        PyObject *info = PyDict_GetItemWithError(self->descr->fields, name);
+        if (info == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetObject(PyExc_KeyError, name);
+            }
+            goto done;
+        }
+        for (Py_ssize_t j = 0; j < i; j++) {
+            int eq = PyObject_RichCompareBool(PyList_GET_ITEM(names, j), name, Py_EQ);
+            if (eq < 0) {
+                goto done;
+            }
+            if (eq) {
+                PyErr_Format(PyExc_ValueError, "duplicate field of name %R", name);
+                goto done;
+            }
+        }
+        Py_INCREF(name);
+        PyList_SET_ITEM(nl, i, name);
+        Py_INCREF(PyTuple_GET_ITEM(info, 0));
+        PyList_SET_ITEM(fl, i, PyTuple_GET_ITEM(info, 0));
+        Py_INCREF(PyTuple_GET_ITEM(info, 1));
+        PyList_SET_ITEM(ol, i, PyTuple_GET_ITEM(info, 1));
+    }
+    spec = Py_BuildValue("{sOsOsOsn}", "names", nl, "formats", fl, "offsets", ol,
+                         "itemsize", self->descr->itemsize);
+    if (spec == NULL) {
+        goto done;
+    }
+    NdmDtype *d = ndm_dtype_from_object(spec);
+    if (d == NULL) {
+        goto done;
+    }
+    res = ndm_array_view(self, d, self->nd, self->shape, self->strides,
+                         self->data, NULL);
+done:
+    Py_XDECREF(spec);
+    Py_XDECREF(nl);
+    Py_XDECREF(fl);
+    Py_XDECREF(ol);
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* advanced indexing                                                  */
+
+typedef struct {
+    /* the view after the basic entries, fancy axes kept in place */
+    int vnd;
+    Py_ssize_t vshape[NDM_MAXDIMS];
+    Py_ssize_t vstrides[NDM_MAXDIMS];
+    int vfancy[NDM_MAXDIMS];     /* index into idx[] or -1 */
+    int vnewaxis[NDM_MAXDIMS];
+    int vaxis[NDM_MAXDIMS];      /* original axis (for messages) */
+    char *data;
+    /* index arrays (int64), one per fancy view axis */
+    int nidx;
+    NdmArray *idx[NDM_MAXDIMS];
+    int idx_vdim[NDM_MAXDIMS];
+    /* broadcast index shape */
+    int bnd;
+    Py_ssize_t bshape[NDM_MAXDIMS];
+    Py_ssize_t istrides[NDM_MAXDIMS][NDM_MAXDIMS];   /* [idx][bdim] */
+    /* subspace: the non-fancy view axes */
+    int snd;
+    Py_ssize_t sshape[NDM_MAXDIMS];
+    Py_ssize_t sstrides[NDM_MAXDIMS];
+    int snewaxis[NDM_MAXDIMS];
+    int pos;                     /* where the fancy block goes in the result */
+    int single_bool;             /* key was one boolean array */
+    Py_ssize_t bool_count;
+} Fancy;
+
+static void
+fancy_clear(Fancy *f)
+{
+    for (int i = 0; i < f->nidx; i++) {
+        Py_CLEAR(f->idx[i]);
+    }
+    f->nidx = 0;
+}
+
+/* C-order nonzero of a boolean array: k int64 arrays of the true coords. */
+static int
+bool_nonzero(NdmArray *mask, NdmArray **out, Py_ssize_t *count_out)
+{
+    int k = mask->nd;
+    Py_ssize_t size = ndm_array_size(mask);
+    Py_ssize_t count = 0;
+    Py_ssize_t idx[NDM_MAXDIMS];
+
+    for (int pass = 0; pass < 2; pass++) {
+        int64_t *cols[NDM_MAXDIMS];
+        if (pass == 1) {
+            for (int j = 0; j < k; j++) {
+                NdmDtype *d = ndm_dtype_builtin(NDM_INT64);
+                if (d == NULL) {
+                    return -1;
+                }
+                out[j] = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, d, 1,
+                                                   &count, NULL, NULL, 0, NULL);
+                if (out[j] == NULL) {
+                    for (int q = 0; q < j; q++) {
+                        Py_CLEAR(out[q]);
+                    }
+                    return -1;
+                }
+                cols[j] = (int64_t *)out[j]->data;
+            }
+        }
+        if (size == 0) {
+            break;
+        }
+        Py_ssize_t n = 0;
+        const char *ptr = mask->data;
+        for (int j = 0; j < k; j++) {
+            idx[j] = 0;
+        }
+        for (Py_ssize_t it = 0; it < size; it++) {
+            if (*ptr) {
+                if (pass == 1) {
+                    for (int j = 0; j < k; j++) {
+                        cols[j][n] = (int64_t)idx[j];
+                    }
+                }
+                n++;
+            }
+            for (int j = k - 1; j >= 0; j--) {
+                if (++idx[j] < mask->shape[j]) {
+                    ptr += mask->strides[j];
+                    break;
+                }
+                idx[j] = 0;
+                ptr -= mask->strides[j] * (mask->shape[j] - 1);
+            }
+        }
+        count = n;
+    }
+    *count_out = count;
+    return 0;
+}
+
+static int
+shapes_error(Fancy *f)
+{
+    char buf[2048];
+    strcpy(buf, "shape mismatch: indexing arrays could not be broadcast together with shapes ");
+    for (int i = 0; i < f->nidx; i++) {
+        char s[256];
+        ndm_format_shape(s, sizeof(s), f->idx[i]->shape, f->idx[i]->nd);
+        strncat(buf, s, sizeof(buf) - strlen(buf) - 2);
+        strncat(buf, " ", sizeof(buf) - strlen(buf) - 1);
+    }
+    PyErr_SetString(PyExc_IndexError, buf);
+    return -1;
+}
+
+static int
+add_idx(Fancy *f, NdmArray *arr, int vdim)
+{
+    if (f->nidx >= NDM_MAXDIMS) {
+        Py_DECREF(arr);
+        PyErr_SetString(PyExc_IndexError, "too many advanced indices");
+        return -1;
+    }
+    f->idx[f->nidx] = arr;
+    f->idx_vdim[f->nidx] = vdim;
+    f->vfancy[vdim] = f->nidx;
+    f->nidx++;
+    return 0;
+}
+
+static int
+prepare_fancy(NdmArray *self, Parsed *p, Fancy *f)
+{
+    int ax = 0, vnd = 0;
+    char *data = self->data;
+    int consec_status = -1, consec = 0, result_dim = 0;
+
+    f->nidx = 0;
+    f->single_bool = p->n == 1 && p->e[0].kind == IDX_BOOLARR;
+    f->bool_count = 0;
+
+#define NEED_VDIM() do { if (vnd >= NDM_MAXDIMS) { return too_many_dims(vnd + 1); } } while (0)
+
+    for (int i = 0; i < p->n; i++) {
+        Entry *e = &p->e[i];
+        int fancyish = e->kind == IDX_INT || e->kind == IDX_FANCY
+                       || e->kind == IDX_BOOLARR || e->kind == IDX_BOOL0;
+        if (fancyish) {
+            if (consec_status == -1) {
+                consec = result_dim;
+                consec_status = 0;
+            }
+            else if (consec_status == 1) {
+                consec_status = 2;
+                consec = 0;
+            }
+        }
+        else if (consec_status == 0) {
+            consec_status = 1;
+        }
+        switch (e->kind) {
+        case IDX_INT: {
+            Py_ssize_t v = e->value;
+            if (normalize(&v, ax, self->shape[ax]) < 0) {
+                return -1;
+            }
+            data += v * self->strides[ax];
+            ax++;
+            break;
+        }
+        case IDX_SLICE: {
+            Py_ssize_t start, stop, step;
+            if (PySlice_Unpack(e->slice, &start, &stop, &step) < 0) {
+                return -1;
+            }
+            Py_ssize_t len = PySlice_AdjustIndices(self->shape[ax], &start, &stop, step);
+            NEED_VDIM();
+            if (len <= 0) {
+                len = 0;
+                start = 0;
+                step = 1;
+            }
+            f->vshape[vnd] = len;
+            f->vstrides[vnd] = step * self->strides[ax];
+            f->vfancy[vnd] = -1;
+            f->vnewaxis[vnd] = 0;
+            f->vaxis[vnd] = ax;
+            data += start * self->strides[ax];
+            vnd++;
+            ax++;
+            result_dim++;
+            break;
+        }
+        case IDX_NEWAXIS:
+            NEED_VDIM();
+            f->vshape[vnd] = 1;
+            f->vstrides[vnd] = 0;
+            f->vfancy[vnd] = -1;
+            f->vnewaxis[vnd] = 1;
+            f->vaxis[vnd] = ax;
+            vnd++;
+            result_dim++;
+            break;
+        case IDX_ELLIPSIS:
+            for (Py_ssize_t k = 0; k < e->value; k++) {
+                NEED_VDIM();
+                f->vshape[vnd] = self->shape[ax];
+                f->vstrides[vnd] = self->strides[ax];
+                f->vfancy[vnd] = -1;
+                f->vnewaxis[vnd] = 0;
+                f->vaxis[vnd] = ax;
+                vnd++;
+                ax++;
+                result_dim++;
+            }
+            break;
+        case IDX_FANCY:
+            NEED_VDIM();
+            f->vshape[vnd] = self->shape[ax];
+            f->vstrides[vnd] = self->strides[ax];
+            f->vnewaxis[vnd] = 0;
+            f->vaxis[vnd] = ax;
+            Py_INCREF(e->arr);
+            if (add_idx(f, e->arr, vnd) < 0) {
+                return -1;
+            }
+            vnd++;
+            ax++;
+            break;
+        case IDX_BOOLARR: {
+            NdmArray *m = e->arr;
+            for (int j = 0; j < m->nd; j++) {
+                if (m->shape[j] != self->shape[ax + j]) {
+                    PyErr_Format(PyExc_IndexError,
+                                 "boolean index did not match indexed array along axis %d; "
+                                 "size of axis is %zd but size of corresponding boolean axis is %zd",
+                                 ax + j, self->shape[ax + j], m->shape[j]);
+                    return -1;
+                }
+            }
+            NdmArray *cols[NDM_MAXDIMS];
+            Py_ssize_t count;
+            if (bool_nonzero(m, cols, &count) < 0) {
+                return -1;
+            }
+            f->bool_count = count;
+            for (int j = 0; j < m->nd; j++) {
+                if (vnd >= NDM_MAXDIMS) {
+                    for (int q = j; q < m->nd; q++) {
+                        Py_DECREF(cols[q]);
+                    }
+                    return too_many_dims(vnd + 1);
+                }
+                f->vshape[vnd] = self->shape[ax];
+                f->vstrides[vnd] = self->strides[ax];
+                f->vnewaxis[vnd] = 0;
+                f->vaxis[vnd] = ax;
+                if (add_idx(f, cols[j], vnd) < 0) {
+                    for (int q = j + 1; q < m->nd; q++) {
+                        Py_DECREF(cols[q]);
+                    }
+                    return -1;
+                }
+                vnd++;
+                ax++;
+            }
+            break;
+        }
+        case IDX_BOOL0: {
+            NEED_VDIM();
+            NdmDtype *d = ndm_dtype_builtin(NDM_INT64);
+            if (d == NULL) {
+                return -1;
+            }
+            Py_ssize_t len = e->value ? 1 : 0;
+            NdmArray *z = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, d, 1,
+                                                    &len, NULL, NULL,
+                                                    NDM_NEW_ZEROED, NULL);
+            if (z == NULL) {
+                return -1;
+            }
+            f->vshape[vnd] = 1;
+            f->vstrides[vnd] = 0;
+            f->vnewaxis[vnd] = 0;
+            f->vaxis[vnd] = ax;
+            if (add_idx(f, z, vnd) < 0) {
+                return -1;
+            }
+            vnd++;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    for (; ax < self->nd; ax++) {
+        NEED_VDIM();
+        f->vshape[vnd] = self->shape[ax];
+        f->vstrides[vnd] = self->strides[ax];
+        f->vfancy[vnd] = -1;
+        f->vnewaxis[vnd] = 0;
+        f->vaxis[vnd] = ax;
+        vnd++;
+    }
+#undef NEED_VDIM
+    f->vnd = vnd;
+    f->data = data;
+    f->pos = consec_status == 2 ? 0 : consec;
+
+    /* broadcast the index arrays */
+    int bnd = 0;
+    for (int i = 0; i < f->nidx; i++) {
+        if (f->idx[i]->nd > bnd) {
+            bnd = f->idx[i]->nd;
+        }
+    }
+    for (int j = 0; j < bnd; j++) {
+        f->bshape[j] = 1;
+    }
+    for (int i = 0; i < f->nidx; i++) {
+        NdmArray *a = f->idx[i];
+        int off = bnd - a->nd;
+        for (int j = 0; j < a->nd; j++) {
+            Py_ssize_t d = a->shape[j];
+            if (d == f->bshape[off + j] || d == 1) {
+                continue;
+            }
+            if (f->bshape[off + j] == 1) {
+                f->bshape[off + j] = d;
+            }
+            else {
+                return shapes_error(f);
+            }
+        }
+    }
+    for (int i = 0; i < f->nidx; i++) {
+        NdmArray *a = f->idx[i];
+        int off = bnd - a->nd;
+        for (int j = 0; j < bnd; j++) {
+            int q = j - off;
+            if (q < 0 || a->shape[q] == 1) {
+                f->istrides[i][j] = 0;
+            }
+            else {
+                f->istrides[i][j] = a->strides[q];
+            }
+        }
+    }
+    f->bnd = bnd;
+    int snd = 0;
+    for (int d = 0; d < vnd; d++) {
+        if (f->vfancy[d] < 0) {
+            f->sshape[snd] = f->vshape[d];
+            f->sstrides[snd] = f->vstrides[d];
+            f->snewaxis[snd] = f->vnewaxis[d];
+            snd++;
+        }
+    }
+    f->snd = snd;
+    if (bnd + snd > NDM_MAXDIMS) {
+        return too_many_dims(bnd + snd);
+    }
+    if (f->pos > snd) {
+        f->pos = snd;
+    }
+    return 0;
+}
+
+static Py_ssize_t
+shape_size(const Py_ssize_t *shape, int nd)
+{
+    Py_ssize_t n = 1;
+    for (int i = 0; i < nd; i++) {
+        n *= shape[i];
+    }
+    return n;
+}
+
+/* Walk the broadcast index space in C order.  For each position call
+ * visit(ctx, k, offset) with k the flat position and offset the byte offset
+ * into the view the indices select.  Checks bounds. */
+typedef int (*visit_fn)(void *ctx, Py_ssize_t k, Py_ssize_t offset);
+
+static int
+walk_indices(Fancy *f, visit_fn visit, void *ctx)
+{
+    Py_ssize_t total = shape_size(f->bshape, f->bnd);
+    if (total == 0) {
+        return 0;
+    }
+    int m = f->nidx;
+    const char *ptr[NDM_MAXDIMS];
+    Py_ssize_t vsize[NDM_MAXDIMS], vstride[NDM_MAXDIMS];
+    int vaxis[NDM_MAXDIMS];
+    Py_ssize_t counter[NDM_MAXDIMS];
+    for (int i = 0; i < m; i++) {
+        ptr[i] = f->idx[i]->data;
+        int vd = f->idx_vdim[i];
+        vsize[i] = f->vshape[vd];
+        vstride[i] = f->vstrides[vd];
+        vaxis[i] = f->vaxis[vd];
+    }
+    /* the common 1-d case */
+    if (m == 1 && f->bnd == 1) {
+        const char *p = ptr[0];
+        Py_ssize_t st = f->istrides[0][0];
+        Py_ssize_t size = vsize[0], stride = vstride[0];
+        for (Py_ssize_t k = 0; k < total; k++, p += st) {
+            int64_t v;
+            memcpy(&v, p, sizeof(v));
+            Py_ssize_t x = (Py_ssize_t)v;
+            if (x < 0) {
+                x += size;
+            }
+            if (x < 0 || x >= size) {
+                return out_of_bounds((Py_ssize_t)v, vaxis[0], size);
+            }
+            if (visit(ctx, k, x * stride) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    int bnd = f->bnd;
+    for (int j = 0; j < bnd; j++) {
+        counter[j] = 0;
+    }
+    for (Py_ssize_t k = 0; k < total; k++) {
+        Py_ssize_t off = 0;
+        for (int i = 0; i < m; i++) {
+            int64_t v;
+            memcpy(&v, ptr[i], sizeof(v));
+            Py_ssize_t x = (Py_ssize_t)v;
+            if (x < 0) {
+                x += vsize[i];
+            }
+            if (x < 0 || x >= vsize[i]) {
+                return out_of_bounds((Py_ssize_t)v, vaxis[i], vsize[i]);
+            }
+            off += x * vstride[i];
+        }
+        if (visit(ctx, k, off) < 0) {
+            return -1;
+        }
+        for (int j = bnd - 1; j >= 0; j--) {
+            if (++counter[j] < f->bshape[j]) {
+                for (int i = 0; i < m; i++) {
+                    ptr[i] += f->istrides[i][j];
+                }
+                break;
+            }
+            counter[j] = 0;
+            for (int i = 0; i < m; i++) {
+                ptr[i] -= f->istrides[i][j] * (f->bshape[j] - 1);
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+visit_nothing(void *ctx, Py_ssize_t k, Py_ssize_t offset)
+{
+    (void)ctx; (void)k; (void)offset;
+    return 0;
+}
+
+/* Copy job for every index position: dst/src pointers advance per k. */
+typedef struct {
+    Fancy *f;
+    int get;                    /* 1: view -> result; 0: value -> view */
+    Py_ssize_t itemsize;
+    char *res;                  /* get: hidden result data; set: value data */
+    Py_ssize_t bstrides[NDM_MAXDIMS];   /* result/value strides over B */
+    Py_ssize_t bcounter[NDM_MAXDIMS];
+    Py_ssize_t boffset;         /* running offset over B */
+    int sub_elem;               /* subspace is one element */
+    Py_ssize_t contig_step;     /* when B is walked contiguously: step */
+    NdmLoop sub;                /* the subspace loop, data relative */
+    char *sub_base[2];          /* data pointers sub was optimised with */
+    ndm_kernel kernel;
+    NdmFillCtx fill;            /* set with a scalar */
+    int scalar;
+} CopyJob;
+
+static inline void
+copy_elem(char *dst, const char *src, Py_ssize_t n)
+{
+    switch (n) {
+    case 1: *dst = *src; break;
+    case 2: memcpy(dst, src, 2); break;
+    case 4: memcpy(dst, src, 4); break;
+    case 8: memcpy(dst, src, 8); break;
+    case 16: memcpy(dst, src, 16); break;
+    default: memcpy(dst, src, (size_t)n); break;
+    }
+}
+
+static int
+visit_copy(void *ctx, Py_ssize_t k, Py_ssize_t offset)
+{
+    (void)k;
+    CopyJob *j = (CopyJob *)ctx;
+    Fancy *f = j->f;
+    char *view = f->data + offset;
+    char *other = j->res + j->boffset;
+
+    if (j->sub_elem) {
+        if (j->get) {
+            copy_elem(other, view, j->itemsize);
+        }
+        else if (j->scalar) {
+            copy_elem(view, j->fill.value, j->itemsize);
+        }
+        else {
+            copy_elem(view, other, j->itemsize);
+        }
+    }
+    else {
+        NdmLoop loop = j->sub;
+        if (j->get) {
+            loop.data[0] = other + (j->sub.data[0] - j->sub_base[0]);
+            loop.data[1] = view + (j->sub.data[1] - j->sub_base[1]);
+            ndm_loop_run(&loop, j->kernel, &j->itemsize, 1);
+        }
+        else if (j->scalar) {
+            loop.data[0] = view + (j->sub.data[0] - j->sub_base[0]);
+            ndm_loop_run(&loop, j->kernel, &j->fill, 1);
+        }
+        else {
+            loop.data[0] = view + (j->sub.data[0] - j->sub_base[0]);
+            loop.data[1] = other + (j->sub.data[1] - j->sub_base[1]);
+            ndm_loop_run(&loop, j->kernel, &j->itemsize, 1);
+        }
+    }
+    /* advance over B */
+    if (j->contig_step) {
+        j->boffset += j->contig_step;
+        return 0;
+    }
+    for (int d = f->bnd - 1; d >= 0; d--) {
+        if (++j->bcounter[d] < f->bshape[d]) {
+            j->boffset += j->bstrides[d];
+            return 0;
+        }
+        j->bcounter[d] = 0;
+        j->boffset -= j->bstrides[d] * (f->bshape[d] - 1);
+    }
+    return 0;
+}
+
+static void
+job_init_b(CopyJob *j, const Py_ssize_t *bstrides)
+{
+    Fancy *f = j->f;
+    j->boffset = 0;
+    for (int d = 0; d < f->bnd; d++) {
+        j->bstrides[d] = bstrides[d];
+        j->bcounter[d] = 0;
+    }
+    /* B walked with a single constant step? */
+    j->contig_step = 0;
+    Py_ssize_t expect = 0;
+    int ok = 1, first = 1;
+    for (int d = f->bnd - 1; d >= 0; d--) {
+        if (f->bshape[d] == 1) {
+            continue;
+        }
+        if (first) {
+            expect = bstrides[d];
+            first = 0;
+            j->contig_step = expect;
+            expect *= f->bshape[d];
+        }
+        else if (bstrides[d] != expect) {
+            ok = 0;
+            break;
+        }
+        else {
+            expect *= f->bshape[d];
+        }
+    }
+    if (!ok || j->contig_step == 0) {
+        j->contig_step = 0;
+        if (ok) {
+            /* zero step everywhere (or a single position): the counter
+             * walk handles both */
+        }
+    }
+}
+
+static PyObject *
+fancy_get(NdmArray *self, Fancy *f)
+{
+    Py_ssize_t itemsize = self->descr->itemsize;
+    int hnd = f->bnd + f->snd;
+    Py_ssize_t hshape[NDM_MAXDIMS], hstrides[NDM_MAXDIMS];
+    int any_newaxis = 0;
+
+    for (int d = 0; d < f->bnd; d++) {
+        hshape[d] = f->bshape[d];
+    }
+    for (int d = 0; d < f->snd; d++) {
+        hshape[f->bnd + d] = f->sshape[d];
+        any_newaxis |= f->snewaxis[d];
+    }
+    Py_ssize_t total = shape_size(hshape, hnd);
+    /* C order, except that new axes of the subspace step by one item */
+    Py_ssize_t step = itemsize;
+    for (int d = hnd - 1; d >= 0; d--) {
+        if (d >= f->bnd && f->snewaxis[d - f->bnd]) {
+            hstrides[d] = itemsize;
+            continue;
+        }
+        hstrides[d] = step;
+        step *= hshape[d];
+    }
+    Py_INCREF(self->descr);
+    NdmArray *h = (NdmArray *)ndm_array_new(Py_TYPE(self), self->descr, hnd, hshape,
+                                            (any_newaxis && total > 0) ? hstrides : NULL,
+                                            NULL, 0, NULL);
+    if (h == NULL) {
+        return NULL;
+    }
+    CopyJob job;
+    memset(&job, 0, sizeof(job));
+    job.f = f;
+    job.get = 1;
+    job.itemsize = itemsize;
+    job.res = h->data;
+    job_init_b(&job, h->strides);
+    job.sub_elem = f->snd == 0;
+    if (total > 0 && !job.sub_elem) {
+        job.sub.nop = 2;
+        job.sub.nd = f->snd;
+        for (int d = 0; d < f->snd; d++) {
+            job.sub.shape[d] = f->sshape[d];
+            job.sub.strides[0][d] = h->strides[f->bnd + d];
+            job.sub.strides[1][d] = f->sstrides[d];
+        }
+        job.sub.data[0] = h->data;
+        job.sub.data[1] = f->data;
+        job.sub_base[0] = h->data;
+        job.sub_base[1] = f->data;
+        ndm_loop_optimize(&job.sub);
+        job.kernel = ndm_copy_kernel(itemsize);
+    }
+    int rc;
+    if (total > 0) {
+        rc = walk_indices(f, visit_copy, &job);
+    }
+    else {
+        rc = walk_indices(f, visit_nothing, NULL);
+    }
+    if (rc < 0) {
+        Py_DECREF(h);
+        return NULL;
+    }
+    if (f->pos == 0 || f->bnd == 0) {
+        return (PyObject *)h;
+    }
+    /* move the index block to its place: a view of the hidden result */
+    Py_ssize_t rshape[NDM_MAXDIMS], rstrides[NDM_MAXDIMS];
+    int r = 0;
+    for (int d = 0; d < f->pos; d++, r++) {
+        rshape[r] = h->shape[f->bnd + d];
+        rstrides[r] = h->strides[f->bnd + d];
+    }
+    for (int d = 0; d < f->bnd; d++, r++) {
+        rshape[r] = h->shape[d];
+        rstrides[r] = h->strides[d];
+    }
+    for (int d = f->pos; d < f->snd; d++, r++) {
+        rshape[r] = h->shape[f->bnd + d];
+        rstrides[r] = h->strides[f->bnd + d];
+    }
+    Py_INCREF(h->descr);
+    PyObject *res = ndm_array_view(h, h->descr, hnd, rshape, rstrides, h->data, NULL);
+    Py_DECREF(h);
+    return res;
+}
+
+static int
+fancy_set(NdmArray *self, Fancy *f, PyObject *value)
+{
+    Py_ssize_t itemsize = self->descr->itemsize;
+    NdmArray *val = NULL;
+    char stack[64];
+    char *buf = NULL;
+    int rc = -1;
+    CopyJob job;
+    memset(&job, 0, sizeof(job));
+    job.f = f;
+    job.get = 0;
+    job.itemsize = itemsize;
+
+    /* bounds first: nothing is written when an index is bad */
+    if (walk_indices(f, visit_nothing, NULL) < 0) {
+        return -1;
+    }
+    int rnd = f->bnd + f->snd;
+    Py_ssize_t rshape[NDM_MAXDIMS];
+    {
+        int r = 0;
+        for (int d = 0; d < f->pos; d++) {
+            rshape[r++] = f->sshape[d];
+        }
+        for (int d = 0; d < f->bnd; d++) {
+            rshape[r++] = f->bshape[d];
+        }
+        for (int d = f->pos; d < f->snd; d++) {
+            rshape[r++] = f->sshape[d];
+        }
+    }
+    Py_ssize_t total = shape_size(rshape, rnd);
+
+    if (ndm_is_scalar_value(self->descr, value)) {
+        buf = stack;
+        if (itemsize > (Py_ssize_t)sizeof(stack)) {
+            buf = PyMem_Malloc((size_t)itemsize);
+            if (buf == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+        }
+        memset(buf, 0, (size_t)(itemsize > 0 ? itemsize : 1));
+        if (ndm_dtype_setitem(self->descr, buf, value) < 0) {
+            goto done;
+        }
+        job.scalar = 1;
+        job.fill.value = buf;
+        job.fill.itemsize = itemsize;
+        job.res = buf;
+        Py_ssize_t zeros[NDM_MAXDIMS] = {0};
+        job_init_b(&job, zeros);
+        job.sub_elem = f->snd == 0;
+        if (total > 0 && !job.sub_elem) {
+            job.sub.nop = 1;
+            job.sub.nd = f->snd;
+            for (int d = 0; d < f->snd; d++) {
+                job.sub.shape[d] = f->sshape[d];
+                job.sub.strides[0][d] = f->sstrides[d];
+            }
+            job.sub.data[0] = f->data;
+            job.sub_base[0] = f->data;
+            ndm_loop_optimize(&job.sub);
+            job.kernel = ndm_fill_kernel(itemsize);
+        }
+        rc = total > 0 ? walk_indices(f, visit_copy, &job) : 0;
+        goto done;
+    }
+
+    if (NdmArray_Check(value)) {
+        Py_INCREF(value);
+        val = (NdmArray *)value;
+    }
+    else {
+        val = (NdmArray *)ndm_array_from_any(value, self->descr, -1, 'K', 0);
+        if (val == NULL) {
+            goto done;
+        }
+    }
+    /* one private copy in our dtype settles casting and overlap */
+    if (!ndm_dtype_equiv(val->descr, self->descr) || ndm_overlap_may_share(val, self)) {
+        Py_INCREF(self->descr);
+        NdmArray *c = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, self->descr,
+                                                val->nd, val->shape, NULL, NULL, 0, NULL);
+        if (c == NULL) {
+            goto done;
+        }
+        if (ndm_array_assign(c, val, NDM_UNSAFE_CASTING) < 0) {
+            Py_DECREF(c);
+            goto done;
+        }
+        Py_SETREF(val, c);
+    }
+    /* broadcast val to the result shape */
+    Py_ssize_t vstr[NDM_MAXDIMS];
+    {
+        int vnd = val->nd;
+        const Py_ssize_t *vs = val->shape, *vst = val->strides;
+        int ok = 1;
+        while (vnd > rnd) {
+            if (vs[0] != 1) {
+                ok = 0;
+                break;
+            }
+            vs++;
+            vst++;
+            vnd--;
+        }
+        int off = rnd - vnd;
+        for (int i = 0; ok && i < rnd; i++) {
+            int q = i - off;
+            if (q < 0) {
+                vstr[i] = 0;
+            }
+            else if (vs[q] == rshape[i]) {
+                vstr[i] = rshape[i] == 1 ? 0 : vst[q];
+            }
+            else if (vs[q] == 1) {
+                vstr[i] = 0;
+            }
+            else {
+                ok = 0;
+            }
+        }
+        if (!ok) {
+            if (f->single_bool && val->nd == 1) {
+                PyErr_Format(PyExc_ValueError,
+                             "NumPy boolean array indexing assignment cannot assign "
+                             "%zd input values to the %zd output values where the mask is true",
+                             val->shape[0], f->bool_count);
+            }
+            else {
+                char s1[512], s2[512];
+                ndm_format_shape(s1, sizeof(s1), val->shape, val->nd);
+                ndm_format_shape(s2, sizeof(s2), rshape, rnd);
+                PyErr_Format(PyExc_ValueError,
+                             "shape mismatch: value array of shape %s could not be "
+                             "broadcast to indexing result of shape %s", s1, s2);
+            }
+            goto done;
+        }
+    }
+    if (total == 0) {
+        rc = 0;
+        goto done;
+    }
+    /* value strides in (B, subspace) order */
+    Py_ssize_t bstr[NDM_MAXDIMS], sstr[NDM_MAXDIMS];
+    {
+        int r = 0;
+        for (int d = 0; d < f->pos; d++) {
+            sstr[d] = vstr[r++];
+        }
+        for (int d = 0; d < f->bnd; d++) {
+            bstr[d] = vstr[r++];
+        }
+        for (int d = f->pos; d < f->snd; d++) {
+            sstr[d] = vstr[r++];
+        }
+    }
+    job.res = val->data;
+    job_init_b(&job, bstr);
+    job.sub_elem = f->snd == 0;
+    if (!job.sub_elem) {
+        job.sub.nop = 2;
+        job.sub.nd = f->snd;
+        for (int d = 0; d < f->snd; d++) {
+            job.sub.shape[d] = f->sshape[d];
+            job.sub.strides[0][d] = f->sstrides[d];
+            job.sub.strides[1][d] = sstr[d];
+        }
+        job.sub.data[0] = f->data;
+        job.sub.data[1] = val->data;
+        job.sub_base[0] = f->data;
+        job.sub_base[1] = val->data;
+        ndm_loop_optimize(&job.sub);
+        job.kernel = ndm_copy_kernel(itemsize);
+    }
+    rc = walk_indices(f, visit_copy, &job);
+done:
+    if (buf != NULL && buf != stack) {
+        PyMem_Free(buf);
+    }
+    Py_XDECREF(val);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* entry points                                                       */
 
 PyObject *
-ndm_index_get(NdmArray *Py_UNUSED(self), PyObject *Py_UNUSED(key))
+ndm_index_get(NdmArray *self, PyObject *key)
 {
-    PyErr_SetString(PyExc_NotImplementedError, "indexing");
-    return NULL;
+    /* fast path: one integer */
+    if (PyLong_CheckExact(key)) {
+        if (self->nd == 0) {
+            PyErr_SetString(PyExc_IndexError,
+                            "too many indices for array: array is 0-dimensional, but 1 were indexed");
+            return NULL;
+        }
+        Py_ssize_t v = PyLong_AsSsize_t(key);
+        if (v == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            index_error_only();
+            return NULL;
+        }
+        if (normalize(&v, 0, self->shape[0]) < 0) {
+            return NULL;
+        }
+        char *ptr = self->data + v * self->strides[0];
+        if (self->nd == 1) {
+            return element(self, ptr);
+        }
+        Py_INCREF(self->descr);
+        return ndm_array_view(self, self->descr, self->nd - 1, self->shape + 1,
+                              self->strides + 1, ptr, NULL);
+    }
+    if (PyUnicode_Check(key)) {
+        if (ndm_dtype_is_structured(self->descr)) {
+            return field_view(self, key);
+        }
+        index_error_only();
+        return NULL;
+    }
+    if (ndm_dtype_is_structured(self->descr) && is_name_list(key)) {
+        return multi_field_view(self, key);
+    }
+
+    Parsed p;
+    if (parse_index(self, key, &p) < 0) {
+        return NULL;
+    }
+    PyObject *res = NULL;
+    if (!p.has_fancy) {
+        Basic b;
+        if (apply_basic(self, &p, &b) == 0) {
+            res = b.scalar ? element(self, b.data) : basic_view(self, &b);
+        }
+    }
+    else {
+        Fancy f;
+        f.nidx = 0;
+        if (prepare_fancy(self, &p, &f) == 0) {
+            res = fancy_get(self, &f);
+        }
+        fancy_clear(&f);
+    }
+    parsed_clear(&p);
+    return res;
+}
+
+/* a[i] = value for one element at ptr. */
+static int
+set_element(NdmArray *self, char *ptr, PyObject *value)
+{
+    if (ndm_is_scalar_value(self->descr, value)) {
+        return ndm_dtype_setitem(self->descr, ptr, value);
+    }
+    NdmArray *arr;
+    if (NdmArray_Check(value)) {
+        Py_INCREF(value);
+        arr = (NdmArray *)value;
+    }
+    else {
+        arr = (NdmArray *)ndm_array_from_any(value, self->descr, -1, 'K', 0);
+        if (arr == NULL) {
+            return -1;
+        }
+    }
+    if (arr->nd != 0) {
+        Py_DECREF(arr);
+        PyErr_SetString(PyExc_ValueError, "setting an array element with a sequence.");
+        return -1;
+    }
+    Py_INCREF(self->descr);
+    NdmArray *view = (NdmArray *)ndm_array_view(self, self->descr, 0, NULL, NULL,
+                                                ptr, ndm_state.ndarray_type);
+    if (view == NULL) {
+        Py_DECREF(arr);
+        return -1;
+    }
+    int rc = ndm_array_assign(view, arr, NDM_UNSAFE_CASTING);
+    Py_DECREF(view);
+    Py_DECREF(arr);
+    return rc;
+}
+
+/* Assign to a basic view of self without a Python-visible object. */
+static int
+assign_basic(NdmArray *self, Basic *b, PyObject *value)
+{
+    Py_INCREF(self->descr);
+    NdmArray *view = (NdmArray *)ndm_array_view(self, self->descr, b->nd, b->shape,
+                                                b->strides, b->data,
+                                                ndm_state.ndarray_type);
+    if (view == NULL) {
+        return -1;
+    }
+    int rc = ndm_array_assign_object(view, value);
+    Py_DECREF(view);
+    return rc;
 }
 
 int
-ndm_index_set(NdmArray *Py_UNUSED(self), PyObject *Py_UNUSED(key), PyObject *Py_UNUSED(value))
+ndm_index_set(NdmArray *self, PyObject *key, PyObject *value)
 {
-    PyErr_SetString(PyExc_NotImplementedError, "indexing");
-    return -1;
+    if (value == NULL) {
+        PyErr_SetString(PyExc_ValueError, "cannot delete array elements");
+        return -1;
+    }
+    if (ndm_array_fail_unless_writeable(self) < 0) {
+        return -1;
+    }
+    if (PyLong_CheckExact(key) && self->nd >= 1) {
+        Py_ssize_t v = PyLong_AsSsize_t(key);
+        if (v == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return index_error_only();
+        }
+        if (normalize(&v, 0, self->shape[0]) < 0) {
+            return -1;
+        }
+        char *ptr = self->data + v * self->strides[0];
+        if (self->nd == 1) {
+            return set_element(self, ptr, value);
+        }
+        Basic b;
+        b.nd = self->nd - 1;
+        for (int i = 0; i < b.nd; i++) {
+            b.shape[i] = self->shape[i + 1];
+            b.strides[i] = self->strides[i + 1];
+        }
+        b.data = ptr;
+        return assign_basic(self, &b, value);
+    }
+    if (PyUnicode_Check(key)) {
+        if (!ndm_dtype_is_structured(self->descr)) {
+            return index_error_only();
+        }
+        NdmArray *view = (NdmArray *)field_view(self, key);
+        if (view == NULL) {
+            return -1;
+        }
+        int rc = ndm_array_assign_object(view, value);
+        Py_DECREF(view);
+        return rc;
+    }
+    if (ndm_dtype_is_structured(self->descr) && is_name_list(key)) {
+        NdmArray *view = (NdmArray *)multi_field_view(self, key);
+        if (view == NULL) {
+            return -1;
+        }
+        int rc = ndm_array_assign_object(view, value);
+        Py_DECREF(view);
+        return rc;
+    }
+
+    Parsed p;
+    if (parse_index(self, key, &p) < 0) {
+        return -1;
+    }
+    int rc = -1;
+    if (!p.has_fancy) {
+        Basic b;
+        if (apply_basic(self, &p, &b) == 0) {
+            if (b.scalar) {
+                rc = set_element(self, b.data, value);
+            }
+            else {
+                rc = assign_basic(self, &b, value);
+            }
+        }
+    }
+    else {
+        Fancy f;
+        f.nidx = 0;
+        if (prepare_fancy(self, &p, &f) == 0) {
+            rc = fancy_set(self, &f, value);
+        }
+        fancy_clear(&f);
+    }
+    parsed_clear(&p);
+    return rc;
 }
 
 int
