@@ -434,7 +434,7 @@ new_like(NdmArray *proto, PyTypeObject *subtype, NdmDtype *descr, char order,
 
 /* Prepend ones so that the result has at least ndmin dimensions (a view). */
 static PyObject *
-prepend_ones(PyObject *result, int ndmin)
+prepend_ones(PyObject *result, int ndmin, char order)
 {
     NdmArray *a = (NdmArray *)result;
     if (ndmin <= a->nd) {
@@ -448,9 +448,14 @@ prepend_ones(PyObject *result, int ndmin)
     }
     Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
     int k = ndmin - a->nd;
+    Py_ssize_t newstride = a->descr->itemsize;
+    int isfortran = (a->flags & NDM_F_CONTIGUOUS) && !(a->flags & NDM_C_CONTIGUOUS);
+    if (order != 'F' && !isfortran && a->nd > 0) {
+        newstride = a->strides[0] * a->shape[0];
+    }
     for (int i = 0; i < k; i++) {
         shape[i] = 1;
-        strides[i] = a->descr->itemsize;
+        strides[i] = newstride;
     }
     for (int i = 0; i < a->nd; i++) {
         shape[k + i] = a->shape[i];
@@ -566,7 +571,7 @@ from_array(NdmArray *a, NdmDtype *dtype, int copy, char order, int ndmin, int su
     if (result == NULL) {
         return NULL;
     }
-    return prepend_ones(result, ndmin);
+    return prepend_ones(result, ndmin, order);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1025,7 +1030,7 @@ from_nested(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin)
         goto fail;
     }
     Py_XDECREF(d.acc);
-    return prepend_ones(result, ndmin);
+    return prepend_ones(result, ndmin, order);
 
 fail:
     Py_XDECREF(d.acc);
