@@ -1186,20 +1186,40 @@ fancy_get(NdmArray *self, Fancy *f)
         hshape[f->bnd + d] = f->sshape[d];
         any_newaxis |= f->snewaxis[d];
     }
+    (void)any_newaxis;
     Py_ssize_t total = shape_size(hshape, hnd);
-    /* C order, except that new axes of the subspace step by one item */
-    Py_ssize_t step = itemsize;
-    for (int d = hnd - 1; d >= 0; d--) {
-        if (d >= f->bnd && f->snewaxis[d - f->bnd]) {
-            hstrides[d] = itemsize;
-            continue;
+    /* NumPy's layout: the index dimensions outermost in C order; the
+     * subspace keeps the memory order of the indexed view (axes sorted by
+     * decreasing |stride|, ties in axis order, as PyArray_NewLikeArray). */
+    int perm[NDM_MAXDIMS];
+    for (int d = 0; d < f->snd; d++) {
+        int q = d;
+        Py_ssize_t sd = f->sstrides[d] < 0 ? -f->sstrides[d] : f->sstrides[d];
+        while (q > 0) {
+            Py_ssize_t sp = f->sstrides[perm[q - 1]];
+            if (sp < 0) {
+                sp = -sp;
+            }
+            if (sp >= sd) {
+                break;
+            }
+            perm[q] = perm[q - 1];
+            q--;
         }
+        perm[q] = d;
+    }
+    Py_ssize_t step = itemsize;
+    for (int q = f->snd - 1; q >= 0; q--) {
+        hstrides[f->bnd + perm[q]] = step;
+        step *= f->sshape[perm[q]];
+    }
+    for (int d = f->bnd - 1; d >= 0; d--) {
         hstrides[d] = step;
-        step *= hshape[d];
+        step *= f->bshape[d];
     }
     Py_INCREF(self->descr);
     NdmArray *h = (NdmArray *)ndm_array_new(Py_TYPE(self), self->descr, hnd, hshape,
-                                            (any_newaxis && total > 0) ? hstrides : NULL,
+                                            total > 0 ? hstrides : NULL,
                                             NULL, 0, NULL);
     if (h == NULL) {
         return NULL;
