@@ -157,13 +157,8 @@ format_append(NdmDtype *descr, Str *str, NdmArray *arr, Py_ssize_t *offset,
                 return -1;
             }
         }
-        /* trailing padding, as NumPy */
-        while (*offset < base_offset + descr->itemsize) {
-            if (str_char(str, 'x') < 0) {
-                return -1;
-            }
-            ++*offset;
-        }
+        /* NumPy 2 writes no trailing padding; the item size says it */
+        *offset = base_offset + descr->itemsize;
         return str_char(str, '}');
     }
 
@@ -460,7 +455,7 @@ lcm(Py_ssize_t a, Py_ssize_t b)
 }
 
 static PyObject *parse_struct(Parser *p, int nested, Py_ssize_t *itemsize_out,
-                              Py_ssize_t *align_out);
+                              Py_ssize_t *align_out, Py_ssize_t want_itemsize);
 
 /* Item: [shape][count]letter or T{...}, new reference to a dtype spec
  * object (str, dict, or (spec, shape) tuple).  *is_padding for 'x'. */
@@ -515,7 +510,7 @@ parse_item(Parser *p, Py_ssize_t *itemsize, Py_ssize_t *align, int *is_padding)
     }
     if (*p->s == 'T' && p->s[1] == '{') {
         p->s += 2;
-        spec = parse_struct(p, 1, itemsize, align);
+        spec = parse_struct(p, 1, itemsize, align, 0);
         if (spec == NULL) {
             goto fail;
         }
@@ -585,7 +580,8 @@ fail:
  * dict spec {'names','formats','offsets','itemsize'}, or at top level a
  * single unnamed item unwrapped. */
 static PyObject *
-parse_struct(Parser *p, int nested, Py_ssize_t *itemsize_out, Py_ssize_t *align_out)
+parse_struct(Parser *p, int nested, Py_ssize_t *itemsize_out, Py_ssize_t *align_out,
+             Py_ssize_t want_itemsize)
 {
     PyObject *names = PyList_New(0);
     PyObject *formats = PyList_New(0);
@@ -687,6 +683,11 @@ parse_struct(Parser *p, int nested, Py_ssize_t *itemsize_out, Py_ssize_t *align_
     if (!nested && PyList_GET_SIZE(names) == 0) {
         goto bad;
     }
+    /* NumPy exports no trailing padding: take the exporter's item size */
+    if (!nested && want_itemsize > offset) {
+        offset = want_itemsize;
+        *itemsize_out = offset;
+    }
     result = Py_BuildValue("{sOsOsOsn}", "names", names, "formats", formats,
                            "offsets", offsets, "itemsize", offset);
     goto done;
@@ -704,7 +705,7 @@ done:
 
 /* PEP 3118 format -> ndmem dtype (new reference). */
 static NdmDtype *
-dtype_from_format(const char *format)
+dtype_from_format(const char *format, Py_ssize_t want_itemsize)
 {
     if (format == NULL) {
         return ndm_dtype_builtin(NDM_UINT8);
@@ -739,12 +740,25 @@ dtype_from_format(const char *format)
     }
     Parser p = {format, '@'};
     Py_ssize_t itemsize, align;
-    PyObject *spec = parse_struct(&p, 0, &itemsize, &align);
+    PyObject *spec = parse_struct(&p, 0, &itemsize, &align, want_itemsize);
     if (spec == NULL) {
         PyErr_Clear();
         PyErr_Format(PyExc_ValueError, "'%s' is not a valid PEP 3118 buffer format string",
                      format);
         return NULL;
+    }
+    /* NumPy exports no trailing padding: take the exporter's item size */
+    if (want_itemsize > 0 && PyDict_Check(spec)) {
+        PyObject *isz = PyDict_GetItemString(spec, "itemsize");
+        if (isz != NULL && PyLong_AsSsize_t(isz) < want_itemsize) {
+            PyObject *w = PyLong_FromSsize_t(want_itemsize);
+            if (w == NULL || PyDict_SetItemString(spec, "itemsize", w) < 0) {
+                Py_XDECREF(w);
+                Py_DECREF(spec);
+                return NULL;
+            }
+            Py_DECREF(w);
+        }
     }
     NdmDtype *d = ndm_dtype_from_object(spec);
     Py_DECREF(spec);
@@ -797,7 +811,7 @@ ndm_buffer_acquire(PyObject *obj, int want_writeable, char **data,
     *data = view.buf;
     *len = view.len;
     if (format != NULL) {
-        *format = dtype_from_format(view.format);
+        *format = dtype_from_format(view.format, 0);
         if (*format == NULL) {
             PyBuffer_Release(&view);
             goto fail;
@@ -825,12 +839,12 @@ ndm_buffer_as_array(PyObject *obj)
         return NULL;
     }
     Py_buffer *view = PyMemoryView_GET_BUFFER(mv);
-    descr = dtype_from_format(view->format);
+    descr = dtype_from_format(view->format, view->itemsize);
     if (descr == NULL) {
         goto fail;
     }
     if (descr->itemsize != view->itemsize) {
-        PyErr_Format(PyExc_ValueError,
+        PyErr_Format(PyExc_RuntimeError,
                      "Item size %zd for PEP 3118 buffer format string %s does not "
                      "match the dtype %c item size %zd.",
                      view->itemsize, view->format ? view->format : "B",

@@ -2296,7 +2296,8 @@ py_frombuffer(PyObject *Py_UNUSED(m), PyObject *const *args, Py_ssize_t nargs, P
         goto fail;
     }
     static char empty_data[16];
-    PyObject *r = ndm_array_new(ndm_state.ndarray_type, dtype, 1, &n, NULL,
+    Py_ssize_t stride = itemsize;
+    PyObject *r = ndm_array_new(ndm_state.ndarray_type, dtype, 1, &n, &stride,
                                 data ? data : empty_data,
                                 readonly ? 0 : NDM_WRITEABLE, base);
     Py_DECREF(base);
