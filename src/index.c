@@ -1171,6 +1171,296 @@ job_init_b(CopyJob *j, const Py_ssize_t *bstrides)
     }
 }
 
+/* The hot 1-d cases: one index array, one index dimension, no subspace. */
+#define TAKE_LOOP(N)                                                        \
+    for (Py_ssize_t k = 0; k < n; k++, ip += ist) {                         \
+        int64_t v;                                                          \
+        memcpy(&v, ip, sizeof(v));                                          \
+        Py_ssize_t x = (Py_ssize_t)v;                                       \
+        if (x < 0) {                                                        \
+            x += size;                                                      \
+        }                                                                   \
+        if (x < 0 || x >= size) {                                           \
+            return out_of_bounds((Py_ssize_t)v, axis, size);                \
+        }                                                                   \
+        memcpy(dst + k * (N), src + x * stride, (size_t)(N));               \
+    }
+
+static int
+take_1d(const char *src, Py_ssize_t stride, Py_ssize_t size, int axis,
+        const char *ip, Py_ssize_t ist, Py_ssize_t n, char *dst, Py_ssize_t itemsize)
+{
+    switch (itemsize) {
+    case 1: TAKE_LOOP(1) break;
+    case 2: TAKE_LOOP(2) break;
+    case 4: TAKE_LOOP(4) break;
+    case 8: TAKE_LOOP(8) break;
+    case 16: TAKE_LOOP(16) break;
+    default: TAKE_LOOP(itemsize) break;
+    }
+    return 0;
+}
+
+/* Bounds were checked before. */
+#define PUT_LOOP(N)                                                         \
+    for (Py_ssize_t k = 0; k < n; k++, ip += ist, val += vstep) {           \
+        int64_t v;                                                          \
+        memcpy(&v, ip, sizeof(v));                                          \
+        Py_ssize_t x = (Py_ssize_t)v;                                       \
+        if (x < 0) {                                                        \
+            x += size;                                                      \
+        }                                                                   \
+        memcpy(dst + x * stride, val, (size_t)(N));                         \
+    }
+
+static void
+put_1d(char *dst, Py_ssize_t stride, Py_ssize_t size, const char *ip,
+       Py_ssize_t ist, Py_ssize_t n, const char *val, Py_ssize_t vstep,
+       Py_ssize_t itemsize)
+{
+    switch (itemsize) {
+    case 1: PUT_LOOP(1) break;
+    case 2: PUT_LOOP(2) break;
+    case 4: PUT_LOOP(4) break;
+    case 8: PUT_LOOP(8) break;
+    case 16: PUT_LOOP(16) break;
+    default: PUT_LOOP(itemsize) break;
+    }
+}
+
+static int
+fast_1d(const Fancy *f)
+{
+    return f->nidx == 1 && f->bnd == 1 && f->snd == 0;
+}
+
+/* A boolean mask with the array's own shape (a[mask]): C order walk. */
+static Py_ssize_t
+mask_count(NdmArray *m)
+{
+    int nd = m->nd;
+    for (int d = 0; d < nd; d++) {
+        if (m->shape[d] == 0) {
+            return 0;
+        }
+    }
+    Py_ssize_t inner = m->shape[nd - 1], st = m->strides[nd - 1], count = 0;
+    Py_ssize_t idx[NDM_MAXDIMS];
+    const char *mp = m->data;
+    for (int d = 0; d < nd; d++) {
+        idx[d] = 0;
+    }
+    for (;;) {
+        if (st == 1) {
+            for (Py_ssize_t i = 0; i < inner; i++) {
+                count += mp[i] != 0;
+            }
+        }
+        else {
+            for (Py_ssize_t i = 0; i < inner; i++) {
+                count += mp[i * st] != 0;
+            }
+        }
+        int d = nd - 2;
+        for (; d >= 0; d--) {
+            if (++idx[d] < m->shape[d]) {
+                mp += m->strides[d];
+                break;
+            }
+            idx[d] = 0;
+            mp -= m->strides[d] * (m->shape[d] - 1);
+        }
+        if (d < 0) {
+            return count;
+        }
+    }
+}
+
+#define MASK_INNER(N)                                                       \
+    for (Py_ssize_t i = 0; i < inner; i++) {                                \
+        if (mp[i * m_in]) {                                                 \
+            if (get) {                                                      \
+                memcpy(other, sp + i * s_in, (size_t)(N));                  \
+            }                                                               \
+            else {                                                          \
+                memcpy(sp + i * s_in, other, (size_t)(N));                  \
+            }                                                               \
+            other += ostep;                                                 \
+        }                                                                   \
+    }
+
+/* get: copy the selected elements of self to other (advancing by ostep);
+ * set: copy other (advancing by ostep, 0 for a scalar) into them. */
+static void
+mask_copy(NdmArray *self, NdmArray *m, char *other, Py_ssize_t ostep, int get)
+{
+    int nd = self->nd;
+    for (int d = 0; d < nd; d++) {
+        if (self->shape[d] == 0) {
+            return;
+        }
+    }
+    Py_ssize_t inner = self->shape[nd - 1];
+    Py_ssize_t s_in = self->strides[nd - 1], m_in = m->strides[nd - 1];
+    Py_ssize_t isz = self->descr->itemsize;
+    Py_ssize_t idx[NDM_MAXDIMS];
+    char *sp = self->data;
+    const char *mp = m->data;
+    for (int d = 0; d < nd; d++) {
+        idx[d] = 0;
+    }
+    for (;;) {
+        switch (isz) {
+        case 1: MASK_INNER(1) break;
+        case 2: MASK_INNER(2) break;
+        case 4: MASK_INNER(4) break;
+        case 8: MASK_INNER(8) break;
+        case 16: MASK_INNER(16) break;
+        default: MASK_INNER(isz) break;
+        }
+        int d = nd - 2;
+        for (; d >= 0; d--) {
+            if (++idx[d] < self->shape[d]) {
+                sp += self->strides[d];
+                mp += m->strides[d];
+                break;
+            }
+            idx[d] = 0;
+            sp -= self->strides[d] * (self->shape[d] - 1);
+            mp -= m->strides[d] * (m->shape[d] - 1);
+        }
+        if (d < 0) {
+            return;
+        }
+    }
+}
+
+static int
+mask_shape_check(NdmArray *self, NdmArray *m)
+{
+    for (int j = 0; j < m->nd; j++) {
+        if (m->shape[j] != self->shape[j]) {
+            PyErr_Format(PyExc_IndexError,
+                         "boolean index did not match indexed array along axis %d; "
+                         "size of axis is %zd but size of corresponding boolean axis is %zd",
+                         j, self->shape[j], m->shape[j]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+is_full_mask(NdmArray *self, Parsed *p)
+{
+    return p->n == 1 && p->e[0].kind == IDX_BOOLARR && self->nd >= 1
+           && p->e[0].arr->nd == self->nd;
+}
+
+static PyObject *
+mask_get(NdmArray *self, NdmArray *m)
+{
+    if (mask_shape_check(self, m) < 0) {
+        return NULL;
+    }
+    Py_ssize_t count = mask_count(m);
+    Py_INCREF(self->descr);
+    NdmArray *r = (NdmArray *)ndm_array_new(Py_TYPE(self), self->descr, 1, &count,
+                                            NULL, NULL, 0, NULL);
+    if (r == NULL) {
+        return NULL;
+    }
+    if (count > 0) {
+        mask_copy(self, m, r->data, self->descr->itemsize, 1);
+    }
+    return (PyObject *)r;
+}
+
+static int
+mask_set(NdmArray *self, NdmArray *m, PyObject *value)
+{
+    if (mask_shape_check(self, m) < 0) {
+        return -1;
+    }
+    Py_ssize_t itemsize = self->descr->itemsize;
+    if (ndm_is_scalar_value(self->descr, value)) {
+        char stack[64];
+        char *buf = stack;
+        if (itemsize > (Py_ssize_t)sizeof(stack)) {
+            buf = PyMem_Malloc((size_t)itemsize);
+            if (buf == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+        }
+        memset(buf, 0, (size_t)(itemsize > 0 ? itemsize : 1));
+        int rc = ndm_dtype_setitem(self->descr, buf, value);
+        if (rc == 0) {
+            mask_copy(self, m, buf, 0, 0);
+        }
+        if (buf != stack) {
+            PyMem_Free(buf);
+        }
+        return rc;
+    }
+    NdmArray *val;
+    if (NdmArray_Check(value)) {
+        Py_INCREF(value);
+        val = (NdmArray *)value;
+    }
+    else {
+        val = (NdmArray *)ndm_array_from_any(value, self->descr, -1, 'K', 0);
+        if (val == NULL) {
+            return -1;
+        }
+    }
+    Py_ssize_t count = mask_count(m);
+    /* the value must broadcast to (count,) */
+    int nd = val->nd;
+    const Py_ssize_t *vs = val->shape;
+    while (nd > 1 && vs[0] == 1) {
+        vs++;
+        nd--;
+    }
+    Py_ssize_t vlen = nd == 0 ? 1 : vs[0];
+    if (nd > 1 || (vlen != count && vlen != 1)) {
+        if (val->nd == 1) {
+            PyErr_Format(PyExc_ValueError,
+                         "NumPy boolean array indexing assignment cannot assign "
+                         "%zd input values to the %zd output values where the mask is true",
+                         val->shape[0], count);
+        }
+        else {
+            char s1[512], s2[64];
+            ndm_format_shape(s1, sizeof(s1), val->shape, val->nd);
+            ndm_format_shape(s2, sizeof(s2), &count, 1);
+            PyErr_Format(PyExc_ValueError,
+                         "shape mismatch: value array of shape %s could not be "
+                         "broadcast to indexing result of shape %s", s1, s2);
+        }
+        Py_DECREF(val);
+        return -1;
+    }
+    /* a contiguous private copy in our dtype: casting, overlap, strides */
+    if (!ndm_dtype_equiv(val->descr, self->descr) || ndm_overlap_may_share(val, self)
+            || !(val->flags & NDM_C_CONTIGUOUS)) {
+        Py_INCREF(self->descr);
+        NdmArray *c = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, self->descr,
+                                                val->nd, val->shape, NULL, NULL, 0, NULL);
+        if (c == NULL || ndm_array_assign(c, val, NDM_UNSAFE_CASTING) < 0) {
+            Py_XDECREF(c);
+            Py_DECREF(val);
+            return -1;
+        }
+        Py_SETREF(val, c);
+    }
+    if (count > 0) {
+        mask_copy(self, m, val->data, vlen == 1 ? 0 : itemsize, 0);
+    }
+    Py_DECREF(val);
+    return 0;
+}
+
 static PyObject *
 fancy_get(NdmArray *self, Fancy *f)
 {
@@ -1248,7 +1538,12 @@ fancy_get(NdmArray *self, Fancy *f)
         job.kernel = ndm_copy_kernel(itemsize);
     }
     int rc;
-    if (total > 0) {
+    if (total > 0 && fast_1d(f)) {
+        int vd = f->idx_vdim[0];
+        rc = take_1d(f->data, f->vstrides[vd], f->vshape[vd], f->vaxis[vd],
+                     f->idx[0]->data, f->istrides[0][0], f->bshape[0], h->data, itemsize);
+    }
+    else if (total > 0) {
         rc = walk_indices(f, visit_copy, &job);
     }
     else {
@@ -1297,7 +1592,19 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
     job.itemsize = itemsize;
 
     /* bounds first: nothing is written when an index is bad */
-    if (walk_indices(f, visit_nothing, NULL) < 0) {
+    if (fast_1d(f)) {
+        int vd = f->idx_vdim[0];
+        Py_ssize_t size = f->vshape[vd], n = f->bshape[0], ist = f->istrides[0][0];
+        const char *ip = f->idx[0]->data;
+        for (Py_ssize_t k = 0; k < n; k++, ip += ist) {
+            int64_t v;
+            memcpy(&v, ip, sizeof(v));
+            if (v < -(int64_t)size || v >= (int64_t)size) {
+                return out_of_bounds((Py_ssize_t)v, f->vaxis[vd], size);
+            }
+        }
+    }
+    else if (walk_indices(f, visit_nothing, NULL) < 0) {
         return -1;
     }
     int rnd = f->bnd + f->snd;
@@ -1327,6 +1634,13 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
         }
         memset(buf, 0, (size_t)(itemsize > 0 ? itemsize : 1));
         if (ndm_dtype_setitem(self->descr, buf, value) < 0) {
+            goto done;
+        }
+        if (total > 0 && fast_1d(f)) {
+            int vd = f->idx_vdim[0];
+            put_1d(f->data, f->vstrides[vd], f->vshape[vd], f->idx[0]->data,
+                   f->istrides[0][0], f->bshape[0], buf, 0, itemsize);
+            rc = 0;
             goto done;
         }
         job.scalar = 1;
@@ -1443,6 +1757,13 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
             sstr[d] = vstr[r++];
         }
     }
+    if (fast_1d(f)) {
+        int vd = f->idx_vdim[0];
+        put_1d(f->data, f->vstrides[vd], f->vshape[vd], f->idx[0]->data,
+               f->istrides[0][0], f->bshape[0], val->data, bstr[0], itemsize);
+        rc = 0;
+        goto done;
+    }
     job.res = val->data;
     job_init_b(&job, bstr);
     job.sub_elem = f->snd == 0;
@@ -1521,6 +1842,9 @@ ndm_index_get(NdmArray *self, PyObject *key)
         if (apply_basic(self, &p, &b) == 0) {
             res = b.scalar ? element(self, b.data) : basic_view(self, &b);
         }
+    }
+    else if (is_full_mask(self, &p)) {
+        res = mask_get(self, p.e[0].arr);
     }
     else {
         Fancy f;
@@ -1655,6 +1979,9 @@ ndm_index_set(NdmArray *self, PyObject *key, PyObject *value)
                 rc = assign_basic(self, &b, value);
             }
         }
+    }
+    else if (is_full_mask(self, &p)) {
+        rc = mask_set(self, p.e[0].arr, value);
     }
     else {
         Fancy f;

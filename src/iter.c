@@ -482,30 +482,66 @@ ndm_copy_kernel(Py_ssize_t itemsize)
     }
 }
 
-#define DEFINE_FILL(N)                                                      \
+static int
+all_zero(const char *v, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (v[i] != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+#define DEFINE_FILL(N, T)                                                   \
 static void                                                                 \
 fill_##N(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)     \
 {                                                                           \
     const NdmFillCtx *f = (const NdmFillCtx *)ctx;                          \
     char *dst = args[0];                                                    \
     Py_ssize_t ds = steps[0];                                               \
+    if (ds == N) {                                                          \
+        if (all_zero(f->value, N)) {                                        \
+            memset(dst, 0, (size_t)n * N);                                  \
+            return;                                                         \
+        }                                                                   \
+        if (((uintptr_t)dst % sizeof(T)) == 0) {                            \
+            T x;                                                            \
+            memcpy(&x, f->value, sizeof(T));                                \
+            T *restrict d = (T *)(void *)dst;                               \
+            for (Py_ssize_t i = 0; i < n; i++) {                            \
+                d[i] = x;                                                   \
+            }                                                               \
+            return;                                                         \
+        }                                                                   \
+    }                                                                       \
     char v[N];                                                              \
     memcpy(v, f->value, N);                                                 \
-    if (ds == N) {                                                          \
-        for (Py_ssize_t i = 0; i < n; i++) {                                \
-            memcpy(dst + i * N, v, N);                                      \
-        }                                                                   \
-        return;                                                             \
-    }                                                                       \
     for (Py_ssize_t i = 0; i < n; i++, dst += ds) {                         \
         memcpy(dst, v, N);                                                  \
     }                                                                       \
 }
 
-DEFINE_FILL(2)
-DEFINE_FILL(4)
-DEFINE_FILL(8)
-DEFINE_FILL(16)
+DEFINE_FILL(2, uint16_t)
+DEFINE_FILL(4, uint32_t)
+DEFINE_FILL(8, uint64_t)
+
+static void
+fill_16(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)
+{
+    const NdmFillCtx *f = (const NdmFillCtx *)ctx;
+    char *dst = args[0];
+    Py_ssize_t ds = steps[0];
+    if (ds == 16 && all_zero(f->value, 16)) {
+        memset(dst, 0, (size_t)n * 16);
+        return;
+    }
+    char v[16];
+    memcpy(v, f->value, 16);
+    for (Py_ssize_t i = 0; i < n; i++, dst += ds) {
+        memcpy(dst, v, 16);
+    }
+}
 
 static void
 fill_1(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)
@@ -692,6 +728,41 @@ ndm_array_assign(NdmArray *dst, NdmArray *src, NdmCasting casting)
         }
     }
     if (ndm_overlap_may_share(dst, src)) {
+        if (same) {
+            /* NumPy's 1-d case: walk in the direction that reads each
+             * element before it is overwritten */
+            NdmLoop loop;
+            loop.nop = 2;
+            loop.nd = dst->nd;
+            for (int i = 0; i < dst->nd; i++) {
+                loop.shape[i] = dst->shape[i];
+                loop.strides[0][i] = dst->strides[i];
+                loop.strides[1][i] = sstr[i];
+            }
+            loop.data[0] = dst->data;
+            loop.data[1] = src->data;
+            ndm_loop_optimize(&loop);
+            if (loop.nd == 1 && loop.strides[0][0] == loop.strides[1][0]
+                    && loop.strides[0][0] != 0) {
+                Py_ssize_t itemsize = dst->descr->itemsize;
+                Py_ssize_t n = loop.shape[0], st = loop.strides[0][0];
+                char *d = loop.data[0], *s = loop.data[1];
+                if (st == itemsize) {
+                    memmove(d, s, (size_t)(n * itemsize));
+                    return 0;
+                }
+                if ((st > 0) == (d > s)) {
+                    /* walk backwards */
+                    d += (n - 1) * st;
+                    s += (n - 1) * st;
+                    st = -st;
+                }
+                for (Py_ssize_t i = 0; i < n; i++, d += st, s += st) {
+                    memmove(d, s, (size_t)itemsize);
+                }
+                return 0;
+            }
+        }
         NdmArray *tmp = copy_of(src);
         if (tmp == NULL) {
             return -1;
