@@ -255,6 +255,11 @@ parse_one(Entry *e, PyObject *obj, Parsed *p)
             || (PySequence_Check(obj) && !PyIndex_Check(obj))) {
         NdmArray *arr = (NdmArray *)ndm_array_from_any(obj, NULL, -1, 'K', 0);
         if (arr == NULL) {
+            if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+                /* NumPy makes an object array of it: not an integer index */
+                PyErr_Clear();
+                return index_error_only();
+            }
             return -1;
         }
         if (classify_array(e, arr, 1) < 0) {
@@ -285,6 +290,15 @@ parse_one(Entry *e, PyObject *obj, Parsed *p)
         return 0;
     }
     return index_error_only();
+}
+
+static int
+too_many_dims(int nd)
+{
+    PyErr_Format(PyExc_IndexError,
+                 "number of dimensions must be within [0, %d], indexing result would have %d",
+                 NDM_MAXDIMS, nd);
+    return -1;
 }
 
 static int
@@ -337,10 +351,22 @@ parse_index(NdmArray *self, PyObject *key, Parsed *p)
         return -1;
     }
     p->used = used;
+    int result_nd = self->nd - used;
     for (int i = 0; i < p->n; i++) {
-        if (p->e[i].kind == IDX_ELLIPSIS) {
+        switch (p->e[i].kind) {
+        case IDX_ELLIPSIS:
             p->e[i].value = self->nd - used;
+            break;
+        case IDX_SLICE: case IDX_NEWAXIS:
+            result_nd++;
+            break;
+        default:
+            break;
         }
+    }
+    if (!p->has_fancy && result_nd > NDM_MAXDIMS) {
+        parsed_clear(p);
+        return too_many_dims(result_nd);
     }
     return 0;
 }
@@ -368,14 +394,6 @@ normalize(Py_ssize_t *v, int axis, Py_ssize_t size)
     return 0;
 }
 
-static int
-too_many_dims(int nd)
-{
-    PyErr_Format(PyExc_IndexError,
-                 "number of dimensions must be within [0, %d], indexing result would have %d",
-                 NDM_MAXDIMS, nd);
-    return -1;
-}
 
 /* ------------------------------------------------------------------ */
 /* basic indexing                                                     */
@@ -1862,25 +1880,17 @@ ndm_index_get(NdmArray *self, PyObject *key)
 static int
 set_element(NdmArray *self, char *ptr, PyObject *value)
 {
-    if (ndm_is_scalar_value(self->descr, value)) {
+    if (!NdmArray_Check(value)) {
+        /* as NumPy's PyArray_Pack: the dtype decides (a list into an int
+         * array is a TypeError, into a float array a ValueError) */
         return ndm_dtype_setitem(self->descr, ptr, value);
     }
-    NdmArray *arr;
-    if (NdmArray_Check(value)) {
-        Py_INCREF(value);
-        arr = (NdmArray *)value;
-    }
-    else {
-        arr = (NdmArray *)ndm_array_from_any(value, self->descr, -1, 'K', 0);
-        if (arr == NULL) {
-            return -1;
-        }
-    }
+    NdmArray *arr = (NdmArray *)value;
     if (arr->nd != 0) {
-        Py_DECREF(arr);
         PyErr_SetString(PyExc_ValueError, "setting an array element with a sequence.");
         return -1;
     }
+    Py_INCREF(arr);
     Py_INCREF(self->descr);
     NdmArray *view = (NdmArray *)ndm_array_view(self, self->descr, 0, NULL, NULL,
                                                 ptr, ndm_state.ndarray_type);

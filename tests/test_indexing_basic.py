@@ -24,9 +24,7 @@ def make(shape, dtype="int64", order="C", flip=()):
     optionally reversed along some axes (negative strides).  Returns
     (np_owner, np_array, nm_owner, nm_array)."""
     size = math.prod(shape)
-    a = np.arange(size, dtype=dtype).reshape(shape)
-    if order == "F":
-        a = np.asfortranarray(a)
+    a = np.array(np.arange(size).astype(dtype).reshape(shape), order=order)
     b = nm.array(a, order=order)
     assert b.strides == a.strides
     key = tuple(slice(None, None, -1) if i in flip else slice(None)
@@ -76,9 +74,18 @@ def assert_same_error(e_np, e_nm):
     assert str(e_nm) == str(e_np)
 
 
+def to_nm(key):
+    """The same key for ndmem: NumPy arrays inside it become ndmem arrays."""
+    if isinstance(key, tuple):
+        return tuple(to_nm(k) for k in key)
+    if isinstance(key, np.ndarray):
+        return nm.array(key)
+    return key
+
+
 def check_get(a_np, v_np, a_nm, v_nm, key):
     r_np, e_np = outcome(lambda: v_np[key])
-    r_nm, e_nm = outcome(lambda: v_nm[key])
+    r_nm, e_nm = outcome(lambda: v_nm[to_nm(key)])
     if e_np is not None:
         assert_same_error(e_np, e_nm)
         return
@@ -91,7 +98,7 @@ def check_set(shape, key, value, dtype="int64", order="C", flip=(), nm_value=Non
     if nm_value is None:
         nm_value = value
     _, e_np = outcome(lambda: v_np.__setitem__(key, value))
-    _, e_nm = outcome(lambda: v_nm.__setitem__(key, nm_value))
+    _, e_nm = outcome(lambda: v_nm.__setitem__(to_nm(key), nm_value))
     if e_np is not None:
         assert_same_error(e_np, e_nm)
     else:
