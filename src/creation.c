@@ -213,7 +213,12 @@ conv_shape(PyObject *o, int *nd, Py_ssize_t *shape)
         shape[0] = v;
         return 0;
     }
-    if (!PySequence_Check(o) || PyUnicode_Check(o) || PyBytes_Check(o)) {
+    if (PyUnicode_Check(o) || PyBytes_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    if (!PySequence_Check(o)) {
         PyErr_Format(PyExc_TypeError,
                      "expected a sequence of integers or a single integer, got '%S'", o);
         return -1;
@@ -336,31 +341,6 @@ replicate(NdmArray *arr, const char *elem)
         memcpy(base + done, base, chunk);
         done += chunk;
     }
-}
-
-/* Store value (any Python object) into every element of a fresh array. */
-static int
-fill_value(NdmArray *arr, PyObject *value)
-{
-    if (ndm_array_size(arr) == 0) {
-        return 0;
-    }
-    Py_ssize_t itemsize = arr->descr->itemsize;
-    char stackbuf[64];
-    char *tmp = itemsize <= (Py_ssize_t)sizeof(stackbuf) ? stackbuf : PyMem_Malloc((size_t)itemsize);
-    if (tmp == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    memset(tmp, 0, (size_t)itemsize);
-    int rc = ndm_dtype_setitem(arr->descr, tmp, value);
-    if (rc == 0) {
-        replicate(arr, tmp);
-    }
-    if (tmp != stackbuf) {
-        PyMem_Free(tmp);
-    }
-    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1199,50 +1179,43 @@ filled_new(NdmDtype *descr, int nd, const Py_ssize_t *shape, char order, int ini
     return r;
 }
 
+/* ones/full: NumPy's copyto(a, value, casting='unsafe'): the value becomes
+ * an array first, then is cast (and broadcast) into every element. */
 static int
 fill_with(NdmArray *arr, int init, PyObject *value)
 {
+    PyObject *owned = NULL;
+    if (init == INIT_EMPTY || init == INIT_ZEROS) {
+        return 0;
+    }
     if (init == INIT_ONES) {
-        PyObject *one = PyLong_FromLong(1);
-        if (one == NULL) {
+        owned = PyLong_FromLong(1);
+        if (owned == NULL) {
             return -1;
         }
-        int rc = fill_value(arr, one);
-        Py_DECREF(one);
-        return rc;
+        value = owned;
     }
-    if (init == INIT_FULL) {
-        if (NdmArray_Check(value) || (!is_python_scalar(value)
-                                      && (PySequence_Check(value) || PyObject_CheckBuffer(value)))) {
-            PyObject *v = from_any(value, NULL, -1, 'K', 0, 1);
-            if (v == NULL) {
-                return -1;
+    PyObject *v = from_any(value, NULL, -1, 'K', 0, 1);
+    Py_XDECREF(owned);
+    if (v == NULL) {
+        return -1;
+    }
+    NdmArray *va = (NdmArray *)v;
+    int rc = 0;
+    if (va->nd == 0) {
+        if (ndm_array_size(arr) > 0) {
+            /* cast into the first element, then replicate */
+            rc = copy_strided(arr->data, NULL, arr->descr, va->data, NULL, va->descr, 0, NULL);
+            if (rc == 0) {
+                replicate(arr, arr->data);
             }
-            NdmArray *va = (NdmArray *)v;
-            int rc;
-            if (va->nd == 0) {
-                Py_ssize_t itemsize = arr->descr->itemsize;
-                if (ndm_array_size(arr) == 0) {
-                    rc = 0;
-                }
-                else {
-                    /* cast into the first element, then replicate */
-                    rc = copy_strided(arr->data, NULL, arr->descr, va->data, NULL, va->descr,
-                                      0, NULL);
-                    if (rc == 0 && itemsize > 0) {
-                        replicate(arr, arr->data);
-                    }
-                }
-            }
-            else {
-                rc = ndm_array_assign(arr, va, NDM_UNSAFE_CASTING);
-            }
-            Py_DECREF(v);
-            return rc;
         }
-        return fill_value(arr, value);
     }
-    return 0;
+    else {
+        rc = ndm_array_assign(arr, va, NDM_UNSAFE_CASTING);
+    }
+    Py_DECREF(v);
+    return rc;
 }
 
 static PyObject *
@@ -1369,7 +1342,7 @@ like_impl(const char *fname, int init, PyObject *const *args, Py_ssize_t nargs,
         }
     }
     else if (init == INIT_EMPTY) {
-        if (parse_args(fname, names, 6, 5, 1, args, nargs, kwnames, a) < 0
+        if (parse_args(fname, names, 6, 5, 0, args, nargs, kwnames, a) < 0
                 || require_arg(fname, "prototype", 0, a[0]) < 0) {
             return NULL;
         }
@@ -1642,6 +1615,11 @@ arange_obj(PyObject *start, PyObject *stop, PyObject *step, NdmDtype *dtype_in)
     PyObject *range = NULL, *next = NULL, *result = NULL;
     PyObject *zero = NULL, *one = NULL;
 
+    if ((start != NULL && PyTuple_Check(start)) || (stop != NULL && PyTuple_Check(stop))
+            || (step != NULL && PyTuple_Check(step))) {
+        PyErr_SetString(PyExc_TypeError, "arange: scalar arguments expected instead of a tuple.");
+        return NULL;
+    }
     if (dtype_in == NULL) {
         dtype = builtin_new(NDM_INT64);
         PyObject *vals[3] = {start, stop, step};
@@ -1671,6 +1649,13 @@ arange_obj(PyObject *start, PyObject *stop, PyObject *step, NdmDtype *dtype_in)
     else {
         dtype = dtype_in;
         Py_INCREF(dtype);
+    }
+    if (dtype->type_num >= NDM_NNUMERIC) {
+        PyErr_Format(PyExc_TypeError,
+                     "arange() not supported for inputs with DType <class 'numpy.dtypes.%s'>.",
+                     dtype->type_num == NDM_UNICODE ? "StrDType"
+                     : dtype->type_num == NDM_BYTES ? "BytesDType" : "VoidDType");
+        goto fail;
     }
     if (step == NULL || step == Py_None) {
         one = PyLong_FromLong(1);
