@@ -513,3 +513,26 @@ def test_module_all():
     for name in _print.__all__:
         assert getattr(nm, name) is getattr(_print, name)
     assert sys.modules["ndmem._print"] is _print
+
+
+# ---------------------------------------------------------------------------
+# structured scalars (helper for the scalar type's repr/str)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["struct", "struct-exp", "struct-bool-float",
+                                  "struct-one-field"])
+def test_void_scalar_to_string_duck(name):
+    a = CORPUS[name]
+    for i in range(len(a)):
+        x = a[i]
+        assert _print._void_scalar_to_string(x, True) == repr(x)
+        assert _print._void_scalar_to_string(x, False) == str(x)
+
+
+@pytest.mark.parametrize("name", ["struct", "struct-exp"])
+def test_structured_scalar_ndmem(name):
+    a = CORPUS[name]
+    b = to_ndmem(a)
+    for i in range(len(a)):
+        assert repr(b[i]) == repr(a[i])
+        assert str(b[i]) == str(a[i])

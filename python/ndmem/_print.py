@@ -1222,14 +1222,24 @@ def _scalar_str(a):
 
 
 def _void_scalar_str(a):
+    return _void_scalar_to_string(a, is_repr=False)
+
+
+def _void_scalar_to_string(x, is_repr=True):
+    """repr/str of a structured void scalar (NumPy calls the same-named
+    helper of arrayprint from its C scalar code).  ``x`` needs ``.dtype``
+    and ``tolist()`` or ``item()`` giving the tuple of field values."""
     options = dict(_options.get())
-    if options["legacy"] > 125:
-        fmt = dict(options["formatter"] or {})
-        fmt.setdefault("float_kind", str)
-        options["formatter"] = fmt
-    v = a.tolist()
-    f = _structured_format([v], a.dtype, True, **options)
-    return f(v)
+    v = x.tolist() if hasattr(x, "tolist") else x.item()
+    if options["legacy"] <= 125:
+        return _structured_format([v], x.dtype, True, **options)(v)
+    fmt = dict(options["formatter"] or {})
+    fmt.setdefault("float_kind", str)
+    options["formatter"] = fmt
+    val_repr = _structured_format([v], x.dtype, True, **options)(v)
+    if not is_repr:
+        return val_repr
+    return f"np.void({val_repr}, dtype={x.dtype!s})"
 
 
 def _array_str_implementation(a, max_line_width=None, precision=None,
