@@ -940,7 +940,10 @@ def dtype_is_implied(dtype):
         return False
     if not _isnative(dtype):
         return False
-    return dtype.char in _IMPLIED_CHARS
+    char = getattr(dtype, "char", None)
+    if char is None:
+        return dtype.name in ("int64", "float64", "complex128", "bool")
+    return char in _IMPLIED_CHARS
 
 
 def dtype_short_repr(dtype):
