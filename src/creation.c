@@ -732,15 +732,166 @@ disc_array(NdmArray *arr, int curr, int max_nd, Py_ssize_t *out_shape, Disc *d)
     return max_nd;
 }
 
-/* An array viewing obj when it exports a buffer (not str/bytes), else
- * NULL without an exception. */
+/* __array_interface__ (version 3): a view of the described memory. */
 static PyObject *
-buffer_leaf(PyObject *obj)
+from_interface(PyObject *obj, PyObject *iface)
 {
-    if (PyUnicode_Check(obj) || PyBytes_Check(obj) || !PyObject_CheckBuffer(obj)) {
+    NdmDtype *descr = NULL;
+    PyObject *base = NULL, *result = NULL;
+    Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+    char *data = NULL;
+    int readonly = 0, nd;
+
+    if (!PyDict_Check(iface)) {
+        PyErr_SetString(PyExc_ValueError, "Invalid __array_interface__ value, must be a dict");
         return NULL;
     }
-    return ndm_buffer_as_array(obj);
+    PyObject *typestr = PyDict_GetItemString(iface, "typestr");
+    PyObject *shp = PyDict_GetItemString(iface, "shape");
+    if (typestr == NULL || shp == NULL || !PyTuple_Check(shp)) {
+        PyErr_SetString(PyExc_ValueError, "Missing __array_interface__ typestr or shape");
+        return NULL;
+    }
+    PyObject *dspec = PyDict_GetItemString(iface, "descr");
+    if (dspec != NULL && PyList_Check(dspec) && PyList_GET_SIZE(dspec) > 0
+            && PyUnicode_Check(typestr) && PyUnicode_GET_LENGTH(typestr) > 1
+            && PyUnicode_READ_CHAR(typestr, 1) == 'V') {
+        PyObject *first = PyList_GET_ITEM(dspec, 0);
+        if (PyTuple_Check(first) && PyTuple_GET_SIZE(first) >= 2
+                && PyUnicode_Check(PyTuple_GET_ITEM(first, 0))
+                && PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(first, 0)) > 0) {
+            descr = ndm_dtype_from_object(dspec);
+        }
+    }
+    if (descr == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        descr = ndm_dtype_from_object(typestr);
+        if (descr == NULL) {
+            return NULL;
+        }
+    }
+    nd = (int)PyTuple_GET_SIZE(shp);
+    if (nd > NDM_MAXDIMS) {
+        PyErr_SetString(PyExc_ValueError, "__array_interface__ shape has too many dimensions");
+        goto fail;
+    }
+    for (int i = 0; i < nd; i++) {
+        shape[i] = PyNumber_AsSsize_t(PyTuple_GET_ITEM(shp, i), PyExc_OverflowError);
+        if (shape[i] == -1 && PyErr_Occurred()) {
+            goto fail;
+        }
+    }
+    PyObject *dat = PyDict_GetItemString(iface, "data");
+    if (dat != NULL && PyTuple_Check(dat)) {
+        if (PyTuple_GET_SIZE(dat) != 2) {
+            PyErr_SetString(PyExc_TypeError, "__array_interface__ data must be a 2-tuple with "
+                            "(data pointer integer, read-only flag)");
+            goto fail;
+        }
+        data = PyLong_AsVoidPtr(PyTuple_GET_ITEM(dat, 0));
+        if (data == NULL && PyErr_Occurred()) {
+            goto fail;
+        }
+        readonly = PyObject_IsTrue(PyTuple_GET_ITEM(dat, 1));
+        if (readonly < 0) {
+            goto fail;
+        }
+        Py_INCREF(obj);
+        base = obj;
+    }
+    else {
+        PyObject *src = (dat == NULL || dat == Py_None) ? obj : dat;
+        Py_ssize_t len;
+        base = ndm_buffer_acquire(src, 0, &data, &len, &readonly, NULL);
+        if (base == NULL) {
+            goto fail;
+        }
+    }
+    PyObject *off = PyDict_GetItemString(iface, "offset");
+    if (off != NULL) {
+        Py_ssize_t o = PyNumber_AsSsize_t(off, PyExc_OverflowError);
+        if (o == -1 && PyErr_Occurred()) {
+            goto fail;
+        }
+        data += o;
+    }
+    PyObject *str = PyDict_GetItemString(iface, "strides");
+    if (str != NULL && str != Py_None) {
+        if (!PyTuple_Check(str) || PyTuple_GET_SIZE(str) != nd) {
+            PyErr_SetString(PyExc_ValueError, "strides must be a tuple of the same length as shape");
+            goto fail;
+        }
+        for (int i = 0; i < nd; i++) {
+            strides[i] = PyNumber_AsSsize_t(PyTuple_GET_ITEM(str, i), PyExc_OverflowError);
+            if (strides[i] == -1 && PyErr_Occurred()) {
+                goto fail;
+            }
+        }
+    }
+    else {
+        Py_ssize_t sd = descr->itemsize;
+        for (int i = nd - 1; i >= 0; i--) {
+            strides[i] = sd;
+            sd *= shape[i];
+        }
+    }
+    static char empty_data[16];
+    result = ndm_array_new(ndm_state.ndarray_type, descr, nd, shape, strides,
+                           data ? data : empty_data, readonly ? 0 : NDM_WRITEABLE, base);
+    descr = NULL;
+fail:
+    Py_XDECREF(descr);
+    Py_XDECREF(base);
+    return result;
+}
+
+/* An array for an array-like obj (buffer exporter other than str/bytes,
+ * __array_interface__, __array__), else NULL without an exception. */
+static PyObject *
+arraylike_leaf(PyObject *obj)
+{
+    if (PyUnicode_Check(obj) || PyBytes_Check(obj) || PyList_CheckExact(obj)
+            || PyTuple_CheckExact(obj) || PyDict_CheckExact(obj) || PyRange_Check(obj)) {
+        return NULL;
+    }
+    if (PyObject_CheckBuffer(obj)) {
+        return ndm_buffer_as_array(obj);
+    }
+    PyObject *iface = PyObject_GetAttrString(obj, "__array_interface__");
+    if (iface != NULL) {
+        PyObject *r = from_interface(obj, iface);
+        Py_DECREF(iface);
+        return r;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        return NULL;
+    }
+    PyErr_Clear();
+    PyObject *meth = PyObject_GetAttrString(obj, "__array__");
+    if (meth == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+        }
+        return NULL;
+    }
+    PyObject *r = PyObject_CallNoArgs(meth);
+    Py_DECREF(meth);
+    if (r == NULL) {
+        return NULL;
+    }
+    if (NdmArray_Check(r)) {
+        return r;
+    }
+    if (!PyUnicode_Check(r) && !PyBytes_Check(r) && PyObject_CheckBuffer(r)) {
+        PyObject *a = ndm_buffer_as_array(r);
+        Py_DECREF(r);
+        return a;
+    }
+    Py_DECREF(r);
+    PyErr_SetString(PyExc_ValueError, "object __array__ method not producing an array");
+    return NULL;
 }
 
 static int
@@ -756,7 +907,7 @@ discover(PyObject *obj, int curr, int max_nd, Py_ssize_t *out_shape, Disc *d)
     if (NdmArray_Check(obj)) {
         return disc_array((NdmArray *)obj, curr, max_nd, out_shape, d);
     }
-    PyObject *leaf = buffer_leaf(obj);
+    PyObject *leaf = arraylike_leaf(obj);
     if (leaf != NULL) {
         int r = disc_array((NdmArray *)leaf, curr, max_nd, out_shape, d);
         Py_DECREF(leaf);
@@ -885,7 +1036,7 @@ fill(PyObject *obj, int depth, NdmArray *arr, char *ptr, int fast)
         return set_leaf(arr->descr, fast, ptr, obj);
     }
     if (!is_python_scalar(obj)) {
-        PyObject *leaf = buffer_leaf(obj);
+        PyObject *leaf = arraylike_leaf(obj);
         if (leaf != NULL) {
             NdmArray *a = (NdmArray *)leaf;
             int rc = copy_strided(ptr, arr->strides + depth, arr->descr,
@@ -1025,14 +1176,16 @@ from_any(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin, int su
     if (NdmArray_Check(obj)) {
         return from_array((NdmArray *)obj, dtype, copy, order, ndmin, subok);
     }
-    if (!is_python_scalar(obj) && PyObject_CheckBuffer(obj)) {
-        PyObject *view = ndm_buffer_as_array(obj);
-        if (view == NULL) {
+    if (!is_python_scalar(obj)) {
+        PyObject *view = arraylike_leaf(obj);
+        if (view != NULL) {
+            PyObject *r = from_array((NdmArray *)view, dtype, copy, order, ndmin, 1);
+            Py_DECREF(view);
+            return r;
+        }
+        if (PyErr_Occurred()) {
             return NULL;
         }
-        PyObject *r = from_array((NdmArray *)view, dtype, copy, order, ndmin, 1);
-        Py_DECREF(view);
-        return r;
     }
     return from_nested(obj, dtype, copy, order, ndmin);
 }

@@ -747,3 +747,63 @@ def test_require_errors_and_dtype():
           np.require([1, 2], dtype="f4", requirements="C"))
     with pytest.raises(KeyError):
         nm.require([1], requirements="Z")
+
+
+# ------------------------------------------------- other array-likes
+
+class _Interface:
+    def __init__(self, arr):
+        self._arr = arr
+        self.__array_interface__ = arr.__array_interface__
+
+
+class _ArrayMethod:
+    def __init__(self, arr):
+        self._arr = arr
+
+    def __array__(self, dtype=None, copy=None):
+        return self._arr
+
+
+@pytest.mark.parametrize("make", [
+    lambda: np.arange(6.0).reshape(2, 3),
+    lambda: np.arange(6.0).reshape(2, 3)[:, ::2],
+    lambda: np.arange(12, dtype=">i4").reshape(3, 4).T,
+    lambda: np.zeros(3, dtype=[("a", "u1"), ("b", "<f8")]),
+], ids=["c", "strided", "be-T", "struct"])
+def test_array_interface(make):
+    src = make()
+    obj = _Interface(src)
+    got = nm.asarray(obj)
+    ref = np.asarray(_Interface(src))
+    assert got.shape == ref.shape and got.strides == ref.strides
+    assert got.base is obj
+    assert got.dtype.itemsize == ref.dtype.itemsize
+    assert values_of(got).tobytes() == ref.tobytes()
+    c = nm.array(obj)
+    assert c.base is None and values_of(c).tobytes() == ref.tobytes()
+
+
+def test_array_interface_shares_and_lists():
+    src = np.arange(4.0)
+    got = nm.asarray(_Interface(src))
+    np.asarray(got)[2] = 42.0
+    assert src[2] == 42.0
+    check(nm.array([_Interface(src), _Interface(src)]), np.array([src, src]))
+    ba = bytearray(6)
+
+    class Buf:
+        __array_interface__ = {"shape": (3,), "typestr": "<i2", "data": ba, "version": 3}
+
+    got = nm.asarray(Buf())
+    assert got.shape == (3,) and got.dtype.str == "<i2"
+    np.asarray(got)[0] = 7
+    assert ba[0] == 7
+
+
+def test_dunder_array():
+    src = np.arange(5)
+    check(nm.array(_ArrayMethod(src)), np.array(_ArrayMethod(src)))
+    check(nm.array([_ArrayMethod(src)] * 2), np.array([_ArrayMethod(src)] * 2))
+    inner = nm.arange(3)
+    assert values_of(nm.asarray(_ArrayMethod(inner))).tolist() == [0, 1, 2]
