@@ -536,3 +536,20 @@ def test_structured_scalar_ndmem(name):
     for i in range(len(a)):
         assert repr(b[i]) == repr(a[i])
         assert str(b[i]) == str(a[i])
+
+
+# ---------------------------------------------------------------------------
+# values decoded through the buffer protocol when tolist() is unavailable
+# ---------------------------------------------------------------------------
+
+class ndarray(np.ndarray):  # noqa: N801  (named so the repr says "array(")
+    def tolist(self):
+        raise NotImplementedError("no tolist")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_buffer_fallback(name):
+    a = CORPUS[name]
+    b = a.view(ndarray)
+    assert _print._array_repr(b) == repr(a)
+    assert _print._array_str(b) == str(a)

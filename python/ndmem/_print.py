@@ -964,12 +964,102 @@ def dtype_short_repr(dtype):
 # data extraction and layout
 # ---------------------------------------------------------------------------
 
+def _byteorder_prefix(dtype):
+    s = getattr(dtype, "str", "|")
+    if s[:1] == ">":
+        return ">"
+    if s[:1] == "<":
+        return "<"
+    return "<" if sys.byteorder == "little" else ">"
+
+
+_STRUCT_FLOAT = {2: "e", 4: "f", 8: "d"}
+
+
+def _decode(buf, off, dtype, count):
+    """Flat list of ``count`` element values of ``dtype`` from ``buf``."""
+    kind = dtype.kind
+    size = dtype.itemsize
+    order = _byteorder_prefix(dtype)
+    if kind == "V" and _names(dtype) is not None:
+        cols = []
+        for name in dtype.names:
+            fdt, foff = dtype.fields[name][:2]
+            shp = _subshape(fdt)
+            if shp:
+                base = getattr(fdt, "base", fdt)
+                n = 1
+                for s in shp:
+                    n *= s
+                col = []
+                for i in range(count):
+                    flat = _decode(buf, off + i * size + foff, base, n)
+                    col.append(_nest(flat, shp))
+            else:
+                col = [_decode(buf, off + i * size + foff, fdt, 1)[0]
+                       for i in range(count)]
+            cols.append(col)
+        return list(zip(*cols)) if cols else [()] * count
+    out = []
+    if kind == "f" and size in _STRUCT_FLOAT and count:
+        stride = size
+        fmt = order + _STRUCT_FLOAT[size]
+        return [struct.unpack_from(fmt, buf, off + i * stride)[0]
+                for i in range(count)]
+    if kind == "c" and size // 2 in _STRUCT_FLOAT:
+        fmt = order + 2 * _STRUCT_FLOAT[size // 2]
+        for i in range(count):
+            r, im = struct.unpack_from(fmt, buf, off + i * size)
+            out.append(complex(r, im))
+        return out
+    for i in range(count):
+        chunk = bytes(buf[off + i * size: off + (i + 1) * size])
+        if kind == "b":
+            out.append(chunk != b"\x00" * size)
+        elif kind in "iu":
+            out.append(int.from_bytes(chunk, "little" if order == "<"
+                                      else "big", signed=kind == "i"))
+        elif kind == "S":
+            out.append(chunk.rstrip(b"\x00"))
+        elif kind == "U":
+            out.append(chunk.decode("utf-32-le" if order == "<"
+                                    else "utf-32-be").rstrip("\x00"))
+        else:
+            out.append(chunk)
+    return out
+
+
+def _nest(flat, shape):
+    if not shape:
+        return flat[0]
+    if len(shape) == 1:
+        return list(flat)
+    step = len(flat) // shape[0] if shape[0] else 0
+    return [_nest(flat[i * step:(i + 1) * step], shape[1:])
+            for i in range(shape[0])]
+
+
+def _tolist(a):
+    """a.tolist(), or the same decoded from the buffer protocol when the
+    array type has no working tolist."""
+    try:
+        return a.tolist()
+    except (AttributeError, NotImplementedError):
+        pass
+    buf = memoryview(a).tobytes()
+    shape = tuple(a.shape)
+    n = 1
+    for s in shape:
+        n *= s
+    return _nest(_decode(buf, 0, a.dtype, n), shape)
+
+
 def _corners(a, edge):
     """Nested lists of the leading and trailing ``edge`` items along every
     axis longer than 2*edge (NumPy's _leading_trailing), via basic slicing."""
     shape = tuple(a.shape)
     if edge <= 0 or not any(n > 2 * edge for n in shape):
-        return a.tolist()
+        return _tolist(a)
     n = shape[0]
     rest_big = any(m > 2 * edge for m in shape[1:])
     if n > 2 * edge:
@@ -979,7 +1069,7 @@ def _corners(a, edge):
     if not rest_big:
         out = []
         for p in parts:
-            out.extend(p.tolist())
+            out.extend(_tolist(p))
         return out
     out = []
     for p in parts:
@@ -1116,7 +1206,7 @@ def _array2string(a, options, separator=" ", prefix=""):
             nested = _corners(a, options["edgeitems"])
         else:
             summary_insert = ""
-            nested = a.tolist()
+            nested = _tolist(a)
         is0d = shape == ()
         data = _flatten(nested, len(shape), [])
         format_function = _get_format_function(data, a.dtype, is0d,
@@ -1152,7 +1242,7 @@ def array2string(a, max_line_width=None, precision=None,
 
 
 def _scalar_of(a):
-    return a.tolist()
+    return _tolist(a)
 
 
 def _class_name(arr):
@@ -1207,7 +1297,7 @@ def _scalar_str(a):
     """str() of the scalar held by a 0-d array, as NumPy scalars print."""
     dtype = a.dtype
     kind = dtype.kind
-    v = a.tolist()
+    v = _tolist(a)
     if kind == "f":
         return _float_scalar_str(v, _float_size(dtype))
     if kind == "c":
@@ -1233,7 +1323,10 @@ def _void_scalar_to_string(x, is_repr=True):
     helper of arrayprint from its C scalar code).  ``x`` needs ``.dtype``
     and ``tolist()`` or ``item()`` giving the tuple of field values."""
     options = dict(_options.get())
-    v = x.tolist() if hasattr(x, "tolist") else x.item()
+    if hasattr(x, "shape"):
+        v = _tolist(x)
+    else:
+        v = x.item()
     if options["legacy"] <= 125:
         return _structured_format([v], x.dtype, True, **options)(v)
     fmt = dict(options["formatter"] or {})
