@@ -229,14 +229,27 @@ parse_one(Entry *e, PyObject *obj, Parsed *p)
             return -1;
         }
         char kind = d->kind;
-        Py_DECREF(d);
+        const char *data = ndm_scalar_data(obj);
         if (kind == 'b') {
-            const char *data = ndm_scalar_data(obj);
+            Py_DECREF(d);
             e->kind = IDX_BOOL0;
             e->value = data != NULL && data[0] != 0;
             p->has_fancy = 1;
             return 0;
         }
+        if ((kind == 'i' || kind == 'u') && data != NULL) {
+            /* the value in native order, without relying on __index__ */
+            PyObject *v = ndm_dtype_toobject(d, data);
+            Py_DECREF(d);
+            if (v == NULL) {
+                return -1;
+            }
+            e->kind = IDX_INT;
+            int rc = index_from_object(v, &e->value);
+            Py_DECREF(v);
+            return rc;
+        }
+        Py_DECREF(d);
         if (kind == 'i' || kind == 'u') {
             e->kind = IDX_INT;
             return index_from_object(obj, &e->value);
@@ -667,7 +680,8 @@ bool_nonzero(NdmArray *mask, NdmArray **out, Py_ssize_t *count_out)
             }
         }
         if (size == 0) {
-            break;
+            count = 0;
+            continue;
         }
         Py_ssize_t n = 0;
         const char *ptr = mask->data;
@@ -738,6 +752,31 @@ prepare_fancy(NdmArray *self, Parsed *p, Fancy *f)
     f->nidx = 0;
     f->single_bool = p->n == 1 && p->e[0].kind == IDX_BOOLARR;
     f->bool_count = 0;
+
+    /* boolean shapes first, as NumPy's prepare_index */
+    {
+        int a = 0;
+        for (int i = 0; i < p->n; i++) {
+            Entry *e = &p->e[i];
+            if (e->kind == IDX_BOOLARR) {
+                for (int j = 0; j < e->arr->nd; j++, a++) {
+                    if (e->arr->shape[j] != 0 && e->arr->shape[j] != self->shape[a]) {
+                        PyErr_Format(PyExc_IndexError,
+                                     "boolean index did not match indexed array along axis %d; "
+                                     "size of axis is %zd but size of corresponding boolean axis is %zd",
+                                     a, self->shape[a], e->arr->shape[j]);
+                        return -1;
+                    }
+                }
+            }
+            else if (e->kind == IDX_ELLIPSIS) {
+                a += (int)e->value;
+            }
+            else if (e->kind == IDX_INT || e->kind == IDX_SLICE || e->kind == IDX_FANCY) {
+                a++;
+            }
+        }
+    }
 
 #define NEED_VDIM() do { if (vnd >= NDM_MAXDIMS) { return too_many_dims(vnd + 1); } } while (0)
 
@@ -830,7 +869,7 @@ prepare_fancy(NdmArray *self, Parsed *p, Fancy *f)
         case IDX_BOOLARR: {
             NdmArray *m = e->arr;
             for (int j = 0; j < m->nd; j++) {
-                if (m->shape[j] != self->shape[ax + j]) {
+                if (m->shape[j] != 0 && m->shape[j] != self->shape[ax + j]) {
                     PyErr_Format(PyExc_IndexError,
                                  "boolean index did not match indexed array along axis %d; "
                                  "size of axis is %zd but size of corresponding boolean axis is %zd",
@@ -1357,7 +1396,8 @@ static int
 mask_shape_check(NdmArray *self, NdmArray *m)
 {
     for (int j = 0; j < m->nd; j++) {
-        if (m->shape[j] != self->shape[j]) {
+        /* NumPy skips boolean axes of length 0 in this check */
+        if (m->shape[j] != 0 && m->shape[j] != self->shape[j]) {
             PyErr_Format(PyExc_IndexError,
                          "boolean index did not match indexed array along axis %d; "
                          "size of axis is %zd but size of corresponding boolean axis is %zd",
@@ -1413,7 +1453,7 @@ mask_set(NdmArray *self, NdmArray *m, PyObject *value)
         }
         memset(buf, 0, (size_t)(itemsize > 0 ? itemsize : 1));
         int rc = ndm_dtype_setitem(self->descr, buf, value);
-        if (rc == 0) {
+        if (rc == 0 && mask_count(m) > 0) {
             mask_copy(self, m, buf, 0, 0);
         }
         if (buf != stack) {
@@ -1838,6 +1878,11 @@ ndm_index_get(NdmArray *self, PyObject *key)
         Py_INCREF(self->descr);
         return ndm_array_view(self, self->descr, self->nd - 1, self->shape + 1,
                               self->strides + 1, ptr, NULL);
+    }
+    if (key == Py_Ellipsis) {
+        Py_INCREF(self->descr);
+        return ndm_array_view(self, self->descr, self->nd, self->shape,
+                              self->strides, self->data, NULL);
     }
     if (PyUnicode_Check(key)) {
         if (ndm_dtype_is_structured(self->descr)) {
