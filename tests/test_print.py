@@ -487,15 +487,38 @@ def test_format_float_ndmem_scalars():
                                                      precision=4)
 
 
-def test_format_float_errors():
+@pytest.mark.parametrize("fname", ["format_float_positional",
+                                   "format_float_scientific"])
+@pytest.mark.parametrize("args,kwargs", [
+    ((1.0,), dict(precision=-1)),
+    ((1.0,), dict(unique=False)),
+    ((1.0,), dict(trim="x")),
+    ((1.0,), dict(precision=2, min_digits=3)),
+    ((1.0,), dict(pad_left=-2)),
+    (("a",), {}),
+], ids=str)
+def test_format_float_errors(fname, args, kwargs):
+    with pytest.raises(Exception) as np_exc:
+        getattr(np, fname)(*args, **kwargs)
+    with pytest.raises(type(np_exc.value)):
+        getattr(nm, fname)(*args, **kwargs)
+
+
+def test_format_float_fractional_zero_precision():
     with pytest.raises(ValueError):
-        np.format_float_positional(1.0, precision=-1)
-    with pytest.raises(ValueError):
-        nm.format_float_positional(1.0, precision=-1)
+        np.format_float_positional(1.0, precision=0, fractional=False)
     with pytest.raises(ValueError):
         nm.format_float_positional(1.0, precision=0, fractional=False)
-    with pytest.raises(ValueError):
-        nm.format_float_scientific(1.0, precision=2, min_digits=3)
+
+
+def test_legacy_113_unique_raises_like_numpy():
+    a = np.array([1.5, 2.25e10])
+    with np.printoptions(legacy="1.13", floatmode="unique"):
+        with pytest.raises(TypeError):
+            repr(a)
+    with nm.printoptions(legacy="1.13", floatmode="unique"):
+        with pytest.raises(TypeError):
+            _print._array_repr(a)
 
 
 def test_no_numpy_import_in_print_module():

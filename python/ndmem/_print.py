@@ -359,6 +359,8 @@ def _dragon4_str(x, size, scientific, precision=-1, unique=True,
                  pad_right=-1, exp_digits=-1, min_digits=-1):
     """NumPy's dragon4_positional / dragon4_scientific for a Python float
     holding a value of the given float width (2, 4 or 8 bytes)."""
+    if not unique and precision < 0:
+        raise TypeError("in non-unique mode `precision` must be supplied")
     neg, m, e, mbit, unequal = _decompose(x, size)
     if m is None:
         if e == "inf":
@@ -433,9 +435,10 @@ def format_float_positional(x, precision=None, unique=True,
 
 def _check_trim_unique(trim, unique, precision):
     if trim not in ("k", ".", "0", "-"):
-        raise ValueError("if supplied, trim must be 'k', '.', '0' or '-'")
+        raise TypeError("if supplied, trim must be 'k', '.', '0' or '-' "
+                        f"found `{trim}`")
     if not unique and precision < 0:
-        raise ValueError("in non-unique mode `precision` must be supplied")
+        raise TypeError("in non-unique mode `precision` must be supplied")
 
 
 # ---------------------------------------------------------------------------
