@@ -1423,8 +1423,9 @@ mask_get(NdmArray *self, NdmArray *m)
     }
     Py_ssize_t count = mask_count(m);
     Py_INCREF(self->descr);
+    /* data NULL: self only reaches __array_finalize__, as in NumPy */
     NdmArray *r = (NdmArray *)ndm_array_new(Py_TYPE(self), self->descr, 1, &count,
-                                            NULL, NULL, 0, NULL);
+                                            NULL, NULL, 0, (PyObject *)self);
     if (r == NULL) {
         return NULL;
     }
@@ -1568,7 +1569,7 @@ fancy_get(NdmArray *self, Fancy *f)
     Py_INCREF(self->descr);
     NdmArray *h = (NdmArray *)ndm_array_new(Py_TYPE(self), self->descr, hnd, hshape,
                                             total > 0 ? hstrides : NULL,
-                                            NULL, 0, NULL);
+                                            NULL, 0, (PyObject *)self);
     if (h == NULL) {
         return NULL;
     }
@@ -1853,31 +1854,37 @@ done:
 /* entry points                                                       */
 
 PyObject *
+ndm_index_item(NdmArray *self, Py_ssize_t v)
+{
+    if (self->nd == 0) {
+        PyErr_SetString(PyExc_IndexError,
+                        "too many indices for array: array is 0-dimensional, but 1 were indexed");
+        return NULL;
+    }
+    if (normalize(&v, 0, self->shape[0]) < 0) {
+        return NULL;
+    }
+    char *ptr = self->data + v * self->strides[0];
+    if (self->nd == 1) {
+        return element(self, ptr);
+    }
+    Py_INCREF(self->descr);
+    return ndm_array_view(self, self->descr, self->nd - 1, self->shape + 1,
+                          self->strides + 1, ptr, NULL);
+}
+
+PyObject *
 ndm_index_get(NdmArray *self, PyObject *key)
 {
     /* fast path: one integer */
     if (PyLong_CheckExact(key)) {
-        if (self->nd == 0) {
-            PyErr_SetString(PyExc_IndexError,
-                            "too many indices for array: array is 0-dimensional, but 1 were indexed");
-            return NULL;
-        }
         Py_ssize_t v = PyLong_AsSsize_t(key);
         if (v == -1 && PyErr_Occurred()) {
             PyErr_Clear();
             index_error_only();
             return NULL;
         }
-        if (normalize(&v, 0, self->shape[0]) < 0) {
-            return NULL;
-        }
-        char *ptr = self->data + v * self->strides[0];
-        if (self->nd == 1) {
-            return element(self, ptr);
-        }
-        Py_INCREF(self->descr);
-        return ndm_array_view(self, self->descr, self->nd - 1, self->shape + 1,
-                              self->strides + 1, ptr, NULL);
+        return ndm_index_item(self, v);
     }
     if (key == Py_Ellipsis) {
         Py_INCREF(self->descr);

@@ -112,6 +112,9 @@ int ndm_overlap_may_share(NdmArray *a, NdmArray *b);
 /* Implemented in index.c. */
 PyObject *ndm_index_get(NdmArray *self, PyObject *key);
 int ndm_index_set(NdmArray *self, PyObject *key, PyObject *value);
+/* self[i] for a C integer (negative counts from the end): a scalar for 1-d,
+ * else a view; IndexError as NumPy.  For sq_item and iteration. */
+PyObject *ndm_index_item(NdmArray *self, Py_ssize_t i);
 
 /* Implemented in buffer.c: the buffer procs of ndarray. */
 int ndm_buffer_getbuffer(PyObject *self, Py_buffer *view, int flags);
