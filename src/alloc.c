@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 NdmAllocStats ndm_alloc_stats;
+NdmBuffer ndm_live_buffers = {.prev = &ndm_live_buffers, .next = &ndm_live_buffers};
 
 static void
 count_allocation(NdmBuffer *buffer)
@@ -75,6 +76,13 @@ ndm_buffer_new(size_t nbytes, int zeroed)
     buffer->data = block + NDM_BUFFER_HEADER;
     buffer->nbytes = nbytes;
     buffer->mapped = nbytes >= NDM_MMAP_THRESHOLD ? total : 0;
+    buffer->owner = NULL;
+    buffer->views.prev = buffer->views.next = &buffer->views;
+    buffer->nviews = 0;
+    buffer->next = &ndm_live_buffers;
+    buffer->prev = ndm_live_buffers.prev;
+    ndm_live_buffers.prev->next = buffer;
+    ndm_live_buffers.prev = buffer;
     count_allocation(buffer);
     return buffer;
 }
@@ -86,12 +94,33 @@ ndm_buffer_free(NdmBuffer *buffer)
         return;
     }
     count_release(buffer);
+    buffer->prev->next = buffer->next;
+    buffer->next->prev = buffer->prev;
     if (buffer->mapped) {
         munmap(buffer, buffer->mapped);
     }
     else {
         free(buffer);
     }
+}
+
+void
+ndm_buffer_attach(NdmBuffer *buffer, NdmViewLink *link)
+{
+    link->next = &buffer->views;
+    link->prev = buffer->views.prev;
+    buffer->views.prev->next = link;
+    buffer->views.prev = link;
+    buffer->nviews++;
+}
+
+void
+ndm_buffer_detach(NdmBuffer *buffer, NdmViewLink *link)
+{
+    link->prev->next = link->next;
+    link->next->prev = link->prev;
+    link->prev = link->next = NULL;
+    buffer->nviews--;
 }
 
 static PyObject *
