@@ -1957,73 +1957,130 @@ py_arange(PyObject *Py_UNUSED(m), PyObject *const *args, Py_ssize_t nargs, PyObj
 }
 
 /* ------------------------------------------------------------------ */
-/* linspace (numpy/_core/function_base.py, scalar start/stop)           */
+/* linspace (numpy/_core/function_base.py)                              */
 
-typedef struct {
-    int kind;       /* 0 real, 1 complex */
-    int strong;     /* an ndmem scalar/array fixed the type */
-    NdmDtype *dt;   /* strong dtype so far (new ref) */
-    double re, im;
-} LinArg;
+/* The value of x after one operation rounded to the computation type. */
+static double
+lin_round(int t, double x)
+{
+    switch (t) {
+        case NDM_FLOAT32: case NDM_COMPLEX64:
+            return (double)(float)x;
+        case NDM_FLOAT16:
+            return ndm_half_to_double(ndm_float_to_half((float)x));
+        default:
+            return x;
+    }
+}
 
 static int
-lin_arg(PyObject *o, LinArg *out)
+lin_is_weak(PyObject *o)
 {
-    memset(out, 0, sizeof(*out));
-    if (NdmArray_Check(o) || ndm_scalar_check(o)) {
-        NdmDtype *d;
-        const char *ptr;
-        PyObject *holder = NULL;
-        if (NdmArray_Check(o)) {
-            NdmArray *a = (NdmArray *)o;
-            if (a->nd != 0) {
-                PyErr_SetString(PyExc_NotImplementedError,
-                                "linspace with array start/stop is not supported yet");
-                return -1;
-            }
-            d = a->descr;
+    return (PyFloat_Check(o) || PyLong_Check(o) || PyComplex_Check(o)) && !ndm_scalar_check(o)
+           && !NdmArray_Check(o);
+}
+
+/* NumPy's _array_converter(start, stop).result_type(ensure_inexact=True). */
+static NdmDtype *
+lin_result_type(PyObject *start, PyObject *stop, NdmArray *sa, NdmArray *ea)
+{
+    NdmDtype *strong = NULL;
+    int weak_complex = 0;
+    PyObject *objs[2] = {start, stop};
+    NdmArray *arrs[2] = {sa, ea};
+    for (int i = 0; i < 2; i++) {
+        if (lin_is_weak(objs[i])) {
+            weak_complex |= PyComplex_Check(objs[i]);
+            continue;
+        }
+        NdmDtype *d = arrs[i]->descr;
+        if (strong == NULL) {
             Py_INCREF(d);
-            ptr = a->data;
-            holder = o;
+            strong = d;
         }
         else {
-            d = ndm_scalar_get_dtype(o);
-            if (d == NULL) {
-                return -1;
+            Py_SETREF(strong, ndm_dtype_promote(strong, d));
+            if (strong == NULL) {
+                return NULL;
             }
-            ptr = ndm_scalar_data(o);
         }
-        (void)holder;
-        out->strong = 1;
-        out->dt = d;
-        PyObject *v = ndm_dtype_toobject(d, ptr);
-        if (v == NULL) {
-            return -1;
+    }
+    int t;
+    if (strong == NULL) {
+        t = weak_complex ? NDM_COMPLEX128 : NDM_FLOAT64;
+    }
+    else {
+        int s = strong->type_num;
+        Py_DECREF(strong);
+        switch (s) {
+            case NDM_FLOAT16: case NDM_FLOAT32:
+                t = weak_complex ? NDM_COMPLEX64 : s;
+                break;
+            case NDM_FLOAT64:
+                t = weak_complex ? NDM_COMPLEX128 : s;
+                break;
+            case NDM_COMPLEX64: case NDM_COMPLEX128:
+                t = s;
+                break;
+            default:
+                if (s >= NDM_NNUMERIC) {
+                    PyErr_SetString(PyExc_TypeError,
+                                    "linspace: start and stop must be numbers");
+                    return NULL;
+                }
+                t = weak_complex ? NDM_COMPLEX128 : NDM_FLOAT64;
         }
-        o = v;
-        Py_complex c = PyComplex_AsCComplex(o);
-        out->kind = PyComplex_Check(o);
-        Py_DECREF(v);
-        if (c.real == -1.0 && PyErr_Occurred()) {
-            return -1;
+    }
+    return builtin_new(t);
+}
+
+static void
+lin_store(int t, char *p, double re, double im)
+{
+    switch (t) {
+        case NDM_FLOAT16: {
+            ndm_half h = ndm_float_to_half((float)re);
+            memcpy(p, &h, 2);
+            break;
         }
-        out->re = c.real;
-        out->im = c.imag;
-        return 0;
+        case NDM_FLOAT32: {
+            float f = (float)re;
+            memcpy(p, &f, 4);
+            break;
+        }
+        case NDM_COMPLEX64: {
+            float f[2] = {(float)re, (float)im};
+            memcpy(p, f, 8);
+            break;
+        }
+        case NDM_COMPLEX128: {
+            double f[2] = {re, im};
+            memcpy(p, f, 16);
+            break;
+        }
+        default:
+            memcpy(p, &re, 8);
     }
-    if (!is_python_scalar(o) && PySequence_Check(o)) {
-        PyErr_SetString(PyExc_NotImplementedError,
-                        "linspace with array start/stop is not supported yet");
-        return -1;
+}
+
+/* Offset of the broadcast element at flat index k of shape (nd, shape)
+ * in an operand with its own (ond, oshape) and element stride 16. */
+static Py_ssize_t
+lin_offset(Py_ssize_t k, int nd, const Py_ssize_t *shape, int ond, const Py_ssize_t *oshape)
+{
+    Py_ssize_t off = 0, mult = 1;
+    for (int i = nd - 1; i >= 0; i--) {
+        Py_ssize_t idx = k % shape[i];
+        k /= shape[i];
+        int oi = i - (nd - ond);
+        if (oi >= 0) {
+            if (oshape[oi] != 1) {
+                off += idx * mult;
+            }
+            mult *= oshape[oi];
+        }
     }
-    Py_complex c = PyComplex_AsCComplex(o);
-    if (c.real == -1.0 && PyErr_Occurred()) {
-        return -1;
-    }
-    out->kind = PyComplex_Check(o);
-    out->re = c.real;
-    out->im = c.imag;
-    return 0;
+    return off;
 }
 
 static PyObject *
@@ -2032,14 +2089,14 @@ py_linspace(PyObject *Py_UNUSED(m), PyObject *const *args, Py_ssize_t nargs, PyO
     static const char *const names[] = {"start", "stop", "num", "endpoint", "retstep",
                                         "dtype", "axis", "device"};
     PyObject *a[8];
-    LinArg s, e;
-    NdmDtype *dtype = NULL, *dt = NULL;
-    PyObject *y = NULL, *result = NULL;
+    NdmDtype *dtype = NULL, *dt = NULL, *c16 = NULL;
+    PyObject *sa = NULL, *ea = NULL, *sc = NULL, *ec = NULL;
+    PyObject *y = NULL, *stepobj = NULL, *result = NULL;
+    double *work = NULL;
     Py_ssize_t num = 50;
     int endpoint = 1, retstep = 0;
+    long axis = 0;
 
-    memset(&s, 0, sizeof(s));
-    memset(&e, 0, sizeof(e));
     if (parse_args("linspace", names, 8, 7, 0, args, nargs, kwnames, a) < 0
             || require_arg("linspace", "start", 0, a[0]) < 0
             || require_arg("linspace", "stop", 1, a[1]) < 0 || check_device(a[7]) < 0) {
@@ -2067,230 +2124,286 @@ py_linspace(PyObject *Py_UNUSED(m), PyObject *const *args, Py_ssize_t nargs, PyO
         return NULL;
     }
     if (a[6] != NULL) {
-        long axis = PyLong_AsLong(a[6]);
+        axis = PyLong_AsLong(a[6]);
         if (axis == -1 && PyErr_Occurred()) {
             return NULL;
         }
-        if (axis != 0 && axis != -1) {
-            PyErr_Format(PyExc_ValueError, "axis %ld is out of bounds for array of dimension 1",
-                         axis);
-            return NULL;
-        }
     }
+    long axis_raw = axis;
     if (conv_dtype(a[5], &dtype) < 0) {
         return NULL;
     }
-    if (lin_arg(a[0], &s) < 0 || lin_arg(a[1], &e) < 0) {
+    sa = from_any(a[0], NULL, -1, 'K', 0, 1);
+    ea = sa ? from_any(a[1], NULL, -1, 'K', 0, 1) : NULL;
+    if (ea == NULL) {
         goto fail;
     }
-    /* the computation type: result_type(start, stop, 1.0) */
-    int cmplx = s.kind || e.kind;
-    if (s.strong && e.strong) {
-        dt = ndm_dtype_promote(s.dt, e.dt);
-    }
-    else if (s.strong || e.strong) {
-        dt = s.strong ? s.dt : e.dt;
-        Py_INCREF(dt);
-    }
-    if (dt != NULL) {
-        int t = dt->type_num;
-        if (t == NDM_FLOAT32 || t == NDM_FLOAT16) {
-            Py_SETREF(dt, builtin_new(cmplx ? NDM_COMPLEX64 : NDM_FLOAT32));
-        }
-        else if (t == NDM_COMPLEX64) {
-            /* stays */
-        }
-        else if (t == NDM_COMPLEX128 || cmplx) {
-            Py_SETREF(dt, builtin_new(NDM_COMPLEX128));
-        }
-        else {
-            Py_SETREF(dt, builtin_new(NDM_FLOAT64));
-        }
-    }
-    else if (!PyErr_Occurred()) {
-        dt = builtin_new(cmplx ? NDM_COMPLEX128 : NDM_FLOAT64);
-    }
+    dt = lin_result_type(a[0], a[1], (NdmArray *)sa, (NdmArray *)ea);
     if (dt == NULL) {
         goto fail;
     }
+    int t = dt->type_num;
+    int cplx = t == NDM_COMPLEX64 || t == NDM_COMPLEX128;
+
+    /* broadcast the shapes of start and stop */
+    NdmArray *s_arr = (NdmArray *)sa, *e_arr = (NdmArray *)ea;
+    int bnd = s_arr->nd > e_arr->nd ? s_arr->nd : e_arr->nd;
+    Py_ssize_t bshape[NDM_MAXDIMS];
+    for (int i = 0; i < bnd; i++) {
+        int si = i - (bnd - s_arr->nd), ei = i - (bnd - e_arr->nd);
+        Py_ssize_t ds = si >= 0 ? s_arr->shape[si] : 1;
+        Py_ssize_t de = ei >= 0 ? e_arr->shape[ei] : 1;
+        if (ds != de && ds != 1 && de != 1) {
+            PyErr_SetString(PyExc_ValueError,
+                            "operands could not be broadcast together (linspace start/stop)");
+            goto fail;
+        }
+        bshape[i] = ds == 1 ? de : ds;
+    }
+    if (bnd + 1 > NDM_MAXDIMS) {
+        PyErr_SetString(PyExc_ValueError, "linspace: too many dimensions");
+        goto fail;
+    }
+    if (axis < 0) {
+        axis += bnd + 1;
+    }
+    if (axis < 0 || axis > bnd) {
+        PyErr_Format(PyExc_ValueError, "axis %ld is out of bounds for array of dimension %d",
+                     axis_raw, bnd + 1);
+        goto fail;
+    }
+    Py_ssize_t m = 1;
+    for (int i = 0; i < bnd; i++) {
+        m *= bshape[i];
+    }
+
+    /* start and stop as packed complex128, values rounded to the type */
+    c16 = builtin_new(NDM_COMPLEX128);
+    if (c16 == NULL) {
+        goto fail;
+    }
+    sc = from_array(s_arr, c16, 1, 'C', 0, 0);
+    ec = sc ? from_array(e_arr, c16, 1, 'C', 0, 0) : NULL;
+    if (ec == NULL) {
+        goto fail;
+    }
+    NdmArray *scA = (NdmArray *)sc, *ecA = (NdmArray *)ec;
+    /* work: per broadcast element start, stop, delta, step (re, im each) */
+    work = PyMem_Malloc((size_t)(m > 0 ? m : 1) * 8 * sizeof(double));
+    if (work == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
     Py_ssize_t div = endpoint ? num - 1 : num;
+    double rdiv = lin_round(t, (double)div);
+    int any_zero = 0;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        double *w = work + 8 * k;
+        const double *sp = (const double *)scA->data
+                           + 2 * lin_offset(k, bnd, bshape, scA->nd, scA->shape);
+        const double *ep = (const double *)ecA->data
+                           + 2 * lin_offset(k, bnd, bshape, ecA->nd, ecA->shape);
+        w[0] = lin_round(t, sp[0]);
+        w[1] = cplx ? lin_round(t, sp[1]) : 0.0;
+        w[2] = lin_round(t, ep[0]);
+        w[3] = cplx ? lin_round(t, ep[1]) : 0.0;
+        w[4] = lin_round(t, w[2] - w[0]);
+        w[5] = cplx ? lin_round(t, w[3] - w[1]) : 0.0;
+        if (div > 0) {
+            if (cplx) {
+                /* NumPy's complex division by (div + 0j) (Smith) */
+                double scl = lin_round(t, 1.0 / rdiv);
+                w[6] = lin_round(t, lin_round(t, w[4] + lin_round(t, w[5] * 0.0)) * scl);
+                w[7] = lin_round(t, lin_round(t, w[5] - lin_round(t, w[4] * 0.0)) * scl);
+                any_zero |= (w[6] == 0 && w[7] == 0);
+            }
+            else {
+                w[6] = lin_round(t, w[4] / rdiv);
+                w[7] = 0.0;
+                any_zero |= (w[6] == 0);
+            }
+        }
+        else {
+            w[6] = w[7] = NAN;
+        }
+    }
+
+    /* y, shape (num,) + broadcast shape, C order */
+    Py_ssize_t yshape[NDM_MAXDIMS];
+    yshape[0] = num;
+    for (int i = 0; i < bnd; i++) {
+        yshape[i + 1] = bshape[i];
+    }
     Py_INCREF(dt);
-    y = ndm_array_new(ndm_state.ndarray_type, dt, 1, &num, NULL, NULL, 0, NULL);
+    y = ndm_array_new(ndm_state.ndarray_type, dt, bnd + 1, yshape, NULL, NULL, 0, NULL);
     if (y == NULL) {
         goto fail;
     }
-    char *data = ((NdmArray *)y)->data;
-    double step_re = NAN, step_im = NAN;
-    if (dt->type_num == NDM_FLOAT32 || dt->type_num == NDM_COMPLEX64) {
-        float sr = (float)s.re, si = (float)s.im, er = (float)e.re, ei = (float)e.im;
-        float dr = er - sr, di = ei - si;
-        float *out = (float *)data;
-        int c = dt->type_num == NDM_COMPLEX64;
-        if (div > 0) {
-            float str = dr / (float)div, sti = di / (float)div;
-            step_re = str;
-            step_im = sti;
-            int zero = c ? (str == 0 && sti == 0) : (str == 0);
-            for (Py_ssize_t i = 0; i < num; i++) {
-                float fi = (float)i;
-                if (c) {
-                    /* complex multiply (fi + 0j) * (str + sti j) */
-                    float pr, pi;
-                    if (zero) {
-                        float q = fi / (float)div;
-                        pr = q * dr - 0.0f * di;
-                        pi = q * di + 0.0f * dr;
-                    }
-                    else {
-                        pr = fi * str - 0.0f * sti;
-                        pi = fi * sti + 0.0f * str;
-                    }
-                    out[2 * i] = pr + sr;
-                    out[2 * i + 1] = pi + si;
+    char *out = ((NdmArray *)y)->data;
+    Py_ssize_t isz = dt->itemsize;
+    double scl = cplx && div > 0 ? lin_round(t, 1.0 / rdiv) : 0.0;
+    for (Py_ssize_t i = 0; i < num; i++) {
+        double fi = lin_round(t, (double)i);
+        for (Py_ssize_t k = 0; k < m; k++) {
+            const double *w = work + 8 * k;
+            double re, im = 0.0;
+            if (div > 0 && !any_zero) {
+                if (cplx) {
+                    re = lin_round(t, lin_round(t, fi * w[6]) - lin_round(t, 0.0 * w[7]));
+                    im = lin_round(t, lin_round(t, fi * w[7]) + lin_round(t, 0.0 * w[6]));
                 }
                 else {
-                    out[i] = (zero ? (fi / (float)div) * dr : fi * str) + sr;
+                    re = lin_round(t, fi * w[6]);
                 }
             }
-        }
-        else {
-            for (Py_ssize_t i = 0; i < num; i++) {
-                float fi = (float)i;
-                if (c) {
-                    out[2 * i] = (fi * dr - 0.0f * di) + sr;
-                    out[2 * i + 1] = (fi * di + 0.0f * dr) + si;
+            else if (div > 0) {
+                if (cplx) {
+                    double qr = lin_round(t, lin_round(t, fi + lin_round(t, 0.0 * 0.0)) * scl);
+                    double qi = lin_round(t, lin_round(t, 0.0 - lin_round(t, fi * 0.0)) * scl);
+                    re = lin_round(t, lin_round(t, qr * w[4]) - lin_round(t, qi * w[5]));
+                    im = lin_round(t, lin_round(t, qr * w[5]) + lin_round(t, qi * w[4]));
                 }
                 else {
-                    out[i] = fi * dr + sr;
+                    re = lin_round(t, lin_round(t, fi / rdiv) * w[4]);
                 }
-            }
-        }
-        if (endpoint && num > 1) {
-            if (c) {
-                out[2 * (num - 1)] = er;
-                out[2 * (num - 1) + 1] = ei;
             }
             else {
-                out[num - 1] = er;
-            }
-        }
-    }
-    else {
-        double sr = s.re, si = s.im, er = e.re, ei = e.im;
-        double dr = er - sr, di = ei - si;
-        double *out = (double *)data;
-        int c = dt->type_num == NDM_COMPLEX128;
-        if (div > 0) {
-            double str = dr / (double)div, sti = di / (double)div;
-            step_re = str;
-            step_im = sti;
-            int zero = c ? (str == 0 && sti == 0) : (str == 0);
-            for (Py_ssize_t i = 0; i < num; i++) {
-                double fi = (double)i;
-                if (c) {
-                    double pr, pi;
-                    if (zero) {
-                        double q = fi / (double)div;
-                        pr = q * dr - 0.0 * di;
-                        pi = q * di + 0.0 * dr;
-                    }
-                    else {
-                        pr = fi * str - 0.0 * sti;
-                        pi = fi * sti + 0.0 * str;
-                    }
-                    out[2 * i] = pr + sr;
-                    out[2 * i + 1] = pi + si;
+                if (cplx) {
+                    re = lin_round(t, lin_round(t, fi * w[4]) - lin_round(t, 0.0 * w[5]));
+                    im = lin_round(t, lin_round(t, fi * w[5]) + lin_round(t, 0.0 * w[4]));
                 }
                 else {
-                    out[i] = (zero ? (fi / (double)div) * dr : fi * str) + sr;
+                    re = lin_round(t, fi * w[4]);
                 }
             }
+            re = lin_round(t, re + w[0]);
+            im = cplx ? lin_round(t, im + w[1]) : 0.0;
+            if (endpoint && num > 1 && i == num - 1) {
+                re = w[2];
+                im = w[3];
+            }
+            lin_store(t, out + (i * m + k) * isz, re, im);
+        }
+    }
+
+    /* step: a scalar, an array, or NaN when undefined */
+    if (retstep) {
+        if (div <= 0) {
+            stepobj = PyFloat_FromDouble(NAN);
+        }
+        else if (bnd == 0) {
+            char buf[16];
+            lin_store(t, buf, work[6], work[7]);
+            stepobj = ndm_scalar_from_data(dt, buf, NULL);
         }
         else {
-            for (Py_ssize_t i = 0; i < num; i++) {
-                double fi = (double)i;
-                if (c) {
-                    out[2 * i] = (fi * dr - 0.0 * di) + sr;
-                    out[2 * i + 1] = (fi * di + 0.0 * dr) + si;
-                }
-                else {
-                    out[i] = fi * dr + sr;
+            Py_INCREF(dt);
+            stepobj = ndm_array_new(ndm_state.ndarray_type, dt, bnd, bshape, NULL, NULL, 0, NULL);
+            if (stepobj != NULL) {
+                for (Py_ssize_t k = 0; k < m; k++) {
+                    lin_store(t, ((NdmArray *)stepobj)->data + k * isz, work[8 * k + 6],
+                              work[8 * k + 7]);
                 }
             }
         }
-        if (endpoint && num > 1) {
-            if (c) {
-                out[2 * (num - 1)] = er;
-                out[2 * (num - 1) + 1] = ei;
-            }
-            else {
-                out[num - 1] = er;
-            }
+        if (stepobj == NULL) {
+            goto fail;
         }
     }
-    if (dtype != NULL && !ndm_dtype_equiv(dtype, dt)) {
-        int kind = dtype->kind;
-        if ((kind == 'i' || kind == 'u') && (dt->type_num == NDM_FLOAT64
-                                             || dt->type_num == NDM_FLOAT32)) {
-            for (Py_ssize_t i = 0; i < num; i++) {
-                if (dt->type_num == NDM_FLOAT64) {
-                    ((double *)data)[i] = floor(((double *)data)[i]);
+
+    /* scalar start/stop: NumPy scales arange(num).reshape(-1) in place, so
+     * the result is a view of a hidden array */
+    if (bnd == 0 && div > 0) {
+        NdmArray *ya = (NdmArray *)y;
+        Py_INCREF(ya->descr);
+        PyObject *v = ndm_array_view(ya, ya->descr, ya->nd, ya->shape, ya->strides, ya->data,
+                                     NULL);
+        if (v == NULL) {
+            goto fail;
+        }
+        Py_SETREF(y, v);
+    }
+
+    /* moveaxis(y, 0, axis): a view */
+    if (axis_raw != 0) {
+        NdmArray *ya = (NdmArray *)y;
+        Py_ssize_t vshape[NDM_MAXDIMS], vstrides[NDM_MAXDIMS];
+        int j = 0;
+        for (int i = 1; i <= bnd; i++) {
+            if (j == axis) {
+                vshape[j] = ya->shape[0];
+                vstrides[j] = ya->strides[0];
+                j++;
+            }
+            vshape[j] = ya->shape[i];
+            vstrides[j] = ya->strides[i];
+            j++;
+        }
+        if (j == axis) {
+            vshape[j] = ya->shape[0];
+            vstrides[j] = ya->strides[0];
+        }
+        Py_INCREF(ya->descr);
+        PyObject *v = ndm_array_view(ya, ya->descr, ya->nd, vshape, vstrides, ya->data, NULL);
+        if (v == NULL) {
+            goto fail;
+        }
+        Py_SETREF(y, v);
+    }
+
+    /* astype(dtype, copy=False), flooring first for integer types */
+    if (dtype != NULL && !(dtype == dt || ndm_dtype_equiv(dtype, dt))) {
+        NdmArray *ya = (NdmArray *)y;
+        int k = dtype->kind;
+        if ((k == 'i' || k == 'u') && !cplx) {
+            /* floor(y, out=y): every element, through the packed owner */
+            NdmArray *own = ya->base != NULL ? (NdmArray *)ya->base : ya;
+            Py_ssize_t n = ndm_array_size(own);
+            for (Py_ssize_t q = 0; q < n; q++) {
+                char *p = own->data + q * isz;
+                double v;
+                if (t == NDM_FLOAT16) {
+                    ndm_half h;
+                    memcpy(&h, p, 2);
+                    v = ndm_half_to_double(h);
+                }
+                else if (t == NDM_FLOAT32) {
+                    float f;
+                    memcpy(&f, p, 4);
+                    v = f;
                 }
                 else {
-                    ((float *)data)[i] = floorf(((float *)data)[i]);
+                    memcpy(&v, p, 8);
                 }
+                lin_store(t, p, floor(v), 0.0);
             }
         }
         Py_INCREF(dtype);
-        PyObject *conv = ndm_array_new(ndm_state.ndarray_type, dtype, 1, &num, NULL, NULL, 0, NULL);
-        if (conv == NULL || copy_into((NdmArray *)conv, (NdmArray *)y) < 0) {
+        PyObject *conv = new_like(ya, ndm_state.ndarray_type, dtype, 'K', -1, NULL, 0);
+        if (conv == NULL || copy_into((NdmArray *)conv, ya) < 0) {
             Py_XDECREF(conv);
             goto fail;
         }
         Py_SETREF(y, conv);
     }
     if (retstep) {
-        PyObject *st;
-        NdmDtype *sdt = dt;
-        char buf[16];
-        if (dt->type_num == NDM_FLOAT32) {
-            float f = (float)step_re;
-            memcpy(buf, &f, 4);
-        }
-        else if (dt->type_num == NDM_COMPLEX64) {
-            float f[2] = {(float)step_re, (float)step_im};
-            memcpy(buf, f, 8);
-        }
-        else if (dt->type_num == NDM_COMPLEX128) {
-            double f[2] = {step_re, step_im};
-            memcpy(buf, f, 16);
-        }
-        else {
-            memcpy(buf, &step_re, 8);
-        }
-        if (div <= 0) {
-            /* NumPy's step is the Python float nan here */
-            st = PyFloat_FromDouble(NAN);
-        }
-        else {
-            st = ndm_scalar_from_data(sdt, buf, NULL);
-        }
-        if (st == NULL) {
-            goto fail;
-        }
-        result = PyTuple_Pack(2, y, st);
-        Py_DECREF(st);
+        result = PyTuple_Pack(2, y, stepobj);
     }
     else {
         result = y;
         Py_INCREF(y);
     }
 fail:
+    PyMem_Free(work);
     Py_XDECREF(y);
+    Py_XDECREF(stepobj);
+    Py_XDECREF(sa);
+    Py_XDECREF(ea);
+    Py_XDECREF(sc);
+    Py_XDECREF(ec);
+    Py_XDECREF(c16);
     Py_XDECREF(dt);
     Py_XDECREF(dtype);
-    Py_XDECREF(s.dt);
-    Py_XDECREF(e.dt);
     return result;
 }
 

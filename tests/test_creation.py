@@ -693,6 +693,59 @@ def test_linspace_retstep():
             assert type(gstep).__name__ == type(rstep).__name__
 
 
+def lin_both(args, kw):
+    ref = np.linspace(*args, **kw)
+    got = nm.linspace(*[nm.asarray(x) if isinstance(x, np.ndarray) else x for x in args], **kw)
+    if kw.get("retstep"):
+        (ref, rstep), (got, gstep) = ref, got
+        if isinstance(rstep, np.ndarray):
+            assert values_of(gstep).tobytes() == rstep.tobytes()
+    check(got, ref)
+    if ref.base is not None:
+        assert got.base is not None
+
+
+@pytest.mark.parametrize("args,kw", [
+    ((np.array([0.0, 1.0]), np.array([1.0, 3.0]), 4), {}),
+    ((np.array([0.0, 1.0]), np.array([1.0, 3.0]), 4), {"axis": 1}),
+    ((np.array([0.0, 1.0]), np.array([1.0, 3.0]), 4), {"axis": 1, "dtype": int}),
+    ((np.zeros((2, 1)), np.ones(3), 3), {}),
+    ((np.zeros((2, 1)), np.ones(3), 3), {"axis": -1}),
+    ((np.zeros((2, 1)), np.ones(3), 3), {"axis": 1, "endpoint": False}),
+    (([1, 2], [1, 3], 3), {"retstep": True}),
+    ((np.array([0.1, 0.2], "f4"), 1.0, 7), {}),
+    ((np.array([0.1, 0.2], "f2"), 1.0, 7), {}),
+    ((np.array([0, 1]), 2j, 5), {}),
+    ((np.array([0.5, 1], "f4"), 2j, 5), {"retstep": True}),
+    ((np.array([5, 5]), np.array([5, 6]), 4), {}),
+    ((0, 1e-320, 4), {}),
+    ((1j, 1j + 1e-320, 4), {}),
+    ((0, 1, 5), {"axis": -1}),
+], ids=repr)
+def test_linspace_arrays(args, kw):
+    lin_both(args, kw)
+
+
+def test_linspace_many_array_ranges_bit_exact():
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        num = int(rng.integers(0, 30))
+        ep = bool(rng.random() < 0.5)
+        lin_both((rng.uniform(-9, 9, (2, 3)), rng.uniform(-9, 9, 3), num),
+                 {"endpoint": ep, "axis": int(rng.integers(-3, 3))})
+        lin_both((rng.uniform(-9, 9, 3).astype("f4"), rng.uniform(-9, 9, 3).astype("f4"), num),
+                 {"endpoint": ep})
+        lin_both((complex(*rng.uniform(-9, 9, 2)), complex(*rng.uniform(-9, 9, 2)), num),
+                 {"endpoint": ep})
+
+
+def test_linspace_bad_axis_and_shapes():
+    with pytest.raises(ValueError):
+        nm.linspace(0, 1, 5, axis=1)
+    with pytest.raises(ValueError):
+        nm.linspace(nm.zeros(2), nm.zeros(3), 4)
+
+
 def test_linspace_dtypes_and_errors():
     same(lambda m: m.linspace(0, 10, 5, dtype=int))
     same(lambda m: m.linspace(-3.5, 10, 9, dtype="i2"))
