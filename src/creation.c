@@ -566,6 +566,7 @@ typedef struct {
     Py_ssize_t strlen;
     int ragged;
     int max_reached;
+    int tuple_leaf;         /* structured target: tuples are elements */
 } Disc;
 
 static int
@@ -897,7 +898,7 @@ arraylike_leaf(PyObject *obj)
 static int
 discover(PyObject *obj, int curr, int max_nd, Py_ssize_t *out_shape, Disc *d)
 {
-    if (is_python_scalar(obj)) {
+    if (is_python_scalar(obj) || (d->tuple_leaf && PyTuple_Check(obj))) {
         if (update_shape(curr, &max_nd, out_shape, 0, NULL, 0, d) < 0) {
             d->ragged = 1;
             return max_nd;
@@ -1091,6 +1092,7 @@ from_nested(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin)
     memset(&d, 0, sizeof(d));
     d.discover_dtype = dtype == NULL;
     d.want_strlen = is_unsized_flexible(dtype);
+    d.tuple_leaf = dtype != NULL && ndm_dtype_is_structured(dtype);
     NdmDtype *descr = NULL;
     PyObject *result = NULL;
 

@@ -176,6 +176,16 @@ def test_array_string_dtype_discovery():
     same(lambda m: m.array(m.arange(3), dtype="U"))
 
 
+@pytest.mark.parametrize("obj", [
+    [(1, 2.0), (3, 4.0)],
+    [[(1, 2.0)], [(3, 4.5)]],
+    (5, 6.5),
+    [(1, 2.0), [3, 4.0]],
+], ids=repr)
+def test_array_structured_from_tuples(obj):
+    same(lambda m: m.array(obj, dtype=[("a", "<i4"), ("b", "<f4")]))
+
+
 def test_array_bad_conversions():
     for obj, dt in [(["a", 1.5], float), (["x"], int)]:
         with pytest.raises(ValueError):
