@@ -1085,7 +1085,7 @@ fill(PyObject *obj, int depth, NdmArray *arr, char *ptr, int fast)
 }
 
 static PyObject *
-from_nested(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin)
+from_nested(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin, int ndmax)
 {
     Py_ssize_t shape[NDM_MAXDIMS];
     Disc d;
@@ -1096,15 +1096,16 @@ from_nested(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin)
     NdmDtype *descr = NULL;
     PyObject *result = NULL;
 
-    int nd = discover(obj, 0, NDM_MAXDIMS, shape, &d);
+    int maxdims = ndmax >= 0 ? ndmax : NDM_MAXDIMS;
+    int nd = discover(obj, 0, maxdims, shape, &d);
     if (nd < 0) {
         goto fail;
     }
     if (d.ragged) {
-        if (nd == NDM_MAXDIMS) {
+        if (nd == maxdims) {
             PyErr_Format(PyExc_ValueError,
                          "setting an array element with a sequence. The requested array "
-                         "would exceed the maximum number of dimension of %d.", NDM_MAXDIMS);
+                         "would exceed the maximum number of dimension of %d.", maxdims);
             goto fail;
         }
         PyObject *t = PyTuple_New(nd);
@@ -1173,7 +1174,8 @@ fail:
 
 /* np.array / np.asarray / np.asanyarray with every argument. */
 static PyObject *
-from_any(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin, int subok)
+from_any_ex(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin, int subok,
+            int ndmax)
 {
     if (NdmArray_Check(obj)) {
         return from_array((NdmArray *)obj, dtype, copy, order, ndmin, subok);
@@ -1189,7 +1191,13 @@ from_any(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin, int su
             return NULL;
         }
     }
-    return from_nested(obj, dtype, copy, order, ndmin);
+    return from_nested(obj, dtype, copy, order, ndmin, ndmax);
+}
+
+static PyObject *
+from_any(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin, int subok)
+{
+    return from_any_ex(obj, dtype, copy, order, ndmin, subok, -1);
 }
 
 PyObject *
@@ -1236,10 +1244,22 @@ py_array(PyObject *Py_UNUSED(m), PyObject *const *args, Py_ssize_t nargs, PyObje
             return NULL;
         }
     }
+    long ndmax = -1;
+    if (a[6] != NULL) {
+        ndmax = PyLong_AsLong(a[6]);
+        if (ndmax == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (ndmax < 0 || ndmax > NDM_MAXDIMS) {
+            PyErr_Format(PyExc_ValueError, "ndmax must be in the range [0, NPY_MAXDIMS (%d)] ",
+                         NDM_MAXDIMS);
+            return NULL;
+        }
+    }
     if (conv_dtype(a[1], &dtype) < 0) {
         return NULL;
     }
-    PyObject *r = from_any(a[0], dtype, copy, order, (int)ndmin, subok);
+    PyObject *r = from_any_ex(a[0], dtype, copy, order, (int)ndmin, subok, (int)ndmax);
     Py_XDECREF(dtype);
     return r;
 }

@@ -224,6 +224,17 @@ def test_array_ndmin_of_array_is_a_view():
     check(nm.array(f, ndmin=4), ref)
 
 
+def test_array_ndmax():
+    same(lambda m: m.array([[1, 2], [3, 4]], ndmax=2))
+    same(lambda m: m.array(5, ndmax=0))
+    for kw in [{"ndmax": 0}, {"ndmax": 1}, {"ndmax": 1, "dtype": int}, {"ndmax": -1}, {"ndmax": 65}]:
+        with pytest.raises(ValueError) as e_np:
+            np.array([[1, 2], [3, 4]], **kw)
+        with pytest.raises(ValueError) as e_nm:
+            nm.array([[1, 2], [3, 4]], **kw)
+        assert str(e_nm.value) == str(e_np.value)
+
+
 def test_array_order_errors():
     for bad in ["X", "CF", 1]:
         with pytest.raises((ValueError, TypeError)) as e_np:
