@@ -902,7 +902,8 @@ copyto(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwds)
     if (ndm_array_fail_unless_writeable(dst) < 0) {
         return NULL;
     }
-    int weak = is_python_scalar(src_obj);
+    int pyscalar = is_python_scalar(src_obj);
+    int weak = pyscalar && !PyBool_Check(src_obj);
     if (NdmArray_Check(src_obj)) {
         Py_INCREF(src_obj);
         src = (NdmArray *)src_obj;
@@ -914,50 +915,47 @@ copyto(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwds)
         }
     }
     if (weak) {
-        /* NEP 50: a Python scalar only needs its kind to fit; the value is
-         * then stored with the destination's rules (OverflowError). */
-        int ok = 1;
-        if (casting != NDM_UNSAFE_CASTING
-                && !ndm_dtype_equiv(src->descr, dst->descr)) {
-            char sk = src->descr->kind, dk = dst->descr->kind;
-            static const char order[] = "biufc";
-            const char *ps = strchr(order, sk), *pd = strchr(order, dk);
-            if (ps == NULL || pd == NULL) {
-                ok = ndm_dtype_can_cast(src->descr, dst->descr, casting);
+        /* NEP 50: a Python int/float/complex whose kind the destination
+         * holds is stored with the destination's rules whatever the casting
+         * (OverflowError when out of range); otherwise its default dtype
+         * must cast under the rule. */
+        static const char order[] = "biufc";
+        const char *ps = strchr(order, src->descr->kind);
+        const char *pd = strchr(order, dst->descr->kind);
+        int kind_ok = 0;
+        if (ps != NULL && pd != NULL) {
+            int rs = (int)(ps - order), rd = (int)(pd - order);
+            if (rs == 1 && rd == 2) {
+                rs = 2;
             }
-            else if (casting == NDM_NO_CASTING || casting == NDM_EQUIV_CASTING) {
-                ok = 0;
-            }
-            else {
-                /* int fits unsigned too for a weak scalar */
-                int rs = (int)(ps - order), rd = (int)(pd - order);
-                if (rs == 1 && rd == 2) {
-                    rs = 2;
+            kind_ok = rs <= rd;
+        }
+        if (kind_ok) {
+            if (where_obj == Py_True) {
+                if (ndm_array_assign_object(dst, src_obj) < 0) {
+                    goto fail;
                 }
-                ok = rs <= rd;
+                Py_DECREF(src);
+                Py_RETURN_NONE;
             }
-        }
-        if (!ok) {
-            ndm_cast_error("scalar", src->descr, dst->descr, casting);
-            goto fail;
-        }
-        if (where_obj == Py_True) {
-            if (ndm_array_assign_object(dst, src_obj) < 0) {
+            /* store the scalar once in dst's dtype, then go the masked way */
+            Py_INCREF(dst->descr);
+            casted = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, dst->descr,
+                                               0, NULL, NULL, NULL, 0, NULL);
+            if (casted == NULL
+                    || ndm_dtype_setitem(dst->descr, casted->data, src_obj) < 0) {
                 goto fail;
             }
-            Py_DECREF(src);
-            Py_RETURN_NONE;
+            Py_SETREF(src, casted);
+            casted = NULL;
+            casting = NDM_UNSAFE_CASTING;
         }
-        /* store the scalar once in dst's dtype, then go the masked way */
-        Py_INCREF(dst->descr);
-        casted = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, dst->descr,
-                                           0, NULL, NULL, NULL, 0, NULL);
-        if (casted == NULL || ndm_dtype_setitem(dst->descr, casted->data, src_obj) < 0) {
-            goto fail;
-        }
-        Py_SETREF(src, casted);
-        casted = NULL;
-        casting = NDM_UNSAFE_CASTING;
+    }
+    if (pyscalar && casting != NDM_UNSAFE_CASTING
+            && !ndm_dtype_equiv(src->descr, dst->descr)
+            && !ndm_dtype_can_cast(src->descr, dst->descr, casting)) {
+        ndm_cast_error("scalar", src->descr, dst->descr, casting);
+        goto fail;
     }
     if (where_obj == Py_True) {
         if (ndm_array_assign(dst, src, casting) < 0) {
@@ -1002,6 +1000,16 @@ copyto(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwds)
         if (broadcast_strides(dst->nd, dst->shape, casted->nd, casted->shape,
                               casted->strides, sstr) < 0) {
             assign_broadcast_error(casted->shape, casted->nd, dst->shape, dst->nd);
+            goto fail;
+        }
+        if (broadcast_strides(dst->nd, dst->shape, mask->nd, mask->shape,
+                              mask->strides, sstr) < 0) {
+            char buf[1024];
+            strcpy(buf, "could not broadcast where mask from shape ");
+            format_shape(buf, sizeof(buf), mask->shape, mask->nd);
+            strncat(buf, " into shape ", sizeof(buf) - strlen(buf) - 1);
+            format_shape(buf, sizeof(buf), dst->shape, dst->nd);
+            PyErr_SetString(PyExc_ValueError, buf);
             goto fail;
         }
         if (ndm_loop_init(&loop, 3, ops, dst->nd, dst->shape) < 0) {
