@@ -608,3 +608,50 @@ def test_advanced_setitem():
     a_np[[1, 2, 3]] = a_np[0:3]
     a_nm[[1, 2, 3]] = a_nm[0:3]
     np.testing.assert_array_equal(values(a_nm), a_np)
+
+
+COPYTO_CASES = [
+    # (dst shape, dst dtype, src, kwargs)
+    ((2, 3), "float64", ("arange", 3), {"where": ("array", [[True], [False]])}),
+    ((2, 3), "float64", 7.0, {"where": ("array", [True, False, True])}),
+    ((2, 3), "float64", ("arange", 3), {"where": ("array", [1, 0, 1])}),
+    ((2, 3), "float64", ("arange", 3), {"where": [True, False]}),
+    ((2, 3), "int64", ("array", [[0.5, 1.5, 2.5], [3.5, 4.5, 5.5]]),
+     {"casting": "unsafe", "where": [True, False, True]}),
+    ((3,), "uint8", -1, {}),
+    ((3,), "uint8", 300, {"casting": "unsafe"}),
+    ((3,), "int64", True, {}),
+    ((3,), "int64", True, {"casting": "no"}),
+    ((3,), "bool", 1, {}),
+    ((3,), "float64", 1j, {}),
+    ((3,), "float64", ("array", [1, 2, 3]), {"casting": "no"}),
+    ((3,), "float64", 2, {"casting": "no"}),
+    ((3,), "int8", 2, {"casting": "no"}),
+    ((3,), "float32", 2.5, {"casting": "no"}),
+    ((3,), "int64", 2.5, {"casting": "unsafe"}),
+    ((2, 3), "float64", ("array", [[1.0], [2.0]]), {}),
+]
+
+
+def _build(mod, spec):
+    if isinstance(spec, tuple) and spec and spec[0] == "arange":
+        return mod.arange(spec[1])
+    if isinstance(spec, tuple) and spec and spec[0] == "array":
+        return mod.array(spec[1])
+    return spec
+
+
+@pytest.mark.parametrize("shape,dtype,src,kw", COPYTO_CASES)
+def test_copyto_cases(shape, dtype, src, kw):
+    out = {}
+    for mod in (np, nm):
+        dst = mod.zeros(shape, dtype=dtype)
+        kwargs = {k: _build(mod, v) for k, v in kw.items()}
+        _, err = outcome(lambda: mod.copyto(dst, _build(mod, src), **kwargs))
+        out[mod] = (dst, err)
+    (d_np, e_np), (d_nm, e_nm) = out[np], out[nm]
+    if e_np is not None:
+        assert_same_error(e_np, e_nm)
+    else:
+        assert e_nm is None, e_nm
+    np.testing.assert_array_equal(values(d_nm), d_np)
