@@ -24,4 +24,46 @@ NdmDtype *ndm_scalar_get_dtype(PyObject *obj);
  * ndm_scalar_get_dtype(obj) (valid while obj lives). */
 const char *ndm_scalar_data(PyObject *obj);
 
+/* ---- Shared by scalar.c and scalarmath.c (the scalar room only) ---- */
+
+typedef union NdmScalarValue {
+    ndm_bool b;
+    int8_t i8; uint8_t u8; int16_t i16; uint16_t u16;
+    int32_t i32; uint32_t u32; int64_t i64; uint64_t u64;
+    ndm_half f16; float f32; double f64;
+    ndm_complex64 c64; ndm_complex128 c128;
+} NdmScalarValue;
+
+/* NdmTypeNum of an ndmem scalar (numeric, NDM_BYTES, NDM_UNICODE,
+ * NDM_VOID), or -1 when obj is not one. */
+int ndm_scalar_typenum(PyObject *obj);
+
+/* A new numeric scalar of type t from a native value (bool: the singleton). */
+PyObject *ndm_scalar_new(int t, const void *value);
+
+/* Cast a native numeric value (no warnings, C semantics as NumPy's casts);
+ * returns flags NDM_FPE_* raised by the cast (overflow to inf, invalid). */
+int ndm_scalar_cast(int from, const void *src, int to, void *dst);
+
+#define NDM_FPE_DIVIDEBYZERO 1
+#define NDM_FPE_OVERFLOW 2
+#define NDM_FPE_INVALID 8
+
+/* Warn RuntimeWarning "<what> encountered in <name>" for each flag set,
+ * in NumPy's order.  -1 when a warning was turned into an error. */
+int ndm_scalar_fpe_warn(int flags, const char *name);
+
+/* Half conversions with NumPy's rounding; *fpe gets NDM_FPE_OVERFLOW when
+ * a finite value becomes inf. */
+ndm_half ndm_scalar_double_to_half(double d, int *fpe);
+double ndm_scalar_half_to_double(ndm_half h);
+
+/* Store a Python int into integer type t (OverflowError with NumPy 2's
+ * message when it does not fit). */
+int ndm_scalar_pyint_to(PyObject *v, int t, void *out);
+
+/* The number slots (scalarmath.c) for the concrete numeric types. */
+extern PyType_Slot ndm_scalarmath_slots[];
+PyObject *ndm_scalarmath_richcompare(PyObject *a, PyObject *b, int op);
+
 #endif
