@@ -1370,6 +1370,20 @@ fill_with(NdmArray *arr, int init, PyObject *value)
         }
         value = owned;
     }
+    if (PyLong_CheckExact(value)) {
+        /* a weak Python int is stored by value: out of range is an
+         * OverflowError under any casting (NEP 50) */
+        int rc = 0;
+        if (ndm_array_size(arr) > 0) {
+            memset(arr->data, 0, (size_t)arr->descr->itemsize);
+            rc = ndm_dtype_setitem(arr->descr, arr->data, value);
+            if (rc == 0) {
+                replicate(arr, arr->data);
+            }
+        }
+        Py_XDECREF(owned);
+        return rc;
+    }
     PyObject *v = from_any(value, NULL, -1, 'K', 0, 1);
     Py_XDECREF(owned);
     if (v == NULL) {
