@@ -156,6 +156,8 @@ def _corpus():
     add("struct-one-field", np.array([(1,), (2,)], dtype=[("x", "<i8")]))
     add("struct-bool-float", np.array([(True, 1.5), (False, -2.0)],
                                       dtype=[("flag", "?"), ("v", "<f8")]))
+    add("struct-complex", np.array([(1 + 2j, 1.5), (-0.5j, 2.0)],
+                                   dtype=[("c", "<c16"), ("f", "<f8")]))
     add("struct-2d", np.zeros((2, 2), dtype=[("a", "<i2"), ("b", "<f8")]))
     add("struct-large", np.zeros(1001, dtype=[("a", "<i4"), ("b", "<f4")]))
     return c
@@ -543,7 +545,7 @@ def test_module_all():
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["struct", "struct-exp", "struct-bool-float",
-                                  "struct-one-field"])
+                                  "struct-one-field", "struct-complex"])
 def test_void_scalar_to_string_duck(name):
     a = CORPUS[name]
     for i in range(len(a)):
@@ -552,7 +554,7 @@ def test_void_scalar_to_string_duck(name):
         assert _print._void_scalar_to_string(x, False) == str(x)
 
 
-@pytest.mark.parametrize("name", ["struct", "struct-exp"])
+@pytest.mark.parametrize("name", ["struct", "struct-exp", "struct-complex"])
 def test_structured_scalar_ndmem(name):
     a = CORPUS[name]
     b = to_ndmem(a)
