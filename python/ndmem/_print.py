@@ -383,9 +383,21 @@ def _none_or_positive_arg(x, name):
     return x
 
 
+_SCALAR_WIDTH = {"float16": 2, "half": 2, "float32": 4, "single": 4,
+                 "float64": 8, "double": 8}
+
+
 def _float_width(x):
     """Bytes of the float type of x (2, 4, 8) and x as a Python float."""
-    dt = getattr(x, "dtype", None)
+    size = _SCALAR_WIDTH.get(type(x).__name__)
+    if size is not None:
+        return size, float(x)
+    if isinstance(x, float):
+        return 8, float(x)
+    try:
+        dt = getattr(x, "dtype", None)
+    except Exception:
+        dt = None
     if dt is not None and getattr(dt, "kind", None) == "f":
         size = dt.itemsize if dt.itemsize in _FLOAT_LAYOUT else 8
         return size, float(x)
