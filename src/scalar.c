@@ -57,6 +57,7 @@ static PyTypeObject *abstract_types[A_N];
 static PyTypeObject *scalar_types[NDM_NTYPES];
 static PyObject *bool_values[2];
 static PyObject *float_to_half_warn_name;
+PyObject *ndm_complex_warning;
 
 #define IS_INT(t) ((t) >= NDM_INT8 && (t) <= NDM_UINT64)
 #define IS_SIGNED(t) ((t) == NDM_INT8 || (t) == NDM_INT16 || (t) == NDM_INT32 || (t) == NDM_INT64)
@@ -273,15 +274,15 @@ double_to_int_bits(double d, int t, int *fpe)
             return (uint64_t)INT64_MIN;
         }
         return (uint64_t)(int64_t)d;
-    default:                    /* UINT64 */
-        if (d > -9223372036854775808.0 && d < 9223372036854775808.0) {
+    default:                    /* UINT64, as gcc's x86-64 conversion */
+        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
             return (uint64_t)(int64_t)d;
         }
         if (d >= 9223372036854775808.0 && d < 18446744073709551616.0) {
             return (uint64_t)d;
         }
         *fpe |= NDM_FPE_INVALID;
-        return (uint64_t)1 << 63;
+        return d >= 18446744073709551616.0 ? 0 : (uint64_t)1 << 63;
     }
 }
 
@@ -415,20 +416,9 @@ ndm_scalar_fpe_warn(int flags, const char *name)
 static int
 cast_with_warnings(int from, const void *src, int to, void *dst)
 {
-    if (IS_COMPLEX(from) && !IS_COMPLEX(to)) {
-        PyObject *cat = PyExc_RuntimeWarning;
-        PyObject *mod = ndm_state.module;
-        PyObject *cw = mod ? PyObject_GetAttrString(mod, "ComplexWarning") : NULL;
-        if (cw == NULL) {
-            PyErr_Clear();
-        }
-        else if (PyType_Check(cw) && PyType_IsSubtype((PyTypeObject *)cw,
-                                                     (PyTypeObject *)PyExc_Warning)) {
-            cat = cw;
-        }
-        int r = PyErr_WarnEx(cat, "Casting complex values to real discards the imaginary part", 1);
-        Py_XDECREF(cw);
-        if (r < 0) {
+    if (IS_COMPLEX(from) && !IS_COMPLEX(to) && to != NDM_BOOL) {
+        if (PyErr_WarnEx(ndm_complex_warning ? ndm_complex_warning : PyExc_RuntimeWarning,
+                         "Casting complex values to real discards the imaginary part", 1) < 0) {
             return -1;
         }
     }
@@ -690,7 +680,8 @@ format_float(char *out, size_t outsize, double v, int t, int leave_one_zero, int
         buf[n++] = '+';
     }
     int nd = (int)strlen(digits);
-    if (a == 0 || (a >= 1e-4 && a < 1e16)) {
+    double upper = t == NDM_FLOAT16 ? 1e3 : t == NDM_FLOAT32 ? 1e6 : 1e16;
+    if (a == 0 || (a >= 1e-4 && a < upper)) {
         if (e >= 0) {
             for (int i = 0; i <= e; i++) {
                 buf[n++] = i < nd ? digits[i] : '0';
@@ -894,6 +885,9 @@ value_from_object(PyObject *obj, int t, void *out, PyObject **result)
     if (ndm_state.ndarray_type && NdmArray_Check(obj)) {
         goto as_array;
     }
+    if (PyList_Check(obj) || PyTuple_Check(obj)) {
+        goto as_array;
+    }
     if (t == NDM_BOOL) {
         int b = PyObject_IsTrue(obj);
         if (b < 0) {
@@ -941,7 +935,18 @@ value_from_object(PyObject *obj, int t, void *out, PyObject **result)
             c.imag = NAN;
         }
         else {
-            PyObject *co = PyObject_CallOneArg((PyObject *)&PyComplex_Type, obj);
+            PyObject *co;
+            if (PyBytes_Check(obj)) {
+                PyObject *u = PyUnicode_FromEncodedObject(obj, "ascii", "strict");
+                if (u == NULL) {
+                    return -1;
+                }
+                co = PyObject_CallOneArg((PyObject *)&PyComplex_Type, u);
+                Py_DECREF(u);
+            }
+            else {
+                co = PyObject_CallOneArg((PyObject *)&PyComplex_Type, obj);
+            }
             if (co == NULL) {
                 return -1;
             }
@@ -1067,34 +1072,47 @@ str_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 static PyObject *
 bytes_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    if (PyTuple_GET_SIZE(args) == 1 && (kwds == NULL || PyDict_GET_SIZE(kwds) == 0)) {
-        PyObject *a = PyTuple_GET_ITEM(args, 0);
-        if (PyUnicode_Check(a)) {
-            PyObject *b = PyUnicode_AsASCIIString(a);
-            if (b == NULL) {
-                return NULL;
-            }
-            PyObject *r = bytes_new_from(type, b);
-            Py_DECREF(b);
-            return r;
-        }
-        if (PyLong_Check(a) || PyFloat_Check(a)) {
-            /* NumPy: bytes_(3) is b'' of dtype S..., the value as text */
+    /* NumPy: bytes(obj) when that works, else str(obj) encoded; trailing
+     * NULs dropped (np.bytes_(3) is b'') */
+    PyObject *b = NULL, *r;
+    if (PyTuple_GET_SIZE(args) != 1 || (kwds != NULL && PyDict_GET_SIZE(kwds) > 0)) {
+        return PyBytes_Type.tp_new(type, args, kwds);
+    }
+    PyObject *a = PyTuple_GET_ITEM(args, 0);
+    if (PyUnicode_Check(a)) {
+        b = PyUnicode_AsASCIIString(a);
+    }
+    else {
+        b = PyObject_CallOneArg((PyObject *)&PyBytes_Type, a);
+        if (b == NULL && (PyErr_ExceptionMatches(PyExc_TypeError)
+                          || PyErr_ExceptionMatches(PyExc_ValueError))) {
+            PyErr_Clear();
             PyObject *s = PyObject_Str(a);
             if (s == NULL) {
                 return NULL;
             }
-            PyObject *b = PyUnicode_AsASCIIString(s);
+            b = PyUnicode_AsASCIIString(s);
             Py_DECREF(s);
-            if (b == NULL) {
-                return NULL;
-            }
-            PyObject *r = bytes_new_from(type, b);
-            Py_DECREF(b);
-            return r;
         }
     }
-    return PyBytes_Type.tp_new(type, args, kwds);
+    if (b == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyBytes_GET_SIZE(b);
+    const char *p = PyBytes_AS_STRING(b);
+    while (n > 0 && p[n - 1] == 0) {
+        n--;
+    }
+    if (n != PyBytes_GET_SIZE(b)) {
+        PyObject *c = PyBytes_FromStringAndSize(p, n);
+        Py_SETREF(b, c);
+        if (b == NULL) {
+            return NULL;
+        }
+    }
+    r = bytes_new_from(type, b);
+    Py_DECREF(b);
+    return r;
 }
 
 static PyObject *
@@ -1654,8 +1672,9 @@ gen_round(PyObject *self, PyObject *args)
         return NULL;
     }
     const char *p = num_ptr(self, t);
-    if (IS_COMPLEX(t)) {
-        PyErr_SetString(PyExc_TypeError, "type does not define __round__ method");
+    if (IS_COMPLEX(t) || t == NDM_BOOL) {
+        PyErr_Format(PyExc_TypeError, "type %s doesn't define __round__ method",
+                     Py_TYPE(self)->tp_name);
         return NULL;
     }
     if (nd == Py_None) {
@@ -1696,11 +1715,8 @@ gen_round(PyObject *self, PyObject *args)
         y = nearbyint(x / f) * f;
     }
     NdmScalarValue v;
-    if (IS_FLOAT(t)) {
-        ndm_scalar_cast(NDM_FLOAT64, &y, t, &v);
-    }
-    else {
-        ndm_scalar_cast(NDM_FLOAT64, &y, t, &v);
+    if (cast_with_warnings(NDM_FLOAT64, &y, t, &v) < 0) {
+        return NULL;
     }
     return ndm_scalar_new(t, &v);
 }
@@ -2413,6 +2429,18 @@ ndm_scalar_init(PyObject *module)
         if (add_alias(module, aliases[i].alias, aliases[i].t) < 0) {
             return -1;
         }
+    }
+    if (ndm_complex_warning == NULL) {
+        ndm_complex_warning = PyErr_NewExceptionWithDoc(
+            "ndmem.exceptions.ComplexWarning",
+            "Casting a complex value to a real type discards its imaginary part.",
+            PyExc_RuntimeWarning, NULL);
+        if (ndm_complex_warning == NULL) {
+            return -1;
+        }
+    }
+    if (PyModule_AddObjectRef(module, "_ComplexWarning", ndm_complex_warning) < 0) {
+        return -1;
     }
     if (PyModule_AddFunctions(module, module_functions) < 0) {
         return -1;

@@ -62,6 +62,10 @@ double ndm_scalar_half_to_double(ndm_half h);
  * message when it does not fit). */
 int ndm_scalar_pyint_to(PyObject *v, int t, void *out);
 
+/* ndmem's ComplexWarning (a RuntimeWarning subclass, NumPy's
+ * numpy.exceptions.ComplexWarning); ndmem._core._ComplexWarning. */
+extern PyObject *ndm_complex_warning;
+
 /* The number slots (scalarmath.c) for the concrete numeric types. */
 extern PyType_Slot ndm_scalarmath_slots[];
 PyObject *ndm_scalarmath_richcompare(PyObject *a, PyObject *b, int op);

@@ -2,6 +2,7 @@
  * comparisons between ndmem scalars and Python scalars, NEP 50 promotion,
  * NumPy's integer wrap-around and floating-point warnings. */
 #include "scalar.h"
+#include "ndarray.h"
 #include <complex.h>
 #include <fenv.h>
 #include <math.h>
@@ -50,6 +51,7 @@ static const signed char promote[NDM_NNUMERIC][NDM_NNUMERIC] = {
 typedef struct {
     int t;          /* type number (weak: the Python type's default) */
     int weak;       /* 0, or 'i' 'f' 'c' for a Python int/float/complex */
+    int py;         /* a Python scalar (bool included) */
     PyObject *obj;
     NdmScalarValue v;
 } Opnd;
@@ -61,11 +63,13 @@ classify(PyObject *o, Opnd *r)
     int t = ndm_scalar_typenum(o);
     r->obj = o;
     r->weak = 0;
+    r->py = 1;
     if (t >= 0) {
         if (t >= NDM_NNUMERIC) {
             return 0;
         }
         r->t = t;
+        r->py = 0;
         memcpy(&r->v, ndm_scalar_data(o), sizes[t]);
         return 1;
     }
@@ -88,6 +92,36 @@ classify(PyObject *o, Opnd *r)
         r->t = NDM_COMPLEX128;
         r->weak = 'c';
         return 1;
+    }
+    return 0;
+}
+
+/* Does NumPy compute a op b in scalarmath (1) or through the ufunc (0)?
+ * The left ndmem scalar's implementation runs first: bool has none
+ * (the ufunc runs); a Python scalar or a scalar that casts safely to its
+ * type is converted; a scalar of a type it casts safely to gets the
+ * operation (deferral); anything else needs promotion: the ufunc. */
+static int
+use_scalar_path(const Opnd *a, const Opnd *b, int R)
+{
+    const Opnd *self = a->py ? b : a, *other = a->py ? a : b;
+    for (int k = 0; k < 2; k++) {
+        if (self->t == NDM_BOOL) {
+            return 0;
+        }
+        if (other->py) {
+            return R == self->t;
+        }
+        int p = promote[self->t][other->t];
+        if (p == self->t) {
+            return 1;
+        }
+        if (p != other->t) {
+            return 0;
+        }
+        const Opnd *tmp = self;
+        self = other;
+        other = tmp;
     }
     return 0;
 }
@@ -331,27 +365,31 @@ NAME(int op, T x, T y, T *r1, T *r2)                                       \
     case OP_FLOORDIV:                                                      \
         if (!b) {                                                          \
             o1 = a / b;                                                    \
-            fpe_clear();                                                   \
-            feraiseexcept((!a || isnan(a)) ? FE_INVALID : FE_DIVBYZERO);   \
         }                                                                  \
         else {                                                             \
             o1 = NAME##_divmod(a, b, &m);                                  \
         }                                                                  \
         break;                                                             \
     case OP_MOD:                                                           \
-        if (!b) {                                                          \
-            o1 = fmod##SFX(a, b);                                          \
+        /* npy_remainder: the quotient is dead code once inlined */        \
+        m = fmod##SFX(a, b);                                               \
+        if (b) {                                                           \
+            if (m) {                                                       \
+                if (isless(b, 0) != isless(m, 0)) m += b;                  \
+            }                                                              \
+            else {                                                         \
+                m = copysign##SFX(0, b);                                   \
+            }                                                              \
         }                                                                  \
-        else {                                                             \
-            NAME##_divmod(a, b, &m);                                       \
-            o1 = m;                                                        \
-        }                                                                  \
+        o1 = m;                                                            \
         break;                                                             \
     case OP_DIVMOD:                                                        \
         o1 = NAME##_divmod(a, b, &m);                                      \
         o2 = m;                                                            \
         break;                                                             \
-    case OP_POW: o1 = pow##SFX(a, b); break;                               \
+    case OP_POW:                                                           \
+        o1 = pow##SFX(a, b);                                               \
+        break;                                                             \
     default: break;                                                        \
     }                                                                      \
     *r1 = o1;                                                              \
@@ -409,7 +447,7 @@ NAME##_pow(T ar, T ai, T br, T bi, T *rr, T *ri)                           \
         return;                                                            \
     }                                                                      \
     if (ar == 0 && ai == 0) {                                              \
-        if (br > 0 && bi == 0) {                                           \
+        if (br > 0) {                                                      \
             *rr = 0;                                                       \
             *ri = 0;                                                       \
         }                                                                  \
@@ -500,14 +538,73 @@ ufunc_type_error(int op)
 }
 
 static int
-op_warn(int flags, int op)
+op_warn(int flags, int op, int scalar_path)
 {
     char name[40];
     if (!flags) {
         return 0;
     }
-    snprintf(name, sizeof name, "scalar %s", op_ufunc[op]);
+    snprintf(name, sizeof name, "%s%s", scalar_path ? "scalar " : "", op_ufunc[op]);
     return ndm_scalar_fpe_warn(flags, name);
+}
+
+/* A 0-d array holding the scalar's value (new reference). */
+static PyObject *
+as_0d_array(PyObject *scalar)
+{
+    NdmDtype *d = ndm_scalar_get_dtype(scalar);
+    if (d == NULL) {
+        return NULL;
+    }
+    Py_ssize_t itemsize = d->itemsize;
+    PyObject *arr = ndm_array_new(ndm_state.ndarray_type, d, 0, NULL, NULL, NULL, 0, NULL);
+    if (arr == NULL) {
+        return NULL;
+    }
+    const char *p = ndm_scalar_data(scalar);
+    if (p == NULL) {
+        Py_DECREF(arr);
+        return NULL;
+    }
+    memcpy(((NdmArray *)arr)->data, p, itemsize);
+    return arr;
+}
+
+/* NumPy runs the ufunc for a scalar with a list or tuple operand: do the
+ * same through a 0-d array. */
+static PyObject *
+sequence_fallback(PyObject *x, PyObject *y, int op)
+{
+    int left = ndm_scalar_check(x);
+    PyObject *arr = as_0d_array(left ? x : y);
+    PyObject *res = NULL;
+    if (arr == NULL) {
+        return NULL;
+    }
+    PyObject *p = left ? arr : x, *q = left ? y : arr;
+    switch (op) {
+    case OP_ADD: res = PyNumber_Add(p, q); break;
+    case OP_SUB: res = PyNumber_Subtract(p, q); break;
+    case OP_MUL: res = PyNumber_Multiply(p, q); break;
+    case OP_TRUEDIV: res = PyNumber_TrueDivide(p, q); break;
+    case OP_FLOORDIV: res = PyNumber_FloorDivide(p, q); break;
+    case OP_MOD: res = PyNumber_Remainder(p, q); break;
+    case OP_DIVMOD: res = PyNumber_Divmod(p, q); break;
+    case OP_POW: res = PyNumber_Power(p, q, Py_None); break;
+    case OP_LSHIFT: res = PyNumber_Lshift(p, q); break;
+    case OP_RSHIFT: res = PyNumber_Rshift(p, q); break;
+    case OP_AND: res = PyNumber_And(p, q); break;
+    case OP_OR: res = PyNumber_Or(p, q); break;
+    default: res = PyNumber_Xor(p, q); break;
+    }
+    Py_DECREF(arr);
+    return res;
+}
+
+static int
+is_sequence_operand(PyObject *o)
+{
+    return PyList_Check(o) || PyTuple_Check(o);
 }
 
 static PyObject *
@@ -517,9 +614,17 @@ binop(PyObject *x, PyObject *y, int op)
     NdmScalarValue va, vb, r1, r2;
     int fpe = 0;
     if (!classify(x, &a) || !classify(y, &b)) {
+        if ((is_sequence_operand(x) && ndm_scalar_check(y))
+                || (is_sequence_operand(y) && ndm_scalar_check(x))) {
+            return sequence_fallback(x, y, op);
+        }
         Py_RETURN_NOTIMPLEMENTED;
     }
     int R = result_type(&a, &b);
+    /* NumPy computes in scalarmath when one operand already has the
+     * result type; otherwise the ufunc runs (its warnings say "add", not
+     * "scalar add") */
+    int scalar_path = use_scalar_path(&a, &b, R);
     switch (op) {
     case OP_TRUEDIV:
         if (IS_INTLIKE(R)) {
@@ -593,6 +698,9 @@ binop(PyObject *x, PyObject *y, int op)
             }
         }
         fpe = int_binop(R, op, &va, &vb, &r1, &r2);
+        if (!scalar_path && (op == OP_ADD || op == OP_SUB || op == OP_MUL)) {
+            fpe &= ~F_OVF;      /* the ufunc loops wrap silently */
+        }
     }
     else if (IS_FLOAT(R)) {
         fpe_clear();
@@ -604,12 +712,30 @@ binop(PyObject *x, PyObject *y, int op)
         }
         else {
             float o1, o2;
-            k_float(op, (float)ndm_scalar_half_to_double(va.f16),
+            int hop = op;
+            /* NumPy's half scalarmath: floor_divide divides only when the
+             * divisor's bits are 0 (+0.0), remainder is npy_half_divmod */
+            if (scalar_path && ((op == OP_FLOORDIV && vb.f16 != 0) || op == OP_MOD)) {
+                hop = OP_DIVMOD;
+            }
+            k_float(hop, (float)ndm_scalar_half_to_double(va.f16),
                     (float)ndm_scalar_half_to_double(vb.f16), &o1, &o2);
+            if (op == OP_MOD && hop == OP_DIVMOD) {
+                o1 = o2;
+            }
             r1.f16 = ndm_scalar_double_to_half(o1, &fpe);
             r2.f16 = ndm_scalar_double_to_half(o2, &fpe);
         }
         fpe |= fpe_get();
+        if (op == OP_POW && !scalar_path) {
+            /* the ufunc's pow(0, -inf) reports divide by zero */
+            double x, y;
+            ndm_scalar_cast(R, &va, NDM_FLOAT64, &x);
+            ndm_scalar_cast(R, &vb, NDM_FLOAT64, &y);
+            if (x == 0 && isless(y, 0)) {
+                fpe |= F_DIV0;
+            }
+        }
     }
     else {
         fpe_clear();
@@ -629,7 +755,7 @@ binop(PyObject *x, PyObject *y, int op)
         }
         fpe |= fpe_get();
     }
-    if (op_warn(fpe, op) < 0) {
+    if (op_warn(fpe, op, scalar_path) < 0) {
         return NULL;
     }
     PyObject *res1 = ndm_scalar_new(R, &r1);
@@ -863,6 +989,15 @@ ndm_scalarmath_richcompare(PyObject *x, PyObject *y, int op)
 {
     Opnd a, b;
     if (!classify(x, &a) || !classify(y, &b)) {
+        if (is_sequence_operand(y) && ndm_scalar_check(x)) {
+            PyObject *arr = as_0d_array(x);
+            if (arr == NULL) {
+                return NULL;
+            }
+            PyObject *res = PyObject_RichCompare(arr, y, op);
+            Py_DECREF(arr);
+            return res;
+        }
         Py_RETURN_NOTIMPLEMENTED;
     }
     if (IS_INTLIKE(a.t) && IS_INTLIKE(b.t) && (a.weak == 0 || a.weak == 'i')
@@ -870,6 +1005,11 @@ ndm_scalarmath_richcompare(PyObject *x, PyObject *y, int op)
         __int128 p, q;
         int ra = as_i128(&a, &p), rb = ra < 0 ? -1 : as_i128(&b, &q);
         if (ra < 0 || rb < 0) {
+            return NULL;
+        }
+        if ((ra == 1 && b.t == NDM_BOOL) || (rb == 1 && a.t == NDM_BOOL)) {
+            /* bool with a Python int: the int becomes int64 */
+            PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C long");
             return NULL;
         }
         if (ra == 0 && rb == 0) {
@@ -910,6 +1050,14 @@ ndm_scalarmath_richcompare(PyObject *x, PyObject *y, int op)
             ar = p[0]; ai = p[1]; br = q[0]; bi = q[1];
         }
         int res;
+        if (op != Py_EQ && op != Py_NE && !use_scalar_path(&a, &b, R)
+                && (isnan(ar) || isnan(br) || (ar == br && (isnan(ai) || isnan(bi))))) {
+            static const char *names[] = {"less", "less_equal", "", "", "greater",
+                                          "greater_equal"};
+            if (ndm_scalar_fpe_warn(F_INV, names[op]) < 0) {
+                return NULL;
+            }
+        }
         switch (op) {
         case Py_EQ: res = ar == br && ai == bi; break;
         case Py_NE: res = ar != br || ai != bi; break;
