@@ -31,6 +31,7 @@ typedef struct {
     int has_ellipsis;
     int has_newaxis;
     int has_slice;
+    int has_scalar_array;   /* a 0-d integer array: results are copies */
 } Parsed;
 
 static const char only_msg[] =
@@ -221,6 +222,9 @@ parse_one(Entry *e, PyObject *obj, Parsed *p)
         if (e->kind != IDX_INT) {
             p->has_fancy = 1;
         }
+        else {
+            p->has_scalar_array = 1;
+        }
         return 0;
     }
     if (ndm_scalar_check(obj)) {
@@ -320,6 +324,7 @@ parse_index(NdmArray *self, PyObject *key, Parsed *p)
     p->n = 0;
     p->used = 0;
     p->has_fancy = p->has_ellipsis = p->has_newaxis = p->has_slice = 0;
+    p->has_scalar_array = 0;
     if (PyTuple_Check(key)) {
         Py_ssize_t n = PyTuple_GET_SIZE(key);
         if (n > MAX_ENTRIES) {
@@ -1853,6 +1858,68 @@ done:
 /* ------------------------------------------------------------------ */
 /* entry points                                                       */
 
+/* NumPy's copy in KEEPORDER (PyArray_NewLikeArray): C or F layout when the
+ * view has it, else axes by decreasing |stride|. */
+static PyObject *
+copy_keep_order(NdmArray *self, Basic *b)
+{
+    Py_ssize_t itemsize = self->descr->itemsize;
+    Py_ssize_t strides[NDM_MAXDIMS];
+    int perm[NDM_MAXDIMS];
+    int nd = b->nd;
+    int flags = 0;
+    Py_INCREF(self->descr);
+    NdmArray *view = (NdmArray *)ndm_array_view(self, self->descr, nd, b->shape,
+                                                b->strides, b->data,
+                                                ndm_state.ndarray_type);
+    if (view == NULL) {
+        return NULL;
+    }
+    const Py_ssize_t *use = NULL;
+    if (view->flags & NDM_C_CONTIGUOUS) {
+        use = NULL;
+    }
+    else if (view->flags & NDM_F_CONTIGUOUS) {
+        flags = NDM_NEW_FORTRAN;
+    }
+    else {
+        for (int d = 0; d < nd; d++) {
+            int q = d;
+            Py_ssize_t sd = b->strides[d] < 0 ? -b->strides[d] : b->strides[d];
+            while (q > 0) {
+                Py_ssize_t sp = b->strides[perm[q - 1]];
+                if (sp < 0) {
+                    sp = -sp;
+                }
+                if (sp >= sd) {
+                    break;
+                }
+                perm[q] = perm[q - 1];
+                q--;
+            }
+            perm[q] = d;
+        }
+        Py_ssize_t step = itemsize;
+        for (int q = nd - 1; q >= 0; q--) {
+            strides[perm[q]] = step;
+            step *= b->shape[perm[q]];
+        }
+        if (ndm_array_size(view) > 0) {
+            use = strides;
+        }
+    }
+    Py_INCREF(self->descr);
+    NdmArray *r = (NdmArray *)ndm_array_new(Py_TYPE(self), self->descr, nd, b->shape,
+                                            use, NULL, flags, (PyObject *)self);
+    if (r == NULL || ndm_array_assign(r, view, NDM_UNSAFE_CASTING) < 0) {
+        Py_XDECREF(r);
+        Py_DECREF(view);
+        return NULL;
+    }
+    Py_DECREF(view);
+    return (PyObject *)r;
+}
+
 PyObject *
 ndm_index_item(NdmArray *self, Py_ssize_t v)
 {
@@ -1910,7 +1977,16 @@ ndm_index_get(NdmArray *self, PyObject *key)
     if (!p.has_fancy) {
         Basic b;
         if (apply_basic(self, &p, &b) == 0) {
-            res = b.scalar ? element(self, b.data) : basic_view(self, &b);
+            if (b.scalar) {
+                res = element(self, b.data);
+            }
+            else if (p.has_scalar_array) {
+                /* NumPy: a 0-d integer array makes it advanced: a copy */
+                res = copy_keep_order(self, &b);
+            }
+            else {
+                res = basic_view(self, &b);
+            }
         }
     }
     else if (is_full_mask(self, &p)) {
