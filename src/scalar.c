@@ -1761,6 +1761,152 @@ gen_get_nbytes(PyObject *self, void *Py_UNUSED(c))
     return PyLong_FromSsize_t(gen_itemsize_of(self));
 }
 
+/* ---- NumPy's generic methods: run on a 0-d array, 0-d results back to
+ * scalars (PyArray_Return) ---- */
+
+static PyObject *
+scalar_as_array(PyObject *self)
+{
+    NdmDtype *d = ndm_scalar_get_dtype(self);
+    if (d == NULL) {
+        return NULL;
+    }
+    Py_ssize_t itemsize = d->itemsize;
+    PyObject *arr = ndm_array_new(ndm_state.ndarray_type, d, 0, NULL, NULL, NULL, 0, NULL);
+    if (arr == NULL) {
+        return NULL;
+    }
+    const char *p = ndm_scalar_data(self);
+    if (p == NULL) {
+        Py_DECREF(arr);
+        return NULL;
+    }
+    memcpy(((NdmArray *)arr)->data, p, itemsize);
+    ((NdmArray *)arr)->flags &= ~NDM_WRITEABLE;
+    return arr;
+}
+
+static PyObject *
+array_return(PyObject *r)
+{
+    if (r != NULL && ndm_state.ndarray_type && NdmArray_CheckExact(r)
+            && ((NdmArray *)r)->nd == 0) {
+        PyObject *s = ndm_scalar_from_data(((NdmArray *)r)->descr, ((NdmArray *)r)->data, NULL);
+        Py_DECREF(r);
+        return s;
+    }
+    return r;
+}
+
+static PyObject *
+forward_method(PyObject *self, const char *name, PyObject *args, PyObject *kwds)
+{
+    PyObject *arr = scalar_as_array(self);
+    if (arr == NULL) {
+        return NULL;
+    }
+    PyObject *meth = PyObject_GetAttrString(arr, name);
+    Py_DECREF(arr);
+    if (meth == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_Call(meth, args, kwds);
+    Py_DECREF(meth);
+    return array_return(r);
+}
+
+#define FORWARD(name)                                                        \
+static PyObject *                                                          \
+fw_##name(PyObject *self, PyObject *args, PyObject *kwds)                  \
+{                                                                          \
+    return forward_method(self, #name, args, kwds);                        \
+}
+#define FORWARD_DEF(name)                                                    \
+    {#name, (PyCFunction)(void (*)(void))fw_##name, METH_VARARGS | METH_KEYWORDS, \
+     "As ndarray." #name " on a 0-d array."},
+
+#define FORWARDED(X) X(all) X(any) X(argmax) X(argmin) X(argsort) X(byteswap)  \
+    X(clip) X(copy) X(cumprod) X(cumsum) X(diagonal) X(fill) X(flatten)       \
+    X(max) X(mean) X(min) X(nonzero) X(prod) X(ravel) X(repeat) X(reshape)     \
+    X(round) X(searchsorted) X(sort) X(squeeze) X(std) X(sum) X(swapaxes)     \
+    X(take) X(tobytes) X(tofile) X(transpose) X(var) X(view) X(__array__)
+
+FORWARDED(FORWARD)
+
+static PyObject *
+forward_attr(PyObject *self, const char *name)
+{
+    PyObject *arr = scalar_as_array(self);
+    if (arr == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_GetAttrString(arr, name);
+    Py_DECREF(arr);
+    return r;
+}
+
+static PyObject *
+gen_get_flags(PyObject *self, void *Py_UNUSED(c))
+{
+    return forward_attr(self, "flags");
+}
+
+static PyObject *
+gen_get_data(PyObject *self, void *Py_UNUSED(c))
+{
+    return forward_attr(self, "data");
+}
+
+static PyObject *
+gen_get_array_interface(PyObject *self, void *Py_UNUSED(c))
+{
+    return forward_attr(self, "__array_interface__");
+}
+
+/* format(x, spec): NumPy formats the Python value (bool, int, float,
+ * complex). */
+static PyObject *
+gen_format(PyObject *self, PyObject *args)
+{
+    PyObject *spec;
+    if (!PyArg_ParseTuple(args, "U:__format__", &spec)) {
+        return NULL;
+    }
+    int t = ndm_scalar_typenum(self);
+    PyObject *obj;
+    if (t >= 0 && t < NDM_NNUMERIC) {
+        obj = num_to_python(t, num_ptr(self, t));
+    }
+    else {
+        obj = PyObject_Str(self);
+    }
+    if (obj == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_Format(obj, spec);
+    Py_DECREF(obj);
+    return r;
+}
+
+/* x[()] is x, x[...] a 0-d array; anything else IndexError. */
+static PyObject *
+num_subscript(PyObject *self, PyObject *key)
+{
+    if (PyTuple_Check(key) && PyTuple_GET_SIZE(key) == 0) {
+        Py_INCREF(self);
+        return self;
+    }
+    if (key == Py_Ellipsis) {
+        PyObject *arr = scalar_as_array(self);
+        if (arr != NULL) {
+            ((NdmArray *)arr)->flags |= NDM_WRITEABLE;
+        }
+        return arr;
+    }
+    PyErr_SetString(PyExc_IndexError, "invalid index to scalar variable.");
+    return NULL;
+}
+
 static PyMethodDef gen_methods[] = {
     {"item", (PyCFunction)gen_item, METH_VARARGS, "The value as a Python object."},
     {"tolist", (PyCFunction)gen_tolist, METH_NOARGS, "The value as a Python object."},
@@ -1770,6 +1916,8 @@ static PyMethodDef gen_methods[] = {
      "The value cast to dtype, as a scalar."},
     {"__reduce__", (PyCFunction)gen_reduce, METH_NOARGS, "Pickle support."},
     {"__round__", (PyCFunction)gen_round, METH_VARARGS, "round(x[, ndigits])"},
+    {"__format__", (PyCFunction)gen_format, METH_VARARGS, "format(x, spec)"},
+    FORWARDED(FORWARD_DEF)
     {NULL, NULL, 0, NULL},
 };
 
@@ -1786,6 +1934,9 @@ static PyGetSetDef gen_getset[] = {
     {"real", gen_get_real, NULL, "Real part.", NULL},
     {"imag", gen_get_imag, NULL, "Imaginary part.", NULL},
     {"__array_priority__", gen_array_priority, NULL, "Lower than arrays.", NULL},
+    {"flags", gen_get_flags, NULL, "Flags of the value (read-only).", NULL},
+    {"data", gen_get_data, NULL, "A memoryview of the value.", NULL},
+    {"__array_interface__", gen_get_array_interface, NULL, "Array interface.", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -2294,6 +2445,7 @@ ndm_scalar_init(PyObject *module)
         {Py_nb_int, num_int},
         {Py_nb_float, num_float},
         {Py_nb_bool, num_bool},
+        {Py_mp_subscript, num_subscript},
         {0, NULL},
     };
     static PyType_Slot index_slot[] = {

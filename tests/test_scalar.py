@@ -463,3 +463,24 @@ def test_void_pickle():
     y = _people(nm)[1]
     z = pickle.loads(pickle.dumps(y))
     assert repr(z) == repr(y)
+
+
+@pytest.mark.parametrize("t,v", VALUES, ids=repr)
+def test_format_and_subscript(t, v):
+    x = getattr(np, t)(v)
+    y = getattr(nm, t)(x.item())
+    for spec in ("", ".2f", "10", "g", "03d", ".1e"):
+        same(lambda: format(x, spec), lambda: format(y, spec))
+        same(lambda: f"{x}", lambda: f"{y}")
+    same(lambda: x[()], lambda: y[()])
+    same(lambda: x[0], lambda: y[0])
+
+
+@pytest.mark.parametrize("t,v", VALUES, ids=repr)
+def test_array_methods(t, v):
+    x = getattr(np, t)(v)
+    y = getattr(nm, t)(x.item())
+    for f in (lambda s: s.tobytes(), lambda s: s.sum(), lambda s: s.copy(),
+              lambda s: s.reshape(1), lambda s: s.ravel(), lambda s: s.flags.writeable,
+              lambda s: s[...], lambda s: s.max(), lambda s: s.any()):
+        same(lambda: f(x), lambda: f(y))
