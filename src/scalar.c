@@ -2194,7 +2194,7 @@ void_bytes_text(VoidScalar *v)
         return NULL;
     }
     char *s = (char *)PyUnicode_DATA(w);
-    static const char hex[] = "0123456789abcdef";
+    static const char hex[] = "0123456789ABCDEF";
     s[0] = 'b';
     s[1] = '\'';
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -2268,15 +2268,51 @@ fail:
     return res;
 }
 
+/* NumPy's C code calls arrayprint's _void_scalar_to_string for structured
+ * voids; ndmem's printing module has the same helper.  NULL without an
+ * exception when it is not available (then the C text is used). */
+static PyObject *
+void_text_from_print(PyObject *self, int is_repr)
+{
+    if (!ndm_dtype_is_structured(((VoidScalar *)self)->descr)) {
+        return NULL;
+    }
+    PyObject *mod = PyImport_ImportModule("ndmem._print");
+    if (mod == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *fn = PyObject_GetAttrString(mod, "_void_scalar_to_string");
+    Py_DECREF(mod);
+    if (fn == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *r = PyObject_CallFunction(fn, "OO", self, is_repr ? Py_True : Py_False);
+    Py_DECREF(fn);
+    if (r == NULL) {
+        PyErr_Clear();
+    }
+    return r;
+}
+
 static PyObject *
 void_str(PyObject *self)
 {
+    PyObject *r = void_text_from_print(self, 0);
+    if (r != NULL) {
+        return r;
+    }
     return void_value_text((VoidScalar *)self);
 }
 
 static PyObject *
 void_repr(PyObject *self)
 {
+    PyObject *pr = void_text_from_print(self, 1);
+    if (pr != NULL) {
+        return pr;
+    }
     VoidScalar *v = (VoidScalar *)self;
     PyObject *val = void_value_text(v);
     if (val == NULL) {

@@ -35,6 +35,8 @@ def outcome(f):
         else:
             if isinstance(r, tuple):
                 res = ("ok", tuple(repr(x) for x in r))
+            elif type(r).__name__ == "ndarray":
+                res = ("ok", ("array", repr(r.tolist()), str(r.dtype), r.shape))
             else:
                 res = ("ok", repr(r))
     msgs = [(w.category.__name__, str(w.message)) for w in caught]
@@ -449,7 +451,7 @@ def test_void_structured():
     x["age"] = 31
     y["age"] = 31
     assert b[0]["age"] == a[0]["age"] == 31
-    assert repr(b) == repr(a)
+    assert repr(b[0]) == repr(a[0])
 
 
 def test_void_unstructured():
