@@ -614,6 +614,11 @@ binop(PyObject *x, PyObject *y, int op)
     NdmScalarValue va, vb, r1, r2;
     int fpe = 0;
     if (!classify(x, &a) || !classify(y, &b)) {
+        if (op == OP_MUL) {
+            /* a sequence times a scalar: Python's repeat (through
+             * __index__), as NumPy defers it */
+            Py_RETURN_NOTIMPLEMENTED;
+        }
         if ((is_sequence_operand(x) && ndm_scalar_check(y))
                 || (is_sequence_operand(y) && ndm_scalar_check(x))) {
             return sequence_fallback(x, y, op);
@@ -1028,11 +1033,11 @@ ndm_scalarmath_richcompare(PyObject *x, PyObject *y, int op)
     }
     int R = result_type(&a, &b);
     NdmScalarValue va, vb;
-    int fpe = 0;
-    if (load(&a, R, &va, &fpe) < 0 || load(&b, R, &vb, &fpe) < 0) {
+    int fa = 0, fb = 0;
+    if (load(&a, R, &va, &fa) < 0 || load(&b, R, &vb, &fb) < 0) {
         return NULL;
     }
-    if (fpe && ndm_scalar_fpe_warn(fpe, "cast") < 0) {
+    if ((fa | fb) && ndm_scalar_fpe_warn(fa | fb, "cast") < 0) {
         return NULL;
     }
     double ar, ai = 0, br, bi = 0;

@@ -332,6 +332,10 @@ def test_binop_documented_cases():
         lambda m: m.bool_(True) / m.bool_(False), lambda m: pow(m.int64(2), 3, 5),
         lambda m: m.float32(2) ** m.float32(200), lambda m: m.int8(2) ** m.int8(7),
         lambda m: m.int8(1) / 300,
+        lambda m: [1, 2] * m.int64(2), lambda m: m.uint8(2) * (1, 2), lambda m: m.int8(2) * "ab",
+        lambda m: m.float64(2) * [1, 2], lambda m: m.bool_(True) * [1],
+        lambda m: m.float16(1) < 1e300, lambda m: m.float32(1) > 1e300,
+        lambda m: m.int8(1) / 2**70, lambda m: m.int8(1) ** 300,
     ]
     for c in cases:
         same(lambda: c(np), lambda: c(nm))
@@ -486,3 +490,15 @@ def test_array_methods(t, v):
               lambda s: s.reshape(1), lambda s: s.ravel(), lambda s: s.flags.writeable,
               lambda s: s[...], lambda s: s.max(), lambda s: s.any()):
         same(lambda: f(x), lambda: f(y))
+
+
+@pytest.mark.parametrize("fmt,raw", [
+    (">i4", b"\x00\x00\x01\x02"), ("<i4", b"\x00\x00\x01\x02"), (">f8", b"?\xf8" + b"\x00" * 6),
+    (">c8", b"?\x80\x00\x00@\x00\x00\x00"), (">U2", b"\x00\x00\x00a\x00\x00\x00\x00"),
+    ("<U2", b"a\x00\x00\x00b\x00\x00\x00"), ("S3", b"ab\x00"), (">u2", b"\xff\x00"), (">f2", b"<\x00"),
+])
+def test_from_data_byteorder(fmt, raw):
+    x = np.frombuffer(raw, dtype=fmt)[0]
+    y = nm.frombuffer(raw, dtype=fmt)[0]
+    assert repr(y) == repr(x)
+    assert type(y).__name__ == type(x).__name__
