@@ -1907,6 +1907,8 @@ num_subscript(PyObject *self, PyObject *key)
     return NULL;
 }
 
+static PyObject *gen_copy(PyObject *self, PyObject *args);
+
 static PyMethodDef gen_methods[] = {
     {"item", (PyCFunction)gen_item, METH_VARARGS, "The value as a Python object."},
     {"tolist", (PyCFunction)gen_tolist, METH_NOARGS, "The value as a Python object."},
@@ -1917,6 +1919,8 @@ static PyMethodDef gen_methods[] = {
     {"__reduce__", (PyCFunction)gen_reduce, METH_NOARGS, "Pickle support."},
     {"__round__", (PyCFunction)gen_round, METH_VARARGS, "round(x[, ndigits])"},
     {"__format__", (PyCFunction)gen_format, METH_VARARGS, "format(x, spec)"},
+    {"__copy__", (PyCFunction)gen_copy, METH_NOARGS, "copy.copy(x)"},
+    {"__deepcopy__", (PyCFunction)gen_copy, METH_O, "copy.deepcopy(x)"},
     FORWARDED(FORWARD_DEF)
     {NULL, NULL, 0, NULL},
 };
@@ -1945,9 +1949,48 @@ static PyMethodDef number_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static PyObject *
+float_as_integer_ratio(PyObject *self, PyObject *Py_UNUSED(ig))
+{
+    int t = ndm_scalar_typenum(self);
+    double d;
+    ndm_scalar_cast(t, num_ptr(self, t), NDM_FLOAT64, &d);
+    PyObject *f = PyFloat_FromDouble(d);
+    if (f == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_CallMethod(f, "as_integer_ratio", NULL);
+    Py_DECREF(f);
+    return r;
+}
+
+static PyObject *
+int_is_integer(PyObject *Py_UNUSED(self), PyObject *Py_UNUSED(ig))
+{
+    Py_RETURN_TRUE;
+}
+
+static PyObject *
+gen_copy(PyObject *self, PyObject *Py_UNUSED(args))
+{
+    int t = ndm_scalar_typenum(self);
+    if (t >= 0 && t < NDM_NNUMERIC) {
+        return ndm_scalar_new(t, num_ptr(self, t));
+    }
+    Py_INCREF(self);
+    return self;
+}
+
 static PyMethodDef floating_methods[] = {
     {"is_integer", (PyCFunction)float_is_integer, METH_NOARGS,
      "True if the value is finite and integral."},
+    {"as_integer_ratio", (PyCFunction)float_as_integer_ratio, METH_NOARGS,
+     "The value as a ratio of two Python ints."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef integer_methods[] = {
+    {"is_integer", (PyCFunction)int_is_integer, METH_NOARGS, "Always True."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2396,6 +2439,11 @@ static PyType_Slot floating_slots[] = {
     {0, NULL},
 };
 
+static PyType_Slot integer_slots[] = {
+    {Py_tp_methods, integer_methods},
+    {0, NULL},
+};
+
 static PyType_Slot empty_slots[] = {
     {0, NULL},
 };
@@ -2451,7 +2499,8 @@ ndm_scalar_init(PyObject *module)
     for (int a = 0; a < A_N; a++) {
         PyType_Slot *slots = a == A_GENERIC ? generic_slots
                            : a == A_NUMBER ? number_slots
-                           : a == A_FLOATING ? floating_slots : empty_slots;
+                           : a == A_FLOATING ? floating_slots
+                           : a == A_INTEGER ? integer_slots : empty_slots;
         if (abstract_parent[a] >= 0) {
             bases = PyTuple_Pack(1, (PyObject *)abstract_types[abstract_parent[a]]);
             if (bases == NULL) {

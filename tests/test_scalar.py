@@ -1,6 +1,7 @@
 """Scalar types against NumPy 2: hierarchy, names, construction, repr/str,
 arithmetic (NEP 50, warnings, errors), conversions, hashing, pickling."""
 
+import copy
 import itertools
 import math
 import operator
@@ -386,7 +387,7 @@ def test_conversions(t, v):
               lambda s: s.real, lambda s: s.imag, lambda s: s.conjugate(), round,
               lambda s: round(s, 1), lambda s: round(s, -1), lambda s: s.is_integer(),
               lambda s: s.dtype.name, lambda s: s.item(0), lambda s: s.item(()),
-              lambda s: s.item(1)):
+              lambda s: s.item(1), lambda s: s.as_integer_ratio(), copy.copy, copy.deepcopy):
         same(lambda: f(x), lambda: f(y))
 
 
