@@ -1072,8 +1072,8 @@ str_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 static PyObject *
 bytes_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    /* NumPy: bytes(obj) when that works, else str(obj) encoded; trailing
-     * NULs dropped (np.bytes_(3) is b'') */
+    /* NumPy: bytes(obj) when that works, else str(obj) encoded (the value
+     * keeps trailing NULs; repr, str and item() drop them) */
     PyObject *b = NULL, *r;
     if (PyTuple_GET_SIZE(args) != 1 || (kwds != NULL && PyDict_GET_SIZE(kwds) > 0)) {
         return PyBytes_Type.tp_new(type, args, kwds);
@@ -1097,18 +1097,6 @@ bytes_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     }
     if (b == NULL) {
         return NULL;
-    }
-    Py_ssize_t n = PyBytes_GET_SIZE(b);
-    const char *p = PyBytes_AS_STRING(b);
-    while (n > 0 && p[n - 1] == 0) {
-        n--;
-    }
-    if (n != PyBytes_GET_SIZE(b)) {
-        PyObject *c = PyBytes_FromStringAndSize(p, n);
-        Py_SETREF(b, c);
-        if (b == NULL) {
-            return NULL;
-        }
     }
     r = bytes_new_from(type, b);
     Py_DECREF(b);
@@ -1359,6 +1347,7 @@ ndm_scalar_data(PyObject *obj)
 /* ------------------------------------------------------------------ */
 
 static PyObject *void_item(VoidScalar *v);
+static PyObject *flex_stripped(PyObject *self);
 
 static PyObject *
 gen_item_obj(PyObject *self)
@@ -1367,11 +1356,8 @@ gen_item_obj(PyObject *self)
     if (t >= 0 && t < NDM_NNUMERIC) {
         return num_to_python(t, num_ptr(self, t));
     }
-    if (t == NDM_UNICODE) {
-        return PyUnicode_FromObject(self);
-    }
-    if (t == NDM_BYTES) {
-        return PyBytes_FromStringAndSize(PyBytes_AS_STRING(self), PyBytes_GET_SIZE(self));
+    if (t == NDM_UNICODE || t == NDM_BYTES) {
+        return flex_stripped(self);
     }
     if (t == NDM_VOID) {
         return void_item((VoidScalar *)self);
@@ -2076,11 +2062,47 @@ num_hash(PyObject *self)
 /* str_ and bytes_                                                    */
 /* ------------------------------------------------------------------ */
 
+/* The exact str/bytes value without trailing NULs (as NumPy shows it). */
+static PyObject *
+flex_stripped(PyObject *self)
+{
+    if (PyUnicode_Check(self)) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(self);
+        while (n > 0 && PyUnicode_READ_CHAR(self, n - 1) == 0) {
+            n--;
+        }
+        return PyUnicode_Substring(self, 0, n);
+    }
+    Py_ssize_t n = PyBytes_GET_SIZE(self);
+    const char *p = PyBytes_AS_STRING(self);
+    while (n > 0 && p[n - 1] == 0) {
+        n--;
+    }
+    return PyBytes_FromStringAndSize(p, n);
+}
+
+static PyObject *
+str_str(PyObject *self)
+{
+    PyObject *plain = flex_stripped(self);
+    if (plain == NULL || PyUnicode_Check(plain)) {
+        return plain;
+    }
+    PyObject *r = PyObject_Str(plain);
+    Py_DECREF(plain);
+    return r;
+}
+
 static PyObject *
 flex_repr(PyObject *self)
 {
     int t = ndm_scalar_typenum(self);
-    PyObject *base = t == NDM_UNICODE ? PyUnicode_Type.tp_repr(self) : PyBytes_Type.tp_repr(self);
+    PyObject *plain = flex_stripped(self);
+    if (plain == NULL) {
+        return NULL;
+    }
+    PyObject *base = PyObject_Repr(plain);
+    Py_DECREF(plain);
     if (base == NULL) {
         return NULL;
     }
@@ -2581,7 +2603,7 @@ ndm_scalar_init(PyObject *module)
             basicsize = (int)sizeof(StrScalar);
             PyType_Slot s[] = {
                 {Py_tp_new, str_new}, {Py_tp_dealloc, str_dealloc},
-                {Py_tp_repr, flex_repr}, {0, NULL},
+                {Py_tp_repr, flex_repr}, {Py_tp_str, str_str}, {0, NULL},
             };
             ns = append_slots(slots, ns, s);
         }
@@ -2592,7 +2614,7 @@ ndm_scalar_init(PyObject *module)
             itemsize = 0;
             PyType_Slot s[] = {
                 {Py_tp_new, bytes_new}, {Py_tp_dealloc, bytes_dealloc},
-                {Py_tp_repr, flex_repr}, {0, NULL},
+                {Py_tp_repr, flex_repr}, {Py_tp_str, str_str}, {0, NULL},
             };
             ns = append_slots(slots, ns, s);
         }

@@ -166,10 +166,13 @@ def test_construct_keywords_and_arity():
 @pytest.mark.parametrize("name,arg", [
     ("str_", "abc"), ("str_", ""), ("str_", 5), ("str_", b"x"), ("str_", "h\xe9llo\U0001f600"),
     ("bytes_", b"abc"), ("bytes_", b""), ("bytes_", "abc"), ("bytes_", 3), ("bytes_", "\xe9"),
+    ("bytes_", b"a\x00"), ("bytes_", b"\x00a"), ("str_", "a\x00"), ("bytes_", -1), ("bytes_", None),
+    ("bytes_", 3.5), ("bytes_", [1, 2]), ("bytes_", bytearray(b"xy")),
 ])
 def test_construct_flexible(name, arg):
     same(lambda: getattr(np, name)(arg), lambda: getattr(nm, name)(arg))
-    same(lambda: str(getattr(np, name)(arg)), lambda: str(getattr(nm, name)(arg)))
+    for f in (str, len, lambda v: v.item(), lambda v: v.tolist(), lambda v: v == arg, hash):
+        same(lambda: f(getattr(np, name)(arg)), lambda: f(getattr(nm, name)(arg)))
 
 
 def test_str_bytes_behave_like_builtins():
