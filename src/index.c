@@ -1122,6 +1122,7 @@ typedef struct {
     Py_ssize_t contig_step;     /* when B is walked contiguously: step */
     NdmLoop sub;                /* the subspace loop, data relative */
     char *sub_base[2];          /* data pointers sub was optimised with */
+    Py_ssize_t sub_off[2];      /* what optimising added to them (flips) */
     ndm_kernel kernel;
     NdmFillCtx fill;            /* set with a scalar */
     int scalar;
@@ -1161,20 +1162,30 @@ visit_copy(void *ctx, Py_ssize_t k, Py_ssize_t offset)
         }
     }
     else {
-        NdmLoop loop = j->sub;
+        char *d0, *d1 = NULL;
+        void *kctx = &j->itemsize;
         if (j->get) {
-            loop.data[0] = other + (j->sub.data[0] - j->sub_base[0]);
-            loop.data[1] = view + (j->sub.data[1] - j->sub_base[1]);
-            ndm_loop_run(&loop, j->kernel, &j->itemsize, 1);
+            d0 = other + j->sub_off[0];
+            d1 = view + j->sub_off[1];
         }
         else if (j->scalar) {
-            loop.data[0] = view + (j->sub.data[0] - j->sub_base[0]);
-            ndm_loop_run(&loop, j->kernel, &j->fill, 1);
+            d0 = view + j->sub_off[0];
+            kctx = &j->fill;
         }
         else {
-            loop.data[0] = view + (j->sub.data[0] - j->sub_base[0]);
-            loop.data[1] = other + (j->sub.data[1] - j->sub_base[1]);
-            ndm_loop_run(&loop, j->kernel, &j->itemsize, 1);
+            d0 = view + j->sub_off[0];
+            d1 = other + j->sub_off[1];
+        }
+        if (j->sub.nd == 1) {
+            char *args[2] = {d0, d1};
+            Py_ssize_t steps[2] = {j->sub.strides[0][0],
+                                   j->sub.nop > 1 ? j->sub.strides[1][0] : 0};
+            j->kernel(args, j->sub.shape[0], steps, kctx);
+        }
+        else {
+            j->sub.data[0] = d0;
+            j->sub.data[1] = d1;
+            ndm_loop_run(&j->sub, j->kernel, kctx, 1);
         }
     }
     /* advance over B */
@@ -1599,6 +1610,8 @@ fancy_get(NdmArray *self, Fancy *f)
         job.sub_base[0] = h->data;
         job.sub_base[1] = f->data;
         ndm_loop_optimize(&job.sub);
+        job.sub_off[0] = job.sub.data[0] - job.sub_base[0];
+        job.sub_off[1] = job.sub.nop > 1 ? job.sub.data[1] - job.sub_base[1] : 0;
         job.kernel = ndm_copy_kernel(itemsize);
     }
     int rc;
@@ -1724,6 +1737,8 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
             job.sub.data[0] = f->data;
             job.sub_base[0] = f->data;
             ndm_loop_optimize(&job.sub);
+        job.sub_off[0] = job.sub.data[0] - job.sub_base[0];
+        job.sub_off[1] = job.sub.nop > 1 ? job.sub.data[1] - job.sub_base[1] : 0;
             job.kernel = ndm_fill_kernel(itemsize);
         }
         rc = total > 0 ? walk_indices(f, visit_copy, &job) : 0;
@@ -1844,6 +1859,8 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
         job.sub_base[0] = f->data;
         job.sub_base[1] = val->data;
         ndm_loop_optimize(&job.sub);
+        job.sub_off[0] = job.sub.data[0] - job.sub_base[0];
+        job.sub_off[1] = job.sub.nop > 1 ? job.sub.data[1] - job.sub_base[1] : 0;
         job.kernel = ndm_copy_kernel(itemsize);
     }
     rc = walk_indices(f, visit_copy, &job);
