@@ -1,0 +1,336 @@
+/* Casting loops: a table of strided numeric loops generated from
+ * NDM_FOR_EACH_NUMERIC (contiguous fast path, aligned native path, and a
+ * buffered path for unaligned or byte-swapped data), string and structured
+ * casts, and a fallback through Python objects for every other pair. */
+#include "dtype.h"
+#include "scalar.h"
+#include <complex.h>
+#include <fenv.h>
+#include <math.h>
+
+void ndm_dtype_copy_swap(NdmDtype *d, char *dst, const char *src);
+
+/* ---- half floats (round to nearest even, as NumPy's halffloat.c) ---- */
+
+double
+ndm_half_to_double(ndm_half h)
+{
+    return ndm_scalar_half_to_double(h);
+}
+
+float
+ndm_half_to_float(ndm_half h)
+{
+    return (float)ndm_scalar_half_to_double(h);
+}
+
+ndm_half
+ndm_double_to_half(double d)
+{
+    int fpe = 0;
+    ndm_half h = ndm_scalar_double_to_half(d, &fpe);
+    if (fpe & NDM_FPE_OVERFLOW) {
+        feraiseexcept(FE_OVERFLOW);
+    }
+    return h;
+}
+
+ndm_half
+ndm_float_to_half(float f)
+{
+    return ndm_double_to_half((double)f);   /* float -> double is exact */
+}
+
+/* Warn for FPE flags raised by a cast (takes the GIL if needed). */
+int
+ndm_cast_warn_fpe(int fpe)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    int rc = ndm_scalar_fpe_warn(fpe, "cast");
+    PyGILState_Release(st);
+    return rc;
+}
+
+/* ---- per-type value access ---- */
+#define VAL_BOOL(x) (x)
+#define VAL_INT8(x) (x)
+#define VAL_UINT8(x) (x)
+#define VAL_INT16(x) (x)
+#define VAL_UINT16(x) (x)
+#define VAL_INT32(x) (x)
+#define VAL_UINT32(x) (x)
+#define VAL_INT64(x) (x)
+#define VAL_UINT64(x) (x)
+#define VAL_FLOAT16(x) ndm_half_to_float(x)
+#define VAL_FLOAT32(x) (x)
+#define VAL_FLOAT64(x) (x)
+#define VAL_COMPLEX64(x) (x)
+#define VAL_COMPLEX128(x) (x)
+
+#define REAL_BOOL(x) (x)
+#define REAL_INT8(x) (x)
+#define REAL_UINT8(x) (x)
+#define REAL_INT16(x) (x)
+#define REAL_UINT16(x) (x)
+#define REAL_INT32(x) (x)
+#define REAL_UINT32(x) (x)
+#define REAL_INT64(x) (x)
+#define REAL_UINT64(x) (x)
+#define REAL_FLOAT16(x) ndm_half_to_float(x)
+#define REAL_FLOAT32(x) (x)
+#define REAL_FLOAT64(x) (x)
+#define REAL_COMPLEX64(x) crealf(x)
+#define REAL_COMPLEX128(x) creal(x)
+
+#define NZ_FLOAT16(x) (((x) & 0x7fff) != 0)
+#define NZ_ANY(x) ((x) != 0)
+#define NZ_BOOL NZ_ANY
+#define NZ_INT8 NZ_ANY
+#define NZ_UINT8 NZ_ANY
+#define NZ_INT16 NZ_ANY
+#define NZ_UINT16 NZ_ANY
+#define NZ_INT32 NZ_ANY
+#define NZ_UINT32 NZ_ANY
+#define NZ_INT64 NZ_ANY
+#define NZ_UINT64 NZ_ANY
+#define NZ_FLOAT32 NZ_ANY
+#define NZ_FLOAT64 NZ_ANY
+#define NZ_COMPLEX64 NZ_ANY
+#define NZ_COMPLEX128 NZ_ANY
+
+#define STORE_BOOL(SN, ct, x) ((ndm_bool)NZ_##SN(x))
+#define STORE_PLAIN(SN, ct, x) ((ct)REAL_##SN(x))
+#define STORE_INT8 STORE_PLAIN
+#define STORE_UINT8 STORE_PLAIN
+#define STORE_INT16 STORE_PLAIN
+#define STORE_UINT16 STORE_PLAIN
+#define STORE_INT32 STORE_PLAIN
+#define STORE_UINT32 STORE_PLAIN
+#define STORE_INT64 STORE_PLAIN
+#define STORE_UINT64 STORE_PLAIN
+#define STORE_FLOAT32 STORE_PLAIN
+#define STORE_FLOAT64 STORE_PLAIN
+#define STORE_FLOAT16(SN, ct, x) ndm_double_to_half((double)REAL_##SN(x))
+#define STORE_COMPLEX64(SN, ct, x) ((ct)VAL_##SN(x))
+#define STORE_COMPLEX128(SN, ct, x) ((ct)VAL_##SN(x))
+
+typedef void (*raw_loop)(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n);
+
+/* the inner list (a macro cannot expand itself) */
+#define INNER_NUMERIC(X, SN, sn, st)                 \
+    X(SN, sn, st, BOOL, bool, ndm_bool)              \
+    X(SN, sn, st, INT8, int8, int8_t)                \
+    X(SN, sn, st, UINT8, uint8, uint8_t)             \
+    X(SN, sn, st, INT16, int16, int16_t)             \
+    X(SN, sn, st, UINT16, uint16, uint16_t)          \
+    X(SN, sn, st, INT32, int32, int32_t)             \
+    X(SN, sn, st, UINT32, uint32, uint32_t)          \
+    X(SN, sn, st, INT64, int64, int64_t)             \
+    X(SN, sn, st, UINT64, uint64, uint64_t)          \
+    X(SN, sn, st, FLOAT16, float16, ndm_half)        \
+    X(SN, sn, st, FLOAT32, float32, float)           \
+    X(SN, sn, st, FLOAT64, float64, double)          \
+    X(SN, sn, st, COMPLEX64, complex64, ndm_complex64) \
+    X(SN, sn, st, COMPLEX128, complex128, ndm_complex128)
+
+#define DEF_LOOP(SN, sn, st, DN, dn, dt)                                          \
+    static void                                                                   \
+    cast_##sn##_##dn(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds,    \
+                     Py_ssize_t n)                                                \
+    {                                                                             \
+        if (ss == (Py_ssize_t)sizeof(st) && ds == (Py_ssize_t)sizeof(dt)) {       \
+            const st *restrict s = (const st *)(const void *)src;                 \
+            dt *restrict d = (dt *)(void *)dst;                                   \
+            for (Py_ssize_t i = 0; i < n; i++) {                                  \
+                d[i] = STORE_##DN(SN, dt, s[i]);                                  \
+            }                                                                     \
+        }                                                                         \
+        else {                                                                    \
+            for (Py_ssize_t i = 0; i < n; i++) {                                  \
+                st x = *(const st *)(const void *)(src + i * ss);                 \
+                *(dt *)(void *)(dst + i * ds) = STORE_##DN(SN, dt, x);            \
+            }                                                                     \
+        }                                                                         \
+    }
+
+#define DEF_ROW(SN, sn, st) INNER_NUMERIC(DEF_LOOP, SN, sn, st)
+NDM_FOR_EACH_NUMERIC(DEF_ROW)
+
+#define REF_LOOP(SN, sn, st, DN, dn, dt) cast_##sn##_##dn,
+#define REF_ROW(SN, sn, st) {INNER_NUMERIC(REF_LOOP, SN, sn, st)},
+static const raw_loop loop_table[NDM_NNUMERIC][NDM_NNUMERIC] = {
+    NDM_FOR_EACH_NUMERIC(REF_ROW)
+};
+
+static int
+is_intkind(int t)
+{
+    return t >= NDM_INT8 && t <= NDM_UINT64;
+}
+
+#define CHUNK 512
+
+static int
+numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
+             NdmDtype *sd, NdmDtype *dd)
+{
+    int ts = sd->type_num, td = dd->type_num;
+    raw_loop loop = loop_table[ts][td];
+    if (n <= 0) {
+        return 0;
+    }
+    if (sd->kind == 'c' && dd->kind != 'c') {
+        PyGILState_STATE st = PyGILState_Ensure();
+        int rc = PyErr_WarnEx(ndm_complex_warning,
+                              "Casting complex values to real discards the imaginary part", 1);
+        PyGILState_Release(st);
+        if (rc < 0) {
+            return -1;
+        }
+    }
+    int check = (sd->kind == 'f' || sd->kind == 'c')
+                && (is_intkind(td) || td == NDM_FLOAT16 || dd->itemsize < sd->itemsize
+                    || (dd->kind == 'c' && dd->itemsize < 2 * sd->itemsize));
+    check = check || td == NDM_FLOAT16;
+    if (check) {
+        feclearexcept(FE_INVALID | FE_OVERFLOW);
+    }
+    int native = ndm_dtype_isnative(sd) && ndm_dtype_isnative(dd);
+    int aligned = ((uintptr_t)src % sd->alignment == 0) && (ss % sd->alignment == 0)
+                  && ((uintptr_t)dst % dd->alignment == 0) && (ds % dd->alignment == 0);
+    if (native && aligned) {
+        loop(src, ss, dst, ds, n);
+    }
+    else {
+        union { char c[CHUNK * 16]; double align; } bin, bout;
+        Py_ssize_t isz = sd->itemsize, osz = dd->itemsize;
+        for (Py_ssize_t start = 0; start < n; start += CHUNK) {
+            Py_ssize_t m = n - start < CHUNK ? n - start : CHUNK;
+            for (Py_ssize_t i = 0; i < m; i++) {
+                ndm_dtype_copy_swap(sd, bin.c + i * isz, src + (start + i) * ss);
+            }
+            loop(bin.c, isz, bout.c, osz, m);
+            for (Py_ssize_t i = 0; i < m; i++) {
+                ndm_dtype_copy_swap(dd, dst + (start + i) * ds, bout.c + i * osz);
+            }
+        }
+    }
+    if (check) {
+        int fe = fetestexcept(FE_INVALID | FE_OVERFLOW), fpe = 0;
+        if (fe & FE_INVALID) {
+            fpe |= NDM_FPE_INVALID;
+        }
+        if (fe & FE_OVERFLOW) {
+            fpe |= NDM_FPE_OVERFLOW;
+        }
+        if (fpe && ndm_cast_warn_fpe(fpe) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- byte strings, unicode, raw void: copy with truncation / NUL padding ---- */
+static int
+copy_pad_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
+              NdmDtype *sd, NdmDtype *dd)
+{
+    Py_ssize_t a = sd->itemsize, b = dd->itemsize, m = a < b ? a : b;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        memmove(dst + i * ds, src + i * ss, m);
+        if (b > m) {
+            memset(dst + i * ds + m, 0, b - m);
+        }
+    }
+    return 0;
+}
+
+/* ---- through Python objects ---- */
+static int
+object_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
+            NdmDtype *sd, NdmDtype *dd)
+{
+    int use_scalar = sd->type_num < NDM_NNUMERIC
+                     && (dd->type_num == NDM_BYTES || dd->type_num == NDM_UNICODE);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *o = use_scalar ? ndm_dtype_getitem(sd, src + i * ss)
+                                 : ndm_dtype_toobject(sd, src + i * ss);
+        if (o == NULL) {
+            return -1;
+        }
+        if (use_scalar && sd->type_num == NDM_BOOL) {
+            /* str(np.True_) is 'True' already; keep the scalar */
+        }
+        int rc = ndm_dtype_setitem(dd, dst + i * ds, o);
+        Py_DECREF(o);
+        if (rc < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- structured: by position ---- */
+static int
+struct_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
+            NdmDtype *sd, NdmDtype *dd)
+{
+    if (ndm_dtype_equiv(sd, dd)) {
+        return copy_pad_cast(src, ss, dst, ds, n, sd, dd);
+    }
+    Py_ssize_t nf = PyTuple_GET_SIZE(dd->names);
+    if (PyTuple_GET_SIZE(sd->names) != nf) {
+        PyErr_SetString(PyExc_ValueError,
+                        "structures must have the same size");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        memset(dst + i * ds, 0, dd->itemsize);
+    }
+    for (Py_ssize_t f = 0; f < nf; f++) {
+        PyObject *ta = PyDict_GetItem(sd->fields, PyTuple_GET_ITEM(sd->names, f));
+        PyObject *tb = PyDict_GetItem(dd->fields, PyTuple_GET_ITEM(dd->names, f));
+        if (ta == NULL || tb == NULL) {
+            PyErr_SetString(PyExc_RuntimeError, "corrupt structured dtype");
+            return -1;
+        }
+        NdmDtype *fa = (NdmDtype *)PyTuple_GET_ITEM(ta, 0), *fb = (NdmDtype *)PyTuple_GET_ITEM(tb, 0);
+        Py_ssize_t oa = PyLong_AsSsize_t(PyTuple_GET_ITEM(ta, 1));
+        Py_ssize_t ob = PyLong_AsSsize_t(PyTuple_GET_ITEM(tb, 1));
+        int rc;
+        if (ndm_dtype_equiv(fa, fb)) {
+            rc = copy_pad_cast(src + oa, ss, dst + ob, ds, n, fa, fb);
+        }
+        else {
+            rc = ndm_dtype_get_cast(fa, fb)(src + oa, ss, dst + ob, ds, n, fa, fb);
+        }
+        if (rc < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+ndm_cast_fn
+ndm_dtype_get_cast(NdmDtype *from, NdmDtype *to)
+{
+    int a = from->type_num, b = to->type_num;
+    if (a < NDM_NNUMERIC && b < NDM_NNUMERIC) {
+        return numeric_cast;
+    }
+    if (ndm_dtype_is_structured(from) && ndm_dtype_is_structured(to)) {
+        return struct_cast;
+    }
+    if (a == b && !ndm_dtype_is_structured(from) && !ndm_dtype_is_structured(to)
+            && (a == NDM_BYTES || a == NDM_VOID
+                || (a == NDM_UNICODE && ndm_dtype_isnative(from) == ndm_dtype_isnative(to)))) {
+        return copy_pad_cast;
+    }
+    return object_cast;
+}
+
+int
+ndm_cast_is_gil_free(NdmDtype *from, NdmDtype *to)
+{
+    return ndm_dtype_get_cast(from, to) == numeric_cast;
+}
