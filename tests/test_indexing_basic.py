@@ -447,10 +447,16 @@ def test_structured_field_views():
 
 def test_structured_multi_field():
     a, b = structured_pair()
-    r_np, r_nm = a[["b", "a"]], b[["b", "a"]]
-    assert r_nm.dtype == r_np.dtype
-    assert r_nm.strides == r_np.strides
-    assert r_nm.base is b
+    for names in (["b", "a"], ["c"], ["a", "b", "c"]):
+        r_np, r_nm = a[names], b[names]
+        assert repr(r_nm.dtype) == repr(r_np.dtype)
+        assert r_nm.strides == r_np.strides
+        assert r_nm.base is b
+        assert values(r_nm).tobytes() == r_np.tobytes()
+    for bad in (["a", "a"], ["a", "x"], ["a", 1]):
+        _, e_np = outcome(lambda: a[bad])
+        _, e_nm = outcome(lambda: b[bad])
+        assert_same_error(e_np, e_nm)
 
 
 def test_structured_assignment():
