@@ -1109,23 +1109,24 @@ visit_nothing(void *ctx, Py_ssize_t k, Py_ssize_t offset)
     return 0;
 }
 
-/* Copy job for every index position: dst/src pointers advance per k. */
+/* Copy job for every index position: dst/src pointers advance per k.
+ * The small fields come first: job_clear zeroes only those. */
 typedef struct {
     Fancy *f;
     int get;                    /* 1: view -> result; 0: value -> view */
+    int sub_elem;               /* subspace is one element */
+    int scalar;
     Py_ssize_t itemsize;
     char *res;                  /* get: hidden result data; set: value data */
-    Py_ssize_t bstrides[NDM_MAXDIMS];   /* result/value strides over B */
-    Py_ssize_t bcounter[NDM_MAXDIMS];
     Py_ssize_t boffset;         /* running offset over B */
-    int sub_elem;               /* subspace is one element */
     Py_ssize_t contig_step;     /* when B is walked contiguously: step */
-    NdmLoop sub;                /* the subspace loop, data relative */
     char *sub_base[2];          /* data pointers sub was optimised with */
     Py_ssize_t sub_off[2];      /* what optimising added to them (flips) */
     ndm_kernel kernel;
     NdmFillCtx fill;            /* set with a scalar */
-    int scalar;
+    Py_ssize_t bstrides[NDM_MAXDIMS];   /* result/value strides over B */
+    Py_ssize_t bcounter[NDM_MAXDIMS];
+    NdmLoop sub;                /* the subspace loop, data relative */
 } CopyJob;
 
 static inline void
@@ -1202,6 +1203,15 @@ visit_copy(void *ctx, Py_ssize_t k, Py_ssize_t offset)
         j->boffset -= j->bstrides[d] * (f->bshape[d] - 1);
     }
     return 0;
+}
+
+/* Zero everything but the (large) subspace loop, which is set when used. */
+static void
+job_clear(CopyJob *j)
+{
+    memset(j, 0, offsetof(CopyJob, bstrides));
+    j->sub.nop = 0;
+    j->sub.nd = 0;
 }
 
 static void
@@ -1590,7 +1600,7 @@ fancy_get(NdmArray *self, Fancy *f)
         return NULL;
     }
     CopyJob job;
-    memset(&job, 0, sizeof(job));
+    job_clear(&job);
     job.f = f;
     job.get = 1;
     job.itemsize = itemsize;
@@ -1663,7 +1673,7 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
     char *buf = NULL;
     int rc = -1;
     CopyJob job;
-    memset(&job, 0, sizeof(job));
+    job_clear(&job);
     job.f = f;
     job.get = 0;
     job.itemsize = itemsize;
