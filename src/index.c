@@ -1947,6 +1947,36 @@ copy_keep_order(NdmArray *self, Basic *b)
     return (PyObject *)r;
 }
 
+/* a[i, j, ...] with exactly nd plain ints: the element pointer.  Returns
+ * 1 with *ptr set, 0 when the key is not of that form, -1 on error. */
+static int
+int_tuple_ptr(NdmArray *self, PyObject *key, char **ptr)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(key);
+    if (n != self->nd || n == 0) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyLong_CheckExact(PyTuple_GET_ITEM(key, i))) {
+            return 0;
+        }
+    }
+    char *p = self->data;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t v = PyLong_AsSsize_t(PyTuple_GET_ITEM(key, i));
+        if (v == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return index_error_only();
+        }
+        if (normalize(&v, (int)i, self->shape[i]) < 0) {
+            return -1;
+        }
+        p += v * self->strides[i];
+    }
+    *ptr = p;
+    return 1;
+}
+
 PyObject *
 ndm_index_item(NdmArray *self, Py_ssize_t v)
 {
@@ -1979,6 +2009,16 @@ ndm_index_get(NdmArray *self, PyObject *key)
             return NULL;
         }
         return ndm_index_item(self, v);
+    }
+    if (PyTuple_CheckExact(key)) {
+        char *ptr;
+        int r = int_tuple_ptr(self, key, &ptr);
+        if (r < 0) {
+            return NULL;
+        }
+        if (r > 0) {
+            return element(self, ptr);
+        }
     }
     if (key == Py_Ellipsis) {
         Py_INCREF(self->descr);
@@ -2059,20 +2099,25 @@ set_element(NdmArray *self, char *ptr, PyObject *value)
     return rc;
 }
 
-/* Assign to a basic view of self without a Python-visible object. */
+/* Assign to a basic view of self without making a view object: the
+ * assignment code only reads the geometry, dtype and flags of its
+ * destination, so a stack descriptor stands in for it (no allocation, no
+ * view registration, no __array_finalize__). */
 static int
 assign_basic(NdmArray *self, Basic *b, PyObject *value)
 {
-    Py_INCREF(self->descr);
-    NdmArray *view = (NdmArray *)ndm_array_view(self, self->descr, b->nd, b->shape,
-                                                b->strides, b->data,
-                                                ndm_state.ndarray_type);
-    if (view == NULL) {
-        return -1;
-    }
-    int rc = ndm_array_assign_object(view, value);
-    Py_DECREF(view);
-    return rc;
+    NdmArray view;
+    memset(&view, 0, sizeof(view));
+    Py_SET_REFCNT((PyObject *)&view, 1);
+    Py_SET_TYPE((PyObject *)&view, ndm_state.ndarray_type);
+    view.data = b->data;
+    view.nd = b->nd;
+    view.shape = b->shape;
+    view.strides = b->strides;
+    view.descr = self->descr;
+    view.flags = self->flags & NDM_WRITEABLE;
+    ndm_array_update_flags(&view);
+    return ndm_array_assign_object(&view, value);
 }
 
 int
@@ -2106,6 +2151,16 @@ ndm_index_set(NdmArray *self, PyObject *key, PyObject *value)
         }
         b.data = ptr;
         return assign_basic(self, &b, value);
+    }
+    if (PyTuple_CheckExact(key)) {
+        char *ptr;
+        int r = int_tuple_ptr(self, key, &ptr);
+        if (r < 0) {
+            return -1;
+        }
+        if (r > 0) {
+            return set_element(self, ptr, value);
+        }
     }
     if (PyUnicode_Check(key)) {
         if (!ndm_dtype_is_structured(self->descr)) {
