@@ -661,3 +661,31 @@ def test_copyto_cases(shape, dtype, src, kw):
     else:
         assert e_nm is None, e_nm
     np.testing.assert_array_equal(values(d_nm), d_np)
+
+
+def test_cast_warnings_on_assignment():
+    for mod in (np, nm):
+        a = mod.zeros(3, dtype="int64")
+        with pytest.warns(RuntimeWarning, match="invalid value encountered in cast"):
+            a[:] = mod.array([np.nan, 1.0, 2.0])
+        b = mod.zeros(3)
+        with pytest.warns(Warning, match="discards the imaginary part"):
+            b[:] = mod.array([1j, 2, 3])
+
+
+def test_large_assignments_release_the_gil_and_match():
+    src_np = np.arange(100_000, dtype=np.float64).reshape(250, 400)
+    src_nm = nm.array(src_np)
+    for key in [Ellipsis, (slice(None, None, -1), slice(None, None, 2)), (slice(1, None), slice(None))]:
+        d_np = np.zeros((250, 400), dtype=np.int32)
+        d_nm = nm.zeros((250, 400), dtype=nm.int32)
+        d_np[key] = src_np[key] * 1.5
+        d_nm[key] = nm.array(src_np[key] * 1.5)
+        np.testing.assert_array_equal(values(d_nm), d_np)
+    t_np, t_nm = src_np.copy(), nm.array(src_np)
+    t_np[1:] = t_np[:-1]
+    t_nm[1:] = t_nm[:-1]
+    np.testing.assert_array_equal(values(t_nm), t_np)
+    t_np[:, :-3] = t_np[:, 3:]
+    t_nm[:, :-3] = t_nm[:, 3:]
+    np.testing.assert_array_equal(values(t_nm), t_np)
