@@ -199,7 +199,7 @@ order_of(char c)
 static NdmDtype *
 numeric_with_order(int t, char order, char chr)
 {
-    if (order == '=' || binfo[t].size == 1) {
+    if (order == '=' || order == '|' || binfo[t].size == 1) {
         NdmDtype *r = chr == 'q' ? longlong_dt : chr == 'Q' ? ulonglong_dt : builtins[t];
         if (r->scalar_type == NULL) {
             set_scalar_type(r);
@@ -794,10 +794,10 @@ with_order(NdmDtype *d, char neworder)
     }
     char target;
     if (neworder == 'S') {
-        target = ndm_dtype_isnative(d) ? (PY_BIG_ENDIAN ? '<' : '>') : '=';
+        target = ndm_dtype_isnative(d) ? (PY_BIG_ENDIAN ? '<' : '>') : (PY_BIG_ENDIAN ? '>' : '<');
     }
     else {
-        target = order_of(neworder);
+        target = neworder;
     }
     if (target == d->byteorder) {
         Py_INCREF(d);
@@ -959,11 +959,19 @@ short_form(NdmDtype *d)
 }
 
 /* list-of-tuples or dict object whose repr is NumPy's structured repr */
+static PyObject *struct_short_ex(NdmDtype *d, int force_dict);
+
 static PyObject *
 struct_short(NdmDtype *d)
 {
+    return struct_short_ex(d, 0);
+}
+
+static PyObject *
+struct_short_ex(NdmDtype *d, int force_dict)
+{
     Py_ssize_t n = PyTuple_GET_SIZE(d->names);
-    if (is_packed(d)) {
+    if (!force_dict && is_packed(d)) {
         PyObject *lst = PyList_New(n);
         if (lst == NULL) {
             return NULL;
@@ -1029,7 +1037,7 @@ dtype_repr(PyObject *self)
         return r;
     }
     if (d->type_num < NDM_NNUMERIC) {
-        if (ndm_dtype_isnative(d)) {
+        if (d->byteorder == '=' || d->byteorder == '|') {
             return PyUnicode_FromFormat("dtype('%s')", binfo[d->type_num].name);
         }
         PyObject *c = dtype_str_code(d);
@@ -1054,8 +1062,12 @@ dtype_strfunc(PyObject *self)
 {
     NdmDtype *d = (NdmDtype *)self;
     if (ndm_dtype_is_structured(d)) {
-        PyObject *s = struct_short(d);
+        PyObject *s = struct_short_ex(d, is_aligned_struct(d));
         if (s == NULL) {
+            return NULL;
+        }
+        if (is_aligned_struct(d) && PyDict_SetItemString(s, "aligned", Py_True) < 0) {
+            Py_DECREF(s);
             return NULL;
         }
         PyObject *r = PyObject_Repr(s);
@@ -1157,7 +1169,6 @@ static PyObject *get_kind(PyObject *s, void *c) { (void)c; return PyUnicode_From
 static PyObject *get_itemsize(PyObject *s, void *c) { (void)c; return PyLong_FromSsize_t(((NdmDtype *)s)->itemsize); }
 static PyObject *get_alignment(PyObject *s, void *c) { (void)c; return PyLong_FromLong(((NdmDtype *)s)->alignment); }
 static PyObject *get_byteorder(PyObject *s, void *c) { (void)c; return PyUnicode_FromOrdinal(((NdmDtype *)s)->byteorder); }
-static PyObject *get_isnative(PyObject *s, void *c) { (void)c; return PyBool_FromLong(ndm_dtype_isnative((NdmDtype *)s)); }
 static PyObject *get_descr(PyObject *s, void *c) { (void)c; return descr_of((NdmDtype *)s); }
 static PyObject *get_shape(PyObject *s, void *c) { (void)s; (void)c; return PyTuple_New(0); }
 static PyObject *get_ndim(PyObject *s, void *c) { (void)s; (void)c; return PyLong_FromLong(0); }
@@ -1182,11 +1193,53 @@ get_num(PyObject *s, void *c)
     return PyLong_FromLong(num);
 }
 
+static long
+flags_of(NdmDtype *d)
+{
+    if (!ndm_dtype_is_structured(d)) {
+        return d->type_num == NDM_UNICODE ? 8 : 0;
+    }
+    long f = 16 | (is_aligned_struct(d) ? 128 : 0);
+    Py_ssize_t n = PyTuple_GET_SIZE(d->names);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        NdmDtype *fd;
+        Py_ssize_t off;
+        if (field_at(d, i, &fd, &off) == 0) {
+            f |= flags_of(fd) & ~128L;
+        }
+    }
+    return f;
+}
+
+static int
+all_native(NdmDtype *d)
+{
+    if (!ndm_dtype_is_structured(d)) {
+        return ndm_dtype_isnative(d);
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(d->names);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        NdmDtype *fd;
+        Py_ssize_t off;
+        if (field_at(d, i, &fd, &off) == 0 && !all_native(fd)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+get_isnative(PyObject *s, void *c)
+{
+    (void)c;
+    return PyBool_FromLong(all_native((NdmDtype *)s));
+}
+
 static PyObject *
 get_flags(PyObject *s, void *c)
 {
     (void)c;
-    return PyLong_FromLong(ndm_dtype_is_structured((NdmDtype *)s) ? 16 : 0);
+    return PyLong_FromLong(flags_of((NdmDtype *)s));
 }
 
 static PyObject *
@@ -1716,10 +1769,12 @@ set_string(NdmDtype *d, char *ptr, PyObject *value)
             rc = -1;
         }
         else {
-            if (n > 0 && PyUnicode_AsUCS4(s, buf, n, 0) == NULL) {
+            PyObject *sub = PyUnicode_Substring(s, 0, n);
+            if (sub == NULL || (n > 0 && PyUnicode_AsUCS4(sub, buf, n, 0) == NULL)) {
                 rc = -1;
             }
-            else {
+            Py_XDECREF(sub);
+            if (rc == 0) {
                 if (!ndm_dtype_isnative(d)) {
                     for (Py_ssize_t i = 0; i < cap; i++) {
                         swap_bytes((char *)&buf[i], 4);
@@ -2222,14 +2277,17 @@ ndm_dtype_can_cast(NdmDtype *from, NdmDtype *to, NdmCasting casting)
         }
         return 0;
     }
-    if (tb == NDM_VOID || ta == NDM_VOID) {
-        return ta == tb && (to->itemsize == 0 || from->itemsize == to->itemsize);
+    if (tb == NDM_VOID) {
+        return to->itemsize == 0 || to->itemsize >= from->itemsize;
+    }
+    if (ta == NDM_VOID) {
+        return 0;
     }
     if (tb == NDM_BYTES || tb == NDM_UNICODE) {
         if (ta == NDM_UNICODE && tb == NDM_BYTES) {
             return 0;
         }
-        if (to->itemsize == 0) {
+        if (to->itemsize == 0 || casting == NDM_SAME_KIND_CASTING) {
             return 1;
         }
         Py_ssize_t need = ta == NDM_UNICODE ? from->itemsize / 4 : ta == NDM_BYTES ? from->itemsize : str_len_of(ta);
