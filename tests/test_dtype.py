@@ -367,7 +367,8 @@ def test_iinfo(code):
         assert str(m) == str(n)
     assert nm.iinfo(getattr(nm, np.dtype(code).name)).max == np.iinfo(code).max
     assert nm.iinfo(nm.dtype(code)).min == np.iinfo(code).min
-    assert nm.iinfo(nm.array([1], dtype=code)).bits == np.iinfo(code).bits
+    assert nm.iinfo(nm.array([1], dtype=code)).bits == np.iinfo(np.array([1], dtype=code).dtype).bits
+    assert nm.iinfo(nm.array([1], dtype=code)[0]).max == np.iinfo(np.array([1], dtype=code)[0]).max
 
 
 def test_iinfo_int():
