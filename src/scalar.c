@@ -56,7 +56,6 @@ static const int num_sizes[NDM_NNUMERIC] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 2, 4, 8, 
 static PyTypeObject *abstract_types[A_N];
 static PyTypeObject *scalar_types[NDM_NTYPES];
 static PyObject *bool_values[2];
-static PyObject *float_to_half_warn_name;
 PyObject *ndm_complex_warning;
 
 #define IS_INT(t) ((t) >= NDM_INT8 && (t) <= NDM_UINT64)
@@ -2651,14 +2650,10 @@ ndm_scalar_init(PyObject *module)
             return -1;
         }
         scalar_types[t] = (PyTypeObject *)tp;
-        if (IS_FLOAT(t)) {
-            /* is_integer is a floating method; float64 gets it before float's */
-        }
         if (PyModule_AddObjectRef(module, type_names[t], tp) < 0) {
             return -1;
         }
     }
-    (void)float_to_half_warn_name;
 
     /* the bool singletons */
     for (int i = 0; i < 2; i++) {
