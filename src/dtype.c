@@ -2490,3 +2490,30 @@ ndm_dtype_init(PyObject *module)
     }
     return 0;
 }
+
+NdmDtype *
+ndm_dtype_adapt_flexible(NdmDtype *from, NdmDtype *to)
+{
+    if (to->itemsize != 0 || ndm_dtype_is_structured(to) || to->type_num < NDM_NNUMERIC) {
+        Py_INCREF(to);
+        return to;
+    }
+    Py_ssize_t n;
+    if (to->type_num == NDM_VOID) {
+        n = from->itemsize;
+    }
+    else if (from->type_num == NDM_UNICODE) {
+        n = from->itemsize / 4;
+    }
+    else if (from->type_num == NDM_BYTES || from->type_num == NDM_VOID) {
+        n = from->itemsize;
+    }
+    else {
+        n = str_len_of(from->type_num);
+    }
+    if (from->type_num == to->type_num) {
+        Py_INCREF(from);
+        return from;
+    }
+    return ndm_dtype_new_flexible(to->type_num, to->type_num == NDM_UNICODE ? 4 * n : n);
+}

@@ -127,6 +127,11 @@ int ndm_casting_converter(PyObject *obj, NdmCasting *out);
 
 int ndm_dtype_can_cast(NdmDtype *from, NdmDtype *to, NdmCasting casting);
 
+/* The cast target NumPy uses (astype): when `to` is an unsized S/U/V, a
+ * sized descriptor fit for the values of `from` (f8 -> U32, i4 -> S11,
+ * S3 -> U3, i4 -> V4); otherwise `to`.  New reference. */
+NdmDtype *ndm_dtype_adapt_flexible(NdmDtype *from, NdmDtype *to);
+
 /* A strided 1-d cast of n elements from src_dtype to dst_dtype (any byte
  * order, any alignment).  Returns 0, or -1 with an exception set.  It may
  * need the GIL: call it with the GIL held unless ndm_cast_is_gil_free. */
