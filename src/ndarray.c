@@ -1274,7 +1274,7 @@ array_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
             }
             goto fail;
         }
-        if (size * itemsize > len - offset) {
+        if (!have_strides && size * itemsize > len - offset) {
             PyErr_SetString(PyExc_TypeError, "buffer is too small for requested array");
             goto fail;
         }
