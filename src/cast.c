@@ -286,16 +286,17 @@ static int
 object_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
             NdmDtype *sd, NdmDtype *dd)
 {
-    int use_scalar = sd->type_num < NDM_NNUMERIC
-                     && (dd->type_num == NDM_BYTES || dd->type_num == NDM_UNICODE);
+    /* numbers print as their scalars (str(np.float32(0.1)) is '0.1');
+     * strings parse as their scalars (NumPy's messages show np.str_('x')) */
+    int use_scalar = (sd->type_num < NDM_NNUMERIC
+                      && (dd->type_num == NDM_BYTES || dd->type_num == NDM_UNICODE))
+                     || ((sd->type_num == NDM_BYTES || sd->type_num == NDM_UNICODE)
+                         && dd->type_num < NDM_NNUMERIC);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *o = use_scalar ? ndm_dtype_getitem(sd, src + i * ss)
                                  : ndm_dtype_toobject(sd, src + i * ss);
         if (o == NULL) {
             return -1;
-        }
-        if (use_scalar && sd->type_num == NDM_BOOL) {
-            /* str(np.True_) is 'True' already; keep the scalar */
         }
         int rc = ndm_dtype_setitem(dd, dst + i * ds, o);
         Py_DECREF(o);

@@ -1875,8 +1875,9 @@ set_numeric(NdmDtype *d, char *ptr, PyObject *value)
         im = d->kind == 'c' ? NAN : 0;
     }
     else if (PyUnicode_Check(value) || PyBytes_Check(value)) {
+        /* float()/complex() of the object itself: their messages show its repr */
         PyObject *s = value;
-        if (PyBytes_Check(value)) {
+        if (PyBytes_Check(value) && d->kind == 'c') {
             s = PyUnicode_FromEncodedObject(value, "ascii", "strict");
             if (s == NULL) {
                 return -1;
@@ -2202,7 +2203,8 @@ ndm_casting_converter(PyObject *obj, NdmCasting *out)
     }
     PyErr_Clear();
     PyErr_Format(PyExc_ValueError,
-                 "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");
+                 "casting must be one of 'no', 'equiv', 'safe', 'same_kind', 'unsafe', "
+                 "'same_value' (got %R)", obj);
     return 0;
 }
 
