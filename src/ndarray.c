@@ -7,14 +7,27 @@
 /* flags                                                              */
 
 static int
+has_zero_dim(const NdmArray *a)
+{
+    for (int i = 0; i < a->nd; i++) {
+        if (a->shape[i] == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* NumPy's _UpdateContiguousFlags: any zero-length dimension makes the array
+ * both C and F contiguous; length-1 dimensions are ignored. */
+static int
 is_c_contiguous(const NdmArray *a)
 {
+    if (has_zero_dim(a)) {
+        return 1;
+    }
     Py_ssize_t expected = a->descr->itemsize;
     for (int i = a->nd - 1; i >= 0; i--) {
         Py_ssize_t dim = a->shape[i];
-        if (dim == 0) {
-            return 1;
-        }
         if (dim != 1) {
             if (a->strides[i] != expected) {
                 return 0;
@@ -28,12 +41,12 @@ is_c_contiguous(const NdmArray *a)
 static int
 is_f_contiguous(const NdmArray *a)
 {
+    if (has_zero_dim(a)) {
+        return 1;
+    }
     Py_ssize_t expected = a->descr->itemsize;
     for (int i = 0; i < a->nd; i++) {
         Py_ssize_t dim = a->shape[i];
-        if (dim == 0) {
-            return 1;
-        }
         if (dim != 1) {
             if (a->strides[i] != expected) {
                 return 0;
@@ -526,7 +539,8 @@ flags_value(int fl, int which)
     case FL_FORC: return f || c;
     case FL_BEHAVED: return al && w;
     case FL_CARRAY: return c && al && w;
-    case FL_FARRAY: return f && !c && al && w;
+    /* NumPy tests "any of F_CONTIGUOUS, ALIGNED, WRITEABLE" here */
+    case FL_FARRAY: return (f || al || w) && !c;
     }
     return 0;
 }
@@ -1845,10 +1859,10 @@ array_fill(NdmArray *self, PyObject *value)
 static PyObject *
 array_bytes(NdmArray *self, char order)
 {
-    order = resolve_order(self, order);
     if (order == 'K') {
-        order = 'C';
+        order = 'C';    /* NumPy's tobytes reads 'K' as 'C' */
     }
+    order = resolve_order(self, order);
     Py_ssize_t nbytes = ndm_array_nbytes(self);
     int flag = order == 'F' ? NDM_F_CONTIGUOUS : NDM_C_CONTIGUOUS;
     if (self->flags & flag) {
@@ -1943,8 +1957,16 @@ array_conjugate(NdmArray *self, PyObject *Py_UNUSED(ignored))
         Py_INCREF(self);
         return (PyObject *)self;
     }
-    NdmArray *r = (NdmArray *)ndm_array_copy(self, 'K');
+    NdmDtype *native = ndm_dtype_native(self->descr);
+    if (native == NULL) {
+        return NULL;
+    }
+    NdmArray *r = new_like(self, native, 'K', Py_TYPE(self));
     if (r == NULL) {
+        return NULL;
+    }
+    if (ndm_array_assign(r, self, NDM_UNSAFE_CASTING) < 0) {
+        Py_DECREF(r);
         return NULL;
     }
     /* flip the sign bit of every imaginary part: the copy is packed */
@@ -1957,11 +1979,7 @@ array_conjugate(NdmArray *self, PyObject *Py_UNUSED(ignored))
         }
     }
     unsigned char *p = (unsigned char *)r->data + lo;
-#if PY_BIG_ENDIAN
-    int big = r->descr->byteorder != '<';
-#else
-    int big = r->descr->byteorder == '>';
-#endif
+    int big = PY_BIG_ENDIAN;
     Py_ssize_t at = half + (big ? 0 : half - 1);
     for (Py_ssize_t i = 0; i < n; i++) {
         p[i * 2 * half + at] ^= 0x80;
@@ -2083,16 +2101,17 @@ array_setstate(NdmArray *self, PyObject *args)
     memcpy(buf->data, view.buf, (size_t)view.len);
     PyBuffer_Release(&view);
     Py_ssize_t step = descr->itemsize;
+    /* NumPy's _array_fill_strides: zero extents count as 1 */
     if (fortran) {
         for (int i = 0; i < nd; i++) {
-            strides[i] = size == 0 ? 0 : step;
-            step *= shape[i];
+            strides[i] = step;
+            step *= shape[i] ? shape[i] : 1;
         }
     }
     else {
         for (int i = nd - 1; i >= 0; i--) {
-            strides[i] = size == 0 ? 0 : step;
-            step *= shape[i];
+            strides[i] = step;
+            step *= shape[i] ? shape[i] : 1;
         }
     }
     Py_ssize_t old_shape[NDM_MAXDIMS], old_strides[NDM_MAXDIMS];
