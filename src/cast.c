@@ -10,23 +10,131 @@
 
 void ndm_dtype_copy_swap(NdmDtype *d, char *dst, const char *src);
 
+/* copy n elements of size `size` (unit `unit` for swapping: complex halves)
+ * into a packed native buffer */
+static void
+gather_swap(char *restrict out, const char *src, Py_ssize_t ss, Py_ssize_t n,
+            int size, int unit, int swap)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *p = src + i * ss;
+        char *q = out + i * size;
+        memcpy(q, p, size);
+        if (!swap) {
+            continue;
+        }
+        for (int k = 0; k < size; k += unit) {
+            if (unit == 2) {
+                uint16_t v; memcpy(&v, q + k, 2); v = __builtin_bswap16(v); memcpy(q + k, &v, 2);
+            }
+            else if (unit == 4) {
+                uint32_t v; memcpy(&v, q + k, 4); v = __builtin_bswap32(v); memcpy(q + k, &v, 4);
+            }
+            else if (unit == 8) {
+                uint64_t v; memcpy(&v, q + k, 8); v = __builtin_bswap64(v); memcpy(q + k, &v, 8);
+            }
+        }
+    }
+}
+
+static void
+scatter_swap(char *dst, Py_ssize_t ds, const char *restrict in, Py_ssize_t n,
+             int size, int unit, int swap)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char *q = dst + i * ds;
+        memcpy(q, in + i * size, size);
+        if (!swap) {
+            continue;
+        }
+        for (int k = 0; k < size; k += unit) {
+            if (unit == 2) {
+                uint16_t v; memcpy(&v, q + k, 2); v = __builtin_bswap16(v); memcpy(q + k, &v, 2);
+            }
+            else if (unit == 4) {
+                uint32_t v; memcpy(&v, q + k, 4); v = __builtin_bswap32(v); memcpy(q + k, &v, 4);
+            }
+            else if (unit == 8) {
+                uint64_t v; memcpy(&v, q + k, 8); v = __builtin_bswap64(v); memcpy(q + k, &v, 8);
+            }
+        }
+    }
+}
+
 /* ---- half floats (round to nearest even, as NumPy's halffloat.c) ---- */
 
 double
 ndm_half_to_double(ndm_half h)
 {
-    return ndm_scalar_half_to_double(h);
+    uint64_t sgn = (uint64_t)(h & 0x8000) << 48, bits;
+    uint16_t ex = h & 0x7c00, sig = h & 0x3ff;
+    double r;
+    if (ex == 0) {
+        r = (double)sig * 0x1p-24;       /* zero or subnormal, exact */
+        return sgn ? -r : r;
+    }
+    if (ex == 0x7c00) {
+        bits = sgn | 0x7ff0000000000000ULL | ((uint64_t)sig << 42);   /* inf, NaN payload */
+    }
+    else {
+        bits = sgn | ((uint64_t)((h & 0x7fff) + 0xfc000) << 42);
+    }
+    memcpy(&r, &bits, 8);
+    return r;
 }
 
 float
 ndm_half_to_float(ndm_half h)
 {
-    return (float)ndm_scalar_half_to_double(h);
+    uint32_t sgn = (uint32_t)(h & 0x8000) << 16, bits;
+    uint16_t ex = h & 0x7c00, sig = h & 0x3ff;
+    float r;
+    if (ex == 0) {
+        r = (float)sig * 0x1p-24f;
+        return sgn ? -r : r;
+    }
+    if (ex == 0x7c00) {
+        bits = sgn | 0x7f800000u | ((uint32_t)sig << 13);
+    }
+    else {
+        bits = sgn | ((uint32_t)((h & 0x7fff) + 0x1c000) << 13);
+    }
+    memcpy(&r, &bits, 4);
+    return r;
 }
 
 ndm_half
 ndm_double_to_half(double d)
 {
+    uint64_t bits;
+    memcpy(&bits, &d, 8);
+    int e = (int)((bits >> 52) & 0x7ff) - 1023;
+    if ((bits & 0x7fffffffffffffffULL) == 0) {
+        return (ndm_half)((bits >> 48) & 0x8000);
+    }
+    if (e == 1024 && (bits & 0xfffffffffffffULL) != 0) {
+        /* NaN keeps the top of its payload, as NumPy's halffloat.c */
+        uint16_t ret = (uint16_t)(0x7c00 + ((bits & 0xfffffffffffffULL) >> 42));
+        if (ret == 0x7c00) {
+            ret++;
+        }
+        return (ndm_half)(((bits >> 48) & 0x8000) | ret);
+    }
+    if (e >= -14 && e <= 15) {
+        /* normal half result: round the 52-bit mantissa to 10 bits, ties to even */
+        uint16_t sign = (uint16_t)((bits >> 48) & 0x8000);
+        uint64_t sig = bits & 0xfffffffffffffULL;
+        uint64_t rest = sig & ((1ULL << 42) - 1), halfway = 1ULL << 41;
+        uint32_t h = ((uint32_t)(e + 15) << 10) | (uint32_t)(sig >> 42);
+        if (rest > halfway || (rest == halfway && (h & 1))) {
+            h++;                        /* may carry into the exponent */
+        }
+        if (h >= 0x7c00) {
+            feraiseexcept(FE_OVERFLOW);
+            h = 0x7c00;
+        }
+        return (ndm_half)(sign | h);
+    }
     int fpe = 0;
     ndm_half h = ndm_scalar_double_to_half(d, &fpe);
     if (fpe & NDM_FPE_OVERFLOW) {
@@ -61,7 +169,7 @@ ndm_cast_warn_fpe(int fpe)
 #define VAL_UINT32(x) (x)
 #define VAL_INT64(x) (x)
 #define VAL_UINT64(x) (x)
-#define VAL_FLOAT16(x) ndm_half_to_float(x)
+#define VAL_FLOAT16(x) ndm_half_to_double(x)
 #define VAL_FLOAT32(x) (x)
 #define VAL_FLOAT64(x) (x)
 #define VAL_COMPLEX64(x) (x)
@@ -76,7 +184,7 @@ ndm_cast_warn_fpe(int fpe)
 #define REAL_UINT32(x) (x)
 #define REAL_INT64(x) (x)
 #define REAL_UINT64(x) (x)
-#define REAL_FLOAT16(x) ndm_half_to_float(x)
+#define REAL_FLOAT16(x) ndm_half_to_double(x)
 #define REAL_FLOAT32(x) (x)
 #define REAL_FLOAT64(x) (x)
 #define REAL_COMPLEX64(x) crealf(x)
@@ -144,10 +252,26 @@ f2u64(double x)
 #define STORE_UINT32(SN, ct, x) STORE_INTK(UINT32, SN, ct, x)
 #define STORE_INT64(SN, ct, x) STORE_INTK(INT64, SN, ct, x)
 #define STORE_UINT64(SN, ct, x) STORE_INTK(UINT64, SN, ct, x)
-#define STORE_FLOAT32 STORE_PLAIN
+/* half sources go straight to float for float32 targets (a NaN payload
+ * survives as in NumPy: no quieting double -> float step) */
+#define ISH_BOOL 0
+#define ISH_INT8 0
+#define ISH_UINT8 0
+#define ISH_INT16 0
+#define ISH_UINT16 0
+#define ISH_INT32 0
+#define ISH_UINT32 0
+#define ISH_INT64 0
+#define ISH_UINT64 0
+#define ISH_FLOAT16 1
+#define ISH_FLOAT32 0
+#define ISH_FLOAT64 0
+#define ISH_COMPLEX64 0
+#define ISH_COMPLEX128 0
+#define STORE_FLOAT32(SN, ct, x) (ISH_##SN ? ndm_half_to_float((ndm_half)(x)) : (ct)REAL_##SN(x))
 #define STORE_FLOAT64 STORE_PLAIN
 #define STORE_FLOAT16(SN, ct, x) ndm_double_to_half((double)REAL_##SN(x))
-#define STORE_COMPLEX64(SN, ct, x) ((ct)VAL_##SN(x))
+#define STORE_COMPLEX64(SN, ct, x) (ISH_##SN ? (ct)ndm_half_to_float((ndm_half)(x)) : (ct)VAL_##SN(x))
 #define STORE_COMPLEX128(SN, ct, x) ((ct)VAL_##SN(x))
 
 typedef void (*raw_loop)(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n);
@@ -242,13 +366,11 @@ numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_
         Py_ssize_t isz = sd->itemsize, osz = dd->itemsize;
         for (Py_ssize_t start = 0; start < n; start += CHUNK) {
             Py_ssize_t m = n - start < CHUNK ? n - start : CHUNK;
-            for (Py_ssize_t i = 0; i < m; i++) {
-                ndm_dtype_copy_swap(sd, bin.c + i * isz, src + (start + i) * ss);
-            }
+            gather_swap(bin.c, src + start * ss, ss, m, (int)isz,
+                        sd->kind == 'c' ? (int)isz / 2 : (int)isz, !ndm_dtype_isnative(sd));
             loop(bin.c, isz, bout.c, osz, m);
-            for (Py_ssize_t i = 0; i < m; i++) {
-                ndm_dtype_copy_swap(dd, dst + (start + i) * ds, bout.c + i * osz);
-            }
+            scatter_swap(dst + start * ds, ds, bout.c, m, (int)osz,
+                         dd->kind == 'c' ? (int)osz / 2 : (int)osz, !ndm_dtype_isnative(dd));
         }
     }
     if (check) {

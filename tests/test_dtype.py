@@ -411,3 +411,29 @@ def test_finfo_bad(bad):
         np.finfo(bad)
     with pytest.raises(ValueError):
         nm.finfo(bad)
+
+
+# ---- float16 conversions bit for bit ----
+
+@pytest.mark.parametrize('dst', ['f4', 'f8', 'c8', 'c16', 'i4', 'u1', '?', 'u8'])
+def test_half_to_all_bits(dst):
+    h = np.arange(65536, dtype=np.uint16).view(np.float16)
+    mh = nm.frombuffer(h.tobytes(), dtype='f2')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        assert mh.astype(dst).tobytes() == h.astype(dst).tobytes()
+
+
+@pytest.mark.parametrize('src', ['f8', 'f4'])
+def test_to_half_bits(src):
+    rng = np.random.default_rng(5)
+    x = np.concatenate([
+        rng.integers(0, 2**63, 20000, dtype=np.uint64).view(np.float64),
+        rng.uniform(-70000, 70000, 20000), rng.uniform(-1e-4, 1e-4, 20000),
+        np.ldexp(rng.uniform(0.5, 1, 20000), rng.integers(-30, 18, 20000)),
+        [0.0, -0.0, 65504.0, 65519.99, 65520.0, -65520.0, 2.0**-24, 2.0**-25,
+         2.0**-25 * 1.0000001, 6.1e-5, np.inf, -np.inf, np.nan]]).astype(src)
+    m = nm.frombuffer(x.tobytes(), dtype=src)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        assert m.astype('f2').tobytes() == x.astype('f2').tobytes()
