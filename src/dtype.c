@@ -534,8 +534,7 @@ from_list(PyObject *spec, int align)
         PyList_SET_ITEM(names, i, name);
         if (PyTuple_GET_SIZE(item) == 3) {
             PyObject *shp = PyTuple_GET_ITEM(item, 2);
-            int trivial = (PyLong_Check(shp) && PyLong_AsLong(shp) == 1)
-                          || (PyTuple_Check(shp) && PyTuple_GET_SIZE(shp) == 0);
+            int trivial = PyTuple_Check(shp) && PyTuple_GET_SIZE(shp) == 0;
             if (!trivial) {
                 PyErr_SetString(PyExc_NotImplementedError,
                                 "ndmem does not support subarray dtypes yet");
@@ -709,8 +708,7 @@ from_object(PyObject *spec, int align)
             Py_DECREF(base);
             return r;
         }
-        if ((PyLong_Check(second) && PyLong_AsLong(second) == 1)
-                || (PyTuple_Check(second) && PyTuple_GET_SIZE(second) == 0)) {
+        if (PyTuple_Check(second) && PyTuple_GET_SIZE(second) == 0) {
             return base;
         }
         Py_DECREF(base);
@@ -2135,23 +2133,49 @@ str_len_of(int t)
     return lens[t];
 }
 
+/* NumPy's numpy.exceptions.DTypePromotionError (a TypeError);
+ * ndmem._core._DTypePromotionError */
+static PyObject *promotion_error_type;
+
 static PyObject *
 promotion_error(NdmDtype *a, NdmDtype *b)
 {
-    PyObject *exc = PyExc_TypeError;
-    PyObject *mod = PyImport_ImportModule("ndmem.exceptions");
-    if (mod != NULL) {
-        PyObject *e = PyObject_GetAttrString(mod, "DTypePromotionError");
-        Py_DECREF(mod);
-        if (e != NULL) {
-            PyErr_Format(e, "Cannot promote %R and %R: no common DType exists for the given inputs.", a, b);
-            Py_DECREF(e);
+    PyErr_Format(promotion_error_type ? promotion_error_type : PyExc_TypeError,
+                 "The DType %R could not be promoted by %R. This means that no common "
+                 "DType exists for the given inputs.", a, b);
+    return NULL;
+}
+
+static NdmDtype *
+promote_struct(NdmDtype *a, NdmDtype *b)
+{
+    int eq = PyObject_RichCompareBool(a->names, b->names, Py_EQ);
+    if (eq < 0) {
+        return NULL;
+    }
+    if (!eq) {
+        PyErr_Format(promotion_error_type, "field names `%R` and `%R` mismatch.", a->names, b->names);
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(a->names);
+    PyObject *dts = PyList_New(n);
+    if (dts == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        NdmDtype *fa, *fb, *p;
+        Py_ssize_t oa, ob;
+        if (field_at(a, i, &fa, &oa) < 0 || field_at(b, i, &fb, &ob) < 0
+                || (p = ndm_dtype_promote(fa, fb)) == NULL) {
+            Py_DECREF(dts);
             return NULL;
         }
+        PyList_SET_ITEM(dts, i, (PyObject *)p);
     }
-    PyErr_Clear();
-    PyErr_Format(exc, "Cannot promote %R and %R: no common DType exists for the given inputs.", a, b);
-    return NULL;
+    NdmDtype *r = make_struct(a->names, dts, NULL, -1,
+                              is_aligned_struct(a) || is_aligned_struct(b));
+    Py_DECREF(dts);
+    return r;
 }
 
 NdmDtype *
@@ -2171,8 +2195,11 @@ ndm_dtype_promote(NdmDtype *a, NdmDtype *b)
         if (ta == tb && ndm_dtype_equiv(a, b)) {
             return ndm_dtype_native(a);
         }
+        if (ndm_dtype_is_structured(a) && ndm_dtype_is_structured(b)) {
+            return promote_struct(a, b);
+        }
         if (ta == tb && !ndm_dtype_is_structured(a) && !ndm_dtype_is_structured(b)) {
-            PyErr_SetString(PyExc_TypeError,
+            PyErr_SetString(promotion_error_type,
                             "Invalid type promotion with void datatypes of different lengths. "
                             "Use the `np.bytes_` datatype instead to pad the shorter value with "
                             "trailing zero bytes.");
@@ -2229,9 +2256,12 @@ struct_can_cast(NdmDtype *from, NdmDtype *to, NdmCasting casting)
         }
         int eq = PyObject_RichCompareBool(PyTuple_GET_ITEM(from->names, i),
                                           PyTuple_GET_ITEM(to->names, i), Py_EQ);
-        if (eq <= 0) {
+        if (eq < 0) {
             PyErr_Clear();
-            return casting == NDM_UNSAFE_CASTING;
+            return 0;
+        }
+        if (eq == 0 && casting <= NDM_EQUIV_CASTING) {
+            return 0;
         }
         if (!ndm_dtype_can_cast(fa, fb, casting)) {
             return 0;
@@ -2421,10 +2451,13 @@ mod_result_type(PyObject *Py_UNUSED(m), PyObject *args)
         return (PyObject *)ndm_dtype_builtin(wt);
     }
     if (res->type_num >= NDM_NNUMERIC) {
-        NdmDtype *w = ndm_dtype_builtin(wt), *p = w ? ndm_dtype_promote(res, w) : NULL;
-        Py_XDECREF(w);
+        NdmDtype *w = ndm_dtype_builtin(wt);
+        if (w != NULL) {
+            promotion_error(res, w);
+            Py_DECREF(w);
+        }
         Py_DECREF(res);
-        return (PyObject *)p;
+        return NULL;
     }
     int rk = kind_rank(res->kind);   /* b0 u1 i2 f3 c4 */
     int wk = weak == 0 ? 2 : weak == 1 ? 3 : 4;
@@ -2486,6 +2519,18 @@ ndm_dtype_init(PyObject *module)
         if (unsized[i] == NULL && (unsized[i] = ndm_dtype_new_flexible(NDM_BYTES + i, 0)) == NULL) {
             return -1;
         }
+    }
+    if (promotion_error_type == NULL) {
+        promotion_error_type = PyErr_NewExceptionWithDoc(
+            "ndmem.exceptions.DTypePromotionError",
+            "Multiple DTypes could not be converted to a common one.",
+            PyExc_TypeError, NULL);
+        if (promotion_error_type == NULL) {
+            return -1;
+        }
+    }
+    if (PyModule_AddObjectRef(module, "_DTypePromotionError", promotion_error_type) < 0) {
+        return -1;
     }
     if (PyModule_AddFunctions(module, dtype_module_functions) < 0) {
         return -1;

@@ -437,3 +437,49 @@ def test_to_half_bits(src):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         assert m.astype('f2').tobytes() == x.astype('f2').tobytes()
+
+
+def _outcome(f):
+    try:
+        return repr(f())
+    except Exception as e:  # noqa: BLE001
+        return type(e).__name__
+
+
+MISC = [
+    lambda m: m.promote_types('>U3', '>U3'),
+    lambda m: m.promote_types([('a', 'i4')], [('a', 'i4')]),
+    lambda m: m.promote_types([('a', 'i4'), ('b', 'f4')], [('a', 'i8'), ('b', 'f2')]),
+    lambda m: m.promote_types([('a', 'i4')], [('b', 'i4')]),
+    lambda m: m.promote_types('S', 'U'),
+    lambda m: m.result_type('>f8'),
+    lambda m: m.result_type('S3', 1),
+    lambda m: m.can_cast([('a', 'i4')], [('a', 'i8')]),
+    lambda m: m.can_cast([('a', 'i4')], [('b', 'i4')]),
+    lambda m: m.can_cast([('a', 'i4')], [('b', 'i4')], 'equiv'),
+    lambda m: m.can_cast([('a', 'i4')], [('a', 'i4')], 'no'),
+    lambda m: m.can_cast('i4', [('a', 'i4')], 'safe'),
+    lambda m: m.can_cast([('a', 'i4')], 'i4', 'safe'),
+    lambda m: m.dtype('i4') < m.dtype('i8'),
+    lambda m: m.dtype([('a', 'i4')]) == m.dtype([('b', 'i4')]),
+    lambda m: m.dtype([('a', 'i4')])['a'],
+    lambda m: m.dtype([('a', 'i4')])[0],
+    lambda m: m.dtype('i4')['a'],
+    lambda m: m.dtype([('a', 'i4'), ('a', 'f8')]),
+    lambda m: m.dtype(('U', 3)),
+    lambda m: m.dtype({'names': ['a', 'b'], 'formats': ['i4']}),
+    lambda m: m.dtype({'names': ['a'], 'formats': ['i4'], 'itemsize': 2}),
+    lambda m: m.dtype([('', 'i4'), ('', 'f8')]),
+    lambda m: m.dtype([('x', 'i4'), ('y', [('a', 'u1'), ('b', 'f8')])], align=True),
+    lambda m: str(m.dtype([('x', 'i4'), ('y', [('a', 'u1'), ('b', 'f8')])], align=True)),
+    lambda m: m.dtype('f8').newbyteorder('x'),
+    lambda m: m.dtype(b'i4'),
+    lambda m: m.dtype('i4') == 5,
+    lambda m: m.dtype('f8') == None,  # noqa: E711
+    lambda m: len(m.dtype('i4,f8')),
+]
+
+
+@pytest.mark.parametrize('i', range(len(MISC)))
+def test_misc(i):
+    assert _outcome(lambda: MISC[i](nm)) == _outcome(lambda: MISC[i](np))
