@@ -209,23 +209,25 @@ ndm_array_new(PyTypeObject *subtype, NdmDtype *descr, int nd,
             self->strides[i] = strides[i];
         }
     }
-    else if (size == 0) {
+    else if (size == 0 && data == NULL) {
+        /* fresh empty arrays get zero strides, as NumPy */
         for (int i = 0; i < nd; i++) {
             self->strides[i] = 0;
         }
     }
     else if (flags & NDM_NEW_FORTRAN) {
+        /* over given data, zero extents count as 1 (_array_fill_strides) */
         Py_ssize_t step = itemsize;
         for (int i = 0; i < nd; i++) {
             self->strides[i] = step;
-            step *= shape[i];
+            step *= shape[i] ? shape[i] : 1;
         }
     }
     else {
         Py_ssize_t step = itemsize;
         for (int i = nd - 1; i >= 0; i--) {
             self->strides[i] = step;
-            step *= shape[i];
+            step *= shape[i] ? shape[i] : 1;
         }
     }
 
@@ -899,18 +901,44 @@ nocopy_reshape(NdmArray *a, int newnd, const Py_ssize_t *newdims, Py_ssize_t *ne
     return 1;
 }
 
-/* Resolve -1 in a new shape against size; errors as NumPy. */
+/* NumPy's convert_shape_to_string: leading unknowns are skipped, later ones
+ * print as "newaxis", and only a one-entry shape gets the trailing comma. */
+static void
+format_newshape(char *buf, size_t cap, const Py_ssize_t *vals, int n)
+{
+    int i = 0;
+    while (i < n && vals[i] < 0) {
+        i++;
+    }
+    if (i == n) {
+        snprintf(buf, cap, "()");
+        return;
+    }
+    size_t len = (size_t)snprintf(buf, cap, "(%zd", vals[i++]);
+    for (; i < n && len < cap; i++) {
+        if (vals[i] < 0) {
+            len += (size_t)snprintf(buf + len, cap - len, ",newaxis");
+        }
+        else {
+            len += (size_t)snprintf(buf + len, cap - len, ",%zd", vals[i]);
+        }
+    }
+    if (len < cap) {
+        snprintf(buf + len, cap - len, n == 1 ? ",)" : ")");
+    }
+}
+
+/* Resolve the unknown (negative) dimension of a new shape against size,
+ * as NumPy's _fix_unknown_dimension. */
 static int
 fix_unknown_dimension(Py_ssize_t *shape, int nd, Py_ssize_t size)
 {
     int unknown = -1;
     Py_ssize_t known = 1;
+    Py_ssize_t orig[NDM_MAXDIMS];
+    memcpy(orig, shape, (size_t)nd * sizeof(Py_ssize_t));
     for (int i = 0; i < nd; i++) {
         if (shape[i] < 0) {
-            if (shape[i] != -1) {
-                PyErr_SetString(PyExc_ValueError, "negative dimensions not allowed");
-                return -1;
-            }
             if (unknown >= 0) {
                 PyErr_SetString(PyExc_ValueError, "can only specify one unknown dimension");
                 return -1;
@@ -930,8 +958,8 @@ fix_unknown_dimension(Py_ssize_t *shape, int nd, Py_ssize_t size)
     else if (known == size) {
         return 0;
     }
-    char buf[1024];
-    ndm_format_shape(buf, sizeof buf, shape, nd);
+    char buf[2048];
+    format_newshape(buf, sizeof buf, orig, nd);
     PyErr_Format(PyExc_ValueError, "cannot reshape array of size %zd into shape %s",
                  size, buf);
     return -1;
@@ -2037,6 +2065,86 @@ array_reduce(NdmArray *self, PyObject *Py_UNUSED(ignored))
                          PyBool_FromLong(fortran), raw);
 }
 
+/* Protocol 5: contiguous plain arrays travel as a PickleBuffer (out of band
+ * when the pickler takes buffers), as NumPy's array_reduce_ex. */
+static PyObject *
+array_reduce_ex(NdmArray *self, PyObject *args)
+{
+    int protocol;
+    if (!PyArg_ParseTuple(args, "i:__reduce_ex__", &protocol)) {
+        return NULL;
+    }
+    int c = (self->flags & NDM_C_CONTIGUOUS) != 0;
+    int f = (self->flags & NDM_F_CONTIGUOUS) != 0;
+    if (protocol < 5 || (!c && !f) || Py_TYPE(self) != ndm_state.ndarray_type
+            || self->descr->itemsize == 0) {
+        return PyObject_CallMethod((PyObject *)self, "__reduce__", NULL);
+    }
+    PyObject *fn = PyObject_GetAttrString(ndm_state.module, "_frombuffer");
+    if (fn == NULL) {
+        return NULL;
+    }
+    PyObject *obj = c ? Py_NewRef((PyObject *)self) : array_get_T(self, NULL);
+    if (obj == NULL) {
+        Py_DECREF(fn);
+        return NULL;
+    }
+    PyObject *buf = PyPickleBuffer_FromObject(obj);
+    Py_DECREF(obj);
+    PyObject *shape = shape_tuple(self->shape, self->nd);
+    if (buf == NULL || shape == NULL) {
+        Py_XDECREF(buf);
+        Py_XDECREF(shape);
+        Py_DECREF(fn);
+        return NULL;
+    }
+    return Py_BuildValue("N(NONC)", fn, buf, (PyObject *)self->descr, shape,
+                         c ? 'C' : 'F');
+}
+
+static PyObject *
+array_frombuffer_pickle(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *bufobj, *dtype_obj, *shape_obj, *order_obj;
+    if (!PyArg_ParseTuple(args, "OOOO:_frombuffer", &bufobj, &dtype_obj, &shape_obj,
+                          &order_obj)) {
+        return NULL;
+    }
+    char order = 'C';
+    Py_ssize_t shape[NDM_MAXDIMS];
+    int nd = shape_converter(shape_obj, shape);
+    if (nd < 0 || order_converter(order_obj, &order) < 0) {
+        return NULL;
+    }
+    NdmDtype *descr = ndm_dtype_from_object(dtype_obj);
+    if (descr == NULL) {
+        return NULL;
+    }
+    char *data;
+    Py_ssize_t len;
+    int readonly;
+    PyObject *base = ndm_buffer_acquire(bufobj, 0, &data, &len, &readonly, NULL);
+    if (base == NULL) {
+        Py_DECREF(descr);
+        return NULL;
+    }
+    Py_ssize_t size = 1;
+    for (int i = 0; i < nd; i++) {
+        size *= shape[i] < 0 ? 0 : shape[i];
+    }
+    if (size * descr->itemsize != len) {
+        PyErr_SetString(PyExc_ValueError, "buffer size does not match array size");
+        Py_DECREF(descr);
+        Py_DECREF(base);
+        return NULL;
+    }
+    int flags = (readonly ? 0 : NDM_WRITEABLE) | (order == 'F' ? NDM_NEW_FORTRAN : 0);
+    PyObject *res = ndm_array_new(ndm_state.ndarray_type, descr, nd, shape, NULL,
+                                  data, flags, base);
+    Py_DECREF(base);
+    return res;
+}
+
 static PyObject *
 array_setstate(NdmArray *self, PyObject *args)
 {
@@ -2162,6 +2270,8 @@ array_reconstruct(PyObject *Py_UNUSED(module), PyObject *args)
 static PyMethodDef module_functions[] = {
     {"_reconstruct", array_reconstruct, METH_VARARGS,
      "Construct an empty array. Used by pickle."},
+    {"_frombuffer", array_frombuffer_pickle, METH_VARARGS,
+     "An array over a pickled buffer (pickle protocol 5)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2193,6 +2303,7 @@ static PyMethodDef array_methods[] = {
      "Called when a view or copy of a subclass is made; does nothing here."},
     {"__complex__", (PyCFunction)array_complex, METH_NOARGS, "complex(a)"},
     {"__reduce__", (PyCFunction)array_reduce, METH_NOARGS, "Pickle support."},
+    {"__reduce_ex__", (PyCFunction)array_reduce_ex, METH_VARARGS, "Pickle support."},
     {"__setstate__", (PyCFunction)array_setstate, METH_VARARGS, "Pickle support."},
     {NULL, NULL, 0, NULL},
 };
