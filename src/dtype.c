@@ -2230,8 +2230,8 @@ ndm_casting_converter(PyObject *obj, NdmCasting *out)
     }
     PyErr_Clear();
     PyErr_Format(PyExc_ValueError,
-                 "casting must be one of 'no', 'equiv', 'safe', 'same_kind', 'unsafe', "
-                 "'same_value' (got %R)", obj);
+                 "casting must be one of 'no', 'equiv', 'safe', 'same_kind', 'unsafe' "
+                 "(got %R)", obj);
     return 0;
 }
 
