@@ -1664,7 +1664,8 @@ array_astype(NdmArray *self, PyObject *args, PyObject *kwds)
     }
     if (!ndm_dtype_can_cast(self->descr, descr, casting)) {
         if (!PyErr_Occurred()) {
-            ndm_cast_error("array data", self->descr, descr, casting);
+            ndm_cast_error(self->nd == 0 ? "scalar" : "array data", self->descr, descr,
+                           casting);
         }
         Py_DECREF(descr);
         return NULL;
@@ -1855,15 +1856,9 @@ array_item(NdmArray *self, PyObject *args)
             return NULL;
         }
         if (v < -self->shape[i] || v >= self->shape[i]) {
-            if (self->nd == 1 && idx == args) {
-                PyErr_Format(PyExc_IndexError, "index %zd is out of bounds for size %zd",
-                             v, size);
-            }
-            else {
-                PyErr_Format(PyExc_IndexError,
-                             "index %zd is out of bounds for axis %d with size %zd",
-                             v, i, self->shape[i]);
-            }
+            PyErr_Format(PyExc_IndexError,
+                         "index %zd is out of bounds for axis %d with size %zd",
+                         v, i, self->shape[i]);
             return NULL;
         }
         if (v < 0) {
@@ -1877,10 +1872,30 @@ array_item(NdmArray *self, PyObject *args)
 static PyObject *
 array_fill(NdmArray *self, PyObject *value)
 {
-    if (ndm_array_fail_unless_writeable(self) < 0
-            || ndm_array_assign_object(self, value) < 0) {
+    if (ndm_array_fail_unless_writeable(self) < 0) {
         return NULL;
     }
+    if (NdmArray_Check(value)) {
+        if (((NdmArray *)value)->nd != 0) {
+            PyErr_SetString(PyExc_ValueError, "setting an array element with a sequence.");
+            return NULL;
+        }
+        if (ndm_array_assign(self, (NdmArray *)value, NDM_UNSAFE_CASTING) < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    /* NumPy packs the value into one element first (PyArray_Pack) */
+    char *tmp = PyMem_Calloc(1, (size_t)(self->descr->itemsize > 0 ? self->descr->itemsize : 1));
+    if (tmp == NULL) {
+        return PyErr_NoMemory();
+    }
+    if (ndm_dtype_setitem(self->descr, tmp, value) < 0
+            || ndm_array_fill_raw(self, tmp) < 0) {
+        PyMem_Free(tmp);
+        return NULL;
+    }
+    PyMem_Free(tmp);
     Py_RETURN_NONE;
 }
 
@@ -2208,6 +2223,33 @@ array_setstate(NdmArray *self, PyObject *args)
     }
     memcpy(buf->data, view.buf, (size_t)view.len);
     PyBuffer_Release(&view);
+    Py_INCREF(descr);
+    if (!ndm_dtype_isnative(descr) && !ndm_dtype_is_structured(descr)
+            && (descr->type_num < NDM_NNUMERIC || descr->type_num == NDM_UNICODE)) {
+        /* NumPy's setstate stores non-native data in native order */
+        NdmDtype *native = ndm_dtype_native(descr);
+        if (native == NULL) {
+            Py_DECREF(descr);
+            ndm_buffer_free(buf);
+            return NULL;
+        }
+        Py_ssize_t unit = descr->itemsize;
+        if (descr->type_num == NDM_COMPLEX64 || descr->type_num == NDM_COMPLEX128) {
+            unit /= 2;
+        }
+        else if (descr->type_num == NDM_UNICODE) {
+            unit = 4;
+        }
+        for (Py_ssize_t off = 0; unit > 1 && off + unit <= view.len; off += unit) {
+            char *q = buf->data + off;
+            for (Py_ssize_t i = 0, j = unit - 1; i < j; i++, j--) {
+                char t = q[i];
+                q[i] = q[j];
+                q[j] = t;
+            }
+        }
+        Py_SETREF(descr, native);
+    }
     Py_ssize_t step = descr->itemsize;
     /* NumPy's _array_fill_strides: zero extents count as 1 */
     if (fortran) {
@@ -2227,6 +2269,7 @@ array_setstate(NdmArray *self, PyObject *args)
     memcpy(old_shape, self->shape, (size_t)old_nd * sizeof(Py_ssize_t));
     memcpy(old_strides, self->strides, (size_t)old_nd * sizeof(Py_ssize_t));
     if (set_geometry(self, nd, shape, strides) < 0) {
+        Py_DECREF(descr);
         ndm_buffer_free(buf);
         return NULL;
     }
@@ -2236,7 +2279,6 @@ array_setstate(NdmArray *self, PyObject *args)
     self->buffer = buf;
     self->data = buf->data;
     Py_CLEAR(self->base);
-    Py_INCREF(descr);
     Py_SETREF(self->descr, descr);
     self->flags = NDM_OWNDATA | NDM_WRITEABLE;
     ndm_array_update_flags(self);
