@@ -647,6 +647,21 @@ from_object(PyObject *spec, int align)
         if (tp == ndm_state.ndarray_type && tp != NULL) {
             goto fallthrough;
         }
+        if (strncmp(tp->tp_name, "numpy.", 6) == 0) {
+            /* NumPy's scalar types (interoperation without importing numpy) */
+            const char *nm = strrchr(tp->tp_name, '.') + 1;
+            PyObject *nmo = PyUnicode_FromString(nm);
+            if (nmo == NULL) {
+                return NULL;
+            }
+            NdmDtype *r = parse_string(nmo, nm, align);
+            Py_DECREF(nmo);
+            if (r != NULL || !PyErr_ExceptionMatches(PyExc_TypeError)) {
+                return r;
+            }
+            PyErr_Clear();
+            return (NdmDtype *)not_understood(spec);
+        }
         PyObject *dt = PyObject_GetAttrString(spec, "dtype");
         if (dt != NULL) {
             if (NdmDtype_Check(dt)) {
@@ -719,6 +734,49 @@ from_object(PyObject *spec, int align)
     if (ndm_state.ndarray_type != NULL && NdmArray_Check(spec)) {
         PyErr_SetString(PyExc_TypeError, "Cannot construct a dtype from an array");
         return NULL;
+    }
+    if (strncmp(Py_TYPE(spec)->tp_name, "numpy.dtype", 11) == 0
+            || strncmp(Py_TYPE(spec)->tp_name, "numpy.dtypes.", 13) == 0) {
+        /* a NumPy dtype: through its spelling (str, or the dict form) */
+        PyObject *names = PyObject_GetAttrString(spec, "names");
+        if (names == NULL) {
+            return NULL;
+        }
+        PyObject *form = NULL;
+        if (names == Py_None) {
+            form = PyObject_GetAttrString(spec, "str");
+        }
+        else {
+            PyObject *fields = PyObject_GetAttrString(spec, "fields");
+            PyObject *isz = PyObject_GetAttrString(spec, "itemsize");
+            PyObject *formats = PyList_New(0), *offsets = PyList_New(0);
+            if (fields != NULL && isz != NULL && formats != NULL && offsets != NULL) {
+                Py_ssize_t n = PyTuple_Size(names);
+                int ok = n >= 0;
+                for (Py_ssize_t i = 0; ok && i < n; i++) {
+                    PyObject *t = PyObject_GetItem(fields, PyTuple_GET_ITEM(names, i));
+                    ok = t != NULL && PyTuple_Check(t) && PyTuple_GET_SIZE(t) >= 2
+                         && PyList_Append(formats, PyTuple_GET_ITEM(t, 0)) == 0
+                         && PyList_Append(offsets, PyTuple_GET_ITEM(t, 1)) == 0;
+                    Py_XDECREF(t);
+                }
+                if (ok) {
+                    form = Py_BuildValue("{sOsOsOsO}", "names", names, "formats", formats,
+                                         "offsets", offsets, "itemsize", isz);
+                }
+            }
+            Py_XDECREF(fields);
+            Py_XDECREF(isz);
+            Py_XDECREF(formats);
+            Py_XDECREF(offsets);
+        }
+        Py_DECREF(names);
+        if (form == NULL) {
+            return NULL;
+        }
+        NdmDtype *r = from_object(form, align);
+        Py_DECREF(form);
+        return r;
     }
 fallthrough:
     {

@@ -483,3 +483,13 @@ MISC = [
 @pytest.mark.parametrize('i', range(len(MISC)))
 def test_misc(i):
     assert _outcome(lambda: MISC[i](nm)) == _outcome(lambda: MISC[i](np))
+
+
+@pytest.mark.parametrize('obj', [np.int32, np.float64, np.bool_, np.str_, np.bytes_, np.void,
+                                 np.complex64, np.float16, np.dtype('>i4'), np.dtype('U3'),
+                                 np.dtype([('a', 'i4'), ('b', [('c', 'f8')])]),
+                                 np.dtype({'names': ['a'], 'formats': ['i4'], 'offsets': [4],
+                                           'itemsize': 8})])
+def test_numpy_objects_as_dtypes(obj):
+    # ndmem never imports numpy, but accepts its types and dtypes
+    assert repr(nm.dtype(obj)) == repr(np.dtype(obj))
