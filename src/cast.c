@@ -8,7 +8,6 @@
 #include <fenv.h>
 #include <math.h>
 
-void ndm_dtype_copy_swap(NdmDtype *d, char *dst, const char *src);
 
 /* copy n elements of size `size` (unit `unit` for swapping: complex halves)
  * into a packed native buffer */

@@ -1652,8 +1652,6 @@ swap_bytes(char *p, Py_ssize_t n)
     }
 }
 
-/* copy one element into native order (buf of d->itemsize bytes) */
-void ndm_dtype_copy_swap(NdmDtype *d, char *dst, const char *src);
 void
 ndm_dtype_copy_swap(NdmDtype *d, char *dst, const char *src)
 {

@@ -111,6 +111,11 @@ NdmDtype *ndm_dtype_promote(NdmDtype *a, NdmDtype *b);
  * exception types (OverflowError for out-of-range Python ints, ValueError
  * for unparsable strings, TypeError for unsupported objects). */
 PyObject *ndm_dtype_getitem(NdmDtype *d, const char *ptr);
+
+/* Copy one element (d->itemsize bytes) from src to dst, swapping it into
+ * or out of native order when d is byte-swapped (complex: each half;
+ * U: each code point).  Either pointer may be unaligned. */
+void ndm_dtype_copy_swap(NdmDtype *d, char *dst, const char *src);
 PyObject *ndm_dtype_toobject(NdmDtype *d, const char *ptr);
 int ndm_dtype_setitem(NdmDtype *d, char *ptr, PyObject *value);
 
