@@ -438,8 +438,9 @@ struct_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t
     }
     Py_ssize_t nf = PyTuple_GET_SIZE(dd->names);
     if (PyTuple_GET_SIZE(sd->names) != nf) {
-        PyErr_SetString(PyExc_ValueError,
-                        "structures must have the same size");
+        PyErr_Format(PyExc_TypeError,
+                     "Cannot cast array data from %R to %R: structures have different "
+                     "numbers of fields", (PyObject *)sd, (PyObject *)dd);
         return -1;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -469,6 +470,24 @@ struct_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t
     return 0;
 }
 
+/* a structured dtype with one field casts that field (as NumPy) */
+static int
+single_field_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
+                  NdmDtype *sd, NdmDtype *dd)
+{
+    PyObject *t = PyDict_GetItem(sd->fields, PyTuple_GET_ITEM(sd->names, 0));
+    if (t == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "corrupt structured dtype");
+        return -1;
+    }
+    NdmDtype *fd = (NdmDtype *)PyTuple_GET_ITEM(t, 0);
+    Py_ssize_t off = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 1));
+    if (ndm_dtype_equiv(fd, dd)) {
+        return copy_pad_cast(src + off, ss, dst, ds, n, fd, dd);
+    }
+    return ndm_dtype_get_cast(fd, dd)(src + off, ss, dst, ds, n, fd, dd);
+}
+
 ndm_cast_fn
 ndm_dtype_get_cast(NdmDtype *from, NdmDtype *to)
 {
@@ -478,6 +497,12 @@ ndm_dtype_get_cast(NdmDtype *from, NdmDtype *to)
     }
     if (ndm_dtype_is_structured(from) && ndm_dtype_is_structured(to)) {
         return struct_cast;
+    }
+    if (ndm_dtype_is_structured(from) && PyTuple_GET_SIZE(from->names) == 1) {
+        return single_field_cast;
+    }
+    if (b == NDM_VOID && !ndm_dtype_is_structured(to) && !ndm_dtype_is_structured(from)) {
+        return copy_pad_cast;      /* raw bytes */
     }
     if (a == b && !ndm_dtype_is_structured(from) && !ndm_dtype_is_structured(to)
             && (a == NDM_BYTES || a == NDM_VOID

@@ -493,3 +493,28 @@ def test_misc(i):
 def test_numpy_objects_as_dtypes(obj):
     # ndmem never imports numpy, but accepts its types and dtypes
     assert repr(nm.dtype(obj)) == repr(np.dtype(obj))
+
+
+STRUCT_CASTS = [
+    lambda m: m.array([1, 2]).astype('i4,f8').tolist(),
+    lambda m: m.zeros(2, 'i4,f8').astype('i4').tolist(),
+    lambda m: m.zeros(2, [('a', 'f8')]).astype('i4').tolist(),
+    lambda m: m.array([(1, 2.5)], 'i4,f8').astype('i4,f4,i2').tolist(),
+    lambda m: m.array([(1, 2.5)], 'i4,f8').astype('V12').tolist(),
+    lambda m: m.array(['ab'], 'U2').astype('V8').tolist(),
+    lambda m: m.array([1.5]).astype('V8').tolist(),
+    lambda m: m.array([(1, 2.5)], 'i4,f8').astype([('b', 'f8'), ('a', 'i4')]).tolist(),
+    lambda m: m.array([(1, 2.5)], [('a', '>i4'), ('b', 'f8')]).astype([('a', 'i4'), ('b', '>f8')]).tolist(),
+    lambda m: m.array(['abc'], '>U3').astype('U5').tolist(),
+    lambda m: m.array(['abc'], 'U3').astype('>U2').tolist(),
+    lambda m: m.array([b'1', b'x'], 'S1').astype('?').tolist(),
+    lambda m: m.array(['True', ''], 'U4').astype('?').tolist(),
+    lambda m: m.array([1e20, 1.5e-7, -0.0, float('nan'), float('inf')]).astype('U32').tolist(),
+    lambda m: m.array([1e20, 1.5e-7], 'f4').astype('S32').tolist(),
+    lambda m: m.array([2**63], 'u8').astype('U25').tolist(),
+]
+
+
+@pytest.mark.parametrize('i', range(len(STRUCT_CASTS)))
+def test_flexible_casts(i):
+    assert _outcome(lambda: STRUCT_CASTS[i](nm)) == _outcome(lambda: STRUCT_CASTS[i](np))
