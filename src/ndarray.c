@@ -1147,60 +1147,37 @@ array_set_imag(NdmArray *self, PyObject *value, void *Py_UNUSED(closure))
 static PyObject *
 array_get_interface(NdmArray *self, void *Py_UNUSED(closure))
 {
-    PyObject *dict = NULL, *tmp = NULL, *typestr = NULL, *descr = NULL;
-    dict = PyDict_New();
-    if (dict == NULL) {
-        goto fail;
-    }
-    tmp = Py_BuildValue("(NO)", PyLong_FromVoidPtr(self->data),
-                        ndm_array_is_writeable(self) ? Py_False : Py_True);
-    if (tmp == NULL || PyDict_SetItemString(dict, "data", tmp) < 0) {
-        goto fail;
-    }
-    Py_CLEAR(tmp);
-    if (self->flags & NDM_C_CONTIGUOUS) {
-        tmp = Py_NewRef(Py_None);
-    }
-    else {
-        tmp = shape_tuple(self->strides, self->nd);
-    }
-    if (tmp == NULL || PyDict_SetItemString(dict, "strides", tmp) < 0) {
-        goto fail;
-    }
-    Py_CLEAR(tmp);
-    typestr = PyObject_GetAttrString((PyObject *)self->descr, "str");
+    PyObject *typestr = PyObject_GetAttrString((PyObject *)self->descr, "str");
     if (typestr == NULL) {
-        goto fail;
+        return NULL;
     }
+    PyObject *descr;
     if (ndm_dtype_is_structured(self->descr)) {
         descr = PyObject_GetAttrString((PyObject *)self->descr, "descr");
     }
     else {
         descr = Py_BuildValue("[(sO)]", "", typestr);
     }
-    if (descr == NULL || PyDict_SetItemString(dict, "descr", descr) < 0
-            || PyDict_SetItemString(dict, "typestr", typestr) < 0) {
-        goto fail;
+    if (descr == NULL) {
+        Py_DECREF(typestr);
+        return NULL;
     }
-    tmp = shape_tuple(self->shape, self->nd);
-    if (tmp == NULL || PyDict_SetItemString(dict, "shape", tmp) < 0) {
-        goto fail;
+    PyObject *strides = (self->flags & NDM_C_CONTIGUOUS)
+        ? Py_NewRef(Py_None) : shape_tuple(self->strides, self->nd);
+    PyObject *shape = shape_tuple(self->shape, self->nd);
+    PyObject *ptr = PyLong_FromVoidPtr(self->data);
+    if (strides == NULL || shape == NULL || ptr == NULL) {
+        Py_XDECREF(strides);
+        Py_XDECREF(shape);
+        Py_XDECREF(ptr);
+        Py_DECREF(descr);
+        Py_DECREF(typestr);
+        return NULL;
     }
-    Py_CLEAR(tmp);
-    tmp = PyLong_FromLong(3);
-    if (tmp == NULL || PyDict_SetItemString(dict, "version", tmp) < 0) {
-        goto fail;
-    }
-    Py_DECREF(tmp);
-    Py_DECREF(typestr);
-    Py_DECREF(descr);
-    return dict;
-fail:
-    Py_XDECREF(tmp);
-    Py_XDECREF(typestr);
-    Py_XDECREF(descr);
-    Py_XDECREF(dict);
-    return NULL;
+    return Py_BuildValue("{s:(NO),s:N,s:N,s:N,s:N,s:i}",
+                         "data", ptr, ndm_array_is_writeable(self) ? Py_False : Py_True,
+                         "strides", strides, "descr", descr, "typestr", typestr,
+                         "shape", shape, "version", 3);
 }
 
 static PyObject *
