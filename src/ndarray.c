@@ -140,10 +140,13 @@ call_array_finalize(PyObject *self, PyObject *parent)
     return 0;
 }
 
-PyObject *
-ndm_array_new(PyTypeObject *subtype, NdmDtype *descr, int nd,
-              const Py_ssize_t *shape, const Py_ssize_t *strides,
-              char *data, int flags, PyObject *base)
+/* ndm_array_new with the object passed to a subclass's __array_finalize__
+ * chosen by the caller (NumPy passes the source array to copies, None to
+ * ndarray.__new__ over a buffer). */
+static PyObject *
+new_impl(PyTypeObject *subtype, NdmDtype *descr, int nd,
+         const Py_ssize_t *shape, const Py_ssize_t *strides,
+         char *data, int flags, PyObject *base, PyObject *finalize_obj)
 {
     NdmArray *self = NULL;
     Py_ssize_t size = 1;
@@ -253,7 +256,7 @@ ndm_array_new(PyTypeObject *subtype, NdmDtype *descr, int nd,
     ndm_array_update_flags(self);
 
     if (subtype != ndm_state.ndarray_type
-            && call_array_finalize((PyObject *)self, base) < 0) {
+            && call_array_finalize((PyObject *)self, finalize_obj) < 0) {
         goto fail;
     }
     return (PyObject *)self;
@@ -262,6 +265,14 @@ fail:
     Py_XDECREF(descr);
     Py_XDECREF(self);
     return NULL;
+}
+
+PyObject *
+ndm_array_new(PyTypeObject *subtype, NdmDtype *descr, int nd,
+              const Py_ssize_t *shape, const Py_ssize_t *strides,
+              char *data, int flags, PyObject *base)
+{
+    return new_impl(subtype, descr, nd, shape, strides, data, flags, base, base);
 }
 
 PyObject *
@@ -1091,9 +1102,9 @@ array_get_imag(NdmArray *self, void *Py_UNUSED(closure))
         return complex_part(self, 1);
     }
     Py_INCREF(self->descr);
-    NdmArray *r = (NdmArray *)ndm_array_new(Py_TYPE(self), self->descr, self->nd,
-                                            self->shape, NULL, NULL,
-                                            NDM_NEW_ZEROED, NULL);
+    NdmArray *r = (NdmArray *)new_impl(Py_TYPE(self), self->descr, self->nd,
+                                       self->shape, NULL, NULL,
+                                       NDM_NEW_ZEROED, NULL, (PyObject *)self);
     if (r == NULL) {
         return NULL;
     }
@@ -1336,8 +1347,8 @@ array_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         }
     }
     else {
-        res = ndm_array_new(type, descr, nd, shape, have_strides ? strides : NULL,
-                            data, flags, base);
+        res = new_impl(type, descr, nd, shape, have_strides ? strides : NULL,
+                       data, flags, base, NULL);
         descr = NULL;
     }
 fail:
@@ -1564,15 +1575,15 @@ new_like(NdmArray *a, NdmDtype *descr, char order, PyTypeObject *subtype)
     if (order == 'K' && ndm_array_size(a) > 0) {
         Py_ssize_t strides[NDM_MAXDIMS];
         packed_strides(a, descr->itemsize, 'K', strides);
-        NdmArray *r = (NdmArray *)ndm_array_new(subtype, descr, a->nd, a->shape,
-                                                NULL, NULL, 0, NULL);
+        NdmArray *r = (NdmArray *)new_impl(subtype, descr, a->nd, a->shape,
+                                           NULL, NULL, 0, NULL, (PyObject *)a);
         if (r != NULL && set_geometry(r, a->nd, a->shape, strides) < 0) {
             Py_CLEAR(r);
         }
         return r;
     }
-    return (NdmArray *)ndm_array_new(subtype, descr, a->nd, a->shape, NULL, NULL,
-                                     order == 'F' ? NDM_NEW_FORTRAN : 0, NULL);
+    return (NdmArray *)new_impl(subtype, descr, a->nd, a->shape, NULL, NULL,
+                                order == 'F' ? NDM_NEW_FORTRAN : 0, NULL, (PyObject *)a);
 }
 
 PyObject *

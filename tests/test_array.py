@@ -600,6 +600,13 @@ def test_subclass_finalize_called():
     a.view()
     a.T
     assert seen == ["ndarray", "Sub", "Sub"]
+    del seen[:]
+    a.copy()
+    a.astype("f4")
+    a.imag
+    Sub((2,))
+    Sub((2,), dtype="u1", buffer=b"ab")
+    assert seen == ["Sub", "Sub", "Sub", "NoneType", "NoneType"]
 
 
 ASTYPE_CASES = [
