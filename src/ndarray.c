@@ -1210,11 +1210,14 @@ array_get_priority(NdmArray *Py_UNUSED(self), void *Py_UNUSED(closure))
     return PyFloat_FromDouble(0.0);
 }
 
+static int array_set_dtype(NdmArray *self, PyObject *value, void *closure);
+static int array_set_strides(NdmArray *self, PyObject *value, void *closure);
+
 static PyGetSetDef array_getset[] = {
     {"shape", (getter)array_get_shape, (setter)array_set_shape, "Tuple of array dimensions.", NULL},
-    {"strides", (getter)array_get_strides, NULL, "Bytes to step in each dimension.", NULL},
+    {"strides", (getter)array_get_strides, (setter)array_set_strides, "Bytes to step in each dimension.", NULL},
     {"ndim", (getter)array_get_ndim, NULL, "Number of dimensions.", NULL},
-    {"dtype", (getter)array_get_dtype, NULL, "Data type of the elements.", NULL},
+    {"dtype", (getter)array_get_dtype, (setter)array_set_dtype, "Data type of the elements.", NULL},
     {"base", (getter)array_get_base, NULL, "The object the memory comes from.", NULL},
     {"size", (getter)array_get_size, NULL, "Number of elements.", NULL},
     {"itemsize", (getter)array_get_itemsize, NULL, "Bytes per element.", NULL},
@@ -1678,6 +1681,140 @@ array_astype(NdmArray *self, PyObject *args, PyObject *kwds)
     return (PyObject *)r;
 }
 
+/* The shape and strides of self seen with descr (NumPy's dtype setter and
+ * view rules); shape/strides hold self's on entry.  -1 with ValueError. */
+static int
+dtype_change_geometry(NdmArray *self, NdmDtype *descr, Py_ssize_t *shape,
+                      Py_ssize_t *strides)
+{
+    int nd = self->nd;
+    Py_ssize_t oldsize = self->descr->itemsize, newsize = descr->itemsize;
+    if (newsize == oldsize) {
+        return 0;
+    }
+    const char *msg = NULL;
+    if (nd == 0) {
+        msg = "Changing the dtype of a 0d array is only supported if the itemsize is unchanged";
+    }
+    else {
+        int ax = nd - 1;
+        Py_ssize_t size = ndm_array_size(self);
+        if (size != 0 && shape[ax] != 1 && strides[ax] != oldsize) {
+            msg = "To change to a dtype of a different size, the last axis must be contiguous";
+        }
+        else if (newsize == 0) {
+            msg = "Changing the dtype to a 0-size dtype is not supported";
+        }
+        else if (newsize < oldsize) {
+            if (oldsize % newsize != 0) {
+                msg = "When changing to a smaller dtype, its size must be a divisor of the size of original dtype";
+            }
+            else {
+                shape[ax] *= oldsize / newsize;
+                strides[ax] = newsize;
+            }
+        }
+        else {
+            Py_ssize_t newdim = shape[ax] * oldsize;
+            if (newdim % newsize != 0) {
+                msg = "When changing to a larger dtype, its size must be a divisor of the total size in bytes of the last axis of the array.";
+            }
+            else {
+                shape[ax] = newdim / newsize;
+                strides[ax] = newsize;
+            }
+        }
+    }
+    if (msg != NULL) {
+        PyErr_SetString(PyExc_ValueError, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+array_set_dtype(NdmArray *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "Cannot delete array dtype");
+        return -1;
+    }
+    NdmDtype *descr = ndm_dtype_from_object(value);
+    if (descr == NULL) {
+        return -1;
+    }
+    Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+    memcpy(shape, self->shape, (size_t)self->nd * sizeof(Py_ssize_t));
+    memcpy(strides, self->strides, (size_t)self->nd * sizeof(Py_ssize_t));
+    if (dtype_change_geometry(self, descr, shape, strides) < 0) {
+        Py_DECREF(descr);
+        return -1;
+    }
+    Py_SETREF(self->descr, descr);
+    return set_geometry(self, self->nd, shape, strides);
+}
+
+static int
+array_set_strides(NdmArray *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "Cannot delete array strides");
+        return -1;
+    }
+    if (PyErr_WarnEx(PyExc_DeprecationWarning,
+                     "Setting the strides on a NumPy array has been deprecated in NumPy 2.4.\n"
+                     "As an alternative, you can create a new view using "
+                     "np.lib.stride_tricks.as_strided.", 1) < 0) {
+        return -1;
+    }
+    Py_ssize_t strides[NDM_MAXDIMS];
+    int n = shape_converter(value, strides);
+    if (n < 0) {
+        return -1;
+    }
+    if (n != self->nd) {
+        PyErr_Format(PyExc_ValueError, "strides must be  same length as shape (%d)",
+                     self->nd);
+        return -1;
+    }
+    /* the memory available: the owner's buffer or the foreign export */
+    NdmArray *owner = self;
+    while (owner->base != NULL && NdmArray_Check(owner->base)) {
+        owner = (NdmArray *)owner->base;
+    }
+    char *start;
+    Py_ssize_t len;
+    Py_buffer view;
+    if (owner->base != NULL && PyObject_GetBuffer(owner->base, &view, PyBUF_SIMPLE) >= 0) {
+        start = view.buf;
+        len = view.len;
+        PyBuffer_Release(&view);
+    }
+    else {
+        PyErr_Clear();
+        start = owner->data;
+        len = ndm_array_nbytes(owner);
+    }
+    if (ndm_array_size(self) > 0) {
+        Py_ssize_t lower = 0, upper = self->descr->itemsize;
+        for (int i = 0; i < n; i++) {
+            Py_ssize_t ext = strides[i] * (self->shape[i] - 1);
+            if (ext < 0) {
+                lower += ext;
+            }
+            else {
+                upper += ext;
+            }
+        }
+        Py_ssize_t off = self->data - start;
+        if (off + lower < 0 || off + upper > len) {
+            PyErr_SetString(PyExc_ValueError, "strides is not compatible with available memory");
+            return -1;
+        }
+    }
+    return set_geometry(self, self->nd, self->shape, strides);
+}
+
 static PyObject *
 array_view_method(NdmArray *self, PyObject *args, PyObject *kwds)
 {
@@ -1719,46 +1856,9 @@ array_view_method(NdmArray *self, PyObject *args, PyObject *kwds)
         if (descr == NULL) {
             return NULL;
         }
-        Py_ssize_t oldsize = self->descr->itemsize, newsize = descr->itemsize;
-        if (newsize != oldsize) {
-            const char *msg = NULL;
-            if (nd == 0) {
-                msg = "Changing the dtype of a 0d array is only supported if the itemsize is unchanged";
-            }
-            else {
-                int ax = nd - 1;
-                Py_ssize_t size = ndm_array_size(self);
-                if (size != 0 && shape[ax] != 1 && strides[ax] != oldsize) {
-                    msg = "To change to a dtype of a different size, the last axis must be contiguous";
-                }
-                else if (newsize == 0) {
-                    msg = "Changing the dtype to a 0-size dtype is not supported";
-                }
-                else if (newsize < oldsize) {
-                    if (oldsize % newsize != 0) {
-                        msg = "When changing to a smaller dtype, its size must be a divisor of the size of original dtype";
-                    }
-                    else {
-                        shape[ax] *= oldsize / newsize;
-                        strides[ax] = newsize;
-                    }
-                }
-                else {
-                    Py_ssize_t newdim = shape[ax] * oldsize;
-                    if (newdim % newsize != 0) {
-                        msg = "When changing to a larger dtype, its size must be a divisor of the total size in bytes of the last axis of the array.";
-                    }
-                    else {
-                        shape[ax] = newdim / newsize;
-                        strides[ax] = newsize;
-                    }
-                }
-            }
-            if (msg != NULL) {
-                PyErr_SetString(PyExc_ValueError, msg);
-                Py_DECREF(descr);
-                return NULL;
-            }
+        if (dtype_change_geometry(self, descr, shape, strides) < 0) {
+            Py_DECREF(descr);
+            return NULL;
         }
     }
     return ndm_array_view(self, descr, nd, shape, strides, self->data, subtype);

@@ -812,3 +812,44 @@ def test_setstate_errors_and_subclass():
 
 class PickleSub(nm.ndarray):
     pass
+
+
+# -- dtype and strides setters ------------------------------------------------
+
+def setter_story(m):
+    import warnings
+    out = []
+
+    def attempt(f):
+        try:
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                f()
+            out.append([type(x.message).__name__ for x in w])
+        except Exception as e:  # noqa: BLE001
+            out.append((type(e).__name__, str(e)))
+
+    a = m.arange(6.0)
+    attempt(lambda: setattr(a, "strides", (16,)))
+    b = m.arange(6.0)[::2]
+    attempt(lambda: setattr(b, "strides", (16,)))
+    out.append((b.strides, b.tolist()))
+    attempt(lambda: setattr(b, "strides", (24,)))
+    attempt(lambda: setattr(b, "strides", (8, 8)))
+    c = m.frombuffer(b"abcdefgh", dtype="u1")[2:4]
+    attempt(lambda: setattr(c, "strides", (-1,)))
+    out.append(c.tolist())
+    attempt(lambda: setattr(c, "strides", (-3,)))
+    d = m.arange(6.0)
+    attempt(lambda: setattr(d, "dtype", "i4"))
+    out.append((str(d.dtype), d.shape, d.strides, flags_dict(d)))
+    attempt(lambda: setattr(m.arange(6.0)[::2], "dtype", "i8"))
+    attempt(lambda: setattr(m.array(1.0), "dtype", "i4"))
+    e = m.arange(4, dtype="u1")
+    attempt(lambda: setattr(e, "dtype", "<u2"))
+    out.append((str(e.dtype), e.shape, e.tolist()))
+    return out
+
+
+def test_setters():
+    assert setter_story(nm) == setter_story(np)
