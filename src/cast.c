@@ -501,6 +501,11 @@ ndm_dtype_get_cast(NdmDtype *from, NdmDtype *to)
     if (ndm_dtype_is_structured(from) && PyTuple_GET_SIZE(from->names) == 1) {
         return single_field_cast;
     }
+    NdmDtype *sb;
+    PyObject *sh;
+    if (ndm_dtype_subarray(from, &sb, &sh) || ndm_dtype_subarray(to, &sb, &sh)) {
+        return ndm_dtype_equiv(from, to) ? copy_pad_cast : object_cast;
+    }
     if (b == NDM_VOID && !ndm_dtype_is_structured(to) && !ndm_dtype_is_structured(from)) {
         return copy_pad_cast;      /* raw bytes */
     }

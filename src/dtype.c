@@ -12,7 +12,12 @@
 typedef struct {
     NdmDtype d;
     int aligned;        /* structured dtype made with align=True */
+    NdmDtype *sub_base; /* subarray dtype ('<i4', (2, 3)): element dtype */
+    PyObject *sub_shape;    /* and its shape (tuple); NULL otherwise */
 } DtypeFull;
+
+#define SUB_BASE(d) (((DtypeFull *)(d))->sub_base)
+#define SUB_SHAPE(d) (((DtypeFull *)(d))->sub_shape)
 
 static NdmDtype *builtins[NDM_NNUMERIC];
 static NdmDtype *longlong_dt, *ulonglong_dt;   /* 'q' and 'Q' spellings */
@@ -54,6 +59,8 @@ dtype_alloc(void)
     d->names = NULL;
     d->scalar_type = NULL;
     ((DtypeFull *)d)->aligned = 0;
+    ((DtypeFull *)d)->sub_base = NULL;
+    ((DtypeFull *)d)->sub_shape = NULL;
     return d;
 }
 
@@ -131,6 +138,99 @@ static int
 is_aligned_struct(NdmDtype *d)
 {
     return ((DtypeFull *)d)->aligned;
+}
+
+/* (base, shape): shape an int or a tuple of ints; () gives base itself.
+ * Steals base. */
+static NdmDtype *
+make_subarray(NdmDtype *base, PyObject *shape_obj)
+{
+    PyObject *shape;
+    if (PyLong_Check(shape_obj)) {
+        shape = PyTuple_Pack(1, shape_obj);
+    }
+    else if (PyTuple_Check(shape_obj) || PyList_Check(shape_obj)) {
+        shape = PySequence_Tuple(shape_obj);
+    }
+    else {
+        Py_DECREF(base);
+        PyErr_SetString(PyExc_TypeError, "invalid shape in fixed-type tuple.");
+        return NULL;
+    }
+    if (shape == NULL) {
+        Py_DECREF(base);
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(shape), count = 1;
+    if (n == 0) {
+        Py_DECREF(shape);
+        return base;
+    }
+    if (SUB_BASE(base) != NULL) {
+        Py_DECREF(shape);
+        Py_DECREF(base);
+        PyErr_SetString(PyExc_NotImplementedError, "ndmem does not support nested subarray dtypes");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *o = PyTuple_GET_ITEM(shape, i);
+        Py_ssize_t v = PyLong_Check(o) ? PyLong_AsSsize_t(o) : -1;
+        if (v < 0 || v > ((Py_ssize_t)1 << 31)) {
+            Py_DECREF(shape);
+            Py_DECREF(base);
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_ValueError, "invalid shape in fixed-type tuple: "
+                                "dimension smaller than zero.");
+            }
+            return NULL;
+        }
+        PyObject *norm = PyLong_FromSsize_t(v);
+        if (norm == NULL) {
+            Py_DECREF(shape);
+            Py_DECREF(base);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(shape, i, norm);
+        Py_DECREF(o);
+        count *= v;
+    }
+    NdmDtype *d = dtype_alloc();
+    if (d == NULL) {
+        Py_DECREF(shape);
+        Py_DECREF(base);
+        return NULL;
+    }
+    d->type_num = NDM_VOID;
+    d->kind = 'V';
+    d->type_char = 'V';
+    d->byteorder = '|';
+    d->itemsize = base->itemsize * count;
+    d->alignment = base->alignment;
+    SUB_BASE(d) = base;
+    SUB_SHAPE(d) = shape;
+    set_scalar_type(d);
+    return d;
+}
+
+static Py_ssize_t
+sub_count(NdmDtype *d)
+{
+    Py_ssize_t c = 1;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(SUB_SHAPE(d)); i++) {
+        c *= PyLong_AsSsize_t(PyTuple_GET_ITEM(SUB_SHAPE(d), i));
+    }
+    return c;
+}
+
+int
+ndm_dtype_subarray(NdmDtype *d, NdmDtype **base, PyObject **shape)
+{
+    if (SUB_BASE(d) == NULL) {
+        return 0;
+    }
+    *base = SUB_BASE(d);
+    *shape = SUB_SHAPE(d);
+    return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -230,6 +330,25 @@ parse_size(const char *s, Py_ssize_t *out)
 static NdmDtype *make_struct(PyObject *names, PyObject *dtypes, PyObject *offsets,
                              Py_ssize_t itemsize, int align);
 
+/* the first ',' outside parentheses, or NULL */
+static const char *
+top_comma(const char *s)
+{
+    int depth = 0;
+    for (; *s; s++) {
+        if (*s == '(') {
+            depth++;
+        }
+        else if (*s == ')') {
+            depth--;
+        }
+        else if (*s == ',' && depth == 0) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
 static NdmDtype *
 parse_comma(PyObject *spec, const char *s, int align)
 {
@@ -242,7 +361,7 @@ parse_comma(PyObject *spec, const char *s, int align)
     }
     const char *p = s;
     while (1) {
-        const char *q = strchr(p, ',');
+        const char *q = top_comma(p);
         size_t len = q ? (size_t)(q - p) : strlen(p);
         while (len > 0 && (*p == ' ')) {
             p++;
@@ -313,17 +432,69 @@ fail:
 static NdmDtype *
 parse_string(PyObject *spec, const char *s, int align)
 {
-    if (strchr(s, ',') != NULL) {
+    if (top_comma(s) != NULL) {
         return parse_comma(spec, s, align);
+    }
+    if (*s == '(' || (*s >= '1' && *s <= '9')) {
+        /* subarray prefix: '(2,3)i4' or '2i4' */
+        PyObject *shape = PyList_New(0);
+        if (shape == NULL) {
+            return NULL;
+        }
+        const char *p = s + (*s == '(');
+        int paren = *s == '(';
+        while (1) {
+            while (*p == ' ') {
+                p++;
+            }
+            if (*p < '0' || *p > '9') {
+                break;
+            }
+            long v = 0;
+            while (*p >= '0' && *p <= '9' && v < (1L << 31)) {
+                v = v * 10 + (*p++ - '0');
+            }
+            PyObject *o = PyLong_FromLong(v);
+            if (o == NULL || PyList_Append(shape, o) < 0) {
+                Py_XDECREF(o);
+                Py_DECREF(shape);
+                return NULL;
+            }
+            Py_DECREF(o);
+            while (*p == ' ') {
+                p++;
+            }
+            if (!paren || *p != ',') {
+                break;
+            }
+            p++;
+        }
+        if (paren) {
+            if (*p != ')') {
+                Py_DECREF(shape);
+                return (NdmDtype *)not_understood(spec);
+            }
+            p++;
+        }
+        if (*p == '\0' || PyList_GET_SIZE(shape) == 0) {
+            Py_DECREF(shape);
+            return (NdmDtype *)not_understood(spec);
+        }
+        NdmDtype *base = parse_string(spec, p, align);
+        if (base == NULL) {
+            Py_DECREF(shape);
+            return NULL;
+        }
+        NdmDtype *r = make_subarray(base, shape);
+        Py_DECREF(shape);
+        return r;
     }
     char order = '\0';
     if (*s == '<' || *s == '>' || *s == '=' || *s == '|') {
         order = *s++;
     }
     if (*s >= '0' && *s <= '9') {
-        PyErr_SetString(PyExc_NotImplementedError,
-                        "ndmem does not support subarray dtypes yet");
-        return NULL;
+        return (NdmDtype *)not_understood(spec);
     }
     if (*s == '\0') {
         return (NdmDtype *)not_understood(spec);
@@ -532,18 +703,15 @@ from_list(PyObject *spec, int align)
             Py_INCREF(name);
         }
         PyList_SET_ITEM(names, i, name);
-        if (PyTuple_GET_SIZE(item) == 3) {
-            PyObject *shp = PyTuple_GET_ITEM(item, 2);
-            int trivial = PyTuple_Check(shp) && PyTuple_GET_SIZE(shp) == 0;
-            if (!trivial) {
-                PyErr_SetString(PyExc_NotImplementedError,
-                                "ndmem does not support subarray dtypes yet");
-                goto fail;
-            }
-        }
         NdmDtype *fd = from_object(PyTuple_GET_ITEM(item, 1), align);
         if (fd == NULL) {
             goto fail;
+        }
+        if (PyTuple_GET_SIZE(item) == 3) {
+            fd = make_subarray(fd, PyTuple_GET_ITEM(item, 2));
+            if (fd == NULL) {
+                goto fail;
+            }
         }
         PyList_SET_ITEM(dtypes, i, (PyObject *)fd);
     }
@@ -723,13 +891,7 @@ from_object(PyObject *spec, int align)
             Py_DECREF(base);
             return r;
         }
-        if (PyTuple_Check(second) && PyTuple_GET_SIZE(second) == 0) {
-            return base;
-        }
-        Py_DECREF(base);
-        PyErr_SetString(PyExc_NotImplementedError,
-                        "ndmem does not support subarray dtypes yet");
-        return NULL;
+        return make_subarray(base, second);
     }
     if (ndm_state.ndarray_type != NULL && NdmArray_Check(spec)) {
         PyErr_SetString(PyExc_TypeError, "Cannot construct a dtype from an array");
@@ -844,6 +1006,10 @@ with_order(NdmDtype *d, char neworder)
         Py_XDECREF(offs);
         return r;
     }
+    if (SUB_BASE(d) != NULL) {
+        NdmDtype *b = with_order(SUB_BASE(d), neworder);
+        return b ? make_subarray(b, SUB_SHAPE(d)) : NULL;
+    }
     if (d->byteorder == '|' || neworder == '|') {
         Py_INCREF(d);
         return d;
@@ -888,6 +1054,17 @@ ndm_dtype_equiv(NdmDtype *a, NdmDtype *b)
     if (a->type_num != b->type_num || a->itemsize != b->itemsize
             || ndm_dtype_isnative(a) != ndm_dtype_isnative(b)) {
         return 0;
+    }
+    if (SUB_BASE(a) != NULL || SUB_BASE(b) != NULL) {
+        if (SUB_BASE(a) == NULL || SUB_BASE(b) == NULL) {
+            return 0;
+        }
+        int eq = PyObject_RichCompareBool(SUB_SHAPE(a), SUB_SHAPE(b), Py_EQ);
+        if (eq <= 0) {
+            PyErr_Clear();
+            return 0;
+        }
+        return ndm_dtype_equiv(SUB_BASE(a), SUB_BASE(b));
     }
     if (ndm_dtype_is_structured(a) || ndm_dtype_is_structured(b)) {
         if (!ndm_dtype_is_structured(a) || !ndm_dtype_is_structured(b)) {
@@ -1004,6 +1181,10 @@ short_form(NdmDtype *d)
     if (ndm_dtype_is_structured(d)) {
         return struct_short(d);
     }
+    if (SUB_BASE(d) != NULL) {
+        PyObject *b = short_form(SUB_BASE(d));
+        return b ? Py_BuildValue("(NO)", b, SUB_SHAPE(d)) : NULL;
+    }
     if (d->type_num == NDM_BOOL) {
         return PyUnicode_FromString("?");
     }
@@ -1040,7 +1221,14 @@ struct_short_ex(NdmDtype *d, int force_dict)
                 Py_DECREF(lst);
                 return NULL;
             }
-            PyObject *t = PyTuple_Pack(2, PyTuple_GET_ITEM(d->names, i), sf);
+            PyObject *t;
+            if (SUB_BASE(fd) != NULL) {
+                t = PyTuple_Pack(3, PyTuple_GET_ITEM(d->names, i),
+                                 PyTuple_GET_ITEM(sf, 0), SUB_SHAPE(fd));
+            }
+            else {
+                t = PyTuple_Pack(2, PyTuple_GET_ITEM(d->names, i), sf);
+            }
             Py_DECREF(sf);
             if (t == NULL) {
                 Py_DECREF(lst);
@@ -1092,6 +1280,12 @@ dtype_repr(PyObject *self)
         Py_DECREF(s);
         return r;
     }
+    if (SUB_BASE(d) != NULL) {
+        PyObject *s = short_form(d);
+        PyObject *r = s ? PyUnicode_FromFormat("dtype(%R)", s) : NULL;
+        Py_XDECREF(s);
+        return r;
+    }
     if (d->type_num < NDM_NNUMERIC) {
         if (d->byteorder == '=' || d->byteorder == '|') {
             return PyUnicode_FromFormat("dtype('%s')", binfo[d->type_num].name);
@@ -1132,6 +1326,12 @@ dtype_strfunc(PyObject *self)
     }
     if (d->type_num < NDM_NNUMERIC && ndm_dtype_isnative(d)) {
         return PyUnicode_FromString(binfo[d->type_num].name);
+    }
+    if (SUB_BASE(d) != NULL) {
+        PyObject *s = short_form(d);
+        PyObject *r = s ? PyObject_Repr(s) : NULL;
+        Py_XDECREF(s);
+        return r;
     }
     return dtype_str_code(d);
 }
@@ -1195,11 +1395,14 @@ descr_of(NdmDtype *d)
         if (k == n) {
             break;
         }
-        PyObject *sub = ndm_dtype_is_structured(fd) ? descr_of(fd) : dtype_str_code(fd);
+        NdmDtype *fe = SUB_BASE(fd) != NULL ? SUB_BASE(fd) : fd;
+        PyObject *sub = ndm_dtype_is_structured(fe) ? descr_of(fe) : dtype_str_code(fe);
         if (sub == NULL) {
             goto fail;
         }
-        PyObject *t = PyTuple_Pack(2, PyTuple_GET_ITEM(d->names, order[k]), sub);
+        PyObject *t = SUB_BASE(fd) != NULL
+                      ? PyTuple_Pack(3, PyTuple_GET_ITEM(d->names, order[k]), sub, SUB_SHAPE(fd))
+                      : PyTuple_Pack(2, PyTuple_GET_ITEM(d->names, order[k]), sub);
         Py_DECREF(sub);
         if (t == NULL || PyList_Append(lst, t) < 0) {
             Py_XDECREF(t);
@@ -1226,11 +1429,43 @@ static PyObject *get_itemsize(PyObject *s, void *c) { (void)c; return PyLong_Fro
 static PyObject *get_alignment(PyObject *s, void *c) { (void)c; return PyLong_FromLong(((NdmDtype *)s)->alignment); }
 static PyObject *get_byteorder(PyObject *s, void *c) { (void)c; return PyUnicode_FromOrdinal(((NdmDtype *)s)->byteorder); }
 static PyObject *get_descr(PyObject *s, void *c) { (void)c; return descr_of((NdmDtype *)s); }
-static PyObject *get_shape(PyObject *s, void *c) { (void)s; (void)c; return PyTuple_New(0); }
-static PyObject *get_ndim(PyObject *s, void *c) { (void)s; (void)c; return PyLong_FromLong(0); }
+static PyObject *
+get_shape(PyObject *s, void *c)
+{
+    (void)c;
+    if (SUB_SHAPE(s) != NULL) {
+        Py_INCREF(SUB_SHAPE(s));
+        return SUB_SHAPE(s);
+    }
+    return PyTuple_New(0);
+}
+
+static PyObject *
+get_ndim(PyObject *s, void *c)
+{
+    (void)c;
+    return PyLong_FromSsize_t(SUB_SHAPE(s) ? PyTuple_GET_SIZE(SUB_SHAPE(s)) : 0);
+}
+
+static PyObject *
+get_subdtype(PyObject *s, void *c)
+{
+    (void)c;
+    if (SUB_BASE(s) == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyTuple_Pack(2, (PyObject *)SUB_BASE(s), SUB_SHAPE(s));
+}
 static PyObject *get_none(PyObject *s, void *c) { (void)s; (void)c; Py_RETURN_NONE; }
 static PyObject *get_false(PyObject *s, void *c) { (void)s; (void)c; Py_RETURN_FALSE; }
-static PyObject *get_base(PyObject *s, void *c) { (void)c; Py_INCREF(s); return s; }
+static PyObject *
+get_base(PyObject *s, void *c)
+{
+    (void)c;
+    PyObject *b = SUB_BASE(s) ? (PyObject *)SUB_BASE(s) : s;
+    Py_INCREF(b);
+    return b;
+}
 static PyObject *get_isalignedstruct(PyObject *s, void *c) { (void)c; return PyBool_FromLong(is_aligned_struct((NdmDtype *)s)); }
 
 static PyObject *
@@ -1252,6 +1487,9 @@ get_num(PyObject *s, void *c)
 static long
 flags_of(NdmDtype *d)
 {
+    if (SUB_BASE(d) != NULL) {
+        return flags_of(SUB_BASE(d));
+    }
     if (!ndm_dtype_is_structured(d)) {
         return d->type_num == NDM_UNICODE ? 8 : 0;
     }
@@ -1270,6 +1508,9 @@ flags_of(NdmDtype *d)
 static int
 all_native(NdmDtype *d)
 {
+    if (SUB_BASE(d) != NULL) {
+        return 1;       /* NumPy looks at the subarray's own '|' order */
+    }
     if (!ndm_dtype_is_structured(d)) {
         return ndm_dtype_isnative(d);
     }
@@ -1303,7 +1544,7 @@ get_isbuiltin(PyObject *s, void *c)
 {
     (void)c;
     NdmDtype *d = (NdmDtype *)s;
-    if (ndm_dtype_is_structured(d)) {
+    if (ndm_dtype_is_structured(d) || SUB_BASE(d) != NULL) {
         return PyLong_FromLong(0);
     }
     if (d->type_num < NDM_NNUMERIC) {
@@ -1369,7 +1610,7 @@ static PyGetSetDef dtype_getset[] = {
     {"flags", get_flags, NULL, NULL, NULL},
     {"shape", get_shape, NULL, NULL, NULL},
     {"ndim", get_ndim, NULL, NULL, NULL},
-    {"subdtype", get_none, NULL, NULL, NULL},
+    {"subdtype", get_subdtype, NULL, NULL, NULL},
     {"metadata", get_none, NULL, NULL, NULL},
     {"hasobject", get_false, NULL, NULL, NULL},
     {"base", get_base, NULL, NULL, NULL},
@@ -1420,6 +1661,9 @@ dtype_reduce(PyObject *self, PyObject *Py_UNUSED(ignored))
         }
         spec = Py_BuildValue("{sOsNsNsn}", "names", d->names, "formats", formats,
                              "offsets", offsets, "itemsize", d->itemsize);
+    }
+    else if (SUB_BASE(d) != NULL) {
+        spec = PyTuple_Pack(2, (PyObject *)SUB_BASE(d), SUB_SHAPE(d));
     }
     else {
         spec = dtype_str_code(d);
@@ -1510,6 +1754,9 @@ dtype_hash(PyObject *self)
         }
         PyTuple_SET_ITEM(key, n, PyLong_FromSsize_t(d->itemsize));
     }
+    else if (SUB_BASE(d) != NULL) {
+        key = Py_BuildValue("(nO)", (Py_ssize_t)dtype_hash((PyObject *)SUB_BASE(d)), SUB_SHAPE(d));
+    }
     else {
         key = Py_BuildValue("(inii)", d->type_num, d->itemsize, ndm_dtype_isnative(d), 0x5eed);
     }
@@ -1567,6 +1814,8 @@ dtype_dealloc(PyObject *self)
     Py_CLEAR(d->fields);
     Py_CLEAR(d->names);
     Py_CLEAR(d->scalar_type);
+    Py_CLEAR(((DtypeFull *)d)->sub_base);
+    Py_CLEAR(((DtypeFull *)d)->sub_shape);
     tp->tp_free(self);
     Py_DECREF(tp);
 }
@@ -1673,9 +1922,74 @@ ndm_dtype_copy_swap(NdmDtype *d, char *dst, const char *src)
     }
 }
 
+/* a subarray element as a new array of its base dtype (as NumPy) */
+static PyObject *
+subarray_to_array(NdmDtype *d, const char *ptr)
+{
+    Py_ssize_t dims[NDM_MAXDIMS];
+    Py_ssize_t nd = PyTuple_GET_SIZE(SUB_SHAPE(d));
+    if (nd > NDM_MAXDIMS) {
+        PyErr_SetString(PyExc_ValueError, "subarray has too many dimensions");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nd; i++) {
+        dims[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(SUB_SHAPE(d), i));
+    }
+    Py_INCREF(SUB_BASE(d));
+    PyObject *arr = ndm_array_new(ndm_state.ndarray_type, SUB_BASE(d), (int)nd, dims,
+                                  NULL, NULL, 0, NULL);
+    if (arr == NULL) {
+        return NULL;
+    }
+    if (d->itemsize > 0) {
+        memcpy(((NdmArray *)arr)->data, ptr, d->itemsize);
+    }
+    return arr;
+}
+
+static int
+subarray_setitem(NdmDtype *d, char *ptr, PyObject *value)
+{
+    NdmDtype *base = SUB_BASE(d);
+    Py_ssize_t count = sub_count(d);
+    PyObject *arr = PyObject_CallMethod(ndm_state.module, "asarray", "OO", value, (PyObject *)base);
+    if (arr == NULL) {
+        return -1;
+    }
+    PyObject *bytes = PyObject_CallMethod(arr, "tobytes", NULL);
+    Py_ssize_t size = NdmArray_Check(arr) ? ndm_array_size((NdmArray *)arr) : -1;
+    Py_DECREF(arr);
+    if (bytes == NULL) {
+        return -1;
+    }
+    int rc = 0;
+    if (!PyBytes_Check(bytes) || base->itemsize <= 0) {
+        memset(ptr, 0, d->itemsize);
+    }
+    else if (size == count && PyBytes_GET_SIZE(bytes) == d->itemsize) {
+        memcpy(ptr, PyBytes_AS_STRING(bytes), d->itemsize);
+    }
+    else if (size == 1) {
+        for (Py_ssize_t i = 0; i < count; i++) {
+            memcpy(ptr + i * base->itemsize, PyBytes_AS_STRING(bytes), base->itemsize);
+        }
+    }
+    else {
+        PyErr_Format(PyExc_ValueError,
+                     "could not broadcast input array of size %zd into subarray shape %R",
+                     size, SUB_SHAPE(d));
+        rc = -1;
+    }
+    Py_DECREF(bytes);
+    return rc;
+}
+
 PyObject *
 ndm_dtype_getitem(NdmDtype *d, const char *ptr)
 {
+    if (SUB_BASE(d) != NULL) {
+        return subarray_to_array(d, ptr);
+    }
     return ndm_scalar_from_data(d, ptr, NULL);
 }
 
@@ -1703,6 +2017,9 @@ numeric_to_object(int t, const NdmScalarValue *v)
 PyObject *
 ndm_dtype_toobject(NdmDtype *d, const char *ptr)
 {
+    if (SUB_BASE(d) != NULL) {
+        return subarray_to_array(d, ptr);
+    }
     if (ndm_dtype_is_structured(d)) {
         Py_ssize_t n = PyTuple_GET_SIZE(d->names);
         PyObject *t = PyTuple_New(n);
@@ -1794,6 +2111,10 @@ set_string(NdmDtype *d, char *ptr, PyObject *value)
         int rc = set_string(d, ptr, item);
         Py_DECREF(item);
         return rc;
+    }
+    else if (PyList_Check(value) || PyTuple_Check(value)) {
+        PyErr_SetString(PyExc_ValueError, "setting an array element with a sequence");
+        return -1;
     }
     else {
         s = PyObject_Str(value);
@@ -1965,6 +2286,10 @@ set_numeric(NdmDtype *d, char *ptr, PyObject *value)
         im = c.imag;
     }
     else {
+        if (PyList_Check(value) || PyTuple_Check(value)) {
+            PyErr_SetString(PyExc_ValueError, "setting an array element with a sequence.");
+            return -1;
+        }
         if (PyComplex_Check(value)) {
             PyErr_SetString(PyExc_TypeError,
                             "float() argument must be a string or a real number, not 'complex'");
@@ -2009,6 +2334,9 @@ set_numeric(NdmDtype *d, char *ptr, PyObject *value)
 int
 ndm_dtype_setitem(NdmDtype *d, char *ptr, PyObject *value)
 {
+    if (SUB_BASE(d) != NULL) {
+        return subarray_setitem(d, ptr, value);
+    }
     if (ndm_dtype_is_structured(d)) {
         Py_ssize_t n = PyTuple_GET_SIZE(d->names);
         if (ndm_scalar_typenum(value) == NDM_VOID) {
@@ -2341,6 +2669,14 @@ ndm_dtype_can_cast(NdmDtype *from, NdmDtype *to, NdmCasting casting)
     int ta = from->type_num, tb = to->type_num;
     if (ndm_dtype_is_structured(from) || ndm_dtype_is_structured(to)) {
         return struct_can_cast(from, to, casting);
+    }
+    if (SUB_BASE(from) != NULL || SUB_BASE(to) != NULL) {
+        if (SUB_BASE(from) != NULL && SUB_BASE(to) != NULL
+                && PyObject_RichCompareBool(SUB_SHAPE(from), SUB_SHAPE(to), Py_EQ) == 1) {
+            return ndm_dtype_can_cast(SUB_BASE(from), SUB_BASE(to), casting);
+        }
+        PyErr_Clear();
+        return 0;
     }
     if (casting == NDM_NO_CASTING || casting == NDM_EQUIV_CASTING) {
         if (ta != tb || from->itemsize != to->itemsize) {

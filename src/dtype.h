@@ -89,6 +89,12 @@ NdmDtype *ndm_dtype_from_object(PyObject *spec);
 /* "O&" converter: *out gets a new reference, or NULL for None. */
 int ndm_dtype_converter_optional(PyObject *obj, NdmDtype **out);
 
+/* Subarray dtypes (dtype(('<i4', (2, 3))), fields ('a', 'i4', (2,))):
+ * 1 with *base (element dtype) and *shape (tuple of ints) borrowed, or 0
+ * when d is not one.  NumPy appends the shape to an array's shape when
+ * such a dtype is given to an array constructor. */
+int ndm_dtype_subarray(NdmDtype *d, NdmDtype **base, PyObject **shape);
+
 /* Same type in native byte order (new reference, maybe d itself). */
 NdmDtype *ndm_dtype_native(NdmDtype *d);
 

@@ -305,6 +305,8 @@ SETITEM = [
     ('i4', b'12'), ('f4', b'1.5'), ('i8', 2**63), ('u8', 2**64 - 1), ('i4', True), ('?', 2),
     ('f4', 1e300), ('>i4', 7), ('>c8', 1 + 2j), ('>U2', 'ab'), ('i4,f8', 5), ('i4,f8', (1, 2.5)),
     ('i4,f8', (1,)), ('V4', b'ab'), ('U3', None), ('c8', 2.5),
+    ('f8', [1.0]), ('f4', (1,)), ('i4', [1]), ('c16', [1]), ('?', [1, 2]), ('U3', [1]),
+    ('S3', (1,)), ('i4,f8', [1.0]),
 ]
 
 
@@ -483,6 +485,38 @@ MISC = [
 @pytest.mark.parametrize('i', range(len(MISC)))
 def test_misc(i):
     assert _outcome(lambda: MISC[i](nm)) == _outcome(lambda: MISC[i](np))
+
+
+SUBARRAY_SPECS = [('i4', (2, 3)), '(2,)i4', '2i4', ('i4', 2), 'i4,(2,2)f8',
+                  [('a', 'i4', (2,)), ('b', 'f8')], [('a', '>i4', (2,))], ('U2', (2,)),
+                  [('p', 'f8', (3,)), ('q', 'u1')], ('i4', ())]
+
+
+@pytest.mark.parametrize('spec', SUBARRAY_SPECS)
+def test_subarray_dtypes(spec):
+    d, e = nm.dtype(spec), np.dtype(spec)
+    same_dtype(d, e)
+    assert d.shape == e.shape and d.ndim == e.ndim
+    assert repr(d.subdtype) == repr(e.subdtype) and repr(d.base) == repr(e.base)
+    assert d == nm.dtype(spec) and hash(d) == hash(nm.dtype(spec))
+    assert repr(d.newbyteorder()) == repr(e.newbyteorder())
+    assert repr(pickle.loads(pickle.dumps(d))) == repr(d)
+
+
+def test_subarray_elements():
+    def fn(m):
+        a = m.zeros(2, [('a', 'i4', (2,)), ('b', 'f8')])
+        a[0] = ([1, 2], 3.5)
+        a[1] = (7, 1.0)
+        return repr(a.tolist())
+    assert fn(nm) == fn(np)
+    for f in [lambda m: m.dtype(('i4', (2,))) == m.dtype(('i4', (3,))),
+              lambda m: m.can_cast(m.dtype(('i4', (2,))), m.dtype(('i8', (2,)))),
+              lambda m: m.promote_types(('i4', (2,)), ('i4', (2,))),
+              lambda m: m.dtype(('i4', -1)),
+              lambda m: repr(m.zeros(2, [('a', 'i4', (2,)), ('b', 'f8')]).astype(
+                  [('a', 'f8', (2,)), ('b', 'i4')]).tolist())]:
+        assert _outcome(lambda: f(nm)) == _outcome(lambda: f(np))
 
 
 @pytest.mark.parametrize('obj', [np.int32, np.float64, np.bool_, np.str_, np.bytes_, np.void,
