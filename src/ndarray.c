@@ -2405,6 +2405,65 @@ static PyMethodDef module_functions[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static PyObject *
+array_class_getitem(PyObject *cls, PyObject *args)
+{
+    Py_ssize_t n = PyTuple_Check(args) ? PyTuple_GET_SIZE(args) : 1;
+    if (n > 2 || n < 1) {
+        PyErr_Format(PyExc_TypeError, "Too %s arguments for %s",
+                     n > 2 ? "many" : "few", ((PyTypeObject *)cls)->tp_name);
+        return NULL;
+    }
+    return Py_GenericAlias(cls, args);
+}
+
+static PyObject *
+array_dumps(NdmArray *self, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *pickle = PyImport_ImportModule("pickle");
+    if (pickle == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_CallMethod(pickle, "dumps", "Oi", (PyObject *)self, 2);
+    Py_DECREF(pickle);
+    return r;
+}
+
+static PyObject *
+array_dump(NdmArray *self, PyObject *file)
+{
+    PyObject *pickle = PyImport_ImportModule("pickle");
+    if (pickle == NULL) {
+        return NULL;
+    }
+    PyObject *r;
+    if (PyUnicode_Check(file) || PyBytes_Check(file) || PyObject_HasAttrString(file, "__fspath__")) {
+        PyObject *io = PyImport_ImportModule("io");
+        PyObject *f = io ? PyObject_CallMethod(io, "open", "Os", file, "wb") : NULL;
+        Py_XDECREF(io);
+        if (f == NULL) {
+            Py_DECREF(pickle);
+            return NULL;
+        }
+        r = PyObject_CallMethod(pickle, "dump", "OOi", (PyObject *)self, f, 2);
+        PyObject *c = PyObject_CallMethod(f, "close", NULL);
+        Py_DECREF(f);
+        if (c == NULL) {
+            Py_CLEAR(r);
+        }
+        Py_XDECREF(c);
+    }
+    else {
+        r = PyObject_CallMethod(pickle, "dump", "OOi", (PyObject *)self, file, 2);
+    }
+    Py_DECREF(pickle);
+    if (r == NULL) {
+        return NULL;
+    }
+    Py_DECREF(r);
+    Py_RETURN_NONE;
+}
+
 static PyMemberDef array_members[] = {
     {"__weaklistoffset__", T_PYSSIZET, offsetof(NdmArray, weakreflist), READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
@@ -2434,6 +2493,10 @@ static PyMethodDef array_methods[] = {
     {"__complex__", (PyCFunction)array_complex, METH_NOARGS, "complex(a)"},
     {"__reduce__", (PyCFunction)array_reduce, METH_NOARGS, "Pickle support."},
     {"__reduce_ex__", (PyCFunction)array_reduce_ex, METH_VARARGS, "Pickle support."},
+    {"dumps", (PyCFunction)array_dumps, METH_NOARGS, "The pickle of the array as bytes."},
+    {"dump", (PyCFunction)array_dump, METH_O, "Pickle the array to a file or path."},
+    {"__class_getitem__", (PyCFunction)array_class_getitem, METH_O | METH_CLASS,
+     "ndarray[shape, dtype] for type hints."},
     {"__setstate__", (PyCFunction)array_setstate, METH_VARARGS, "Pickle support."},
     {NULL, NULL, 0, NULL},
 };

@@ -853,3 +853,19 @@ def setter_story(m):
 
 def test_setters():
     assert setter_story(nm) == setter_story(np)
+
+
+def test_dumps_dump_and_class_getitem(tmp_path):
+    from typing import Any
+    a, b = shaped(nm, (2, 3)), shaped(np, (2, 3))
+    assert describe(pickle.loads(a.dumps())) == describe(pickle.loads(b.dumps()))
+    path = tmp_path / "a.pkl"
+    a.dump(str(path))
+    with open(path, "rb") as f:
+        assert pickle.load(f).tolist() == b.tolist()
+    a.dump(path)
+    with open(path, "rb") as f:
+        assert pickle.load(f).tolist() == b.tolist()
+    assert repr(nm.ndarray[Any, Any]) == repr(np.ndarray[Any, Any]).replace("numpy.", "ndmem.")
+    with pytest.raises(TypeError):
+        nm.ndarray[int, int, int]
