@@ -120,9 +120,23 @@ collapse_base(PyObject *base, PyTypeObject *subtype)
     return base;
 }
 
+/* ndarray's own (do-nothing) __array_finalize__, borrowed from its dict. */
+static PyObject *default_finalize;
+
 static int
 call_array_finalize(PyObject *self, PyObject *parent)
 {
+    if (default_finalize != NULL) {
+        PyObject *name = PyUnicode_InternFromString("__array_finalize__");
+        if (name == NULL) {
+            return -1;
+        }
+        PyObject *found = _PyType_Lookup(Py_TYPE(self), name);
+        Py_DECREF(name);
+        if (found == default_finalize) {
+            return 0;
+        }
+    }
     PyObject *finalize = PyObject_GetAttrString(self, "__array_finalize__");
     if (finalize == NULL) {
         return -1;
@@ -2545,6 +2559,8 @@ ndm_array_init(PyObject *module)
     if (PyModule_AddObjectRef(module, "ndarray", type) < 0) {
         return -1;
     }
+    default_finalize = PyDict_GetItemString(((PyTypeObject *)type)->tp_dict,
+                                            "__array_finalize__");
     PyObject *ftype = PyType_FromModuleAndSpec(module, &flags_spec, NULL);
     if (ftype == NULL) {
         return -1;
