@@ -1677,7 +1677,8 @@ array_astype(NdmArray *self, PyObject *args, PyObject *kwds)
     }
     PyTypeObject *subtype = subok ? Py_TYPE(self) : ndm_state.ndarray_type;
     if (!copy && Py_TYPE(self) == subtype && ndm_dtype_equiv(self->descr, descr)
-            && (order == 'K' || order == 'A'
+            && (order == 'K'
+                || (order == 'A' && (self->flags & (NDM_C_CONTIGUOUS | NDM_F_CONTIGUOUS)))
                 || (order == 'C' && (self->flags & NDM_C_CONTIGUOUS))
                 || (order == 'F' && (self->flags & NDM_F_CONTIGUOUS)))) {
         Py_DECREF(descr);
