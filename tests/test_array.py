@@ -872,3 +872,15 @@ def test_dumps_dump_and_class_getitem(tmp_path):
     assert repr(nm.ndarray[Any, Any]) == repr(np.ndarray[Any, Any]).replace("numpy.", "ndmem.")
     with pytest.raises(TypeError):
         nm.ndarray[int, int, int]
+
+
+def test_pickle_out_of_band_shares_memory():
+    for m in (np, nm):
+        a = shaped(m, (2, 3)).T
+        bufs = []
+        data = pickle.dumps(a, protocol=5, buffer_callback=bufs.append)
+        b = pickle.loads(data, buffers=bufs)
+        assert len(bufs) == 1
+        assert b.tolist() == a.tolist() and b.strides == a.strides
+        b[0, 0] = 99
+        assert a[0, 0] == 99
