@@ -1,7 +1,130 @@
+/* Shape manipulation.  The algorithms live in python/ndmem/_shape.py, built
+ * on the core's views; this file gives ndarray its shape methods (thin
+ * trampolines into _shape) and the one primitive Python cannot express:
+ * a view with arbitrary geometry (as_strided). */
 #include "ndarray.h"
 
-int
-ndm_shape_init(PyObject *Py_UNUSED(module))
+/* _strided_view(a, shape, strides, offset, writeable): a view of a's memory
+ * starting offset bytes after a's data; no bounds check (as NumPy). */
+static PyObject *
+shape_strided_view(PyObject *Py_UNUSED(mod), PyObject *args)
 {
-    return 0;
+    PyObject *arr, *shp, *strd, *res = NULL;
+    Py_ssize_t offset;
+    int writeable;
+    Py_ssize_t dims[2 * 64];
+    if (!PyArg_ParseTuple(args, "O!OOnp", ndm_state.ndarray_type, &arr, &shp,
+                          &strd, &offset, &writeable)) {
+        return NULL;
+    }
+    PyObject *s1 = PySequence_Fast(shp, "shape must be a sequence");
+    if (s1 == NULL) {
+        return NULL;
+    }
+    PyObject *s2 = PySequence_Fast(strd, "strides must be a sequence");
+    if (s2 == NULL) {
+        Py_DECREF(s1);
+        return NULL;
+    }
+    Py_ssize_t nd = PySequence_Fast_GET_SIZE(s1);
+    if (nd != PySequence_Fast_GET_SIZE(s2) || nd > 64) {
+        PyErr_SetString(PyExc_ValueError, "mismatch in length of strides and shape");
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < nd; i++) {
+        dims[i] = PyNumber_AsSsize_t(PySequence_Fast_GET_ITEM(s1, i), PyExc_OverflowError);
+        if (dims[i] == -1 && PyErr_Occurred()) {
+            goto fail;
+        }
+        if (dims[i] < 0) {
+            PyErr_SetString(PyExc_ValueError, "negative dimensions are not allowed");
+            goto fail;
+        }
+        dims[64 + i] = PyNumber_AsSsize_t(PySequence_Fast_GET_ITEM(s2, i), PyExc_OverflowError);
+        if (dims[64 + i] == -1 && PyErr_Occurred()) {
+            goto fail;
+        }
+    }
+    NdmArray *a = (NdmArray *)arr;
+    Py_INCREF(a->descr);
+    res = ndm_array_view(a, a->descr, (int)nd, dims, dims + 64, a->data + offset,
+                         Py_TYPE(a));
+    if (res != NULL && !writeable) {
+        ((NdmArray *)res)->flags &= ~NDM_WRITEABLE;
+    }
+fail:
+    Py_DECREF(s1);
+    Py_DECREF(s2);
+    return res;
+}
+
+/* Method trampolines: a.name(*args, **kw) -> ndmem._shape._m_name(a, *args, **kw) */
+static PyObject *
+call_py(const char *name, PyObject *self, PyObject *args, PyObject *kw)
+{
+    PyObject *mod = PyImport_ImportModule("ndmem._shape");
+    if (mod == NULL) {
+        return NULL;
+    }
+    PyObject *fn = PyObject_GetAttrString(mod, name);
+    Py_DECREF(mod);
+    if (fn == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *full = PyTuple_New(n + 1);
+    if (full == NULL) {
+        Py_DECREF(fn);
+        return NULL;
+    }
+    Py_INCREF(self);
+    PyTuple_SET_ITEM(full, 0, self);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *o = PyTuple_GET_ITEM(args, i);
+        Py_INCREF(o);
+        PyTuple_SET_ITEM(full, i + 1, o);
+    }
+    PyObject *r = PyObject_Call(fn, full, kw);
+    Py_DECREF(full);
+    Py_DECREF(fn);
+    return r;
+}
+
+#define TRAMP(name) \
+    static PyObject *m_##name(PyObject *self, PyObject *args, PyObject *kw) \
+    { return call_py("_m_" #name, self, args, kw); }
+
+TRAMP(reshape)
+TRAMP(ravel)
+TRAMP(flatten)
+TRAMP(swapaxes)
+TRAMP(squeeze)
+TRAMP(repeat)
+
+#define KW (METH_VARARGS | METH_KEYWORDS)
+#define KWFN(f) ((PyCFunction)(void (*)(void))(f))
+
+static PyMethodDef shape_array_methods[] = {
+    {"reshape", KWFN(m_reshape), KW, "a.reshape(*shape, order='C', copy=None)"},
+    {"ravel", KWFN(m_ravel), KW, "a.ravel(order='C')"},
+    {"flatten", KWFN(m_flatten), KW, "a.flatten(order='C')"},
+    {"swapaxes", KWFN(m_swapaxes), KW, "a.swapaxes(axis1, axis2)"},
+    {"squeeze", KWFN(m_squeeze), KW, "a.squeeze(axis=None)"},
+    {"repeat", KWFN(m_repeat), KW, "a.repeat(repeats, axis=None)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef shape_functions[] = {
+    {"_strided_view", shape_strided_view, METH_VARARGS,
+     "_strided_view(a, shape, strides, offset, writeable): view of a's memory"},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+ndm_shape_init(PyObject *module)
+{
+    if (ndm_array_add_methods(shape_array_methods) < 0) {
+        return -1;
+    }
+    return PyModule_AddFunctions(module, shape_functions);
 }

@@ -8,6 +8,7 @@ from ndmem._core import *  # noqa: F401,F403  (every public name of the C core)
 from ndmem._dtypeinfo import *  # noqa: F401,F403
 from ndmem._creation import *  # noqa: F401,F403
 from ndmem._print import *  # noqa: F401,F403
+from ndmem._shape import *  # noqa: F401,F403
 from ndmem import memory  # noqa: F401
 
 __version__ = "0.1.0"

@@ -1,0 +1,654 @@
+"""Shape manipulation, as NumPy: views where NumPy gives views, copies otherwise."""
+
+import operator
+
+from ndmem._core import ndarray, _strided_view
+from ndmem.exceptions import AxisError
+
+__all__ = [
+    "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze",
+    "expand_dims", "flip", "flipud", "fliplr", "broadcast_to", "broadcast_arrays",
+    "broadcast_shapes", "concatenate", "stack", "vstack", "hstack", "column_stack",
+    "dstack", "split", "array_split", "tile", "repeat", "roll", "pad",
+    "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis",
+]
+
+
+def _asarray(a):
+    from ndmem import asanyarray
+    return asanyarray(a)
+
+
+def _norm_axis(axis, ndim):
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"'{type(axis).__name__}' object cannot be interpreted as an integer") from None
+    if axis < -ndim or axis >= ndim:
+        raise AxisError(axis, ndim)
+    return axis % ndim if ndim else axis
+
+
+def _norm_axis_tuple(axis, ndim, argname=None):
+    if not isinstance(axis, (tuple, list)):
+        try:
+            axis = [operator.index(axis)]
+        except TypeError:
+            axis = list(axis)
+    axis = tuple(_norm_axis(ax, ndim) for ax in axis)
+    if len(set(axis)) != len(axis):
+        if argname:
+            raise ValueError(f"repeated axis in `{argname}` argument")
+        raise ValueError("repeated axis")
+    return axis
+
+
+def _shape_tuple(shape):
+    try:
+        return (operator.index(shape),)
+    except TypeError:
+        pass
+    return tuple(operator.index(s) for s in shape)
+
+
+def _fix_unknown(shape, size):
+    unknown = [i for i, s in enumerate(shape) if s < 0]
+    known = 1
+    for s in shape:
+        if s >= 0:
+            known *= s
+    if any(s < -1 for s in shape):
+        raise ValueError("negative dimensions not allowed")
+    if len(unknown) > 1:
+        raise ValueError("can only specify one unknown dimension")
+    if unknown:
+        if known == 0 or size % known:
+            raise ValueError(f"cannot reshape array of size {size} into shape {_fmt(shape)}")
+        shape = list(shape)
+        shape[unknown[0]] = size // known
+        return tuple(shape)
+    if known != size:
+        raise ValueError(f"cannot reshape array of size {size} into shape {_fmt(shape)}")
+    return tuple(shape)
+
+
+def _fmt(shape):
+    if len(shape) == 1:
+        return f"({shape[0]},)"
+    return "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def _try_view_shape(a, shape):
+    v = a.view()
+    try:
+        v.shape = shape
+    except AttributeError:
+        return None
+    return v
+
+
+def _reshape(a, shape, order="C", copy=None):
+    shape = _fix_unknown(_shape_tuple(shape), a.size)
+    order = (order or "C").upper()
+    if order not in ("C", "F", "A"):
+        raise ValueError("order must be one of 'C', 'F', 'A'")
+    if order == "A":
+        order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
+    if copy:
+        c = a.copy(order=order)
+        return _reshape(c, shape, order)
+    if shape == a.shape:
+        return a.view()
+    if order == "C":
+        v = _try_view_shape(a, shape)
+    else:
+        v = _try_view_shape(a.T, shape[::-1])
+        if v is not None:
+            v = v.T
+    if v is not None:
+        return v
+    if copy is False:
+        raise ValueError("Unable to avoid creating a copy while reshaping.")
+    c = a.copy(order=order)
+    if order == "C":
+        v = c.view()
+        v.shape = shape
+        return v
+    v = c.T.view()
+    v.shape = shape[::-1]
+    return v.T
+
+
+def _m_reshape(a, *shape, order="C", copy=None):
+    if len(shape) == 1:
+        shape = shape[0]
+    return _reshape(a, shape, order, copy)
+
+
+def reshape(a, shape=None, order="C", *, copy=None):
+    if shape is None:
+        raise TypeError("reshape() missing 1 required positional argument: 'shape'")
+    return _reshape(_asarray(a), shape, order, copy)
+
+
+def _m_ravel(a, order="C"):
+    order = (order or "C").upper()
+    if order == "A":
+        order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
+    if order == "K":
+        if a.flags.c_contiguous:
+            return _reshape(a, (a.size,), "C")
+        if a.flags.f_contiguous:
+            return _reshape(a, (a.size,), "F")
+        # view when the strides, sorted, describe a packed block
+        axes = sorted(range(a.ndim), key=lambda i: -abs(a.strides[i]))
+        t = a.transpose(axes)
+        if all(s >= 0 for s in t.strides):
+            v = _try_view_shape(t, (a.size,))
+            if v is not None:
+                return v
+        c = a.copy(order="K")
+        return _reshape(c, (a.size,), "C") if c.flags.c_contiguous else _reshape(c, (a.size,), "F")
+    if order not in ("C", "F"):
+        raise ValueError("order must be one of 'C', 'F', 'A', or 'K'")
+    if order == "C" and a.flags.c_contiguous or order == "F" and a.flags.f_contiguous:
+        return _reshape(a, (a.size,), order)
+    c = a.copy(order=order)
+    v = c.view()
+    v.shape = (a.size,)
+    return c if c.ndim == 1 else v
+
+
+def ravel(a, order="C"):
+    return _m_ravel(_asarray(a), order)
+
+
+def _m_flatten(a, order="C"):
+    order = (order or "C").upper()
+    if order == "A":
+        order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
+    c = a.copy(order=order if order != "K" else "K")
+    if c.ndim == 1:
+        return c
+    from ndmem import empty
+    out = empty((a.size,), dtype=a.dtype)
+    src = _m_ravel(c, "K" if order == "K" else order)
+    out[...] = src
+    return out
+
+
+def transpose(a, axes=None):
+    a = _asarray(a)
+    if axes is None:
+        return a.transpose()
+    return a.transpose(axes)
+
+
+def _m_swapaxes(a, axis1, axis2):
+    axis1 = _norm_axis(axis1, a.ndim)
+    axis2 = _norm_axis(axis2, a.ndim)
+    perm = list(range(a.ndim))
+    perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
+    return a.transpose(perm)
+
+
+def swapaxes(a, axis1, axis2):
+    return _m_swapaxes(_asarray(a), axis1, axis2)
+
+
+def moveaxis(a, source, destination):
+    a = _asarray(a)
+    source = _norm_axis_tuple(source, a.ndim, "source")
+    destination = _norm_axis_tuple(destination, a.ndim, "destination")
+    if len(source) != len(destination):
+        raise ValueError("`source` and `destination` arguments must have the same number of elements")
+    order = [n for n in range(a.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return a.transpose(order)
+
+
+def rollaxis(a, axis, start=0):
+    a = _asarray(a)
+    n = a.ndim
+    axis = _norm_axis(axis, n)
+    if start < 0:
+        start += n
+    if not 0 <= start < n + 1:
+        raise AxisError(f"'start' arg requires {-n} <= start < {n + 1}, but {start} was passed in")
+    if axis < start:
+        start -= 1
+    if axis == start:
+        return a[...]
+    axes = list(range(n))
+    axes.remove(axis)
+    axes.insert(start, axis)
+    return a.transpose(axes)
+
+
+def _m_squeeze(a, axis=None):
+    if axis is None:
+        keep = [i for i in range(a.ndim) if a.shape[i] != 1]
+    else:
+        axes = _norm_axis_tuple(axis, a.ndim)
+        for ax in axes:
+            if a.shape[ax] != 1:
+                raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+        keep = [i for i in range(a.ndim) if i not in axes]
+    return _strided_view(a, [a.shape[i] for i in keep], [a.strides[i] for i in keep], 0,
+                         a.flags.writeable)
+
+
+def squeeze(a, axis=None):
+    return _m_squeeze(_asarray(a), axis)
+
+
+def expand_dims(a, axis):
+    a = _asarray(a)
+    if not isinstance(axis, (tuple, list)):
+        axis = (axis,)
+    out_ndim = len(axis) + a.ndim
+    axis = _norm_axis_tuple(axis, out_ndim)
+    it = iter(a.shape)
+    shape = [1 if ax in axis else next(it) for ax in range(out_ndim)]
+    return _reshape(a, shape)
+
+
+def flip(m, axis=None):
+    m = _asarray(m)
+    if axis is None:
+        idx = (slice(None, None, -1),) * m.ndim
+    else:
+        axes = _norm_axis_tuple(axis, m.ndim)
+        idx = tuple(slice(None, None, -1) if ax in axes else slice(None) for ax in range(m.ndim))
+    return m[idx]
+
+
+def flipud(m):
+    m = _asarray(m)
+    if m.ndim < 1:
+        raise ValueError("Input must be >= 1-d.")
+    return m[::-1, ...]
+
+
+def fliplr(m):
+    m = _asarray(m)
+    if m.ndim < 2:
+        raise ValueError("Input must be >= 2-d.")
+    return m[:, ::-1]
+
+
+def broadcast_shapes(*args):
+    ndim = max((len(_shape_tuple(s)) for s in args), default=0)
+    out = [1] * ndim
+    for s in args:
+        s = _shape_tuple(s)
+        for i, d in enumerate(s):
+            j = ndim - len(s) + i
+            if out[j] == 1:
+                out[j] = d
+            elif d != 1 and d != out[j]:
+                raise ValueError(
+                    "shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is "
+                    f"between arg 0 with shape {tuple(args[0]) if not isinstance(args[0], int) else (args[0],)} "
+                    f"and arg {args.index(s) if s in args else 1} with shape {s}.")
+    return tuple(out)
+
+
+def _broadcast_to(a, shape, readonly):
+    shape = _shape_tuple(shape)
+    if any(s < 0 for s in shape):
+        raise ValueError("all elements of broadcast shape must be non-negative")
+    if a.ndim > len(shape):
+        raise ValueError(f"input operand has more dimensions than allowed by the axis remapping")
+    strides = [0] * len(shape)
+    lead = len(shape) - a.ndim
+    for i in range(a.ndim):
+        if a.shape[i] == shape[lead + i]:
+            strides[lead + i] = a.strides[i]
+        elif a.shape[i] == 1:
+            strides[lead + i] = 0
+        else:
+            raise ValueError(
+                f"operands could not be broadcast together with remapped shapes "
+                f"[original->remapped]: {_fmt(a.shape) if a.ndim else '()'}  and requested shape "
+                f"{_fmt(shape) if shape else '()'}")
+    w = a.flags.writeable and not readonly
+    return _strided_view(a, shape, strides, 0, w)
+
+
+def broadcast_to(array, shape, subok=False):
+    from ndmem import asarray
+    a = _asarray(array) if subok else asarray(array)
+    return _broadcast_to(a, shape, True)
+
+
+def broadcast_arrays(*args, subok=False):
+    from ndmem import asarray
+    args = [_asarray(a) if subok else asarray(a) for a in args]
+    shape = broadcast_shapes(*[a.shape for a in args])
+    return tuple(a if a.shape == shape else _broadcast_to(a, shape, False) for a in args)
+
+
+def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    from ndmem import asarray, empty, result_type
+    arrays = [asarray(a) for a in arrays]
+    if not arrays:
+        raise ValueError("need at least one array to concatenate")
+    if axis is None:
+        arrays = [_m_ravel(a) for a in arrays]
+        axis = 0
+    nd = arrays[0].ndim
+    if nd == 0:
+        raise ValueError("zero-dimensional arrays cannot be concatenated")
+    axis = _norm_axis(axis, nd)
+    for i, a in enumerate(arrays[1:], 1):
+        if a.ndim != nd:
+            raise ValueError(
+                "all the input array dimensions except for the concatenation axis must match "
+                f"exactly, but along dimension 0, the array at index 0 has {nd} dimension(s) "
+                f"and the array at index {i} has {a.ndim} dimension(s)"
+                if False else
+                f"all the input arrays must have same number of dimensions, but the array at "
+                f"index 0 has {nd} dimension(s) and the array at index {i} has {a.ndim} dimension(s)")
+        for d in range(nd):
+            if d != axis and a.shape[d] != arrays[0].shape[d]:
+                raise ValueError(
+                    "all the input array dimensions except for the concatenation axis must match "
+                    f"exactly, but along dimension {d}, the array at index 0 has size "
+                    f"{arrays[0].shape[d]} and the array at index {i} has size {a.shape[d]}")
+    shape = list(arrays[0].shape)
+    shape[axis] = sum(a.shape[axis] for a in arrays)
+    if out is not None:
+        if dtype is not None:
+            raise TypeError("concatenate() only takes `out` or `dtype` as an argument, but both were provided.")
+        if tuple(out.shape) != tuple(shape):
+            raise ValueError("Output array has wrong dimensionality" if out.ndim != nd
+                             else "Output array is the wrong shape")
+        res = out
+    else:
+        rdt = dtype if dtype is not None else result_type(*arrays)
+        # NumPy picks F order when every input is F (and not C) contiguous
+        fo = all(a.flags.f_contiguous and not a.flags.c_contiguous for a in arrays)
+        res = empty(tuple(shape), dtype=rdt, order="F" if fo else "C")
+    from ndmem import can_cast
+    for a in arrays:
+        if not can_cast(a.dtype, res.dtype, casting=casting):
+            raise TypeError(
+                f"Cannot cast array data from dtype('{a.dtype}') to dtype('{res.dtype}') "
+                f"according to the rule '{casting}'")
+    pos = 0
+    idx = [slice(None)] * nd
+    for a in arrays:
+        n = a.shape[axis]
+        idx[axis] = slice(pos, pos + n)
+        res[tuple(idx)] = a
+        pos += n
+    return res
+
+
+def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    from ndmem import asanyarray
+    arrays = [asanyarray(a) for a in arrays]
+    if not arrays:
+        raise ValueError("need at least one array to stack")
+    shapes = {a.shape for a in arrays}
+    if len(shapes) != 1:
+        raise ValueError("all input arrays must have the same shape")
+    result_ndim = arrays[0].ndim + 1
+    axis = _norm_axis(axis, result_ndim)
+    expanded = [expand_dims(a, axis) for a in arrays]
+    return concatenate(expanded, axis=axis, out=out, dtype=dtype, casting=casting)
+
+
+def atleast_1d(*arys):
+    res = []
+    for a in arys:
+        a = _asarray(a)
+        res.append(_reshape(a, (1,)) if a.ndim == 0 else a)
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def atleast_2d(*arys):
+    res = []
+    for a in arys:
+        a = _asarray(a)
+        if a.ndim == 0:
+            a = _reshape(a, (1, 1))
+        elif a.ndim == 1:
+            a = a[None, :]
+        res.append(a)
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def atleast_3d(*arys):
+    res = []
+    for a in arys:
+        a = _asarray(a)
+        if a.ndim == 0:
+            a = _reshape(a, (1, 1, 1))
+        elif a.ndim == 1:
+            a = a[None, :, None]
+        elif a.ndim == 2:
+            a = a[:, :, None]
+        res.append(a)
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    arrs = atleast_2d(*tup)
+    if not isinstance(arrs, tuple):
+        arrs = (arrs,)
+    return concatenate(arrs, 0, dtype=dtype, casting=casting)
+
+
+def hstack(tup, *, dtype=None, casting="same_kind"):
+    arrs = atleast_1d(*tup)
+    if not isinstance(arrs, tuple):
+        arrs = (arrs,)
+    if arrs and arrs[0].ndim == 1:
+        return concatenate(arrs, 0, dtype=dtype, casting=casting)
+    return concatenate(arrs, 1, dtype=dtype, casting=casting)
+
+
+def dstack(tup):
+    arrs = atleast_3d(*tup)
+    if not isinstance(arrs, tuple):
+        arrs = (arrs,)
+    return concatenate(arrs, 2)
+
+
+def column_stack(tup):
+    from ndmem import array
+    arrays = []
+    for v in tup:
+        arr = _asarray(v)
+        if arr.ndim < 2:
+            arr = array(arr, copy=None, ndmin=2).T
+        arrays.append(arr)
+    return concatenate(arrays, 1)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    ary = _asarray(ary)
+    ntotal = ary.shape[axis]
+    try:
+        nsec = operator.index(indices_or_sections)
+    except TypeError:
+        div = [0] + list(indices_or_sections) + [ntotal]
+    else:
+        if nsec <= 0:
+            raise ValueError("number sections must be larger than 0.") from None
+        each, extras = divmod(ntotal, nsec)
+        sizes = [0] + extras * [each + 1] + (nsec - extras) * [each]
+        div = []
+        acc = 0
+        for s in sizes:
+            acc += s
+            div.append(acc)
+    sub = swapaxes(ary, axis, 0)
+    out = []
+    for i in range(len(div) - 1):
+        out.append(swapaxes(sub[div[i]:div[i + 1]], axis, 0))
+    return out
+
+
+def split(ary, indices_or_sections, axis=0):
+    try:
+        len(indices_or_sections)
+    except TypeError:
+        sections = indices_or_sections
+        n = _asarray(ary).shape[axis]
+        if n % sections:
+            raise ValueError("array split does not result in an equal division") from None
+    return array_split(ary, indices_or_sections, axis)
+
+
+def _m_repeat(a, repeats, axis=None):
+    from ndmem import asarray, empty
+    if axis is None:
+        a = _m_ravel(a)
+        axis = 0
+    axis = _norm_axis(axis, a.ndim)
+    n = a.shape[axis]
+    try:
+        reps = [operator.index(repeats)] * n
+    except TypeError:
+        reps = [int(r) for r in asarray(repeats).tolist()] if not isinstance(repeats, list) else [int(r) for r in repeats]
+        if len(reps) == 1:
+            reps = reps * n
+        if len(reps) != n:
+            raise ValueError(f"operands could not be broadcast together with shape ({n},) ({len(reps)},)")
+    if any(r < 0 for r in reps):
+        raise ValueError("repeats may not contain negative values.")
+    shape = list(a.shape)
+    shape[axis] = sum(reps)
+    out = empty(tuple(shape), dtype=a.dtype)
+    idx = [slice(None)] * a.ndim
+    src = [slice(None)] * a.ndim
+    pos = 0
+    for i, r in enumerate(reps):
+        if r == 0:
+            continue
+        src[axis] = slice(i, i + 1)
+        idx[axis] = slice(pos, pos + r)
+        out[tuple(idx)] = a[tuple(src)]
+        pos += r
+    return out
+
+
+def repeat(a, repeats, axis=None):
+    return _m_repeat(_asarray(a), repeats, axis)
+
+
+def tile(A, reps):
+    from ndmem import array
+    try:
+        tup = tuple(reps)
+    except TypeError:
+        tup = (reps,)
+    d = len(tup)
+    if all(x == 1 for x in tup) and isinstance(A, ndarray):
+        return array(A, copy=True, ndmin=d)
+    c = array(A, copy=None, ndmin=d)
+    if d < c.ndim:
+        tup = (1,) * (c.ndim - d) + tup
+    shape_out = tuple(s * t for s, t in zip(c.shape, tup))
+    n = c.size
+    if n > 0:
+        for dim_in, nrep in zip(c.shape, tup):
+            if nrep != 1:
+                c = _m_repeat(_reshape(c, (-1, n)), nrep, 0)
+            n //= dim_in if dim_in else 1
+    return _reshape(c, shape_out)
+
+
+def roll(a, shift, axis=None):
+    a = _asarray(a)
+    if axis is None:
+        return _reshape(roll(_m_ravel(a), shift, 0), a.shape)
+    from ndmem import empty
+    axes = _norm_axis_tuple(axis, a.ndim, "axis") if False else None
+    ax_list = list(axis) if isinstance(axis, (tuple, list)) else [axis]
+    sh_list = list(shift) if isinstance(shift, (tuple, list)) else [shift]
+    if len(sh_list) == 1:
+        sh_list = sh_list * len(ax_list)
+    if len(ax_list) == 1:
+        ax_list = ax_list * len(sh_list)
+    if len(ax_list) != len(sh_list):
+        raise ValueError("'shift' and 'axis' should be scalars or 1D sequences")
+    shifts = {ax: 0 for ax in range(a.ndim)}
+    for sh, ax in zip(sh_list, ax_list):
+        shifts[_norm_axis(ax, a.ndim)] += operator.index(sh)
+    del axes
+    rolls = [((slice(None), slice(None)),)] * a.ndim
+    for ax, offset in shifts.items():
+        offset %= a.shape[ax] or 1
+        if offset:
+            rolls[ax] = ((slice(None, -offset), slice(offset, None)),
+                         (slice(-offset, None), slice(None, offset)))
+    result = empty(a.shape, dtype=a.dtype)
+    import itertools
+    for indices in itertools.product(*rolls):
+        arr_index, res_index = zip(*indices)
+        result[res_index] = a[arr_index]
+    return result
+
+
+def pad(array, pad_width, mode="constant", **kwargs):
+    from ndmem import asarray, empty
+    a = asarray(array)
+    if mode != "constant":
+        raise NotImplementedError(f"pad mode {mode!r} is not supported")
+    nd = a.ndim
+    pw = asarray(pad_width).tolist() if not isinstance(pad_width, (int, list, tuple)) else pad_width
+    if isinstance(pw, int):
+        pw = [(pw, pw)] * nd
+    else:
+        pw = list(pw)
+        if len(pw) == 2 and all(isinstance(x, int) for x in pw) and nd != 2 or (len(pw) == 2 and all(isinstance(x, int) for x in pw)):
+            pw = [tuple(pw)] * nd
+        elif len(pw) == 1:
+            p = pw[0]
+            p = (p, p) if isinstance(p, int) else tuple(p) * (2 if len(p) == 1 else 1)
+            pw = [p] * nd
+        else:
+            pw = [(p, p) if isinstance(p, int) else (tuple(p) * 2 if len(p) == 1 else tuple(p)) for p in pw]
+    if len(pw) != nd:
+        raise ValueError(f"operands could not be broadcast together with remapped shapes "
+                         f"[original->remapped]: ({len(pw)},2)  and requested shape ({nd},2)")
+    for lo, hi in pw:
+        if lo < 0 or hi < 0:
+            raise ValueError("index can't contain negative values")
+    cv = kwargs.get("constant_values", 0)
+    shape = tuple(s + lo + hi for s, (lo, hi) in zip(a.shape, pw))
+    out = empty(shape, dtype=a.dtype)
+    try:
+        cvs = [(cv, cv)] * nd if not isinstance(cv, (list, tuple)) else None
+    except TypeError:
+        cvs = None
+    if cvs is None:
+        cvl = list(cv)
+        if len(cvl) == 2 and not isinstance(cvl[0], (list, tuple)):
+            cvs = [tuple(cvl)] * nd
+        elif len(cvl) == 1:
+            c = cvl[0]
+            cvs = [(c, c) if not isinstance(c, (list, tuple)) else tuple(c) * (2 if len(c) == 1 else 1)] * nd
+        else:
+            cvs = [tuple(c) if isinstance(c, (list, tuple)) else (c, c) for c in cvl]
+    out[...] = 0
+    for ax in range(nd):
+        lo, hi = pw[ax]
+        idx = [slice(None)] * nd
+        if lo:
+            idx[ax] = slice(0, lo)
+            out[tuple(idx)] = cvs[ax][0]
+        if hi:
+            idx[ax] = slice(shape[ax] - hi, shape[ax])
+            out[tuple(idx)] = cvs[ax][1]
+    inner = tuple(slice(lo, lo + s) for s, (lo, hi) in zip(a.shape, pw))
+    out[inner] = a
+    return out
+
+
+import ndmem.lib.stride_tricks  # noqa: E402,F401  (so ndmem.lib.stride_tricks is reachable)
