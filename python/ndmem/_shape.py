@@ -19,13 +19,13 @@ def _asarray(a):
     return asanyarray(a)
 
 
-def _norm_axis(axis, ndim):
+def _norm_axis(axis, ndim, prefix=None):
     try:
         axis = operator.index(axis)
     except TypeError:
         raise TypeError(f"'{type(axis).__name__}' object cannot be interpreted as an integer") from None
     if axis < -ndim or axis >= ndim:
-        raise AxisError(axis, ndim)
+        raise AxisError(axis, ndim, prefix)
     return axis % ndim if ndim else axis
 
 
@@ -35,7 +35,7 @@ def _norm_axis_tuple(axis, ndim, argname=None):
             axis = [operator.index(axis)]
         except TypeError:
             axis = list(axis)
-    axis = tuple(_norm_axis(ax, ndim) for ax in axis)
+    axis = tuple(_norm_axis(ax, ndim, argname) for ax in axis)
     if len(set(axis)) != len(axis):
         if argname:
             raise ValueError(f"repeated axis in `{argname}` argument")
@@ -73,22 +73,71 @@ def _fix_unknown(shape, size):
 
 
 def _fmt(shape):
-    if len(shape) == 1:
-        return f"({shape[0]},)"
-    return "(" + ", ".join(str(s) for s in shape) + ")"
+    parts = ["newaxis" if s < 0 else str(s) for s in shape]
+    if len(parts) == 1:
+        return f"({parts[0]},)"
+    return "(" + ",".join(parts) + ")" if any(s < 0 for s in shape) else "(" + ", ".join(parts) + ")"
 
 
-def _try_view_shape(a, shape):
-    v = a.view()
-    try:
-        v.shape = shape
-    except AttributeError:
-        return None
-    return v
+def _packed(a, shape, order):
+    strides = [0] * len(shape)
+    st = a.dtype.itemsize
+    idx = range(len(shape)) if order == "F" else reversed(range(len(shape)))
+    for i in idx:
+        strides[i] = st
+        st *= max(shape[i], 1)
+    return _strided_view(a, shape, strides, 0, a.flags.writeable)
+
+
+def _attempt_nocopy_reshape(a, newdims, is_f_order):
+    """NumPy's _attempt_nocopy_reshape: new strides, or None if a copy is needed."""
+    olddims = [d for d in a.shape if d != 1]
+    oldstrides = [s for d, s in zip(a.shape, a.strides) if d != 1]
+    oldnd, newnd = len(olddims), len(newdims)
+    newstrides = [0] * newnd
+    oi, oj, ni, nj = 0, 1, 0, 1
+    while ni < newnd and oi < oldnd:
+        np_ = newdims[ni]
+        op = olddims[oi]
+        while np_ != op:
+            if np_ < op:
+                np_ *= newdims[nj]
+                nj += 1
+            else:
+                op *= olddims[oj]
+                oj += 1
+        for ok in range(oi, oj - 1):
+            if is_f_order:
+                if oldstrides[ok + 1] != olddims[ok] * oldstrides[ok]:
+                    return None
+            elif oldstrides[ok] != olddims[ok + 1] * oldstrides[ok + 1]:
+                return None
+        if is_f_order:
+            newstrides[ni] = oldstrides[oi]
+            for nk in range(ni + 1, nj):
+                newstrides[nk] = newstrides[nk - 1] * newdims[nk - 1]
+        else:
+            newstrides[nj - 1] = oldstrides[oj - 1]
+            for nk in range(nj - 1, ni, -1):
+                newstrides[nk - 1] = newstrides[nk] * newdims[nk]
+        ni = nj
+        nj += 1
+        oi = oj
+        oj += 1
+    if ni >= 1:
+        last_stride = newstrides[ni - 1]
+        if is_f_order:
+            last_stride *= newdims[ni - 1]
+    else:
+        last_stride = a.dtype.itemsize
+    for nk in range(ni, newnd):
+        newstrides[nk] = last_stride
+    return newstrides
 
 
 def _reshape(a, shape, order="C", copy=None):
-    shape = _fix_unknown(_shape_tuple(shape), a.size)
+    given = _shape_tuple(shape)
+    shape = _fix_unknown(given, a.size)
     order = (order or "C").upper()
     if order not in ("C", "F", "A"):
         raise ValueError("order must be one of 'C', 'F', 'A'")
@@ -97,16 +146,15 @@ def _reshape(a, shape, order="C", copy=None):
     if copy:
         c = a.copy(order=order)
         return _reshape(c, shape, order)
-    if shape == a.shape:
+    if given == a.shape:
         return a.view()
-    if order == "C":
-        v = _try_view_shape(a, shape)
-    else:
-        v = _try_view_shape(a.T, shape[::-1])
-        if v is not None:
-            v = v.T
-    if v is not None:
-        return v
+    if order == "C" and a.flags.c_contiguous or order == "F" and a.flags.f_contiguous:
+        return _packed(a, shape, order)
+    if a.size == 0:
+        return _packed(a, shape, order)
+    st = _attempt_nocopy_reshape(a, shape, order == "F")
+    if st is not None:
+        return _strided_view(a, shape, st, 0, a.flags.writeable)
     if copy is False:
         raise ValueError("Unable to avoid creating a copy while reshaping.")
     c = a.copy(order=order)
@@ -137,26 +185,26 @@ def _m_ravel(a, order="C"):
         order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
     if order == "K":
         if a.flags.c_contiguous:
-            return _reshape(a, (a.size,), "C")
+            return _packed(a, (a.size,), "C")
         if a.flags.f_contiguous:
-            return _reshape(a, (a.size,), "F")
+            return _packed(a, (a.size,), "F")
         # view when the strides, sorted, describe a packed block
-        axes = sorted(range(a.ndim), key=lambda i: -abs(a.strides[i]))
-        t = a.transpose(axes)
-        if all(s >= 0 for s in t.strides):
-            v = _try_view_shape(t, (a.size,))
-            if v is not None:
-                return v
-        c = a.copy(order="K")
-        return _reshape(c, (a.size,), "C") if c.flags.c_contiguous else _reshape(c, (a.size,), "F")
+        dims = sorted(((s, d) for s, d in zip(a.strides, a.shape) if d != 1), reverse=True)
+        stride = a.dtype.itemsize
+        ok = True
+        for s, d in reversed(dims):
+            if s != stride:
+                ok = False
+                break
+            stride *= d
+        if ok:
+            return _strided_view(a, (a.size,), (a.dtype.itemsize,), 0, a.flags.writeable)
+        return _m_flatten(a, "K")
     if order not in ("C", "F"):
         raise ValueError("order must be one of 'C', 'F', 'A', or 'K'")
     if order == "C" and a.flags.c_contiguous or order == "F" and a.flags.f_contiguous:
-        return _reshape(a, (a.size,), order)
-    c = a.copy(order=order)
-    v = c.view()
-    v.shape = (a.size,)
-    return c if c.ndim == 1 else v
+        return _packed(a, (a.size,), order)
+    return _m_flatten(a, order)
 
 
 def ravel(a, order="C"):
@@ -167,13 +215,20 @@ def _m_flatten(a, order="C"):
     order = (order or "C").upper()
     if order == "A":
         order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
-    c = a.copy(order=order if order != "K" else "K")
-    if c.ndim == 1:
-        return c
+    if order not in ("C", "F", "K"):
+        raise ValueError("order must be one of 'C', 'F', 'A', or 'K'")
     from ndmem import empty
     out = empty((a.size,), dtype=a.dtype)
-    src = _m_ravel(c, "K" if order == "K" else order)
-    out[...] = src
+    if order == "K":
+        c = a.copy(order="K")
+        if c.flags.c_contiguous:
+            out.reshape(c.shape)[...] = c
+        else:
+            out.reshape(c.shape[::-1]).T[...] = c
+    elif order == "C":
+        out.reshape(a.shape)[...] = a
+    else:
+        out.reshape(a.shape[::-1]).T[...] = a
     return out
 
 
@@ -185,8 +240,8 @@ def transpose(a, axes=None):
 
 
 def _m_swapaxes(a, axis1, axis2):
-    axis1 = _norm_axis(axis1, a.ndim)
-    axis2 = _norm_axis(axis2, a.ndim)
+    axis1 = _norm_axis(axis1, a.ndim, "axis1")
+    axis2 = _norm_axis(axis2, a.ndim, "axis2")
     perm = list(range(a.ndim))
     perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
     return a.transpose(perm)
@@ -368,9 +423,7 @@ def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
         res = out
     else:
         rdt = dtype if dtype is not None else result_type(*arrays)
-        # NumPy picks F order when every input is F (and not C) contiguous
-        fo = all(a.flags.f_contiguous and not a.flags.c_contiguous for a in arrays)
-        res = empty(tuple(shape), dtype=rdt, order="F" if fo else "C")
+        res = _empty_like_layout(arrays, shape, rdt)
     from ndmem import can_cast
     for a in arrays:
         if not can_cast(a.dtype, res.dtype, casting=casting):
@@ -385,6 +438,48 @@ def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
         res[tuple(idx)] = a
         pos += n
     return res
+
+
+def _stride_perm_numpy(arrays):
+    """NumPy's PyArray_CreateMultiSortedStridePerm: axes by decreasing |stride|."""
+    nd = arrays[0].ndim
+    perm = list(range(nd))
+    for i0 in range(1, nd):
+        ipos = i0
+        ax_j0 = perm[i0]
+        for i1 in range(i0 - 1, -1, -1):
+            ambig = True
+            shouldswap = False
+            ax_j1 = perm[i1]
+            for a in arrays:
+                if a.shape[ax_j0] != 1 and a.shape[ax_j1] != 1:
+                    s0, s1 = abs(a.strides[ax_j0]), abs(a.strides[ax_j1])
+                    if s0 <= s1:
+                        shouldswap = False
+                    elif ambig:
+                        shouldswap = True
+                    ambig = False
+            if not ambig:
+                if shouldswap:
+                    ipos = i1
+                else:
+                    break
+        if ipos != i0:
+            del perm[i0]
+            perm.insert(ipos, ax_j0)
+    return perm
+
+
+def _empty_like_layout(arrays, shape, dtype):
+    from ndmem import dtype as _dtype
+    perm = _stride_perm_numpy(arrays)
+    dt = _dtype(dtype)
+    strides = [0] * len(shape)
+    st = dt.itemsize
+    for p in reversed(perm):
+        strides[p] = st
+        st *= max(shape[p], 1)
+    return ndarray(tuple(shape), dt, strides=tuple(strides))
 
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
@@ -587,7 +682,8 @@ def roll(a, shift, axis=None):
         if offset:
             rolls[ax] = ((slice(None, -offset), slice(offset, None)),
                          (slice(-offset, None), slice(None, offset)))
-    result = empty(a.shape, dtype=a.dtype)
+    from ndmem import empty_like
+    result = empty_like(a)
     import itertools
     for indices in itertools.product(*rolls):
         arr_index, res_index = zip(*indices)
@@ -622,7 +718,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
             raise ValueError("index can't contain negative values")
     cv = kwargs.get("constant_values", 0)
     shape = tuple(s + lo + hi for s, (lo, hi) in zip(a.shape, pw))
-    out = empty(shape, dtype=a.dtype)
+    out = empty(shape, dtype=a.dtype, order="F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C")
     try:
         cvs = [(cv, cv)] * nd if not isinstance(cv, (list, tuple)) else None
     except TypeError:

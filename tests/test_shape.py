@@ -1,0 +1,255 @@
+"""Differential tests of shape manipulation against NumPy."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import ndmem as nm
+from ndmem.lib import stride_tricks as nst
+
+
+def make(mod, kind):
+    a = mod.arange(24, dtype="f8").reshape(2, 3, 4)
+    if kind == "C":
+        return a
+    if kind == "F":
+        return mod.asarray(a, order="F")
+    if kind == "noncontig":
+        return mod.arange(96, dtype="f8").reshape(4, 6, 4)[::2, ::2, :]
+    if kind == "neg":
+        return a[::-1, :, ::-1]
+    if kind == "readonly":
+        b = a.copy()
+        b.flags.writeable = False
+        return b
+    raise AssertionError(kind)
+
+
+KINDS = ["C", "F", "noncontig", "neg", "readonly"]
+
+
+def base_rel(r, a):
+    if r.base is None:
+        return "none"
+    if r.base is a:
+        return "a"
+    if r.base is a.base:
+        return "abase"
+    return "other"
+
+
+def check(r1, r2, a1=None, a2=None):
+    assert type(r1).__name__ == "ndarray"
+    assert r1.tolist() == r2.tolist()
+    assert r1.shape == r2.shape
+    assert r1.dtype.str == r2.dtype.str
+    assert r1.strides == r2.strides
+    for f in ("C_CONTIGUOUS", "F_CONTIGUOUS", "OWNDATA", "WRITEABLE"):
+        assert r1.flags[f] == r2.flags[f], f
+    if a1 is not None:
+        assert base_rel(r1, a1) == base_rel(r2, a2)
+        assert nm.may_share_memory(r1, a1) == np.may_share_memory(r2, a2)
+
+
+FUNCS = {
+    "reshape_m": lambda m, a: a.reshape(6, 4),
+    "reshape_tuple": lambda m, a: a.reshape((4, -1)),
+    "reshape_F": lambda m, a: a.reshape((4, 6), order="F"),
+    "reshape_A": lambda m, a: a.reshape((3, 8), order="A"),
+    "reshape_f": lambda m, a: m.reshape(a, (-1,)),
+    "reshape_same": lambda m, a: a.reshape(2, 3, 4),
+    "reshape_split": lambda m, a: a.reshape(2, 3, 2, 2),
+    "reshape_copy": lambda m, a: m.reshape(a, (24,), copy=True),
+    "ravel": lambda m, a: a.ravel(),
+    "ravel_F": lambda m, a: a.ravel("F"),
+    "ravel_A": lambda m, a: a.ravel("A"),
+    "ravel_K": lambda m, a: m.ravel(a, order="K"),
+    "flatten": lambda m, a: a.flatten(),
+    "flatten_F": lambda m, a: a.flatten("F"),
+    "transpose": lambda m, a: m.transpose(a),
+    "transpose_axes": lambda m, a: m.transpose(a, (1, 0, 2)),
+    "T": lambda m, a: a.T,
+    "swapaxes": lambda m, a: a.swapaxes(0, -1),
+    "swapaxes_f": lambda m, a: m.swapaxes(a, 1, 2),
+    "moveaxis": lambda m, a: m.moveaxis(a, 0, -1),
+    "moveaxis_multi": lambda m, a: m.moveaxis(a, [0, 1], [-1, -2]),
+    "rollaxis": lambda m, a: m.rollaxis(a, 2),
+    "squeeze": lambda m, a: m.squeeze(a[:, :1, :]),
+    "squeeze_axis": lambda m, a: a[:1, :, :1].squeeze(axis=(0, 2)),
+    "expand_dims": lambda m, a: m.expand_dims(a, 1),
+    "expand_dims_multi": lambda m, a: m.expand_dims(a, (0, -1)),
+    "flip": lambda m, a: m.flip(a),
+    "flip_axis": lambda m, a: m.flip(a, 1),
+    "flipud": lambda m, a: m.flipud(a),
+    "fliplr": lambda m, a: m.fliplr(a),
+    "broadcast_to": lambda m, a: m.broadcast_to(a[:, :1, :], (5, 2, 3, 4)),
+    "concatenate0": lambda m, a: m.concatenate([a, a], 0),
+    "concatenate2": lambda m, a: m.concatenate([a, a[:, :, :1]], axis=2),
+    "concatenate_none": lambda m, a: m.concatenate([a, a], axis=None),
+    "concatenate_dtype": lambda m, a: m.concatenate([a, m.arange(12).reshape(1, 3, 4)]),
+    "stack": lambda m, a: m.stack([a, a], axis=1),
+    "stack_last": lambda m, a: m.stack([a, a], axis=-1),
+    "vstack": lambda m, a: m.vstack([a[0], a[1]]),
+    "hstack": lambda m, a: m.hstack([a, a]),
+    "hstack1d": lambda m, a: m.hstack([a[0, 0], a[1, 1]]),
+    "dstack": lambda m, a: m.dstack([a[0], a[1]]),
+    "column_stack": lambda m, a: m.column_stack([a[0, 0], a[1, 1]]),
+    "tile": lambda m, a: m.tile(a, 2),
+    "tile2": lambda m, a: m.tile(a[0], (2, 1, 3)),
+    "repeat": lambda m, a: m.repeat(a, 2),
+    "repeat_axis": lambda m, a: a.repeat([1, 0, 2], axis=1),
+    "roll": lambda m, a: m.roll(a, 5),
+    "roll_axis": lambda m, a: m.roll(a, -1, axis=2),
+    "roll_multi": lambda m, a: m.roll(a, (1, 2), axis=(0, 2)),
+    "pad": lambda m, a: m.pad(a, 1),
+    "pad_widths": lambda m, a: m.pad(a, ((0, 1), (2, 0), (1, 1)), constant_values=7),
+    "atleast_1d": lambda m, a: m.atleast_1d(a),
+    "atleast_2d": lambda m, a: m.atleast_2d(a[0, 0]),
+    "atleast_3d": lambda m, a: m.atleast_3d(a[0]),
+    "atleast_3d_1d": lambda m, a: m.atleast_3d(a[0, 0]),
+    "as_strided": lambda m, a: m.lib.stride_tricks.as_strided(a, (2, 2), (a.strides[0], a.strides[2])),
+    "sliding": lambda m, a: m.lib.stride_tricks.sliding_window_view(a, (2, 2), axis=(1, 2)),
+    "sliding_all": lambda m, a: m.lib.stride_tricks.sliding_window_view(a, (1, 2, 3)),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", sorted(FUNCS))
+def test_differential(name, kind):
+    a1, a2 = make(nm, kind), make(np, kind)
+    r1, r2 = FUNCS[name](nm, a1), FUNCS[name](np, a2)
+    if name.startswith(("as_strided", "sliding")):
+        # NumPy's base is a DummyArray wrapper; ndmem's is the owner
+        check(r1, r2)
+        assert nm.may_share_memory(r1, a1) and np.may_share_memory(r2, a2)
+    else:
+        check(r1, r2, a1, a2)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_split(kind):
+    a1, a2 = make(nm, kind), make(np, kind)
+    for args in [(2,), ([1, 3], 2), (3, 1)]:
+        s1, s2 = nm.split(a1, *args), np.split(a2, *args)
+        assert len(s1) == len(s2)
+        for x, y in zip(s1, s2):
+            check(x, y, a1, a2)
+    for args in [(3,), (5, 2), ([0, 10], 2)]:
+        s1, s2 = nm.array_split(a1, *args), np.array_split(a2, *args)
+        assert len(s1) == len(s2)
+        for x, y in zip(s1, s2):
+            check(x, y)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_broadcast_arrays(kind):
+    a1, a2 = make(nm, kind), make(np, kind)
+    r1 = nm.broadcast_arrays(a1, a1[:1, :, :1], nm.arange(4.0))
+    r2 = np.broadcast_arrays(a2, a2[:1, :, :1], np.arange(4.0))
+    for x, y in zip(r1, r2):
+        check(x, y)
+
+
+def test_reshape_copy_false():
+    a1, a2 = make(nm, "noncontig"), make(np, "noncontig")
+    with pytest.raises(ValueError):
+        np.reshape(a2, -1, copy=False)
+    with pytest.raises(ValueError):
+        nm.reshape(a1, -1, copy=False)
+    r1, r2 = nm.reshape(a1[0], (3, 2, 2), copy=False), np.reshape(a2[0], (3, 2, 2), copy=False)
+    check(r1, r2, a1, a2)
+
+
+def test_reshape_hidden_copy():
+    a1, a2 = make(nm, "F"), make(np, "F")
+    r1, r2 = a1.reshape(24), a2.reshape(24)
+    check(r1, r2)
+    assert r1.base is not None and r2.base is not None
+    assert not nm.may_share_memory(r1, a1)
+
+
+def test_views_write_through():
+    a1, a2 = make(nm, "C"), make(np, "C")
+    for m, a in ((nm, a1), (np, a2)):
+        a.reshape(6, 4)[1, 1] = -1
+        m.flip(a)[0, 0, 0] = -2
+        m.swapaxes(a, 0, 2)[1, 1, 1] = -3
+        m.lib.stride_tricks.as_strided(a, (3,), (8,))[2] = -4
+    assert a1.tolist() == a2.tolist()
+
+
+def test_broadcast_to_readonly():
+    b = nm.broadcast_to(nm.arange(3), (2, 3))
+    assert not b.flags.writeable
+    assert b.strides == (0, 8)
+    with pytest.raises(ValueError):
+        b[0, 0] = 1
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.arange(6).reshape(4),
+    lambda m: m.arange(6).reshape(-1, -1),
+    lambda m: m.arange(6).reshape(4, -1),
+    lambda m: m.squeeze(m.zeros((2, 1)), 0),
+    lambda m: m.broadcast_to(m.arange(3), (4,)),
+    lambda m: m.concatenate([m.zeros((2, 2)), m.zeros((3, 3))]),
+    lambda m: m.concatenate([m.zeros((2, 2)), m.zeros(3)]),
+    lambda m: m.concatenate([]),
+    lambda m: m.stack([m.zeros(2), m.zeros(3)]),
+    lambda m: m.split(m.arange(5), 2),
+    lambda m: m.moveaxis(m.zeros((2, 2)), [0, 0], [0, 1]),
+])
+def test_value_errors(call):
+    with pytest.raises(ValueError) as e2:
+        call(np)
+    with pytest.raises(ValueError) as e1:
+        call(nm)
+    assert str(e1.value) == str(e2.value)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.squeeze(m.zeros((2, 1)), 2),
+    lambda m: m.swapaxes(m.zeros((2, 2)), 0, 2),
+    lambda m: m.moveaxis(m.zeros((2, 2)), 0, -3),
+    lambda m: m.expand_dims(m.zeros((2, 2)), 4),
+    lambda m: m.concatenate([m.zeros(2), m.zeros(2)], axis=1),
+    lambda m: m.flip(m.zeros(2), 1),
+])
+def test_axis_errors(call):
+    with pytest.raises(np.exceptions.AxisError) as e2:
+        call(np)
+    with pytest.raises(nm.exceptions.AxisError) as e1:
+        call(nm)
+    assert isinstance(e1.value, ValueError) and isinstance(e1.value, IndexError)
+    assert str(e1.value) == str(e2.value)
+
+
+def test_axis_error_class():
+    assert nm.exceptions.AxisError.__mro__[1:3] == (ValueError, IndexError)
+    assert str(nm.exceptions.AxisError(2, 2)) == str(np.exceptions.AxisError(2, 2))
+    assert str(nm.exceptions.AxisError("x")) == "x"
+
+
+shapes = st.lists(st.integers(1, 4), min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(shapes, st.sampled_from(["C", "F", "A", "K"]), st.sampled_from(KINDS[:4]),
+       st.randoms(use_true_random=False))
+def test_hypothesis_reshape_ravel(shape, order, kind, rnd):
+    size = 1
+    for s in shape:
+        size *= s
+    pieces = {"C": lambda m: m.arange(size, dtype="i8").reshape(shape),
+              "F": lambda m: m.asarray(m.arange(size, dtype="i8").reshape(shape), order="F"),
+              "noncontig": lambda m: m.arange(2 * size, dtype="i8").reshape(shape[:-1] + [2 * shape[-1]])[..., ::2],
+              "neg": lambda m: m.arange(size, dtype="i8").reshape(shape)[::-1]}
+    a1, a2 = pieces[kind](nm), pieces[kind](np)
+    check(a1.ravel(order), a2.ravel(order), a1, a2)
+    new = list(shape)
+    rnd.shuffle(new)
+    if len(new) > 1 and rnd.random() < 0.5:
+        new = [new[0] * new[1]] + new[2:]
+    if order != "K":
+        check(a1.reshape(new, order=order), a2.reshape(new, order=order), a1, a2)
+        check(a1.T.reshape(new, order=order), a2.T.reshape(new, order=order))
