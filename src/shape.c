@@ -114,6 +114,63 @@ static PyMethodDef shape_array_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static PyObject *
+flat_get(PyObject *self, void *Py_UNUSED(closure))
+{
+    PyObject *args = PyTuple_New(0);
+    if (args == NULL) {
+        return NULL;
+    }
+    PyObject *r = call_py("_flat_get", self, args, NULL);
+    Py_DECREF(args);
+    return r;
+}
+
+static int
+flat_set(PyObject *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "Cannot delete array flat iterator");
+        return -1;
+    }
+    PyObject *args = PyTuple_Pack(1, value);
+    if (args == NULL) {
+        return -1;
+    }
+    PyObject *r = call_py("_flat_set", self, args, NULL);
+    Py_DECREF(args);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+static PyGetSetDef shape_getsets[] = {
+    {"flat", flat_get, flat_set, "A 1-D iterator over the array (C order).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static int
+add_getsets(PyGetSetDef *defs)
+{
+    PyTypeObject *t = ndm_state.ndarray_type;
+    PyObject *dict = t->tp_dict;
+    for (PyGetSetDef *d = defs; d->name != NULL; d++) {
+        PyObject *descr = PyDescr_NewGetSet(t, d);
+        if (descr == NULL) {
+            return -1;
+        }
+        int rc = PyDict_SetItemString(dict, d->name, descr);
+        Py_DECREF(descr);
+        if (rc < 0) {
+            return -1;
+        }
+    }
+    PyType_Modified(t);
+    return 0;
+}
+
 static PyMethodDef shape_functions[] = {
     {"_strided_view", shape_strided_view, METH_VARARGS,
      "_strided_view(a, shape, strides, offset, writeable): view of a's memory"},
@@ -123,7 +180,7 @@ static PyMethodDef shape_functions[] = {
 int
 ndm_shape_init(PyObject *module)
 {
-    if (ndm_array_add_methods(shape_array_methods) < 0) {
+    if (ndm_array_add_methods(shape_array_methods) < 0 || add_getsets(shape_getsets) < 0) {
         return -1;
     }
     return PyModule_AddFunctions(module, shape_functions);

@@ -141,6 +141,7 @@ def test_split(kind):
             check(x, y)
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning")
 @pytest.mark.parametrize("kind", KINDS)
 def test_broadcast_arrays(kind):
     a1, a2 = make(nm, kind), make(np, kind)
@@ -253,3 +254,52 @@ def test_hypothesis_reshape_ravel(shape, order, kind, rnd):
     if order != "K":
         check(a1.reshape(new, order=order), a2.reshape(new, order=order), a1, a2)
         check(a1.T.reshape(new, order=order), a2.T.reshape(new, order=order))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_flat(kind):
+    a1, a2 = make(nm, kind), make(np, kind)
+    f1, f2 = a1.flat, a2.flat
+    assert len(f1) == len(f2)
+    assert f1.base is a1 and f2.base is a2
+    assert [float(x) for x in f1] == [float(x) for x in f2]
+    assert f1.index == f2.index
+    for key in [0, 5, -1, slice(2, 17, 3), slice(None, None, -2), [1, 0, -3], Ellipsis]:
+        r1, r2 = a1.flat[key], a2.flat[key]
+        if isinstance(r2, np.ndarray):
+            check(r1, r2)
+        else:
+            assert float(r1) == float(r2)
+    check(f1.copy(), f2.copy())
+    with pytest.raises(IndexError):
+        a2.flat[24]
+    with pytest.raises(IndexError):
+        a1.flat[24]
+
+
+@pytest.mark.parametrize("kind", ["C", "F", "noncontig", "neg"])
+def test_flat_setitem(kind):
+    a1, a2 = make(nm, kind), make(np, kind)
+    for a in (a1, a2):
+        a.flat[3] = -1
+        a.flat[5:20:4] = [7, 8]
+        a.flat[[0, -1]] = 9
+    assert a1.tolist() == a2.tolist()
+    a1.flat = [1, 2, 3]
+    a2.flat = [1, 2, 3]
+    assert a1.tolist() == a2.tolist()
+    r1, r2 = make(nm, "readonly"), make(np, "readonly")
+    with pytest.raises(ValueError):
+        r2.flat[0] = 1
+    with pytest.raises(ValueError):
+        r1.flat[0] = 1
+
+
+def test_reshape_method_copy_kw():
+    a1, a2 = make(nm, "C"), make(np, "C")
+    check(a1.reshape(4, 6, copy=True), a2.reshape(4, 6, copy=True))
+    t1, t2 = make(nm, "neg"), make(np, "neg")
+    with pytest.raises(ValueError):
+        t2.reshape(-1, copy=False)
+    with pytest.raises(ValueError):
+        t1.reshape(-1, copy=False)

@@ -748,3 +748,111 @@ def pad(array, pad_width, mode="constant", **kwargs):
 
 
 import ndmem.lib.stride_tricks  # noqa: E402,F401  (so ndmem.lib.stride_tricks is reachable)
+
+
+class flatiter:
+    """a.flat: a C-order iterator over the elements of a, indexable (as NumPy)."""
+
+    __slots__ = ("_base", "_index")
+    __module__ = "ndmem"
+
+    def __init__(self, base):
+        self._base = base
+        self._index = 0
+
+    @property
+    def base(self):
+        return self._base
+
+    @property
+    def index(self):
+        return self._index
+
+    @property
+    def coords(self):
+        return self._coords(self._index)
+
+    def _coords(self, i):
+        out = []
+        for d in reversed(self._base.shape):
+            out.append(i % d if d else 0)
+            i = i // d if d else 0
+        return tuple(reversed(out))
+
+    def __len__(self):
+        return self._base.size
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._index >= self._base.size:
+            raise StopIteration
+        v = self._base[self._coords(self._index)]
+        self._index += 1
+        return v
+
+    def copy(self):
+        return _m_flatten(self._base, "C")
+
+    def __array__(self, dtype=None, copy=None):
+        r = self.copy()
+        return r if dtype is None else r.astype(dtype)
+
+    def _positions(self, key):
+        from ndmem import arange
+        n = self._base.size
+        if key is Ellipsis:
+            return None, list(range(n))
+        try:
+            i = operator.index(key)
+        except TypeError:
+            pass
+        else:
+            if i < -n or i >= n:
+                raise IndexError(f"index {i} is out of bounds for axis 0 with size {n}")
+            return i % n, None
+        if isinstance(key, tuple):
+            if len(key) == 1:
+                return self._positions(key[0])
+            raise IndexError("unsupported iterator index")
+        pos = arange(n)[key]
+        return None, pos
+
+    def __getitem__(self, key):
+        i, pos = self._positions(key)
+        if i is not None:
+            return self._base[self._coords(i)]
+        flat = _m_flatten(self._base, "C")
+        if pos is not None and isinstance(pos, list):
+            return flat
+        r = flat[key if not isinstance(key, tuple) else key[0]]
+        return r if r.flags.owndata else r.copy()
+
+    def __setitem__(self, key, value):
+        from ndmem import asarray
+        a = self._base
+        if not a.flags.writeable:
+            raise ValueError("assignment destination is read-only")
+        i, pos = self._positions(key)
+        vals = asarray(value, dtype=a.dtype)
+        vals = _m_flatten(vals, "C") if vals.ndim != 1 else vals
+        if i is not None:
+            a[self._coords(i)] = vals[0] if vals.size else value
+            return
+        positions = pos if isinstance(pos, list) else _m_ravel(pos).tolist()
+        if not positions:
+            return
+        if vals.size == 0:
+            return
+        m = vals.size
+        for k, p in enumerate(positions):
+            a[self._coords(p)] = vals[k % m]
+
+
+def _flat_get(a):
+    return flatiter(a)
+
+
+def _flat_set(a, value):
+    flatiter(a)[...] = value
