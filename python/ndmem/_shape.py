@@ -10,7 +10,7 @@ __all__ = [
     "expand_dims", "flip", "flipud", "fliplr", "broadcast_to", "broadcast_arrays",
     "broadcast_shapes", "concatenate", "stack", "vstack", "hstack", "column_stack",
     "dstack", "split", "array_split", "tile", "repeat", "roll", "pad",
-    "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis",
+    "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis", "flatiter",
 ]
 
 

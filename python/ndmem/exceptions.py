@@ -1,6 +1,12 @@
 """NumPy's exception types (numpy.exceptions)."""
 
-__all__ = ["AxisError"]
+from ndmem import _core
+
+__all__ = ["AxisError", "TooHardError", "DTypePromotionError", "ComplexWarning"]
+
+TooHardError = getattr(_core, "_TooHardError", RuntimeError)
+DTypePromotionError = getattr(_core, "_DTypePromotionError", TypeError)
+ComplexWarning = getattr(_core, "_ComplexWarning", RuntimeWarning)
 
 
 class AxisError(ValueError, IndexError):
@@ -24,3 +30,7 @@ class AxisError(ValueError, IndexError):
         if self._msg is not None:
             msg = f"{self._msg}: {msg}"
         return msg
+
+
+# The core raises whatever ndmem._core.AxisError is at the time: make it this class.
+_core.AxisError = AxisError
