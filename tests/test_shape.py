@@ -303,3 +303,10 @@ def test_reshape_method_copy_kw():
         t2.reshape(-1, copy=False)
     with pytest.raises(ValueError):
         t1.reshape(-1, copy=False)
+
+
+def test_squeeze_nothing_returns_self():
+    for m in (np, nm):
+        a = m.arange(3.0)
+        assert m.squeeze(a) is a and a.squeeze() is a
+        assert a.squeeze(axis=()) is not a

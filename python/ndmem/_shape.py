@@ -284,6 +284,8 @@ def rollaxis(a, axis, start=0):
 def _m_squeeze(a, axis=None):
     if axis is None:
         keep = [i for i in range(a.ndim) if a.shape[i] != 1]
+        if len(keep) == a.ndim:
+            return a  # nothing to squeeze: NumPy returns the array itself
     else:
         axes = _norm_axis_tuple(axis, a.ndim)
         for ax in axes:
