@@ -309,4 +309,6 @@ def test_squeeze_nothing_returns_self():
     for m in (np, nm):
         a = m.arange(3.0)
         assert m.squeeze(a) is a and a.squeeze() is a
-        assert a.squeeze(axis=()) is not a
+        assert a.squeeze(axis=()) is a
+        b = m.zeros((1, 3))
+        assert b.squeeze(axis=()) is b and b.squeeze(0).base is b

@@ -291,6 +291,8 @@ def _m_squeeze(a, axis=None):
         for ax in axes:
             if a.shape[ax] != 1:
                 raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+        if not axes:
+            return a
         keep = [i for i in range(a.ndim) if i not in axes]
     return _strided_view(a, [a.shape[i] for i in keep], [a.strides[i] for i in keep], 0,
                          a.flags.writeable)
