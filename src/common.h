@@ -35,6 +35,8 @@ int ndm_creation_init(PyObject *module);
 int ndm_index_init(PyObject *module);
 int ndm_iter_init(PyObject *module);
 int ndm_ufunc_init(PyObject *module);
+int ndm_reduce_init(PyObject *module);
+int ndm_operators_init(PyObject *module);
 int ndm_shape_init(PyObject *module);
 int ndm_overlap_init(PyObject *module);
 

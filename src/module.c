@@ -20,6 +20,8 @@ core_exec(PyObject *module)
             || ndm_index_init(module) < 0
             || ndm_creation_init(module) < 0
             || ndm_ufunc_init(module) < 0
+            || ndm_reduce_init(module) < 0
+            || ndm_operators_init(module) < 0
             || ndm_shape_init(module) < 0
             || ndm_overlap_init(module) < 0) {
         return -1;

@@ -1,4 +1,5 @@
 #include "ndarray.h"
+#include "ufunc.h"
 #include "iter.h"
 
 #include <structmember.h>
@@ -2549,9 +2550,33 @@ static PyType_Spec array_spec = {
     .slots = array_slots,
 };
 
+/* The array's own slots followed by the operators' (operators.c). */
+static int
+assemble_slots(void)
+{
+    static PyType_Slot all[64];
+    size_t n = 0;
+    for (PyType_Slot *s = array_slots; s->slot != 0; s++) {
+        all[n++] = *s;
+    }
+    for (PyType_Slot *s = ndm_operator_slots; s->slot != 0; s++) {
+        if (n + 1 >= sizeof all / sizeof all[0]) {
+            PyErr_SetString(PyExc_SystemError, "too many ndarray slots");
+            return -1;
+        }
+        all[n++] = *s;
+    }
+    all[n] = (PyType_Slot){0, NULL};
+    array_spec.slots = all;
+    return 0;
+}
+
 int
 ndm_array_init(PyObject *module)
 {
+    if (assemble_slots() < 0) {
+        return -1;
+    }
     PyObject *type = PyType_FromModuleAndSpec(module, &array_spec, NULL);
     if (type == NULL) {
         return -1;
