@@ -889,6 +889,26 @@ ndm_buffer_as_array(PyObject *obj)
                         "format is greater than 1, but shape is NULL.");
         goto fail;
     }
+    NdmDtype *element;
+    PyObject *sub_shape;
+    if (ndm_dtype_subarray(descr, &element, &sub_shape)) {
+        /* A repeated item ('2h') becomes trailing dimensions, as NumPy's
+         * array constructors expand subarray dtypes. */
+        Py_ssize_t nsub = PyTuple_GET_SIZE(sub_shape);
+        if (nd + nsub > NDM_MAXDIMS) {
+            PyErr_Format(PyExc_RuntimeError, "PEP 3118 buffer has too many dimensions");
+            goto fail;
+        }
+        Py_ssize_t step = element->itemsize;
+        for (Py_ssize_t k = nsub - 1; k >= 0; k--) {
+            shape[nd + k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(sub_shape, k));
+            strides[nd + k] = step;
+            step *= shape[nd + k];
+        }
+        nd += (int)nsub;
+        Py_INCREF(element);
+        Py_SETREF(descr, element);
+    }
     static char empty_data[16];
     result = ndm_array_new(ndm_state.ndarray_type, descr, nd, shape, strides,
                            view->buf ? (char *)view->buf : empty_data, view->readonly ? 0 : NDM_WRITEABLE, mv);
