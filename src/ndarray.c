@@ -1664,7 +1664,12 @@ array_astype(NdmArray *self, PyObject *args, PyObject *kwds)
     if (copy < 0) {
         return NULL;
     }
-    NdmDtype *descr = ndm_dtype_from_object(dtype_obj);
+    NdmDtype *requested = ndm_dtype_from_object(dtype_obj);
+    if (requested == NULL) {
+        return NULL;
+    }
+    NdmDtype *descr = ndm_dtype_adapt_flexible(self->descr, requested);
+    Py_DECREF(requested);
     if (descr == NULL) {
         return NULL;
     }
