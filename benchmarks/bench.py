@@ -42,6 +42,33 @@ CASES = [
 ]
 
 
+def ufunc_cases():
+    """Issue 4's grid: ufuncs x sizes x layouts x dtypes."""
+    sizes = {"1e3": 1_000, "1e6": 1_000_000, "1e7": 10_000_000}
+    calls = {
+        "add": "np.add(a, b)",
+        "multiply": "np.multiply(a, b)",
+        "sin": "np.sin(a)",
+        "exp": "np.exp(a)",
+        "greater": "np.greater(a, b)",
+    }
+    cases = []
+    for op, stmt in calls.items():
+        for size_name, n in sizes.items():
+            for layout, step in (("contig", 1), ("strided", 2)):
+                for dtype in ("float32", "float64", "int64"):
+                    if op in ("sin", "exp") and dtype == "int64":
+                        continue
+                    setup = (f"a = (np.arange({n * step}) % 97).astype(np.{dtype})[::{step}]\n"
+                             f"b = (np.arange({n * step}) % 89 + 1).astype(np.{dtype})[::{step}]")
+                    name = f"{op} {dtype} {size_name} {layout}"
+                    cases.append((f"ufunc {size_name}", name, setup, stmt))
+    return cases
+
+
+CASES += ufunc_cases()
+
+
 def timed(stmt, setup, module, number):
     namespace = {"np": module}
     exec(setup, namespace)
@@ -80,21 +107,29 @@ def main(argv=None):
     repeats = 3 if args.quick else 7
 
     rows = []
-    print(f"{'family':<10} {'case':<26} {'ndmem':>10} {'numpy':>10} {'ratio':>7}")
+    print(f"{'family':<10} {'case':<30} {'ndmem':>10} {'numpy':>10} {'ratio':>7}")
     for family, name, setup, stmt in CASES:
         if args.filter not in name and args.filter not in family:
             continue
         try:
             ours, theirs = run_case(setup, stmt, repeats)
         except Exception as exc:  # a case ndmem cannot run yet is reported, not hidden
-            print(f"{family:<10} {name:<26} {'error':>10}  {type(exc).__name__}: {exc}")
+            print(f"{family:<10} {name:<30} {'error':>10}  {type(exc).__name__}: {exc}")
             rows.append({"family": family, "case": name, "error": repr(exc)})
             continue
         ratio = ours / theirs
-        print(f"{family:<10} {name:<26} {fmt_time(ours):>10} {fmt_time(theirs):>10} {ratio:7.2f}")
+        print(f"{family:<10} {name:<30} {fmt_time(ours):>10} {fmt_time(theirs):>10} {ratio:7.2f}")
         rows.append({"family": family, "case": name, "ndmem_s": ours,
                      "numpy_s": theirs, "ratio": ratio})
     ratios = [r["ratio"] for r in rows if "ratio" in r]
+    families = {}
+    for r in rows:
+        if "ratio" in r:
+            families.setdefault(r["family"], []).append(r["ratio"])
+    if len(families) > 1:
+        print()
+        for family, values in families.items():
+            print(f"median ratio {family:<12} {statistics.median(values):6.2f}  ({len(values)} cases)")
     if ratios:
         print(f"\nmedian ratio over {len(ratios)} cases: {statistics.median(ratios):.2f}")
     if args.json:
