@@ -1,10 +1,20 @@
 #include "alloc.h"
+#include "ndarray.h"
 
 #include <sys/mman.h>
 
 NdmAllocStats ndm_alloc_stats;
 NdmBuffer ndm_live_buffers = {.prev = &ndm_live_buffers, .next = &ndm_live_buffers};
+PyObject *ndm_alloc_hook;
+int ndm_alloc_pin_checks;
 
+/* no_copy(): while set, every allocation raises this exception (owned). */
+static PyObject *forbid_exc;
+/* warn_pins(): the fraction of a buffer views must cover, and the category. */
+static double pin_threshold;
+static PyObject *pin_category;
+
+#ifndef NDMEM_NO_COUNTERS
 static void
 count_allocation(NdmBuffer *buffer)
 {
@@ -22,6 +32,10 @@ count_allocation(NdmBuffer *buffer)
     if (ndm_alloc_stats.live_bytes > ndm_alloc_stats.peak_bytes) {
         ndm_alloc_stats.peak_bytes = ndm_alloc_stats.live_bytes;
     }
+    buffer->next = &ndm_live_buffers;
+    buffer->prev = ndm_live_buffers.prev;
+    ndm_live_buffers.prev->next = buffer;
+    ndm_live_buffers.prev = buffer;
     /* Failure to trace (tracemalloc off, or out of memory in it) must not
      * fail the allocation itself. */
     (void)PyTraceMalloc_Track(NDM_TRACEMALLOC_DOMAIN,
@@ -41,15 +55,28 @@ count_release(NdmBuffer *buffer)
     else {
         ndm_alloc_stats.live_heap_bytes -= n;
     }
+    buffer->prev->next = buffer->next;
+    buffer->next->prev = buffer->prev;
     (void)PyTraceMalloc_Untrack(NDM_TRACEMALLOC_DOMAIN, (uintptr_t)buffer->data);
 }
+#else
+#define count_allocation(buffer) ((void)(buffer))
+#define count_release(buffer) ((void)(buffer))
+#endif
 
 NdmBuffer *
 ndm_buffer_new(size_t nbytes, int zeroed)
 {
     char *block;
     size_t total;
+    size_t mapped = 0;
 
+    if (forbid_exc != NULL) {
+        PyErr_Format(forbid_exc,
+                     "ndmem.memory.no_copy(): an operation allocated %zu bytes of array data",
+                     nbytes);
+        return NULL;
+    }
     if (nbytes > (size_t)PY_SSIZE_T_MAX - NDM_BUFFER_HEADER) {
         PyErr_NoMemory();
         return NULL;
@@ -59,30 +86,28 @@ ndm_buffer_new(size_t nbytes, int zeroed)
         block = mmap(NULL, total, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (block == MAP_FAILED) {
-            PyErr_Format(PyExc_MemoryError,
-                         "Unable to allocate %zu bytes for an array", nbytes);
-            return NULL;
+            block = NULL;
         }
+        mapped = total;
     }
     else {
         block = zeroed ? calloc(1, total) : malloc(total);
-        if (block == NULL) {
-            PyErr_Format(PyExc_MemoryError,
-                         "Unable to allocate %zu bytes for an array", nbytes);
-            return NULL;
-        }
+    }
+    if (block == NULL) {
+        PyErr_Format(PyExc_MemoryError,
+                     "Unable to allocate %zu bytes for an array", nbytes);
+        return NULL;
     }
     NdmBuffer *buffer = (NdmBuffer *)block;
     buffer->data = block + NDM_BUFFER_HEADER;
     buffer->nbytes = nbytes;
-    buffer->mapped = nbytes >= NDM_MMAP_THRESHOLD ? total : 0;
+    buffer->mapped = mapped;
     buffer->owner = NULL;
     buffer->views.prev = buffer->views.next = &buffer->views;
+    buffer->views.buffer = buffer;
+    buffer->views.array = NULL;
     buffer->nviews = 0;
-    buffer->next = &ndm_live_buffers;
-    buffer->prev = ndm_live_buffers.prev;
-    ndm_live_buffers.prev->next = buffer;
-    ndm_live_buffers.prev = buffer;
+    buffer->pin_warned = 0;
     count_allocation(buffer);
     return buffer;
 }
@@ -94,8 +119,6 @@ ndm_buffer_free(NdmBuffer *buffer)
         return;
     }
     count_release(buffer);
-    buffer->prev->next = buffer->next;
-    buffer->next->prev = buffer->prev;
     if (buffer->mapped) {
         munmap(buffer, buffer->mapped);
     }
@@ -105,22 +128,295 @@ ndm_buffer_free(NdmBuffer *buffer)
 }
 
 void
-ndm_buffer_attach(NdmBuffer *buffer, NdmViewLink *link)
+ndm_buffer_attach(NdmBuffer *buffer, NdmViewLink *link, PyObject *array)
 {
+    link->buffer = buffer;
+    link->array = array;
+#ifndef NDMEM_NO_COUNTERS
     link->next = &buffer->views;
     link->prev = buffer->views.prev;
     buffer->views.prev->next = link;
     buffer->views.prev = link;
+#endif
     buffer->nviews++;
 }
 
 void
-ndm_buffer_detach(NdmBuffer *buffer, NdmViewLink *link)
+ndm_buffer_detach(NdmViewLink *link)
 {
+    NdmBuffer *buffer = link->buffer;
+    if (buffer == NULL) {
+        return;
+    }
+#ifndef NDMEM_NO_COUNTERS
     link->prev->next = link->next;
     link->next->prev = link->prev;
     link->prev = link->next = NULL;
+#endif
+    link->buffer = NULL;
     buffer->nviews--;
+    if (buffer->nviews == 0 && buffer->owner == NULL) {
+        ndm_buffer_free(buffer);
+    }
+}
+
+void
+ndm_buffer_disown(NdmBuffer *buffer)
+{
+    if (buffer == NULL) {
+        return;
+    }
+    buffer->owner = NULL;
+    if (buffer->nviews == 0) {
+        ndm_buffer_free(buffer);
+    }
+}
+
+int
+ndm_alloc_notify(PyObject *array)
+{
+    NdmArray *a = (NdmArray *)array;
+    PyObject *shape = PyTuple_New(a->nd);
+    if (shape == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < a->nd; i++) {
+        PyObject *n = PyLong_FromSsize_t(a->shape[i]);
+        if (n == NULL) {
+            Py_DECREF(shape);
+            return -1;
+        }
+        PyTuple_SET_ITEM(shape, i, n);
+    }
+    /* The hook may clear itself; hold it for the call. */
+    PyObject *hook = Py_NewRef(ndm_alloc_hook);
+    PyObject *res = PyObject_CallFunction(hook, "nOO",
+                                          (Py_ssize_t)a->link.buffer->nbytes,
+                                          shape, (PyObject *)a->descr);
+    Py_DECREF(hook);
+    Py_DECREF(shape);
+    if (res == NULL) {
+        return -1;
+    }
+    Py_DECREF(res);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* what keeps a buffer alive                                           */
+
+#ifndef NDMEM_NO_COUNTERS
+/* The bytes [*lo, *hi) of the buffer that array a can reach. */
+static void
+array_extent(NdmArray *a, NdmBuffer *buffer, Py_ssize_t *lo, Py_ssize_t *hi)
+{
+    Py_ssize_t start = (Py_ssize_t)(a->data - buffer->data);
+    Py_ssize_t low = 0, high = 0;
+    for (int i = 0; i < a->nd; i++) {
+        if (a->shape[i] == 0) {
+            *lo = *hi = start;
+            return;
+        }
+        Py_ssize_t reach = (a->shape[i] - 1) * a->strides[i];
+        if (reach < 0) {
+            low += reach;
+        }
+        else {
+            high += reach;
+        }
+    }
+    *lo = start + low;
+    *hi = start + high + a->descr->itemsize;
+}
+
+/* Does anything but the arrays viewing buffer hold its owner? */
+static int
+owner_held(NdmBuffer *buffer)
+{
+    if (buffer->owner == NULL) {
+        return 0;
+    }
+    Py_ssize_t from_views = 0;
+    for (NdmViewLink *l = buffer->views.next; l != &buffer->views; l = l->next) {
+        if (((NdmArray *)l->array)->base == buffer->owner) {
+            from_views++;
+        }
+    }
+    return Py_REFCNT(buffer->owner) > from_views;
+}
+
+static int
+compare_extent(const void *x, const void *y)
+{
+    const Py_ssize_t *a = x, *b = y;
+    return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/* Bytes of buffer covered by the views other than the owner (the union of
+ * their extents), or -1 with MemoryError. */
+static Py_ssize_t
+views_cover(NdmBuffer *buffer)
+{
+    Py_ssize_t n = 0;
+    Py_ssize_t *ext = PyMem_Malloc(2 * (size_t)(buffer->nviews + 1) * sizeof(Py_ssize_t));
+    if (ext == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (NdmViewLink *l = buffer->views.next; l != &buffer->views; l = l->next) {
+        if (l->array != buffer->owner) {
+            array_extent((NdmArray *)l->array, buffer, &ext[2 * n], &ext[2 * n + 1]);
+            n++;
+        }
+    }
+    qsort(ext, (size_t)n, 2 * sizeof(Py_ssize_t), compare_extent);
+    Py_ssize_t covered = 0, end = PY_SSIZE_T_MIN;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t lo = ext[2 * i], hi = ext[2 * i + 1];
+        if (lo < end) {
+            lo = end;
+        }
+        if (hi > lo) {
+            covered += hi - lo;
+            end = hi;
+        }
+    }
+    PyMem_Free(ext);
+    return covered;
+}
+
+int
+ndm_alloc_check_pins(void)
+{
+    static int checking;
+    int status = 0;
+    if (checking || pin_category == NULL) {
+        return 0;
+    }
+    checking = 1;
+    for (NdmBuffer *b = ndm_live_buffers.next; b != &ndm_live_buffers; b = b->next) {
+        if (b->pin_warned || b->nviews < (b->owner != NULL ? 2 : 1) || owner_held(b)) {
+            continue;
+        }
+        Py_ssize_t covered = views_cover(b);
+        if (covered < 0) {
+            status = -1;
+            break;
+        }
+        if ((double)covered >= pin_threshold * (double)b->nbytes) {
+            continue;
+        }
+        b->pin_warned = 1;
+        /* Warning may run Python code that frees buffers: stop after it. */
+        status = PyErr_WarnFormat(
+            pin_category, 1,
+            "a buffer of %zu bytes is kept alive only by views covering %zd bytes "
+            "of it (%.2g%%); copy them to release it (ndmem.memory.pinned())",
+            b->nbytes, covered, 100.0 * (double)covered / (double)b->nbytes);
+        break;
+    }
+    checking = 0;
+    return status;
+}
+
+/* (address, nbytes, mapped, owner or None, owner held elsewhere,
+ *  [(array, offset, lo, hi), ...]) for one buffer. */
+static PyObject *
+buffer_record(NdmBuffer *b, int held)
+{
+    PyObject *views = PyList_New(0);
+    if (views == NULL) {
+        return NULL;
+    }
+    for (NdmViewLink *l = b->views.next; l != &b->views; l = l->next) {
+        NdmArray *a = (NdmArray *)l->array;
+        Py_ssize_t lo, hi;
+        array_extent(a, b, &lo, &hi);
+        PyObject *item = Py_BuildValue("Onnn", (PyObject *)a,
+                                       (Py_ssize_t)(a->data - b->data), lo, hi);
+        if (item == NULL || PyList_Append(views, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(views);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    return Py_BuildValue("KnnOON", (unsigned long long)(uintptr_t)b->data,
+                         (Py_ssize_t)b->nbytes, (Py_ssize_t)b->mapped,
+                         b->owner != NULL ? b->owner : Py_None,
+                         held ? Py_True : Py_False, views);
+}
+#endif
+
+#ifdef NDMEM_NO_COUNTERS
+static PyObject *
+no_counters(void)
+{
+    PyErr_SetString(PyExc_RuntimeError,
+                    "ndmem was built with NDMEM_NO_COUNTERS: no allocator records");
+    return NULL;
+}
+#endif
+
+static PyObject *
+alloc_buffer_of(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (!NdmArray_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "expected an ndmem array");
+        return NULL;
+    }
+#ifndef NDMEM_NO_COUNTERS
+    NdmBuffer *b = ((NdmArray *)arg)->link.buffer;
+    if (b == NULL) {
+        Py_RETURN_NONE;
+    }
+    return buffer_record(b, owner_held(b));
+#else
+    return no_counters();
+#endif
+}
+
+static PyObject *
+alloc_buffers(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(args))
+{
+#ifndef NDMEM_NO_COUNTERS
+    /* Records are built before any reference to an owner is taken, so each
+     * record's "held" flag sees the refcounts as the caller left them. */
+    Py_ssize_t n = 0;
+    for (NdmBuffer *b = ndm_live_buffers.next; b != &ndm_live_buffers; b = b->next) {
+        n++;
+    }
+    int *held = PyMem_Malloc((size_t)(n + 1) * sizeof(int));
+    if (held == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t i = 0;
+    for (NdmBuffer *b = ndm_live_buffers.next; b != &ndm_live_buffers; b = b->next) {
+        held[i++] = owner_held(b);
+    }
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        goto fail;
+    }
+    i = 0;
+    for (NdmBuffer *b = ndm_live_buffers.next; b != &ndm_live_buffers && i < n;
+         b = b->next, i++) {
+        PyObject *rec = buffer_record(b, held[i]);
+        if (rec == NULL || PyList_Append(list, rec) < 0) {
+            Py_XDECREF(rec);
+            goto fail;
+        }
+        Py_DECREF(rec);
+    }
+    PyMem_Free(held);
+    return list;
+fail:
+    PyMem_Free(held);
+    Py_XDECREF(list);
+    return NULL;
+#else
+    return no_counters();
+#endif
 }
 
 static PyObject *
@@ -141,7 +437,92 @@ alloc_stats(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(args))
 static PyObject *
 alloc_reset_peak(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(args))
 {
+    long long old = ndm_alloc_stats.peak_bytes;
     ndm_alloc_stats.peak_bytes = ndm_alloc_stats.live_bytes;
+    return PyLong_FromLongLong(old);
+}
+
+static PyObject *
+alloc_set_peak(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    long long peak = PyLong_AsLongLong(arg);
+    if (peak == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    ndm_alloc_stats.peak_bytes = peak > ndm_alloc_stats.live_bytes
+                                 ? peak : ndm_alloc_stats.live_bytes;
+    Py_RETURN_NONE;
+}
+
+/* Swap *slot for arg (None clears it) and return the previous value. */
+static PyObject *
+swap_slot(PyObject **slot, PyObject *arg)
+{
+    PyObject *old = *slot != NULL ? *slot : Py_NewRef(Py_None);
+    *slot = arg == Py_None ? NULL : Py_NewRef(arg);
+    return old;
+}
+
+static PyObject *
+alloc_forbid(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (arg != Py_None && !(PyType_Check(arg)
+            && PyType_IsSubtype((PyTypeObject *)arg, (PyTypeObject *)PyExc_Exception))) {
+        PyErr_SetString(PyExc_TypeError, "expected an exception class or None");
+        return NULL;
+    }
+    return swap_slot(&forbid_exc, arg);
+}
+
+static PyObject *
+alloc_set_hook(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (arg != Py_None && !PyCallable_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "expected a callable or None");
+        return NULL;
+    }
+    return swap_slot(&ndm_alloc_hook, arg);
+}
+
+static PyObject *
+alloc_warn_pins(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    double threshold;
+    PyObject *category;
+    if (!PyArg_ParseTuple(args, "dO:_alloc_warn_pins", &threshold, &category)) {
+        return NULL;
+    }
+    if (category != Py_None && !(PyType_Check(category)
+            && PyType_IsSubtype((PyTypeObject *)category,
+                                (PyTypeObject *)PyExc_Warning))) {
+        PyErr_SetString(PyExc_TypeError, "expected a Warning subclass or None");
+        return NULL;
+    }
+#ifdef NDMEM_NO_COUNTERS
+    if (category != Py_None) {
+        return no_counters();
+    }
+#endif
+    pin_threshold = threshold;
+    Py_XSETREF(pin_category, category == Py_None ? NULL : Py_NewRef(category));
+    ndm_alloc_pin_checks = pin_category != NULL;
+    if (pin_category != NULL) {
+        /* a new threshold applies afresh to every buffer */
+        for (NdmBuffer *b = ndm_live_buffers.next; b != &ndm_live_buffers; b = b->next) {
+            b->pin_warned = 0;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+alloc_check_pins(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(args))
+{
+#ifndef NDMEM_NO_COUNTERS
+    if (ndm_alloc_check_pins() < 0) {
+        return NULL;
+    }
+#endif
     Py_RETURN_NONE;
 }
 
@@ -149,7 +530,21 @@ static PyMethodDef alloc_functions[] = {
     {"_alloc_stats", alloc_stats, METH_NOARGS,
      "Exact counters of array data owned by ndmem."},
     {"_alloc_reset_peak", alloc_reset_peak, METH_NOARGS,
-     "Set the peak to the bytes live now."},
+     "Set the peak to the bytes live now; return the previous peak."},
+    {"_alloc_set_peak", alloc_set_peak, METH_O,
+     "Set the peak to max(value, live bytes)."},
+    {"_alloc_forbid", alloc_forbid, METH_O,
+     "Make every allocation raise this exception class (None: allow); returns the previous one."},
+    {"_alloc_set_hook", alloc_set_hook, METH_O,
+     "Call hook(nbytes, shape, dtype) for every new array buffer (None: off); returns the previous hook."},
+    {"_alloc_warn_pins", alloc_warn_pins, METH_VARARGS,
+     "Warn with category when views covering less than threshold of a buffer are all that keep it."},
+    {"_alloc_check_pins", alloc_check_pins, METH_NOARGS,
+     "Run the PinWarning check now."},
+    {"_alloc_buffer_of", alloc_buffer_of, METH_O,
+     "The record of the buffer an array's data lives in, or None."},
+    {"_alloc_buffers", alloc_buffers, METH_NOARGS,
+     "Records of every live buffer."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -159,6 +554,15 @@ ndm_alloc_init(PyObject *module)
     if (PyModule_AddFunctions(module, alloc_functions) < 0) {
         return -1;
     }
+#ifdef NDMEM_NO_COUNTERS
+    if (PyModule_AddIntConstant(module, "_alloc_counters", 0) < 0) {
+        return -1;
+    }
+#else
+    if (PyModule_AddIntConstant(module, "_alloc_counters", 1) < 0) {
+        return -1;
+    }
+#endif
     return PyModule_AddIntConstant(module, "_tracemalloc_domain",
                                    NDM_TRACEMALLOC_DOMAIN);
 }
