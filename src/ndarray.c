@@ -121,6 +121,21 @@ collapse_base(PyObject *base, PyTypeObject *subtype)
     return base;
 }
 
+/* The ndmem buffer the data of a view of base lives in, or NULL when the
+ * memory is foreign.  A memoryview over an ndmem array (np.frombuffer(a))
+ * leads back to that array's buffer. */
+static NdmBuffer *
+home_buffer(PyObject *base)
+{
+    if (PyMemoryView_Check(base)) {
+        base = PyMemoryView_GET_BUFFER(base)->obj;
+        if (base == NULL) {
+            return NULL;
+        }
+    }
+    return NdmArray_Check(base) ? ((NdmArray *)base)->link.buffer : NULL;
+}
+
 /* ndarray's own (do-nothing) __array_finalize__, borrowed from its dict. */
 static PyObject *default_finalize;
 
@@ -256,8 +271,12 @@ new_impl(PyTypeObject *subtype, NdmDtype *descr, int nd,
             goto fail;
         }
         self->buffer->owner = (PyObject *)self;
+        ndm_buffer_attach(self->buffer, &self->link, (PyObject *)self);
         self->data = self->buffer->data;
         self->flags = NDM_OWNDATA | NDM_WRITEABLE;
+        if (ndm_alloc_hook != NULL && ndm_alloc_notify((PyObject *)self) < 0) {
+            goto fail;
+        }
     }
     else {
         self->data = data;
@@ -266,9 +285,16 @@ new_impl(PyTypeObject *subtype, NdmDtype *descr, int nd,
             base = collapse_base(base, subtype);
             Py_INCREF(base);
             self->base = base;
+            NdmBuffer *home = home_buffer(base);
+            if (home != NULL) {
+                ndm_buffer_attach(home, &self->link, (PyObject *)self);
+            }
         }
     }
     ndm_array_update_flags(self);
+    if (ndm_alloc_pin_checks && ndm_alloc_check_pins() < 0) {
+        goto fail;
+    }
 
     if (subtype != ndm_state.ndarray_type
             && call_array_finalize((PyObject *)self, finalize_obj) < 0) {
@@ -309,11 +335,21 @@ array_dealloc(NdmArray *self)
     if (self->weakreflist != NULL) {
         PyObject_ClearWeakRefs((PyObject *)self);
     }
-    ndm_buffer_free(self->buffer);
+    ndm_buffer_detach(&self->link);
+    ndm_buffer_disown(self->buffer);
     Py_XDECREF(self->base);
     Py_XDECREF(self->descr);
     if (self->shape != NULL && self->shape != self->dims_inline) {
         PyMem_Free(self->shape);
+    }
+    if (ndm_alloc_pin_checks) {
+        /* a dealloc cannot raise: a PinWarning turned error is reported */
+        PyObject *type_, *value, *tb;
+        PyErr_Fetch(&type_, &value, &tb);
+        if (ndm_alloc_check_pins() < 0) {
+            PyErr_WriteUnraisable(NULL);
+        }
+        PyErr_Restore(type_, value, tb);
     }
     type->tp_free((PyObject *)self);
     Py_DECREF(type);
@@ -2383,8 +2419,11 @@ array_setstate(NdmArray *self, PyObject *args)
         return NULL;
     }
     (void)old_shape; (void)old_strides;
-    ndm_buffer_free(self->buffer);
+    /* views of the old data keep it until they go (an orphaned buffer) */
+    ndm_buffer_detach(&self->link);
+    ndm_buffer_disown(self->buffer);
     buf->owner = (PyObject *)self;
+    ndm_buffer_attach(buf, &self->link, (PyObject *)self);
     self->buffer = buf;
     self->data = buf->data;
     Py_CLEAR(self->base);

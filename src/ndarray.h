@@ -30,6 +30,7 @@ typedef struct NdmArray {
     NdmDtype *descr;
     PyObject *base;             /* owner array, or foreign exporter; NULL if OWNDATA */
     NdmBuffer *buffer;          /* the owned buffer when OWNDATA, else NULL */
+    NdmViewLink link;           /* on the view ring of the buffer the data lives in */
     PyObject *weakreflist;
     Py_ssize_t dims_inline[2 * NDM_INLINE_DIMS];
 } NdmArray;
