@@ -23,6 +23,7 @@ count_allocation(NdmBuffer *buffer)
     ndm_alloc_stats.live_buffers += 1;
     ndm_alloc_stats.total_allocated += n;
     ndm_alloc_stats.allocations += 1;
+    buffer->serial = ndm_alloc_stats.allocations;
     if (buffer->mapped) {
         ndm_alloc_stats.live_mapped_bytes += n;
     }
@@ -108,6 +109,7 @@ ndm_buffer_new(size_t nbytes, int zeroed)
     buffer->views.array = NULL;
     buffer->nviews = 0;
     buffer->pin_warned = 0;
+    buffer->serial = 0;
     count_allocation(buffer);
     return buffer;
 }
@@ -320,7 +322,7 @@ ndm_alloc_check_pins(void)
 }
 
 /* (address, nbytes, mapped, owner or None, owner held elsewhere,
- *  [(array, offset, lo, hi), ...]) for one buffer. */
+ *  [(array, offset, lo, hi), ...], serial) for one buffer. */
 static PyObject *
 buffer_record(NdmBuffer *b, int held)
 {
@@ -341,10 +343,10 @@ buffer_record(NdmBuffer *b, int held)
         }
         Py_DECREF(item);
     }
-    return Py_BuildValue("KnnOON", (unsigned long long)(uintptr_t)b->data,
+    return Py_BuildValue("KnnOONL", (unsigned long long)(uintptr_t)b->data,
                          (Py_ssize_t)b->nbytes, (Py_ssize_t)b->mapped,
                          b->owner != NULL ? b->owner : Py_None,
-                         held ? Py_True : Py_False, views);
+                         held ? Py_True : Py_False, views, b->serial);
 }
 #endif
 
@@ -423,7 +425,7 @@ static PyObject *
 alloc_stats(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(args))
 {
     return Py_BuildValue(
-        "{sLsLsLsLsLsLsLsL}",
+        "{sLsLsLsLsLsLsLsLsL}",
         "live_bytes", ndm_alloc_stats.live_bytes,
         "live_buffers", ndm_alloc_stats.live_buffers,
         "peak_bytes", ndm_alloc_stats.peak_bytes,
@@ -431,7 +433,8 @@ alloc_stats(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(args))
         "total_freed", ndm_alloc_stats.total_freed,
         "allocations", ndm_alloc_stats.allocations,
         "live_heap_bytes", ndm_alloc_stats.live_heap_bytes,
-        "live_mapped_bytes", ndm_alloc_stats.live_mapped_bytes);
+        "live_mapped_bytes", ndm_alloc_stats.live_mapped_bytes,
+        "live_file_mapped_bytes", ndm_alloc_stats.live_file_mapped_bytes);
 }
 
 static PyObject *

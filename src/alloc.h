@@ -38,6 +38,7 @@ typedef struct NdmBuffer {
     NdmViewLink views;      /* ring head of the arrays viewing the data */
     Py_ssize_t nviews;
     int pin_warned;         /* a PinWarning was issued for this buffer */
+    long long serial;       /* its number among all allocations (1, 2, ...) */
     struct NdmBuffer *prev; /* all live buffers */
     struct NdmBuffer *next;
 } NdmBuffer;
@@ -62,6 +63,7 @@ typedef struct NdmAllocStats {
     long long allocations;
     long long live_heap_bytes;
     long long live_mapped_bytes;
+    long long live_file_mapped_bytes;   /* memmap files (mmap.c), not array data */
 } NdmAllocStats;
 
 extern NdmAllocStats ndm_alloc_stats;
