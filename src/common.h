@@ -39,5 +39,7 @@ int ndm_reduce_init(PyObject *module);
 int ndm_operators_init(PyObject *module);
 int ndm_shape_init(PyObject *module);
 int ndm_overlap_init(PyObject *module);
+int ndm_random_init(PyObject *module);
+int ndm_mmap_init(PyObject *module);
 
 #endif

@@ -10,5 +10,6 @@ from ndmem._creation import *  # noqa: F401,F403
 from ndmem._print import *  # noqa: F401,F403
 from ndmem._shape import *  # noqa: F401,F403
 from ndmem import memory  # noqa: F401
+from ndmem._memmap import memmap  # noqa: F401
 
 __version__ = "0.1.0"
