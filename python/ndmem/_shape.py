@@ -356,6 +356,8 @@ def broadcast_shapes(*args):
 
 def _broadcast_to(a, shape, readonly):
     shape = _shape_tuple(shape)
+    if not shape and a.shape:
+        raise ValueError("cannot broadcast a non-scalar to a scalar array")
     if any(s < 0 for s in shape):
         raise ValueError("all elements of broadcast shape must be non-negative")
     if a.ndim > len(shape):
@@ -372,6 +374,8 @@ def _broadcast_to(a, shape, readonly):
                 f"operands could not be broadcast together with remapped shapes "
                 f"[original->remapped]: {_fmt(a.shape) if a.ndim else '()'}  and requested shape "
                 f"{_fmt(shape) if shape else '()'}")
+    # NumPy builds the view with nditer, which gives length-1 axes a zero stride
+    strides = [0 if n == 1 else st for n, st in zip(shape, strides)]
     w = a.flags.writeable and not readonly
     return _strided_view(a, shape, strides, 0, w)
 
