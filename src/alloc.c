@@ -310,11 +310,12 @@ ndm_alloc_check_pins(void)
         }
         b->pin_warned = 1;
         /* Warning may run Python code that frees buffers: stop after it. */
+        Py_ssize_t basis_points = (Py_ssize_t)(10000.0 * (double)covered / (double)b->nbytes);
         status = PyErr_WarnFormat(
             pin_category, 1,
-            "a buffer of %zu bytes is kept alive only by views covering %zd bytes "
-            "of it (%.2g%%); copy them to release it (ndmem.memory.pinned())",
-            b->nbytes, covered, 100.0 * (double)covered / (double)b->nbytes);
+            "a buffer of %zu bytes is kept alive only by views reaching %zd bytes "
+            "of it (%zd.%02zd%%); copy them to release it (ndmem.memory.pinned())",
+            b->nbytes, covered, basis_points / 100, basis_points % 100);
         break;
     }
     checking = 0;

@@ -10,6 +10,13 @@ from ndmem._creation import *  # noqa: F401,F403
 from ndmem._print import *  # noqa: F401,F403
 from ndmem._shape import *  # noqa: F401,F403
 from ndmem import memory  # noqa: F401
+from ndmem.memory import stats as memory_stats  # noqa: F401
 from ndmem._memmap import memmap  # noqa: F401
 
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext ndmem``: the %memit and %%memtrack magics."""
+    from ndmem._ipython import load_ipython_extension as load
+    load(ipython)

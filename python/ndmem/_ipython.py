@@ -1,0 +1,56 @@
+"""IPython magics: ``%load_ext ndmem`` gives ``%memit`` and ``%%memtrack``.
+
+Both print the allocator's exact figures for the code they run (net bytes,
+peak above the start, allocations) beside the change of the process's RSS,
+then the buffers the code created that outlive it and any buffer that only
+views keep alive.
+"""
+
+from ndmem import memory
+
+
+def _mib(n):
+    return f"{n / 2**20:,.3f} MiB"
+
+
+def _report(tracker, label):
+    rss = "n/a" if tracker.rss_delta is None else f"{tracker.rss_delta / 2**20:+,.3f} MiB"
+    lines = [f"{label}: net {tracker.net_bytes / 2**20:+,.3f} MiB, "
+             f"peak {_mib(tracker.peak_bytes)}, "
+             f"{tracker.allocations} allocation(s) (exact); RSS {rss}"]
+    if tracker.survivors:
+        lines.append(f"buffers created here and still alive: {len(tracker.survivors)}")
+        for b in tracker.survivors:
+            lines.append(f"  {b!r}")
+    pins = memory.pinned()
+    if pins:
+        lines.append(f"buffers kept alive only by views: {len(pins)}")
+        for p in pins:
+            lines.append(f"  {p!r}")
+    return "\n".join(lines)
+
+
+def _run(shell, code, label):
+    with memory.track() as tracker:
+        # run_cell shows the cell's output and any error as a normal cell
+        result = shell.run_cell(code, store_history=False)
+    print(_report(tracker, label))
+    return result
+
+
+def memit(line):
+    """%memit stmt: run stmt and print its exact array memory and RSS delta."""
+    from IPython import get_ipython
+    _run(get_ipython(), line, "memit")
+
+
+def memtrack(line, cell):
+    """%%memtrack: run the cell and print its exact array memory and RSS delta."""
+    from IPython import get_ipython
+    _run(get_ipython(), cell, "memtrack")
+
+
+def load_ipython_extension(ipython):
+    """Register ``%memit`` and ``%%memtrack`` with an IPython shell."""
+    ipython.register_magic_function(memit, "line", "memit")
+    ipython.register_magic_function(memtrack, "cell", "memtrack")
