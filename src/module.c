@@ -24,7 +24,8 @@ core_exec(PyObject *module)
             || ndm_operators_init(module) < 0
             || ndm_shape_init(module) < 0
             || ndm_overlap_init(module) < 0
-            || ndm_mmap_init(module) < 0) {
+            || ndm_mmap_init(module) < 0
+            || ndm_random_init(module) < 0) {
         return -1;
     }
     return 0;

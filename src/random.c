@@ -1,0 +1,1474 @@
+/* The engine of ndmem.random: the PCG64 and MT19937 bit generators and the
+ * distributions drawn from them, filling ndmem arrays directly.
+ *
+ * Every algorithm follows NumPy's (numpy/random/src/distributions/
+ * distributions.c, pcg64.h, mt19937.c) draw for draw, so that a generator
+ * seeded like NumPy's yields NumPy's stream bit for bit: PCG64 for
+ * Generator, MT19937 with the legacy polar normal for RandomState.
+ *
+ * The Python layer (python/ndmem/random/) owns seeding policy, argument
+ * checks and broadcasting; this file owns the state and the hot loops. */
+#include "ndarray.h"
+#include "pythread.h"
+
+#include <math.h>
+
+#include "random_ziggurat.inc"
+
+typedef unsigned __int128 u128;
+
+enum { BG_PCG64 = 0, BG_MT19937 = 1 };
+
+#define MT_N 624
+#define MT_M 397
+
+/* Above this many draws the loop runs without the GIL. */
+#define NOGIL_MIN 4096
+
+typedef struct {
+    PyObject_HEAD
+    int kind;
+    u128 pcg_state, pcg_inc;
+    int has_uint32;             /* PCG64 hands out 64-bit draws in halves */
+    uint32_t uinteger;
+    uint32_t mt_key[MT_N];
+    int mt_pos;
+    int has_gauss;              /* the legacy polar method's spare value */
+    double gauss;
+    PyThread_type_lock lock;    /* state is mutated with the GIL released */
+} BitGen;
+
+static PyTypeObject *bitgen_type;
+
+/* ------------------------------------------------------------------ */
+/* bit generators                                                      */
+
+#define PCG_MULT ((((u128)0x2360ed051fc65da4ULL) << 64) | 0x4385df649fccf645ULL)
+
+static inline uint64_t
+pcg_next64(BitGen *g)
+{
+    g->pcg_state = g->pcg_state * PCG_MULT + g->pcg_inc;
+    uint64_t hi = (uint64_t)(g->pcg_state >> 64);
+    uint64_t x = hi ^ (uint64_t)g->pcg_state;
+    unsigned rot = (unsigned)(hi >> 58);
+    return (x >> rot) | (x << ((-rot) & 63u));
+}
+
+static void
+mt_generate(BitGen *g)
+{
+    uint32_t *k = g->mt_key;
+    uint32_t y;
+    int i;
+    for (i = 0; i < MT_N - MT_M; i++) {
+        y = (k[i] & 0x80000000U) | (k[i + 1] & 0x7fffffffU);
+        k[i] = k[i + MT_M] ^ (y >> 1) ^ (-(y & 1U) & 0x9908b0dfU);
+    }
+    for (; i < MT_N - 1; i++) {
+        y = (k[i] & 0x80000000U) | (k[i + 1] & 0x7fffffffU);
+        k[i] = k[i + (MT_M - MT_N)] ^ (y >> 1) ^ (-(y & 1U) & 0x9908b0dfU);
+    }
+    y = (k[MT_N - 1] & 0x80000000U) | (k[0] & 0x7fffffffU);
+    k[MT_N - 1] = k[MT_M - 1] ^ (y >> 1) ^ (-(y & 1U) & 0x9908b0dfU);
+    g->mt_pos = 0;
+}
+
+static inline uint32_t
+mt_next32(BitGen *g)
+{
+    if (g->mt_pos == MT_N) {
+        mt_generate(g);
+    }
+    uint32_t y = g->mt_key[g->mt_pos++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680U;
+    y ^= (y << 15) & 0xefc60000U;
+    y ^= y >> 18;
+    return y;
+}
+
+static void
+mt_seed(BitGen *g, uint32_t seed)
+{
+    for (int pos = 0; pos < MT_N; pos++) {
+        g->mt_key[pos] = seed;
+        seed = 1812433253U * (seed ^ (seed >> 30)) + (uint32_t)pos + 1U;
+    }
+    g->mt_pos = MT_N;
+}
+
+static void
+mt_init_by_array(BitGen *g, const uint32_t *init, Py_ssize_t len)
+{
+    uint32_t *mt = g->mt_key;
+    Py_ssize_t i = 1, j = 0, k;
+    mt_seed(g, 19650218U);
+    for (k = (MT_N > len ? MT_N : len); k; k--) {
+        mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1664525U))
+                + init[j] + (uint32_t)j;
+        i++;
+        j++;
+        if (i >= MT_N) {
+            mt[0] = mt[MT_N - 1];
+            i = 1;
+        }
+        if (j >= len) {
+            j = 0;
+        }
+    }
+    for (k = MT_N - 1; k; k--) {
+        mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1566083941U)) - (uint32_t)i;
+        i++;
+        if (i >= MT_N) {
+            mt[0] = mt[MT_N - 1];
+            i = 1;
+        }
+    }
+    mt[0] = 0x80000000U;
+}
+
+/* The generic draws: the kind test is perfectly predicted inside a loop. */
+static inline uint64_t
+next_u64(BitGen *g)
+{
+    if (g->kind == BG_PCG64) {
+        return pcg_next64(g);
+    }
+    uint64_t hi = mt_next32(g);
+    return (hi << 32) | mt_next32(g);
+}
+
+static inline uint32_t
+next_u32(BitGen *g)
+{
+    if (g->kind == BG_PCG64) {
+        if (g->has_uint32) {
+            g->has_uint32 = 0;
+            return g->uinteger;
+        }
+        uint64_t v = pcg_next64(g);
+        g->has_uint32 = 1;
+        g->uinteger = (uint32_t)(v >> 32);
+        return (uint32_t)v;
+    }
+    return mt_next32(g);
+}
+
+static inline double
+next_double(BitGen *g)
+{
+    if (g->kind == BG_PCG64) {
+        return (double)(pcg_next64(g) >> 11) * (1.0 / 9007199254740992.0);
+    }
+    int32_t a = (int32_t)(mt_next32(g) >> 5);
+    int32_t b = (int32_t)(mt_next32(g) >> 6);
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+}
+
+static inline float
+next_float(BitGen *g)
+{
+    return (float)(next_u32(g) >> 8) * (1.0f / 16777216.0f);
+}
+
+/* ------------------------------------------------------------------ */
+/* continuous distributions                                            */
+
+static const double ZIG_NOR_R = 3.6541528853610087963519472518;
+static const double ZIG_NOR_INV_R = 0.27366123732975827203338247596;
+static const float ZIG_NOR_R_F = 3.6541528853610088f;
+static const float ZIG_NOR_INV_R_F = 0.27366123732975828f;
+static const double ZIG_EXP_R = 7.6971174701310497140446280481;
+static const float ZIG_EXP_R_F = 7.69711747013104972f;
+
+static double
+standard_normal(BitGen *g)
+{
+    for (;;) {
+        uint64_t r = next_u64(g);
+        int idx = (int)(r & 0xff);
+        r >>= 8;
+        int sign = (int)(r & 0x1);
+        uint64_t rabs = (r >> 1) & 0x000fffffffffffffULL;
+        double x = (double)rabs * wi_double[idx];
+        if (sign) {
+            x = -x;
+        }
+        if (rabs < ki_double[idx]) {
+            return x;
+        }
+        if (idx == 0) {
+            for (;;) {
+                /* 1 - U avoids log(0) (NumPy gh-13361) */
+                double xx = -ZIG_NOR_INV_R * log1p(-next_double(g));
+                double yy = -log1p(-next_double(g));
+                if (yy + yy > xx * xx) {
+                    return ((rabs >> 8) & 0x1) ? -(ZIG_NOR_R + xx) : ZIG_NOR_R + xx;
+                }
+            }
+        }
+        if ((fi_double[idx - 1] - fi_double[idx]) * next_double(g) + fi_double[idx]
+                < exp(-0.5 * x * x)) {
+            return x;
+        }
+    }
+}
+
+static float
+standard_normal_f(BitGen *g)
+{
+    for (;;) {
+        uint32_t r = next_u32(g);
+        int idx = (int)(r & 0xff);
+        int sign = (int)((r >> 8) & 0x1);
+        uint32_t rabs = (r >> 9) & 0x0007fffff;
+        float x = (float)rabs * wi_float[idx];
+        if (sign) {
+            x = -x;
+        }
+        if (rabs < ki_float[idx]) {
+            return x;
+        }
+        if (idx == 0) {
+            for (;;) {
+                float xx = -ZIG_NOR_INV_R_F * log1pf(-next_float(g));
+                float yy = -log1pf(-next_float(g));
+                if (yy + yy > xx * xx) {
+                    return ((rabs >> 8) & 0x1) ? -(ZIG_NOR_R_F + xx) : ZIG_NOR_R_F + xx;
+                }
+            }
+        }
+        if (((fi_float[idx - 1] - fi_float[idx]) * next_float(g) + fi_float[idx])
+                < exp(-0.5 * x * x)) {
+            return x;
+        }
+    }
+}
+
+static double
+standard_exponential(BitGen *g)
+{
+    for (;;) {
+        uint64_t ri = next_u64(g) >> 3;
+        uint8_t idx = (uint8_t)(ri & 0xff);
+        ri >>= 8;
+        double x = (double)ri * we_double[idx];
+        if (ri < ke_double[idx]) {
+            return x;
+        }
+        if (idx == 0) {
+            return ZIG_EXP_R - log1p(-next_double(g));
+        }
+        if ((fe_double[idx - 1] - fe_double[idx]) * next_double(g) + fe_double[idx] < exp(-x)) {
+            return x;
+        }
+    }
+}
+
+static float
+standard_exponential_f(BitGen *g)
+{
+    for (;;) {
+        uint32_t ri = next_u32(g) >> 1;
+        uint8_t idx = (uint8_t)(ri & 0xff);
+        ri >>= 8;
+        float x = (float)ri * we_float[idx];
+        if (ri < ke_float[idx]) {
+            return x;
+        }
+        if (idx == 0) {
+            return ZIG_EXP_R_F - log1pf(-next_float(g));
+        }
+        if ((fe_float[idx - 1] - fe_float[idx]) * next_float(g) + fe_float[idx] < expf(-x)) {
+            return x;
+        }
+    }
+}
+
+/* RandomState's normal: Marsaglia's polar method, one value kept. */
+static double
+legacy_gauss(BitGen *g)
+{
+    if (g->has_gauss) {
+        g->has_gauss = 0;
+        double t = g->gauss;
+        g->gauss = 0.0;
+        return t;
+    }
+    double x1, x2, r2;
+    do {
+        x1 = 2.0 * next_double(g) - 1.0;
+        x2 = 2.0 * next_double(g) - 1.0;
+        r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 == 0.0);
+    double f = sqrt(-2.0 * log(r2) / r2);
+    g->gauss = f * x1;
+    g->has_gauss = 1;
+    return f * x2;
+}
+
+/* ------------------------------------------------------------------ */
+/* bounded integers: Lemire's method (Generator) or masked rejection   */
+/* (RandomState); narrow types share one 32-bit draw as NumPy does.    */
+
+static inline uint64_t
+gen_mask(uint64_t max)
+{
+    uint64_t mask = max;
+    mask |= mask >> 1;
+    mask |= mask >> 2;
+    mask |= mask >> 4;
+    mask |= mask >> 8;
+    mask |= mask >> 16;
+    mask |= mask >> 32;
+    return mask;
+}
+
+static inline uint32_t
+lemire32(BitGen *g, uint32_t rng)
+{
+    const uint32_t excl = rng + 1;
+    uint64_t m = (uint64_t)next_u32(g) * excl;
+    uint32_t left = (uint32_t)m;
+    if (left < excl) {
+        const uint32_t threshold = (UINT32_MAX - rng) % excl;
+        while (left < threshold) {
+            m = (uint64_t)next_u32(g) * excl;
+            left = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
+}
+
+static inline uint64_t
+lemire64(BitGen *g, uint64_t rng)
+{
+    const uint64_t excl = rng + 1;
+    u128 m = (u128)next_u64(g) * excl;
+    uint64_t left = (uint64_t)m;
+    if (left < excl) {
+        const uint64_t threshold = (UINT64_MAX - rng) % excl;
+        while (left < threshold) {
+            m = (u128)next_u64(g) * excl;
+            left = (uint64_t)m;
+        }
+    }
+    return (uint64_t)(m >> 64);
+}
+
+static inline uint32_t
+masked32(BitGen *g, uint32_t rng, uint32_t mask)
+{
+    uint32_t v;
+    while ((v = (next_u32(g) & mask)) > rng) {
+    }
+    return v;
+}
+
+static inline uint64_t
+masked64(BitGen *g, uint64_t rng, uint64_t mask)
+{
+    uint64_t v;
+    while ((v = (next_u64(g) & mask)) > rng) {
+    }
+    return v;
+}
+
+/* One draw in [0, rng] (NumPy's random_bounded_uint64). */
+static inline uint64_t
+bounded64(BitGen *g, uint64_t rng, int masked)
+{
+    if (rng == 0) {
+        return 0;
+    }
+    if (rng <= 0xffffffffULL) {
+        if (rng == 0xffffffffULL) {
+            return next_u32(g);
+        }
+        return masked ? masked32(g, (uint32_t)rng, (uint32_t)gen_mask(rng))
+                      : lemire32(g, (uint32_t)rng);
+    }
+    if (rng == UINT64_MAX) {
+        return next_u64(g);
+    }
+    return masked ? masked64(g, rng, gen_mask(rng)) : lemire64(g, rng);
+}
+
+/* A value in [0, max] by masked rejection: shuffles use it. */
+static inline uint64_t
+random_interval(BitGen *g, uint64_t max)
+{
+    if (max == 0) {
+        return 0;
+    }
+    uint64_t mask = gen_mask(max), v;
+    if (max <= 0xffffffffULL) {
+        while ((v = (next_u32(g) & mask)) > max) {
+        }
+    }
+    else {
+        while ((v = (next_u64(g) & mask)) > max) {
+        }
+    }
+    return v;
+}
+
+static void
+fill_u64(BitGen *g, uint64_t off, uint64_t rng, int masked, uint64_t *out, Py_ssize_t n)
+{
+    Py_ssize_t i;
+    if (rng <= 0xffffffffULL) {
+        if (rng == 0) {
+            for (i = 0; i < n; i++) {
+                out[i] = off;
+            }
+        }
+        else if (rng == 0xffffffffULL) {
+            for (i = 0; i < n; i++) {
+                out[i] = off + next_u32(g);
+            }
+        }
+        else if (masked) {
+            uint32_t mask = (uint32_t)gen_mask(rng);
+            for (i = 0; i < n; i++) {
+                out[i] = off + masked32(g, (uint32_t)rng, mask);
+            }
+        }
+        else {
+            for (i = 0; i < n; i++) {
+                out[i] = off + lemire32(g, (uint32_t)rng);
+            }
+        }
+    }
+    else if (rng == UINT64_MAX) {
+        for (i = 0; i < n; i++) {
+            out[i] = off + next_u64(g);
+        }
+    }
+    else if (masked) {
+        uint64_t mask = gen_mask(rng);
+        for (i = 0; i < n; i++) {
+            out[i] = off + masked64(g, rng, mask);
+        }
+    }
+    else {
+        for (i = 0; i < n; i++) {
+            out[i] = off + lemire64(g, rng);
+        }
+    }
+}
+
+static void
+fill_u32(BitGen *g, uint32_t off, uint32_t rng, int masked, uint32_t *out, Py_ssize_t n)
+{
+    Py_ssize_t i;
+    if (rng == 0) {
+        for (i = 0; i < n; i++) {
+            out[i] = off;
+        }
+    }
+    else if (rng == 0xffffffffU) {
+        for (i = 0; i < n; i++) {
+            out[i] = off + next_u32(g);
+        }
+    }
+    else if (masked) {
+        uint32_t mask = (uint32_t)gen_mask(rng);
+        for (i = 0; i < n; i++) {
+            out[i] = off + masked32(g, rng, mask);
+        }
+    }
+    else {
+        for (i = 0; i < n; i++) {
+            out[i] = off + lemire32(g, rng);
+        }
+    }
+}
+
+/* 16- and 8-bit draws: one 32-bit draw is consumed in 2 or 4 pieces,
+ * the buffer living for one fill call (NumPy's bcnt/buf). */
+#define DEFINE_NARROW(BITS, UT, WT, PIECES)                                   \
+static inline UT                                                              \
+buffered_u##BITS(BitGen *g, int *bcnt, uint32_t *buf)                         \
+{                                                                             \
+    if (!*bcnt) {                                                             \
+        *buf = next_u32(g);                                                   \
+        *bcnt = (PIECES) - 1;                                                 \
+    }                                                                         \
+    else {                                                                    \
+        *buf >>= (BITS);                                                      \
+        *bcnt -= 1;                                                           \
+    }                                                                         \
+    return (UT)*buf;                                                          \
+}                                                                             \
+                                                                              \
+static void                                                                   \
+fill_u##BITS(BitGen *g, UT off, UT rng, int masked, UT *out, Py_ssize_t n)    \
+{                                                                             \
+    Py_ssize_t i;                                                             \
+    int bcnt = 0;                                                             \
+    uint32_t buf = 0;                                                         \
+    const UT full = (UT)~(UT)0;                                               \
+    if (rng == 0) {                                                           \
+        for (i = 0; i < n; i++) {                                             \
+            out[i] = off;                                                     \
+        }                                                                     \
+    }                                                                         \
+    else if (rng == full) {                                                   \
+        for (i = 0; i < n; i++) {                                             \
+            out[i] = (UT)(off + buffered_u##BITS(g, &bcnt, &buf));            \
+        }                                                                     \
+    }                                                                         \
+    else if (masked) {                                                        \
+        const UT mask = (UT)gen_mask(rng);                                    \
+        for (i = 0; i < n; i++) {                                             \
+            UT v;                                                             \
+            while ((v = (UT)(buffered_u##BITS(g, &bcnt, &buf) & mask)) > rng) { \
+            }                                                                 \
+            out[i] = (UT)(off + v);                                           \
+        }                                                                     \
+    }                                                                         \
+    else {                                                                    \
+        const UT excl = (UT)(rng + 1);                                        \
+        const UT threshold = (UT)((UT)(full - rng) % excl);                   \
+        for (i = 0; i < n; i++) {                                             \
+            WT m = (WT)buffered_u##BITS(g, &bcnt, &buf) * excl;               \
+            UT left = (UT)m;                                                  \
+            if (left < excl) {                                                \
+                while (left < threshold) {                                    \
+                    m = (WT)buffered_u##BITS(g, &bcnt, &buf) * excl;          \
+                    left = (UT)m;                                             \
+                }                                                             \
+            }                                                                 \
+            out[i] = (UT)(off + (UT)(m >> (BITS)));                           \
+        }                                                                     \
+    }                                                                         \
+}
+
+DEFINE_NARROW(16, uint16_t, uint32_t, 2)
+DEFINE_NARROW(8, uint8_t, uint32_t, 4)
+
+static void
+fill_bool(BitGen *g, uint8_t off, uint8_t rng, uint8_t *out, Py_ssize_t n)
+{
+    int bcnt = 0;
+    uint32_t buf = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (rng == 0) {
+            out[i] = off;
+            continue;
+        }
+        if (!bcnt) {
+            buf = next_u32(g);
+            bcnt = 31;
+        }
+        else {
+            buf >>= 1;
+            bcnt -= 1;
+        }
+        out[i] = (buf & 1U) != 0;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Python glue                                                         */
+
+static void
+lock_gen(BitGen *g)
+{
+    if (!PyThread_acquire_lock(g->lock, NOWAIT_LOCK)) {
+        Py_BEGIN_ALLOW_THREADS
+        PyThread_acquire_lock(g->lock, WAIT_LOCK);
+        Py_END_ALLOW_THREADS
+    }
+}
+
+static void
+unlock_gen(BitGen *g)
+{
+    PyThread_release_lock(g->lock);
+}
+
+/* size: None (-> 1, returns 1), an int, or a sequence of ints.  Returns 0
+ * for a shape, 1 for None, -1 with an exception. */
+static int
+parse_size(PyObject *size, int *nd, Py_ssize_t *shape)
+{
+    if (size == Py_None) {
+        *nd = 0;
+        return 1;
+    }
+    if (PyIndex_Check(size)) {
+        Py_ssize_t v = PyNumber_AsSsize_t(size, PyExc_ValueError);
+        if (v == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        *nd = 1;
+        shape[0] = v;
+    }
+    else {
+        PyObject *seq = PySequence_Fast(size, "size must be an int or a tuple of ints");
+        if (seq == NULL) {
+            return -1;
+        }
+        Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
+        if (len > NDM_MAXDIMS) {
+            Py_DECREF(seq);
+            PyErr_Format(PyExc_ValueError, "maximum supported dimension for an ndarray "
+                         "is currently %d, found %zd", NDM_MAXDIMS, len);
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < len; i++) {
+            PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+            Py_ssize_t v = PyNumber_AsSsize_t(item, PyExc_ValueError);
+            if (v == -1 && PyErr_Occurred()) {
+                Py_DECREF(seq);
+                return -1;
+            }
+            shape[i] = v;
+        }
+        *nd = (int)len;
+        Py_DECREF(seq);
+    }
+    for (int i = 0; i < *nd; i++) {
+        if (shape[i] < 0) {
+            PyErr_SetString(PyExc_ValueError, "negative dimensions are not allowed");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static NdmArray *
+new_output(int type_num, int nd, const Py_ssize_t *shape)
+{
+    NdmDtype *d = ndm_dtype_builtin(type_num);
+    if (d == NULL) {
+        return NULL;
+    }
+    return (NdmArray *)ndm_array_new(ndm_state.ndarray_type, d, nd, shape, NULL, NULL, 0, NULL);
+}
+
+enum {
+    D_RANDOM = 0,       /* [0, 1) */
+    D_STD_NORMAL,       /* ziggurat */
+    D_STD_EXP,          /* ziggurat */
+    D_NORMAL,           /* p1 + p2 * ziggurat normal */
+    D_GAUSS,            /* p1 + p2 * polar normal (RandomState) */
+    D_UNIFORM,          /* p1 + p2 * U */
+    D_EXPONENTIAL,      /* p1 * standard exponential */
+    D_COUNT
+};
+
+/* A distribution parameter: a float, or a contiguous float64 array with
+ * one value per output element (the Python layer broadcasts). */
+typedef struct {
+    double value;
+    const double *values;
+} Param;
+
+static int
+get_param(PyObject *obj, Py_ssize_t n, Param *p, int *is_array)
+{
+    p->values = NULL;
+    p->value = 0.0;
+    if (obj == NULL || obj == Py_None) {
+        return 0;
+    }
+    if (NdmArray_Check(obj)) {
+        NdmArray *a = (NdmArray *)obj;
+        if (a->descr->type_num != NDM_FLOAT64 || !ndm_dtype_isnative(a->descr)
+                || !(a->flags & NDM_C_CONTIGUOUS) || ndm_array_size(a) != n) {
+            PyErr_SetString(PyExc_ValueError,
+                            "internal: parameter arrays must be contiguous float64 of the output size");
+            return -1;
+        }
+        p->values = (const double *)a->data;
+        *is_array = 1;
+        return 0;
+    }
+    p->value = PyFloat_AsDouble(obj);
+    if (p->value == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    return 0;
+}
+
+#define PARAM(p, i) ((p).values ? (p).values[i] : (p).value)
+
+static void
+fill_double(BitGen *g, int dist, double *out, Py_ssize_t n, Param p1, Param p2)
+{
+    Py_ssize_t i;
+    switch (dist) {
+    case D_RANDOM:
+        for (i = 0; i < n; i++) {
+            out[i] = next_double(g);
+        }
+        break;
+    case D_STD_NORMAL:
+        for (i = 0; i < n; i++) {
+            out[i] = standard_normal(g);
+        }
+        break;
+    case D_STD_EXP:
+        for (i = 0; i < n; i++) {
+            out[i] = standard_exponential(g);
+        }
+        break;
+    case D_NORMAL:
+        for (i = 0; i < n; i++) {
+            out[i] = PARAM(p1, i) + PARAM(p2, i) * standard_normal(g);
+        }
+        break;
+    case D_GAUSS:
+        for (i = 0; i < n; i++) {
+            out[i] = PARAM(p1, i) + PARAM(p2, i) * legacy_gauss(g);
+        }
+        break;
+    case D_UNIFORM:
+        for (i = 0; i < n; i++) {
+            out[i] = PARAM(p1, i) + PARAM(p2, i) * next_double(g);
+        }
+        break;
+    case D_EXPONENTIAL:
+        for (i = 0; i < n; i++) {
+            out[i] = PARAM(p1, i) * standard_exponential(g);
+        }
+        break;
+    }
+}
+
+static void
+fill_float(BitGen *g, int dist, float *out, Py_ssize_t n)
+{
+    Py_ssize_t i;
+    switch (dist) {
+    case D_RANDOM:
+        for (i = 0; i < n; i++) {
+            out[i] = next_float(g);
+        }
+        break;
+    case D_STD_NORMAL:
+        for (i = 0; i < n; i++) {
+            out[i] = standard_normal_f(g);
+        }
+        break;
+    case D_STD_EXP:
+        for (i = 0; i < n; i++) {
+            out[i] = standard_exponential_f(g);
+        }
+        break;
+    }
+}
+
+/* fill(dist, size, single=False, p1=None, p2=None): an array of the size's
+ * shape, or a Python float for size None. */
+static PyObject *
+bitgen_fill(BitGen *self, PyObject *args)
+{
+    int dist, single = 0, nd, arrays = 0;
+    PyObject *size, *p1obj = NULL, *p2obj = NULL;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    Param p1, p2;
+    if (!PyArg_ParseTuple(args, "iO|pOO", &dist, &size, &single, &p1obj, &p2obj)) {
+        return NULL;
+    }
+    if (dist < 0 || dist >= D_COUNT
+            || (single && dist != D_RANDOM && dist != D_STD_NORMAL && dist != D_STD_EXP)) {
+        PyErr_SetString(PyExc_ValueError, "internal: unknown distribution");
+        return NULL;
+    }
+    int scalar = parse_size(size, &nd, shape);
+    if (scalar < 0) {
+        return NULL;
+    }
+    Py_ssize_t n = 1;
+    for (int i = 0; i < nd; i++) {
+        n *= shape[i];
+    }
+    if (get_param(p1obj, n, &p1, &arrays) < 0 || get_param(p2obj, n, &p2, &arrays) < 0) {
+        return NULL;
+    }
+    if (scalar) {
+        if (arrays) {
+            PyErr_SetString(PyExc_ValueError, "internal: parameter arrays need a size");
+            return NULL;
+        }
+        double v;
+        lock_gen(self);
+        if (single) {
+            float f;
+            fill_float(self, dist, &f, 1);
+            v = f;
+        }
+        else {
+            fill_double(self, dist, &v, 1, p1, p2);
+        }
+        unlock_gen(self);
+        return PyFloat_FromDouble(v);
+    }
+    NdmArray *out = new_output(single ? NDM_FLOAT32 : NDM_FLOAT64, nd, shape);
+    if (out == NULL) {
+        return NULL;
+    }
+    lock_gen(self);
+    if (n >= NOGIL_MIN) {
+        Py_BEGIN_ALLOW_THREADS
+        if (single) {
+            fill_float(self, dist, (float *)out->data, n);
+        }
+        else {
+            fill_double(self, dist, (double *)out->data, n, p1, p2);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    else if (single) {
+        fill_float(self, dist, (float *)out->data, n);
+    }
+    else {
+        fill_double(self, dist, (double *)out->data, n, p1, p2);
+    }
+    unlock_gen(self);
+    return (PyObject *)out;
+}
+
+static void
+fill_integers(BitGen *g, int type_num, uint64_t off, uint64_t rng, int masked,
+              char *data, Py_ssize_t n)
+{
+    switch (type_num) {
+    case NDM_BOOL:
+        fill_bool(g, (uint8_t)off, (uint8_t)rng, (uint8_t *)data, n);
+        break;
+    case NDM_INT8:
+    case NDM_UINT8:
+        fill_u8(g, (uint8_t)off, (uint8_t)rng, masked, (uint8_t *)data, n);
+        break;
+    case NDM_INT16:
+    case NDM_UINT16:
+        fill_u16(g, (uint16_t)off, (uint16_t)rng, masked, (uint16_t *)data, n);
+        break;
+    case NDM_INT32:
+    case NDM_UINT32:
+        fill_u32(g, (uint32_t)off, (uint32_t)rng, masked, (uint32_t *)data, n);
+        break;
+    default:
+        fill_u64(g, off, rng, masked, (uint64_t *)data, n);
+        break;
+    }
+}
+
+static int
+is_integer_type(int t)
+{
+    return t == NDM_BOOL || (t >= NDM_INT8 && t <= NDM_UINT64);
+}
+
+/* integers(size, off, rng, dtype, masked): values off + [0, rng] as
+ * the native integer dtype; off and rng are the low bound and the range as
+ * uint64 bit patterns (the Python layer checks the bounds).  size None
+ * gives an ndmem scalar. */
+static PyObject *
+bitgen_integers(BitGen *self, PyObject *args)
+{
+    PyObject *size, *offobj, *rngobj, *dtobj;
+    int masked, nd;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    if (!PyArg_ParseTuple(args, "OOOO!p", &size, &offobj, &rngobj, ndm_state.dtype_type,
+                          &dtobj, &masked)) {
+        return NULL;
+    }
+    int type_num = ((NdmDtype *)dtobj)->type_num;
+    if (!is_integer_type(type_num) || !ndm_dtype_isnative((NdmDtype *)dtobj)) {
+        PyErr_SetString(PyExc_ValueError, "internal: not an integer type");
+        return NULL;
+    }
+    uint64_t off = PyLong_AsUnsignedLongLongMask(offobj);
+    if (off == (uint64_t)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    uint64_t rng = PyLong_AsUnsignedLongLongMask(rngobj);
+    if (rng == (uint64_t)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    int scalar = parse_size(size, &nd, shape);
+    if (scalar < 0) {
+        return NULL;
+    }
+    NdmArray *out = new_output(type_num, nd, shape);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = ndm_array_size(out);
+    lock_gen(self);
+    if (n >= NOGIL_MIN) {
+        Py_BEGIN_ALLOW_THREADS
+        fill_integers(self, type_num, off, rng, masked, out->data, n);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        fill_integers(self, type_num, off, rng, masked, out->data, n);
+    }
+    unlock_gen(self);
+    if (scalar) {
+        PyObject *s = ndm_array_getitem_ptr(out, out->data);
+        Py_DECREF(out);
+        return s;
+    }
+    return (PyObject *)out;
+}
+
+/* Swap sub-arrays i and j along axis 0 of a, element by element. */
+static void
+swap_rows(NdmArray *a, Py_ssize_t i, Py_ssize_t j)
+{
+    Py_ssize_t isz = a->descr->itemsize;
+    char *pi = a->data + i * a->strides[0], *pj = a->data + j * a->strides[0];
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    int inner = a->nd - 1;
+    if (inner == 0) {
+        char tmp[64];
+        for (Py_ssize_t off = 0; off < isz; off += (Py_ssize_t)sizeof(tmp)) {
+            size_t chunk = (size_t)(isz - off < (Py_ssize_t)sizeof(tmp) ? isz - off : (Py_ssize_t)sizeof(tmp));
+            memcpy(tmp, pi + off, chunk);
+            memcpy(pi + off, pj + off, chunk);
+            memcpy(pj + off, tmp, chunk);
+        }
+        return;
+    }
+    for (;;) {
+        Py_ssize_t delta = 0;
+        for (int d = 0; d < inner; d++) {
+            delta += idx[d] * a->strides[d + 1];
+        }
+        for (Py_ssize_t b = 0; b < isz; b++) {
+            char t = pi[delta + b];
+            pi[delta + b] = pj[delta + b];
+            pj[delta + b] = t;
+        }
+        int d = inner - 1;
+        while (d >= 0 && ++idx[d] == a->shape[d + 1]) {
+            idx[d] = 0;
+            d--;
+        }
+        if (d < 0) {
+            return;
+        }
+    }
+}
+
+static void
+shuffle_rows(BitGen *g, NdmArray *a)
+{
+    for (Py_ssize_t i = a->shape[0] - 1; i > 0; i--) {
+        Py_ssize_t j = (Py_ssize_t)random_interval(g, (uint64_t)i);
+        if (i != j) {
+            swap_rows(a, i, j);
+        }
+    }
+}
+
+/* shuffle(a): Fisher-Yates along axis 0, in place, any strides. */
+static PyObject *
+bitgen_shuffle(BitGen *self, PyObject *arg)
+{
+    if (!NdmArray_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "internal: shuffle takes an ndarray");
+        return NULL;
+    }
+    NdmArray *a = (NdmArray *)arg;
+    if (a->nd == 0) {
+        PyErr_SetString(PyExc_TypeError, "len() of unsized object");
+        return NULL;
+    }
+    if (ndm_array_size(a) == 0) {
+        Py_RETURN_NONE;
+    }
+    if (!ndm_array_is_writeable(a)) {
+        PyErr_SetString(PyExc_ValueError, "array is read-only");
+        return NULL;
+    }
+    lock_gen(self);
+    if (ndm_array_size(a) >= NOGIL_MIN) {
+        Py_BEGIN_ALLOW_THREADS
+        shuffle_rows(self, a);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        shuffle_rows(self, a);
+    }
+    unlock_gen(self);
+    Py_RETURN_NONE;
+}
+
+/* intervals(n): the j of each Fisher-Yates step i = n-1 .. 1, for
+ * shuffling Python sequences with the same stream as arrays. */
+static PyObject *
+bitgen_intervals(BitGen *self, PyObject *arg)
+{
+    Py_ssize_t n = PyNumber_AsSsize_t(arg, PyExc_OverflowError);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *list = PyList_New(n > 1 ? n - 1 : 0);
+    if (list == NULL) {
+        return NULL;
+    }
+    lock_gen(self);
+    for (Py_ssize_t i = n - 1; i > 0; i--) {
+        PyObject *v = PyLong_FromUnsignedLongLong(random_interval(self, (uint64_t)i));
+        if (v == NULL) {
+            unlock_gen(self);
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, n - 1 - i, v);
+    }
+    unlock_gen(self);
+    return list;
+}
+
+static void
+shuffle_int(BitGen *g, Py_ssize_t n, Py_ssize_t first, int64_t *data)
+{
+    for (Py_ssize_t i = n - 1; i >= first; i--) {
+        Py_ssize_t j = (Py_ssize_t)bounded64(g, (uint64_t)i, 0);
+        int64_t t = data[j];
+        data[j] = data[i];
+        data[i] = t;
+    }
+}
+
+/* Floyd's sampling with an open-addressing set (NumPy's choice). */
+static void
+floyd(BitGen *g, int64_t pop, int64_t size, int64_t *out, uint64_t *set, uint64_t mask)
+{
+    for (int64_t j = pop - size; j < pop; j++) {
+        uint64_t val = bounded64(g, (uint64_t)j, 0);
+        uint64_t loc = val & mask;
+        while (set[loc] != UINT64_MAX && set[loc] != val) {
+            loc = (loc + 1) & mask;
+        }
+        if (set[loc] == UINT64_MAX) {
+            set[loc] = val;
+            out[j - pop + size] = (int64_t)val;
+        }
+        else {
+            loc = (uint64_t)j & mask;
+            while (set[loc] != UINT64_MAX) {
+                loc = (loc + 1) & mask;
+            }
+            set[loc] = (uint64_t)j;
+            out[j - pop + size] = j;
+        }
+    }
+}
+
+/* choice_noreplace(pop, size, shuffle): size distinct int64 indices from
+ * range(pop), as Generator.choice(replace=False) without p draws them. */
+static PyObject *
+bitgen_choice_noreplace(BitGen *self, PyObject *args)
+{
+    Py_ssize_t pop, size;
+    int shuffle;
+    if (!PyArg_ParseTuple(args, "nnp", &pop, &size, &shuffle)) {
+        return NULL;
+    }
+    if (size < 0 || size > pop) {
+        PyErr_SetString(PyExc_ValueError, "internal: bad sample size");
+        return NULL;
+    }
+    Py_ssize_t cutoff = shuffle ? 50 : 20;
+    if (pop > 10000 && size > pop / cutoff) {
+        NdmArray *idx = new_output(NDM_INT64, 1, &pop);
+        if (idx == NULL) {
+            return NULL;
+        }
+        int64_t *d = (int64_t *)idx->data;
+        lock_gen(self);
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < pop; i++) {
+            d[i] = i;
+        }
+        shuffle_int(self, pop, pop - size > 1 ? pop - size : 1, d);
+        Py_END_ALLOW_THREADS
+        unlock_gen(self);
+        /* a fresh copy lets the full-size index array go */
+        NdmArray *out = new_output(NDM_INT64, 1, &size);
+        if (out != NULL) {
+            memcpy(out->data, d + (pop - size), (size_t)size * sizeof(int64_t));
+        }
+        Py_DECREF(idx);
+        return (PyObject *)out;
+    }
+    NdmArray *out = new_output(NDM_INT64, 1, &size);
+    if (out == NULL) {
+        return NULL;
+    }
+    uint64_t mask = gen_mask((uint64_t)(1.2 * (double)size));
+    uint64_t *set = PyMem_Malloc((size_t)(mask + 1) * sizeof(uint64_t));
+    if (set == NULL) {
+        Py_DECREF(out);
+        return PyErr_NoMemory();
+    }
+    memset(set, 0xff, (size_t)(mask + 1) * sizeof(uint64_t));
+    lock_gen(self);
+    floyd(self, pop, size, (int64_t *)out->data, set, mask);
+    if (shuffle) {
+        shuffle_int(self, size, 1, (int64_t *)out->data);
+    }
+    unlock_gen(self);
+    PyMem_Free(set);
+    return (PyObject *)out;
+}
+
+/* seed_pcg64(s0, s1, s2, s3): NumPy's pcg64_set_seed with the four uint64
+ * words SeedSequence.generate_state(4, uint64) gives. */
+static PyObject *
+bitgen_seed_pcg64(BitGen *self, PyObject *args)
+{
+    unsigned long long w[4];
+    if (!PyArg_ParseTuple(args, "KKKK", &w[0], &w[1], &w[2], &w[3])) {
+        return NULL;
+    }
+    u128 initstate = ((u128)w[0] << 64) | w[1];
+    u128 initseq = ((u128)w[2] << 64) | w[3];
+    lock_gen(self);
+    self->kind = BG_PCG64;
+    self->pcg_state = 0;
+    self->pcg_inc = (initseq << 1) | 1;
+    pcg_next64(self);
+    self->pcg_state += initstate;
+    pcg_next64(self);
+    self->has_uint32 = 0;
+    self->uinteger = 0;
+    self->has_gauss = 0;
+    self->gauss = 0.0;
+    unlock_gen(self);
+    Py_RETURN_NONE;
+}
+
+/* seed_mt19937(key): an int (init_genrand) or a list of uint32 words
+ * (init_by_array), as RandomState.seed. */
+static PyObject *
+bitgen_seed_mt19937(BitGen *self, PyObject *key)
+{
+    uint32_t *words = NULL;
+    Py_ssize_t len = 0;
+    uint32_t single = 0;
+    if (PyLong_Check(key)) {
+        single = (uint32_t)PyLong_AsUnsignedLongMask(key);
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    else {
+        PyObject *seq = PySequence_Fast(key, "internal: seed words");
+        if (seq == NULL) {
+            return NULL;
+        }
+        len = PySequence_Fast_GET_SIZE(seq);
+        words = PyMem_Malloc((size_t)(len > 0 ? len : 1) * sizeof(uint32_t));
+        if (words == NULL) {
+            Py_DECREF(seq);
+            return PyErr_NoMemory();
+        }
+        for (Py_ssize_t i = 0; i < len; i++) {
+            words[i] = (uint32_t)PyLong_AsUnsignedLongMask(PySequence_Fast_GET_ITEM(seq, i));
+            if (PyErr_Occurred()) {
+                Py_DECREF(seq);
+                PyMem_Free(words);
+                return NULL;
+            }
+        }
+        Py_DECREF(seq);
+    }
+    lock_gen(self);
+    self->kind = BG_MT19937;
+    if (words != NULL) {
+        mt_init_by_array(self, words, len);
+    }
+    else {
+        mt_seed(self, single);
+    }
+    self->has_gauss = 0;
+    self->gauss = 0.0;
+    self->has_uint32 = 0;
+    unlock_gen(self);
+    PyMem_Free(words);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+u128_to_long(u128 v)
+{
+    PyObject *hi = PyLong_FromUnsignedLongLong((uint64_t)(v >> 64));
+    PyObject *lo = PyLong_FromUnsignedLongLong((uint64_t)v);
+    PyObject *sixty_four = PyLong_FromLong(64);
+    PyObject *shifted = NULL, *res = NULL;
+    if (hi && lo && sixty_four) {
+        shifted = PyNumber_Lshift(hi, sixty_four);
+        if (shifted) {
+            res = PyNumber_Or(shifted, lo);
+        }
+    }
+    Py_XDECREF(hi);
+    Py_XDECREF(lo);
+    Py_XDECREF(sixty_four);
+    Py_XDECREF(shifted);
+    return res;
+}
+
+static int
+long_to_u128(PyObject *obj, u128 *out)
+{
+    if (!PyLong_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "state values must be integers");
+        return -1;
+    }
+    PyObject *sixty_four = PyLong_FromLong(64);
+    PyObject *hi_obj = sixty_four ? PyNumber_Rshift(obj, sixty_four) : NULL;
+    Py_XDECREF(sixty_four);
+    if (hi_obj == NULL) {
+        return -1;
+    }
+    uint64_t hi = PyLong_AsUnsignedLongLongMask(hi_obj);
+    Py_DECREF(hi_obj);
+    uint64_t lo = PyLong_AsUnsignedLongLongMask(obj);
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    *out = ((u128)hi << 64) | lo;
+    return 0;
+}
+
+/* get_state(): PCG64 -> (state, inc, has_uint32, uinteger);
+ * MT19937 -> (key words list, pos, has_gauss, gauss). */
+static PyObject *
+bitgen_get_state(BitGen *self, PyObject *Py_UNUSED(ignored))
+{
+    if (self->kind == BG_PCG64) {
+        PyObject *s = u128_to_long(self->pcg_state);
+        PyObject *inc = s ? u128_to_long(self->pcg_inc) : NULL;
+        PyObject *res = inc ? Py_BuildValue("(NNiK)", s, inc, self->has_uint32,
+                                            (unsigned long long)self->uinteger) : NULL;
+        if (inc == NULL) {
+            Py_XDECREF(s);
+        }
+        return res;
+    }
+    PyObject *key = PyList_New(MT_N);
+    if (key == NULL) {
+        return NULL;
+    }
+    for (int i = 0; i < MT_N; i++) {
+        PyObject *v = PyLong_FromUnsignedLong(self->mt_key[i]);
+        if (v == NULL) {
+            Py_DECREF(key);
+            return NULL;
+        }
+        PyList_SET_ITEM(key, i, v);
+    }
+    return Py_BuildValue("(Niid)", key, self->mt_pos, self->has_gauss, self->gauss);
+}
+
+static PyObject *
+bitgen_set_state(BitGen *self, PyObject *args)
+{
+    PyObject *a, *b;
+    int flag;
+    PyObject *last;
+    if (!PyArg_ParseTuple(args, "OOpO", &a, &b, &flag, &last)) {
+        return NULL;
+    }
+    if (self->kind == BG_PCG64) {
+        u128 s, inc;
+        unsigned long long u = PyLong_AsUnsignedLongLongMask(last);
+        if ((u == (unsigned long long)-1 && PyErr_Occurred())
+                || long_to_u128(a, &s) < 0 || long_to_u128(b, &inc) < 0) {
+            return NULL;
+        }
+        lock_gen(self);
+        self->pcg_state = s;
+        self->pcg_inc = inc;
+        self->has_uint32 = flag;
+        self->uinteger = (uint32_t)u;
+        unlock_gen(self);
+        Py_RETURN_NONE;
+    }
+    uint32_t key[MT_N];
+    PyObject *seq = PySequence_Fast(a, "key must be a sequence");
+    if (seq == NULL) {
+        return NULL;
+    }
+    if (PySequence_Fast_GET_SIZE(seq) != MT_N) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "state must be 624 elements");
+        return NULL;
+    }
+    for (int i = 0; i < MT_N; i++) {
+        key[i] = (uint32_t)PyLong_AsUnsignedLongMask(PySequence_Fast_GET_ITEM(seq, i));
+        if (PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    Py_ssize_t pos = PyNumber_AsSsize_t(b, PyExc_ValueError);
+    double gauss = PyFloat_AsDouble(last);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (pos < 0 || pos > MT_N) {
+        PyErr_SetString(PyExc_ValueError, "pos must be in [0, 624]");
+        return NULL;
+    }
+    lock_gen(self);
+    memcpy(self->mt_key, key, sizeof(key));
+    self->mt_pos = (int)pos;
+    self->has_gauss = flag;
+    self->gauss = gauss;
+    unlock_gen(self);
+    Py_RETURN_NONE;
+}
+
+/* raw(n): n raw 64-bit outputs (BitGenerator.random_raw). */
+static PyObject *
+bitgen_raw(BitGen *self, PyObject *size)
+{
+    int nd;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    int scalar = parse_size(size, &nd, shape);
+    if (scalar < 0) {
+        return NULL;
+    }
+    NdmArray *out = new_output(NDM_UINT64, nd, shape);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = ndm_array_size(out);
+    uint64_t *d = (uint64_t *)out->data;
+    lock_gen(self);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        d[i] = next_u64(self);
+    }
+    unlock_gen(self);
+    if (scalar) {
+        PyObject *v = PyLong_FromUnsignedLongLong(d[0]);
+        Py_DECREF(out);
+        return v;
+    }
+    return (PyObject *)out;
+}
+
+static PyObject *
+bitgen_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"kind", NULL};
+    const char *kind;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "s", kwlist, &kind)) {
+        return NULL;
+    }
+    int k;
+    if (strcmp(kind, "PCG64") == 0) {
+        k = BG_PCG64;
+    }
+    else if (strcmp(kind, "MT19937") == 0) {
+        k = BG_MT19937;
+    }
+    else {
+        PyErr_Format(PyExc_ValueError, "unknown bit generator %s", kind);
+        return NULL;
+    }
+    BitGen *self = (BitGen *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->lock = PyThread_allocate_lock();
+    if (self->lock == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    self->kind = k;
+    self->pcg_inc = 1;
+    mt_seed(self, 5489U);
+    return (PyObject *)self;
+}
+
+static void
+bitgen_dealloc(BitGen *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    if (self->lock != NULL) {
+        PyThread_free_lock(self->lock);
+    }
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+static PyMethodDef bitgen_methods[] = {
+    {"fill", (PyCFunction)bitgen_fill, METH_VARARGS,
+     "fill(dist, size, single=False, p1=None, p2=None)"},
+    {"integers", (PyCFunction)bitgen_integers, METH_VARARGS,
+     "integers(size, off, rng, dtype, masked)"},
+    {"shuffle", (PyCFunction)bitgen_shuffle, METH_O, "shuffle(array) along axis 0"},
+    {"intervals", (PyCFunction)bitgen_intervals, METH_O, "intervals(n)"},
+    {"choice_noreplace", (PyCFunction)bitgen_choice_noreplace, METH_VARARGS,
+     "choice_noreplace(pop, size, shuffle)"},
+    {"seed_pcg64", (PyCFunction)bitgen_seed_pcg64, METH_VARARGS, "seed_pcg64(w0, w1, w2, w3)"},
+    {"seed_mt19937", (PyCFunction)bitgen_seed_mt19937, METH_O, "seed_mt19937(int or words)"},
+    {"get_state", (PyCFunction)bitgen_get_state, METH_NOARGS, "get_state()"},
+    {"set_state", (PyCFunction)bitgen_set_state, METH_VARARGS, "set_state(a, b, flag, last)"},
+    {"raw", (PyCFunction)bitgen_raw, METH_O, "raw(size)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot bitgen_slots[] = {
+    {Py_tp_new, bitgen_new},
+    {Py_tp_dealloc, bitgen_dealloc},
+    {Py_tp_methods, bitgen_methods},
+    {Py_tp_doc, "The state and draws behind ndmem.random (internal)."},
+    {0, NULL},
+};
+
+static PyType_Spec bitgen_spec = {
+    .name = "ndmem._core._BitGen",
+    .basicsize = sizeof(BitGen),
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = bitgen_slots,
+};
+
+int
+ndm_random_init(PyObject *module)
+{
+    static const char *names[D_COUNT] = {
+        "random", "standard_normal", "standard_exponential", "normal",
+        "gauss", "uniform", "exponential",
+    };
+    bitgen_type = (PyTypeObject *)PyType_FromSpec(&bitgen_spec);
+    if (bitgen_type == NULL) {
+        return -1;
+    }
+    /* the distribution codes fill() takes, by name */
+    PyObject *dists = PyDict_New();
+    if (dists == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < D_COUNT; i++) {
+        PyObject *v = PyLong_FromLong(i);
+        if (v == NULL || PyDict_SetItemString(dists, names[i], v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(dists);
+            return -1;
+        }
+        Py_DECREF(v);
+    }
+    int rc = PyObject_SetAttrString((PyObject *)bitgen_type, "DISTS", dists);
+    Py_DECREF(dists);
+    if (rc < 0) {
+        return -1;
+    }
+    return PyModule_AddObjectRef(module, "_BitGen", (PyObject *)bitgen_type);
+}
