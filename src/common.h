@@ -41,5 +41,6 @@ int ndm_shape_init(PyObject *module);
 int ndm_overlap_init(PyObject *module);
 int ndm_random_init(PyObject *module);
 int ndm_mmap_init(PyObject *module);
+int ndm_fileio_init(PyObject *module);
 
 #endif

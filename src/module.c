@@ -25,6 +25,7 @@ core_exec(PyObject *module)
             || ndm_shape_init(module) < 0
             || ndm_overlap_init(module) < 0
             || ndm_mmap_init(module) < 0
+            || ndm_fileio_init(module) < 0
             || ndm_random_init(module) < 0) {
         return -1;
     }

@@ -12,7 +12,7 @@ from ndmem._shape import *  # noqa: F401,F403
 from ndmem._ufunclike import *  # noqa: F401,F403
 from ndmem import memory  # noqa: F401
 from ndmem.memory import stats as memory_stats  # noqa: F401
-from ndmem._memmap import memmap  # noqa: F401
+from ndmem.npyio import *  # noqa: F401,F403  (memmap, fromfile, save/load)
 from ndmem import random  # noqa: F401
 
 __version__ = "0.1.0"

@@ -1,0 +1,152 @@
+"""Raw files: ndarray.tofile and fromfile, binary or text, as NumPy.
+
+Binary I/O goes straight between the file and the array's memory (no
+intermediate bytes object); text I/O follows NumPy's rules for separators:
+whitespace in ``sep`` matches any run of whitespace, a trailing separator is
+allowed, anything else left over raises ValueError.
+"""
+
+import os
+import re
+
+from ndmem import _core
+
+__all__ = ["fromfile"]
+
+_UNMATCHED = "string or file could not be read to its end due to unmatched data"
+
+_INT_RE = re.compile(r"[+-]?\d+")
+_FLOAT_RE = re.compile(
+    r"[+-]?(?:inf(?:inity)?|nan(?:\([0-9a-z_]*\))?"
+    r"|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)", re.IGNORECASE)
+
+
+def _open(file, mode):
+    if isinstance(file, (str, bytes, os.PathLike)):
+        return open(os.fspath(file), mode), True
+    return file, False
+
+
+def tofile(arr, fid, sep="", format="%s"):
+    """Write ``arr`` to ``fid`` in C order (the body of ndarray.tofile).
+
+    Parameters
+    ----------
+    arr : ndarray
+    fid : file or str or Path
+        An open file object, or a path to create.
+    sep : str
+        '' writes the raw bytes; otherwise text items joined by ``sep``.
+    format : str
+        The %-format of one item in text mode.
+    """
+    f, own = _open(fid, "wb" if sep == "" else "w")
+    try:
+        if sep == "":
+            f.fileno()      # NumPy writes through the descriptor
+            data = arr if arr.flags.c_contiguous else arr.copy(order="C")
+            f.write(data.reshape(-1).view(_core.uint8))
+        else:
+            items = arr.ravel().tolist()
+            f.write(sep.join(format % (x,) for x in items))
+    finally:
+        if own:
+            f.close()
+
+
+def _separator_re(sep):
+    parts = [r"\s*" if c.isspace() else re.escape(c) for c in sep]
+    return re.compile(r"\s*" + "".join(parts))
+
+
+def _parse_text(text, descr, count, sep):
+    kind = descr.kind
+    if kind in "iub":
+        item_re, convert = _INT_RE, int
+    elif kind in "fc":
+        item_re, convert = _FLOAT_RE, float
+    else:
+        raise ValueError("Unable to read character files of that array type")
+    sep_re = _separator_re(sep)
+    values = []
+    pos = 0
+    end = len(text)
+    while count < 0 or len(values) < count:
+        while pos < end and text[pos].isspace():
+            pos += 1
+        if pos == end:
+            break
+        m = item_re.match(text, pos)
+        if m is None:
+            raise ValueError(_UNMATCHED)
+        values.append(convert(m.group()))
+        pos = m.end()
+        m = sep_re.match(text, pos)
+        if m is None or (m.end() == pos and pos < end):
+            if text[pos:].strip():
+                raise ValueError(_UNMATCHED)
+            break
+        pos = m.end()
+    if kind == "b":
+        values = [v != 0 for v in values]
+    elif kind == "u":
+        # NumPy's text reader wraps negative numbers (-1 -> 255 for uint8)
+        bits = 8 * descr.itemsize
+        values = [v % (1 << bits) for v in values]
+    return _core.array(values, dtype=descr)
+
+
+def fromfile(file, dtype=float, count=-1, sep="", offset=0, *, like=None):
+    """Construct an array from data in a text or binary file.
+
+    Parameters
+    ----------
+    file : file or str or Path
+        Open file object or filename.
+    dtype : data-type
+        Data type of the returned array (for text, a number or bool type).
+    count : int
+        Number of items to read; -1 means all.
+    sep : str
+        '' reads binary; otherwise the separator between text items, where
+        whitespace matches zero or more whitespace characters.
+    offset : int
+        Bytes to skip from the file's current position (binary only).
+    like : None
+        Accepted for NumPy compatibility; must be None.
+
+    Returns
+    -------
+    ndarray
+        A new 1-d array that owns its data.
+    """
+    if like is not None:
+        raise TypeError("like= is not supported by ndmem")
+    descr = _core.dtype(dtype)
+    if sep != "" and offset != 0:
+        raise TypeError("'offset' argument only permitted for binary files")
+    f, own = _open(file, "rb" if sep == "" else "r")
+    try:
+        if sep != "":
+            text = f.read()
+            if isinstance(text, bytes):
+                text = text.decode("latin-1")
+            return _parse_text(text, descr, count, sep)
+        itemsize = descr.itemsize
+        if itemsize == 0:
+            raise ValueError("The elements are 0-sized.")
+        if offset:
+            f.seek(offset, 1)
+        remaining = os.fstat(f.fileno()).st_size - f.tell()
+        n = max(remaining, 0) // itemsize
+        if count >= 0:
+            n = min(n, count)
+        arr = _core.empty(n, dtype=descr)
+        if n:
+            got = f.readinto(arr.view(_core.uint8))
+            if got < n * itemsize:
+                arr = arr[:got // itemsize].copy()
+        return arr
+    finally:
+        if own:
+            f.close()
