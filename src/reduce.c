@@ -1,8 +1,1259 @@
-/* Axis reductions: ufunc.reduce/accumulate and the reduction methods. */
+/* Axis reductions: ufunc.reduce and ufunc.accumulate.
+ *
+ * The iteration copies what NumPy's reduction iterator does, because float
+ * results depend on the order of the additions: axes are ordered by the
+ * strides of the operands (NumPy's stable insertion sort, innermost = the
+ * smallest stride, ties kept in C order), length-1 axes dropped, adjacent
+ * axes coalesced.  When the innermost axis is reduced the kernel is called
+ * as a binary reduce (args[0] == args[2], steps 0), so the float add kernel
+ * sums pairwise; otherwise every output row accumulates out[j] op= a[i, j].
+ * An input that needs a cast is cast in chunks of NumPy's buffer size (8192
+ * elements) along the inner axis, and each chunk is reduced on its own, as
+ * NumPy's buffered iterator does. */
 #include "ufunc.h"
+#include "scalar.h"
+
+#define BUFSIZE 8192
+#define GIL_THRESHOLD 16384
+
+/* ---------------------------------------------------------------- axes */
+
+static int
+raise_axis_error(Py_ssize_t axis, int nd)
+{
+    PyObject *cls = PyObject_GetAttrString(ndm_state.module, "AxisError");
+    if (cls == NULL) {
+        return -1;
+    }
+    PyObject *exc = PyObject_CallFunction(cls, "ni", axis, nd);
+    Py_DECREF(cls);
+    if (exc != NULL) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        Py_DECREF(exc);
+    }
+    return -1;
+}
+
+static int
+mark_axis(PyObject *obj, int nd, char *flags)
+{
+    Py_ssize_t ax = PyNumber_AsSsize_t(obj, PyExc_OverflowError);
+    if (ax == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (ax < -nd || ax >= nd) {
+        return raise_axis_error(ax, nd);
+    }
+    if (ax < 0) {
+        ax += nd;
+    }
+    if (flags[ax]) {
+        PyErr_SetString(PyExc_ValueError, "duplicate value in 'axis'");
+        return -1;
+    }
+    flags[ax] = 1;
+    return 0;
+}
+
+/* axis (None, an int or a tuple of ints) as per-axis flags; returns the
+ * number of axes marked, or -1.  As NumPy, a 0-d array takes axis 0 or -1
+ * as "no axis". */
+static int
+parse_axes(PyObject *axis, int nd, char *flags)
+{
+    memset(flags, 0, NDM_MAXDIMS);
+    if (axis == NULL || axis == Py_None) {
+        memset(flags, 1, nd);
+        return nd;
+    }
+    if (PyTuple_Check(axis)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(axis); i++) {
+            if (mark_axis(PyTuple_GET_ITEM(axis, i), nd, flags) < 0) {
+                return -1;
+            }
+        }
+        return (int)PyTuple_GET_SIZE(axis);
+    }
+    if (nd == 0) {
+        Py_ssize_t ax = PyNumber_AsSsize_t(axis, PyExc_OverflowError);
+        if (ax == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (ax != 0 && ax != -1) {
+            return raise_axis_error(ax, 0);
+        }
+        return 0;
+    }
+    if (mark_axis(axis, nd, flags) < 0) {
+        return -1;
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------- axis ordering */
+
+/* NumPy's npyiter_find_best_axis_ordering: perm[0] is the innermost axis.
+ * strides[op][axis]; zero strides (and length-1 axes) never decide. */
+static void
+sort_axes(int nd, const Py_ssize_t *shape, int nops,
+          Py_ssize_t (*strides)[NDM_MAXDIMS], int *perm)
+{
+    for (int p = 0; p < nd; p++) {
+        perm[p] = nd - 1 - p;
+    }
+    for (int i0 = 1; i0 < nd; i0++) {
+        int ipos = i0;
+        int j0 = perm[i0];
+        for (int i1 = i0 - 1; i1 >= 0; i1--) {
+            int ambig = 1, shouldswap = 0;
+            int j1 = perm[i1];
+            for (int op = 0; op < nops; op++) {
+                Py_ssize_t s0 = shape[j0] == 1 ? 0 : strides[op][j0];
+                Py_ssize_t s1 = shape[j1] == 1 ? 0 : strides[op][j1];
+                if (s0 != 0 && s1 != 0) {
+                    if ((s1 < 0 ? -s1 : s1) <= (s0 < 0 ? -s0 : s0)) {
+                        shouldswap = 0;
+                    }
+                    else if (ambig) {
+                        shouldswap = 1;
+                    }
+                    ambig = 0;
+                }
+            }
+            if (!ambig) {
+                if (shouldswap) {
+                    ipos = i1;
+                }
+                else {
+                    break;
+                }
+            }
+        }
+        if (ipos != i0) {
+            for (int i1 = i0; i1 > ipos; i1--) {
+                perm[i1] = perm[i1 - 1];
+            }
+            perm[ipos] = j0;
+        }
+    }
+}
+
+/* A new array of descr (stolen) and shape whose layout follows perm
+ * (perm[0] innermost), as NumPy's iterator allocates its outputs: a fresh
+ * packed buffer is re-strided in perm's order (the same bytes). */
+static NdmArray *
+new_in_order(NdmDtype *descr, int nd, const Py_ssize_t *shape, const int *perm)
+{
+    NdmArray *a = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, descr,
+                                            nd, shape, NULL, NULL, 0, NULL);
+    if (a == NULL || ndm_array_size(a) == 0) {
+        return a;
+    }
+    Py_ssize_t cur = a->descr->itemsize;
+    for (int p = 0; p < nd; p++) {
+        a->strides[perm[p]] = cur;
+        cur *= shape[perm[p]];
+    }
+    ndm_array_update_flags(a);
+    return a;
+}
+
+/* ------------------------------------------------------ the reduce loop */
+
+typedef struct RedIter {
+    int nd;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    Py_ssize_t so[NDM_MAXDIMS];     /* accumulator (0 on reduced axes) */
+    Py_ssize_t si[NDM_MAXDIMS];     /* input */
+    Py_ssize_t sm[NDM_MAXDIMS];     /* where mask */
+    char red[NDM_MAXDIMS];
+    char *out;
+    char *in;
+    const char *mask;               /* NULL: every element */
+} RedIter;
+
+typedef struct RedCtx {
+    ndm_kernel kernel;
+    Py_ssize_t isz;                 /* loop dtype's itemsize */
+    ndm_cast_fn cast;               /* input -> loop dtype, NULL if none needed */
+    NdmDtype *from;
+    NdmDtype *to;
+    char *buf;                      /* BUFSIZE loop elements when cast */
+    int skip_first;                 /* no identity: first visits copy */
+    int failed;
+} RedCtx;
+
+/* Fill it from perm'd full-rank strides, dropping length-1 axes and
+ * coalescing as NumPy's iterator does. */
+static void
+rediter_build(RedIter *it, int nd, const Py_ssize_t *shape, const int *perm,
+              const char *red, Py_ssize_t (*strides)[NDM_MAXDIMS])
+{
+    int n = 0;
+    for (int p = 0; p < nd; p++) {
+        int k = perm[p];
+        if (shape[k] == 1) {
+            continue;
+        }
+        it->shape[n] = shape[k];
+        it->so[n] = strides[0][k];
+        it->si[n] = strides[1][k];
+        it->sm[n] = strides[2][k];
+        it->red[n] = red[k];
+        n++;
+    }
+    if (n == 0) {
+        it->shape[0] = 1;
+        it->so[0] = it->si[0] = it->sm[0] = 0;
+        it->red[0] = 0;
+        n = 1;
+    }
+    int m = 0;
+    for (int d = 1; d < n; d++) {
+        Py_ssize_t sh = it->shape[m];
+        if (it->red[m] == it->red[d] && it->so[m] * sh == it->so[d]
+                && it->si[m] * sh == it->si[d] && it->sm[m] * sh == it->sm[d]) {
+            it->shape[m] *= it->shape[d];
+            continue;
+        }
+        m++;
+        it->shape[m] = it->shape[d];
+        it->so[m] = it->so[d];
+        it->si[m] = it->si[d];
+        it->sm[m] = it->sm[d];
+        it->red[m] = it->red[d];
+    }
+    it->nd = m + 1;
+}
+
+static void
+copy_one(RedCtx *c, char *dst, const char *src)
+{
+    if (c->cast == NULL) {
+        memcpy(dst, src, c->isz);
+    }
+    else if (c->cast(src, 0, dst, 0, 1, c->from, c->to) < 0) {
+        c->failed = 1;
+    }
+}
+
+static void
+call_runs(RedCtx *c, char *out, Py_ssize_t so, char *src, Py_ssize_t ss,
+          const char *mask, Py_ssize_t sm, Py_ssize_t n)
+{
+    Py_ssize_t steps[3] = {so, ss, so};
+    Py_ssize_t k = 0;
+    while (k < n) {
+        Py_ssize_t len = n - k;
+        if (mask != NULL) {
+            while (k < n && !mask[k * sm]) {
+                k++;
+            }
+            len = 0;
+            while (k + len < n && mask[(k + len) * sm]) {
+                len++;
+            }
+            if (len == 0) {
+                break;
+            }
+        }
+        char *args[3] = {out + k * so, src + k * ss, out + k * so};
+        c->kernel(args, len, steps, NULL);
+        k += len;
+    }
+}
+
+/* One inner run of n elements. */
+static void
+red_inner(RedCtx *c, char *out, Py_ssize_t so, char *in, Py_ssize_t si,
+          const char *mask, Py_ssize_t sm, Py_ssize_t n, int first)
+{
+    Py_ssize_t start = 0;
+    if (first) {
+        if (so != 0) {
+            for (Py_ssize_t k = 0; k < n && !c->failed; k++) {
+                copy_one(c, out + k * so, in + k * si);
+            }
+            return;
+        }
+        copy_one(c, out, in);
+        start = 1;
+    }
+    Py_ssize_t chunk = c->cast != NULL ? BUFSIZE : n;
+    for (Py_ssize_t c0 = 0; c0 < n && !c->failed; c0 += chunk) {
+        Py_ssize_t end = c0 + chunk < n ? c0 + chunk : n;
+        Py_ssize_t lo = start > c0 ? start : c0;
+        if (lo >= end) {
+            continue;
+        }
+        char *src = in + lo * si;
+        Py_ssize_t ss = si;
+        if (c->cast != NULL) {
+            if (c->cast(src, si, c->buf, c->isz, end - lo, c->from, c->to) < 0) {
+                c->failed = 1;
+                return;
+            }
+            src = c->buf;
+            ss = c->isz;
+        }
+        call_runs(c, out + lo * so, so, src, ss,
+                  mask != NULL ? mask + lo * sm : NULL, sm, end - lo);
+    }
+}
+
+static void
+red_run(RedIter *it, RedCtx *c)
+{
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    char *po = it->out, *pi = it->in;
+    const char *pm = it->mask;
+    int nd = it->nd;
+    for (;;) {
+        int first = c->skip_first;
+        for (int d = 1; first && d < nd; d++) {
+            if (it->red[d] && idx[d] != 0) {
+                first = 0;
+            }
+        }
+        red_inner(c, po, it->so[0], pi, it->si[0], pm, it->sm[0],
+                  it->shape[0], first);
+        if (c->failed) {
+            return;
+        }
+        int d = 1;
+        for (; d < nd; d++) {
+            idx[d]++;
+            po += it->so[d];
+            pi += it->si[d];
+            if (pm != NULL) {
+                pm += it->sm[d];
+            }
+            if (idx[d] < it->shape[d]) {
+                break;
+            }
+            po -= it->so[d] * it->shape[d];
+            pi -= it->si[d] * it->shape[d];
+            if (pm != NULL) {
+                pm -= it->sm[d] * it->shape[d];
+            }
+            idx[d] = 0;
+        }
+        if (d == nd) {
+            return;
+        }
+    }
+}
+
+/* ----------------------------------------------------- shared set-up */
+
+static NdmArray *
+as_array(PyObject *obj)
+{
+    if (NdmArray_Check(obj)) {
+        Py_INCREF(obj);
+        return (NdmArray *)obj;
+    }
+    return (NdmArray *)ndm_array_from_any(obj, NULL, -1, 'K', 0);
+}
+
+/* out= as given to a ufunc method: None, an array or a 1-tuple of one. */
+static int
+parse_out(PyObject *obj, NdmArray **out)
+{
+    *out = NULL;
+    if (obj == NULL || obj == Py_None) {
+        return 0;
+    }
+    if (PyTuple_Check(obj)) {
+        if (PyTuple_GET_SIZE(obj) != 1) {
+            PyErr_SetString(PyExc_ValueError,
+                            "The 'out' tuple must have exactly one entry");
+            return -1;
+        }
+        obj = PyTuple_GET_ITEM(obj, 0);
+        if (obj == Py_None) {
+            return 0;
+        }
+    }
+    if (!NdmArray_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "return arrays must be of ArrayType");
+        return -1;
+    }
+    if (ndm_array_fail_unless_writeable((NdmArray *)obj) < 0) {
+        return -1;
+    }
+    *out = (NdmArray *)obj;
+    return 0;
+}
+
+static int
+is_add_or_multiply(const NdmUfuncDef *def)
+{
+    return strcmp(def->name, "add") == 0 || strcmp(def->name, "multiply") == 0;
+}
+
+/* The loop a reduction runs, NumPy's rules: dtype= fixes it; else out=
+ * takes part in the promotion; else the input's dtype, except that add
+ * and multiply accumulate bools and small integers in the platform
+ * integer.  The loop must have identical operand types. */
+static const NdmLoopDef *
+reduce_loop(const NdmUfuncDef *def, NdmDtype *in, NdmDtype *dtype,
+            NdmArray *out, const char *method)
+{
+    int types[2];
+    int t;
+    if (dtype != NULL) {
+        t = dtype->type_num;
+    }
+    else if (out != NULL && out->descr->type_num < NDM_NNUMERIC
+             && in->type_num < NDM_NNUMERIC) {
+        types[0] = out->descr->type_num;
+        types[1] = in->type_num;
+        const NdmLoopDef *l = ndm_ufunc_find_loop(def, types);
+        if (l == NULL) {
+            return NULL;
+        }
+        t = l->types[0];
+    }
+    else {
+        t = in->type_num;
+        if (is_add_or_multiply(def) && (t == NDM_BOOL
+                || ((in->kind == 'i' || in->kind == 'u') && in->itemsize < 8))) {
+            t = in->kind == 'u' ? NDM_UINT64 : NDM_INT64;
+        }
+    }
+    if (t >= NDM_NNUMERIC) {
+        PyErr_Format(PyExc_TypeError,
+                     "the resolved dtypes are not compatible with %s.%s",
+                     def->name, method);
+        return NULL;
+    }
+    types[0] = types[1] = t;
+    const NdmLoopDef *loop = ndm_ufunc_find_loop(def, types);
+    if (loop == NULL) {
+        return NULL;
+    }
+    if (loop->types[1] == loop->types[0] && loop->types[2] == loop->types[0]) {
+        return loop;
+    }
+    /* NumPy's logical ufuncs reduce anything as booleans. */
+    if (strncmp(def->name, "logical_", 8) == 0) {
+        types[0] = types[1] = NDM_BOOL;
+        loop = ndm_ufunc_find_loop(def, types);
+        if (loop == NULL) {
+            return NULL;
+        }
+        if (loop->types[1] == loop->types[0] && loop->types[2] == loop->types[0]) {
+            return loop;
+        }
+    }
+    PyErr_Format(PyExc_TypeError,
+                 "the resolved dtypes are not compatible with %s.%s",
+                 def->name, method);
+    return NULL;
+}
+
+/* The ufunc's identity as an element of ld in buf: 1, or 0 if it has none. */
+static int
+identity_bytes(const NdmUfuncDef *def, NdmDtype *ld, char *buf)
+{
+    switch (def->identity) {
+    case NDM_IDENTITY_ZERO:
+    case NDM_IDENTITY_FALSE:
+        memset(buf, 0, ld->itemsize);
+        return 1;
+    case NDM_IDENTITY_ONE:
+    case NDM_IDENTITY_TRUE:
+        return ndm_dtype_setitem(ld, buf, Py_True) < 0 ? -1 : 1;
+    case NDM_IDENTITY_MINUS_ONE:
+        if (ld->kind == 'b') {
+            return ndm_dtype_setitem(ld, buf, Py_True) < 0 ? -1 : 1;
+        }
+        memset(buf, 0xff, ld->itemsize);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* where= as a bool mask broadcast to arr's shape: *mask gets a new
+ * reference (NULL for where=True) and sm its full-rank strides. */
+static int
+get_mask(PyObject *where, NdmArray *arr, NdmArray **mask, Py_ssize_t *sm)
+{
+    *mask = NULL;
+    memset(sm, 0, NDM_MAXDIMS * sizeof(Py_ssize_t));
+    if (where == NULL || where == Py_True) {
+        return 0;
+    }
+    NdmArray *m = as_array(where);
+    if (m == NULL) {
+        return -1;
+    }
+    if (m->descr->type_num != NDM_BOOL) {
+        NdmDtype *b = ndm_dtype_builtin(NDM_BOOL);
+        if (b != NULL) {
+            ndm_cast_error("array data", m->descr, b, NDM_SAFE_CASTING);
+            Py_DECREF(b);
+        }
+        Py_DECREF(m);
+        return -1;
+    }
+    int off = arr->nd - m->nd;
+    int ok = off >= 0;
+    for (int k = 0; ok && k < m->nd; k++) {
+        if (m->shape[k] == arr->shape[off + k]) {
+            sm[off + k] = m->strides[k];
+        }
+        else if (m->shape[k] != 1) {
+            ok = 0;
+        }
+    }
+    if (!ok) {
+        char a[256], b[256];
+        ndm_format_shape(a, sizeof(a), arr->shape, arr->nd);
+        ndm_format_shape(b, sizeof(b), m->shape, m->nd);
+        PyErr_Format(PyExc_ValueError,
+                     "operands could not be broadcast together with shapes %s %s ",
+                     a, b);
+        Py_DECREF(m);
+        return -1;
+    }
+    *mask = m;
+    return 0;
+}
+
+static int
+usable_in_place(NdmArray *a, NdmDtype *ld)
+{
+    return a->descr->type_num == ld->type_num && ndm_dtype_isnative(a->descr)
+           && (a->flags & NDM_ALIGNED);
+}
+
+/* ------------------------------------------------------- ufunc.reduce */
+
+PyObject *
+ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"array", "axis", "dtype", "out", "keepdims",
+                             "initial", "where", NULL};
+    PyObject *array, *axis = NULL, *out_obj = NULL, *initial = NULL, *where = NULL;
+    NdmDtype *dtype = NULL;
+    int keepdims = 0;
+    NdmArray *arr = NULL, *out = NULL, *acc = NULL, *mask = NULL;
+    PyObject *result = NULL;
+    RedCtx ctx = {0};
+    const NdmUfuncDef *def = ((NdmUfunc *)ufunc)->def;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO&OpOO:reduce", kwlist,
+                                     &array, &axis, ndm_dtype_converter_optional,
+                                     &dtype, &out_obj, &keepdims, &initial, &where)) {
+        return NULL;
+    }
+    if (def->nin != 2 || def->nout != 1) {
+        PyErr_SetString(PyExc_ValueError, "reduce only supported for binary functions");
+        goto fail;
+    }
+    if (parse_out(out_obj, &out) < 0 || (arr = as_array(array)) == NULL) {
+        goto fail;
+    }
+    int nd = arr->nd;
+    char red[NDM_MAXDIMS];
+    PyObject *zero = NULL;
+    if (axis == NULL) {
+        zero = PyLong_FromLong(0);
+        if (zero == NULL) {
+            goto fail;
+        }
+    }
+    int nred = parse_axes(axis != NULL ? axis : zero, nd, red);
+    Py_XDECREF(zero);
+    if (nred < 0) {
+        goto fail;
+    }
+    if (nred > 1 && def->identity == NDM_IDENTITY_NONE) {
+        PyErr_Format(PyExc_ValueError,
+                     "reduction operation '%s' is not reorderable, so at most "
+                     "one axis may be specified", def->name);
+        goto fail;
+    }
+    const NdmLoopDef *loop = reduce_loop(def, arr->descr, dtype, out, "reduce");
+    if (loop == NULL) {
+        goto fail;
+    }
+    NdmDtype *ld = ndm_dtype_builtin(loop->types[0]);
+    if (ld == NULL) {
+        goto fail;
+    }
+    ctx.to = ld;
+
+    /* The result's shape and where each input axis lands in it. */
+    Py_ssize_t rshape[NDM_MAXDIMS];
+    int rmap[NDM_MAXDIMS];
+    int rnd = 0;
+    for (int k = 0; k < nd; k++) {
+        rmap[k] = -1;
+        if (!red[k] || keepdims) {
+            rmap[k] = rnd;
+            rshape[rnd++] = red[k] ? 1 : arr->shape[k];
+        }
+    }
+    if (out != NULL) {
+        if (out->nd != rnd) {
+            PyErr_Format(PyExc_ValueError,
+                         "output parameter for reduction operation %s has the "
+                         "wrong number of dimensions: Found %d but expected %d",
+                         def->name, out->nd, rnd);
+            goto fail;
+        }
+        for (int r = 0; r < rnd; r++) {
+            if (out->shape[r] != rshape[r]) {
+                char a[256], b[256];
+                ndm_format_shape(a, sizeof(a), out->shape, out->nd);
+                ndm_format_shape(b, sizeof(b), rshape, rnd);
+                PyErr_Format(PyExc_ValueError,
+                             "output parameter for reduction operation %s has "
+                             "shape %s but expected %s", def->name, a, b);
+                goto fail;
+            }
+        }
+        if (ndm_overlap_may_share(out, arr)) {
+            NdmArray *copy = (NdmArray *)ndm_array_copy(arr, 'K');
+            if (copy == NULL) {
+                goto fail;
+            }
+            Py_SETREF(arr, copy);
+        }
+    }
+
+    Py_ssize_t strides[3][NDM_MAXDIMS];
+    if (get_mask(where, arr, &mask, strides[2]) < 0) {
+        goto fail;
+    }
+    char initbuf[32];
+    int have_init;
+    if (initial != NULL && initial != Py_None) {
+        have_init = ndm_dtype_setitem(ld, initbuf, initial) < 0 ? -1 : 1;
+    }
+    else if (initial == Py_None) {
+        have_init = 0;
+    }
+    else {
+        have_init = identity_bytes(def, ld, initbuf);
+    }
+    if (have_init < 0) {
+        goto fail;
+    }
+    if (!have_init) {
+        if (mask != NULL) {
+            PyErr_Format(PyExc_ValueError,
+                         "reduction operation '%s' does not have an identity, "
+                         "so to use a where mask one has to specify 'initial'",
+                         def->name);
+            goto fail;
+        }
+        for (int k = 0; k < nd; k++) {
+            if (red[k] && arr->shape[k] == 0) {
+                PyErr_Format(PyExc_ValueError,
+                             "zero-size array to reduction operation %s which "
+                             "has no identity", def->name);
+                goto fail;
+            }
+        }
+    }
+
+    /* Accumulate straight into out= when it holds loop elements. */
+    int direct = out != NULL && usable_in_place(out, ld);
+    for (int k = 0; k < nd; k++) {
+        strides[0][k] = (direct && !red[k]) ? out->strides[rmap[k]] : 0;
+        strides[1][k] = arr->strides[k];
+    }
+    int perm[NDM_MAXDIMS];
+    sort_axes(nd, arr->shape, 3, strides, perm);
+    if (direct) {
+        acc = out;
+        Py_INCREF(acc);
+    }
+    else {
+        int rperm[NDM_MAXDIMS], n = 0;
+        for (int p = 0; p < nd; p++) {
+            if (rmap[perm[p]] >= 0) {
+                rperm[n++] = rmap[perm[p]];
+            }
+        }
+        Py_INCREF(ld);
+        acc = new_in_order(ld, rnd, rshape, rperm);
+        if (acc == NULL) {
+            goto fail;
+        }
+        for (int k = 0; k < nd; k++) {
+            strides[0][k] = red[k] ? 0 : acc->strides[rmap[k]];
+        }
+    }
+    if (have_init && ndm_array_fill_raw(acc, initbuf) < 0) {
+        goto fail;
+    }
+
+    Py_ssize_t size = ndm_array_size(arr);
+    if (size > 0 && ndm_array_size(acc) > 0) {
+        RedIter it;
+        rediter_build(&it, nd, arr->shape, perm, red, strides);
+        it.out = acc->data;
+        it.in = arr->data;
+        it.mask = mask != NULL ? mask->data : NULL;
+        ctx.kernel = loop->kernel;
+        ctx.isz = ld->itemsize;
+        ctx.skip_first = !have_init;
+        int gil_free = !(loop->flags & NDM_LOOP_NEEDS_GIL) && size >= GIL_THRESHOLD;
+        if (!usable_in_place(arr, ld)) {
+            ctx.cast = ndm_dtype_get_cast(arr->descr, ld);
+            ctx.from = arr->descr;
+            ctx.buf = PyMem_RawMalloc(BUFSIZE * ld->itemsize);
+            if (ctx.buf == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+            gil_free = gil_free && ndm_cast_is_gil_free(arr->descr, ld);
+        }
+        ndm_ufunc_fpe_take();
+        if (gil_free) {
+            Py_BEGIN_ALLOW_THREADS
+            red_run(&it, &ctx);
+            Py_END_ALLOW_THREADS
+        }
+        else {
+            red_run(&it, &ctx);
+        }
+        int fpe = ndm_ufunc_fpe_take();
+        if (ctx.failed || PyErr_Occurred()) {
+            goto fail;
+        }
+        if (fpe && ndm_ufunc_fpe_report(fpe, "reduce") < 0) {
+            goto fail;
+        }
+    }
+
+    if (out != NULL) {
+        if (!direct && ndm_array_assign(out, acc, NDM_UNSAFE_CASTING) < 0) {
+            goto fail;
+        }
+        Py_INCREF(out);
+        result = (PyObject *)out;
+    }
+    else if (acc->nd == 0) {
+        result = ndm_array_getitem_ptr(acc, acc->data);
+    }
+    else {
+        Py_INCREF(acc);
+        result = (PyObject *)acc;
+    }
+fail:
+    PyMem_RawFree(ctx.buf);
+    Py_XDECREF(ctx.to);
+    Py_XDECREF(dtype);
+    Py_XDECREF(arr);
+    Py_XDECREF(acc);
+    Py_XDECREF(mask);
+    return result;
+}
+
+/* --------------------------------------------------- ufunc.accumulate */
+
+/* Call kernel over every element of nd-dim operands (C order, inner axis
+ * last): nop pointers advancing by strides[op][k]. */
+static void
+run_elementwise(int nd, const Py_ssize_t *shape, int nop,
+                Py_ssize_t (*strides)[NDM_MAXDIMS], char **ptrs,
+                ndm_kernel kernel, void *kctx)
+{
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    char *p[3];
+    Py_ssize_t steps[3] = {0, 0, 0};
+    Py_ssize_t n = 1;
+    for (int op = 0; op < nop; op++) {
+        p[op] = ptrs[op];
+    }
+    if (nd > 0) {
+        n = shape[nd - 1];
+        for (int op = 0; op < nop; op++) {
+            steps[op] = strides[op][nd - 1];
+        }
+    }
+    for (;;) {
+        kernel(p, n, steps, kctx);
+        int d = nd - 2;
+        for (; d >= 0; d--) {
+            idx[d]++;
+            for (int op = 0; op < nop; op++) {
+                p[op] += strides[op][d];
+            }
+            if (idx[d] < shape[d]) {
+                break;
+            }
+            for (int op = 0; op < nop; op++) {
+                p[op] -= strides[op][d] * shape[d];
+            }
+            idx[d] = 0;
+        }
+        if (d < 0) {
+            return;
+        }
+    }
+}
+
+static int
+accumulate_axis(PyObject *axis, int nd, int *ax)
+{
+    if (axis == NULL) {
+        *ax = 0;
+        return 0;
+    }
+    if (axis == Py_None || (PyTuple_Check(axis) && PyTuple_GET_SIZE(axis) != 1)) {
+        if (axis == Py_None && nd == 1) {
+            *ax = 0;
+            return 0;
+        }
+        PyErr_SetString(PyExc_ValueError, "accumulate does not allow multiple axes");
+        return -1;
+    }
+    char flags[NDM_MAXDIMS];
+    if (parse_axes(axis, nd, flags) < 0) {
+        return -1;
+    }
+    for (int k = 0; k < nd; k++) {
+        if (flags[k]) {
+            *ax = k;
+        }
+    }
+    return 0;
+}
+
+PyObject *
+ndm_ufunc_accumulate(PyObject *ufunc, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"array", "axis", "dtype", "out", NULL};
+    PyObject *array, *axis = NULL, *out_obj = NULL;
+    NdmDtype *dtype = NULL, *ld = NULL;
+    NdmArray *arr = NULL, *out = NULL, *acc = NULL;
+    PyObject *result = NULL;
+    const NdmUfuncDef *def = ((NdmUfunc *)ufunc)->def;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO&O:accumulate", kwlist,
+                                     &array, &axis, ndm_dtype_converter_optional,
+                                     &dtype, &out_obj)) {
+        return NULL;
+    }
+    if (def->nin != 2 || def->nout != 1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "accumulate only supported for binary functions");
+        goto fail;
+    }
+    if (parse_out(out_obj, &out) < 0 || (arr = as_array(array)) == NULL) {
+        goto fail;
+    }
+    if (arr->nd == 0) {
+        PyErr_SetString(PyExc_TypeError, "cannot accumulate on a scalar");
+        goto fail;
+    }
+    int nd = arr->nd, ax = 0;
+    if (accumulate_axis(axis, nd, &ax) < 0) {
+        goto fail;
+    }
+    const NdmLoopDef *loop = reduce_loop(def, arr->descr, dtype, out, "accumulate");
+    if (loop == NULL || (ld = ndm_dtype_builtin(loop->types[0])) == NULL) {
+        goto fail;
+    }
+    if (out != NULL) {
+        int same = out->nd == nd;
+        for (int k = 0; same && k < nd; k++) {
+            same = out->shape[k] == arr->shape[k];
+        }
+        if (!same) {
+            char a[256], b[256];
+            ndm_format_shape(a, sizeof(a), out->shape, out->nd);
+            ndm_format_shape(b, sizeof(b), arr->shape, nd);
+            PyErr_Format(PyExc_ValueError,
+                         "output parameter for accumulate has shape %s but "
+                         "expected %s", a, b);
+            goto fail;
+        }
+    }
+    /* Cast (or un-alias) the input up front: accumulate reads it once. */
+    if (!usable_in_place(arr, ld) || (out != NULL && out != arr
+                                      && ndm_overlap_may_share(out, arr))) {
+        NdmArray *c = (NdmArray *)ndm_array_from_any((PyObject *)arr, ld, 1, 'K', 0);
+        if (c == NULL) {
+            goto fail;
+        }
+        Py_SETREF(arr, c);
+    }
+    int direct = out != NULL && usable_in_place(out, ld);
+    if (direct) {
+        acc = out;
+        Py_INCREF(acc);
+    }
+    else {
+        Py_ssize_t st[1][NDM_MAXDIMS];
+        int perm[NDM_MAXDIMS];
+        memcpy(st[0], arr->strides, nd * sizeof(Py_ssize_t));
+        sort_axes(nd, arr->shape, 1, st, perm);
+        Py_INCREF(ld);
+        if ((acc = new_in_order(ld, nd, arr->shape, perm)) == NULL) {
+            goto fail;
+        }
+    }
+    Py_ssize_t n = arr->shape[ax];
+    if (ndm_array_size(arr) > 0) {
+        /* The other axes, elementwise; out[i] = out[i-1] op in[i] along ax. */
+        Py_ssize_t shape[NDM_MAXDIMS], strides[3][NDM_MAXDIMS];
+        int m = 0;
+        for (int k = 0; k < nd; k++) {
+            if (k != ax && arr->shape[k] != 1) {
+                shape[m] = arr->shape[k];
+                strides[0][m] = acc->strides[k];
+                strides[1][m] = arr->strides[k];
+                strides[2][m] = acc->strides[k];
+                m++;
+            }
+        }
+        Py_ssize_t sa = acc->strides[ax], si = arr->strides[ax];
+        Py_ssize_t isz = ld->itemsize;
+        int gil_free = !(loop->flags & NDM_LOOP_NEEDS_GIL)
+                       && ndm_array_size(arr) >= GIL_THRESHOLD;
+        Py_ssize_t cstr[2][NDM_MAXDIMS];
+        memcpy(cstr[0], strides[0], m * sizeof(Py_ssize_t));
+        memcpy(cstr[1], strides[1], m * sizeof(Py_ssize_t));
+        char *cptr[2] = {acc->data, arr->data};
+        ndm_ufunc_fpe_take();
+        PyThreadState *ts = gil_free ? PyEval_SaveThread() : NULL;
+        run_elementwise(m, shape, 2, cstr, cptr, ndm_copy_kernel(isz), &isz);
+        for (Py_ssize_t i = 1; i < n; i++) {
+            char *ptrs[3] = {acc->data + (i - 1) * sa, arr->data + i * si,
+                             acc->data + i * sa};
+            run_elementwise(m, shape, 3, strides, ptrs, loop->kernel, NULL);
+        }
+        if (ts != NULL) {
+            PyEval_RestoreThread(ts);
+        }
+        int fpe = ndm_ufunc_fpe_take();
+        if (PyErr_Occurred()) {
+            goto fail;
+        }
+        if (fpe && ndm_ufunc_fpe_report(fpe, "accumulate") < 0) {
+            goto fail;
+        }
+    }
+    if (out != NULL) {
+        if (!direct && ndm_array_assign(out, acc, NDM_UNSAFE_CASTING) < 0) {
+            goto fail;
+        }
+        Py_INCREF(out);
+        result = (PyObject *)out;
+    }
+    else {
+        Py_INCREF(acc);
+        result = (PyObject *)acc;
+    }
+fail:
+    Py_XDECREF(ld);
+    Py_XDECREF(dtype);
+    Py_XDECREF(arr);
+    Py_XDECREF(acc);
+    return result;
+}
+
+/* ------------------------------------------------------ argmin/argmax */
+
+/* Index of the first extreme element of n at stride; a NaN is extreme
+ * (the first one wins), as NumPy's argmin/argmax. */
+#define ARG_INT(name, T)                                                    \
+static Py_ssize_t                                                           \
+argext_##name(const char *p, Py_ssize_t n, Py_ssize_t s, int want_max)      \
+{                                                                           \
+    Py_ssize_t best = 0;                                                    \
+    T v = *(const T *)p;                                                    \
+    for (Py_ssize_t i = 1; i < n; i++) {                                    \
+        T x = *(const T *)(p + i * s);                                      \
+        if (want_max ? x > v : x < v) {                                     \
+            v = x;                                                          \
+            best = i;                                                       \
+        }                                                                   \
+    }                                                                       \
+    return best;                                                            \
+}
+ARG_INT(bool, ndm_bool)
+ARG_INT(int8, int8_t)
+ARG_INT(uint8, uint8_t)
+ARG_INT(int16, int16_t)
+ARG_INT(uint16, uint16_t)
+ARG_INT(int32, int32_t)
+ARG_INT(uint32, uint32_t)
+ARG_INT(int64, int64_t)
+ARG_INT(uint64, uint64_t)
+
+#define ARG_FLOAT(name, T, LOAD)                                            \
+static Py_ssize_t                                                           \
+argext_##name(const char *p, Py_ssize_t n, Py_ssize_t s, int want_max)      \
+{                                                                           \
+    Py_ssize_t best = 0;                                                    \
+    double v = LOAD(*(const T *)p);                                         \
+    if (v != v) {                                                           \
+        return 0;                                                           \
+    }                                                                       \
+    for (Py_ssize_t i = 1; i < n; i++) {                                    \
+        double x = LOAD(*(const T *)(p + i * s));                           \
+        if (x != x) {                                                       \
+            return i;                                                       \
+        }                                                                   \
+        if (want_max ? x > v : x < v) {                                     \
+            v = x;                                                          \
+            best = i;                                                       \
+        }                                                                   \
+    }                                                                       \
+    return best;                                                            \
+}
+#define LOAD_PLAIN(x) ((double)(x))
+ARG_FLOAT(float16, ndm_half, ndm_half_to_double)
+ARG_FLOAT(float32, float, LOAD_PLAIN)
+ARG_FLOAT(float64, double, LOAD_PLAIN)
+
+/* Complex numbers order lexicographically; a NaN in either part wins. */
+#define ARG_COMPLEX(name, T)                                                \
+static Py_ssize_t                                                           \
+argext_##name(const char *p, Py_ssize_t n, Py_ssize_t s, int want_max)      \
+{                                                                           \
+    Py_ssize_t best = 0;                                                    \
+    const T *b = (const T *)p;                                              \
+    if (b[0] != b[0] || b[1] != b[1]) {                                     \
+        return 0;                                                           \
+    }                                                                       \
+    for (Py_ssize_t i = 1; i < n; i++) {                                    \
+        const T *x = (const T *)(p + i * s);                                \
+        if (x[0] != x[0] || x[1] != x[1]) {                                 \
+            return i;                                                       \
+        }                                                                   \
+        int better = want_max                                               \
+            ? (x[0] > b[0] || (x[0] == b[0] && x[1] > b[1]))                \
+            : (x[0] < b[0] || (x[0] == b[0] && x[1] < b[1]));               \
+        if (better) {                                                       \
+            b = x;                                                          \
+            best = i;                                                       \
+        }                                                                   \
+    }                                                                       \
+    return best;                                                            \
+}
+ARG_COMPLEX(complex64, float)
+ARG_COMPLEX(complex128, double)
+
+typedef Py_ssize_t (*argext_fn)(const char *, Py_ssize_t, Py_ssize_t, int);
+
+static const argext_fn argext_table[NDM_NNUMERIC] = {
+#define ARG_ENTRY(NAME, name, ctype) argext_##name,
+    NDM_FOR_EACH_NUMERIC(ARG_ENTRY)
+#undef ARG_ENTRY
+};
+
+/* _argext(a, axis, want_max): argmin/argmax over one axis (None: the C
+ * order flattening) as an intp array, or an int for axis=None.  The
+ * Python layer handles keepdims and out=. */
+static PyObject *
+py_argext(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    PyObject *obj, *axis;
+    int want_max;
+    NdmArray *a = NULL, *res = NULL;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "OOp:_argext", &obj, &axis, &want_max)) {
+        return NULL;
+    }
+    if ((a = as_array(obj)) == NULL) {
+        return NULL;
+    }
+    const char *fname = want_max ? "argmax" : "argmin";
+    if (a->descr->type_num >= NDM_NNUMERIC) {
+        PyErr_Format(PyExc_TypeError, "%s is not supported for dtype %R",
+                     fname, (PyObject *)a->descr);
+        goto fail;
+    }
+    if (!ndm_dtype_isnative(a->descr) || !(a->flags & NDM_ALIGNED)
+            || (axis == Py_None && !(a->flags & NDM_C_CONTIGUOUS))) {
+        NdmDtype *nat = ndm_dtype_native(a->descr);
+        if (nat == NULL) {
+            goto fail;
+        }
+        NdmArray *c = (NdmArray *)ndm_array_from_any((PyObject *)a, nat, 1, 'C', 0);
+        Py_DECREF(nat);
+        if (c == NULL) {
+            goto fail;
+        }
+        Py_SETREF(a, c);
+    }
+    argext_fn fn = argext_table[a->descr->type_num];
+    if (axis == Py_None) {
+        Py_ssize_t n = ndm_array_size(a);
+        if (n == 0) {
+            PyErr_Format(PyExc_ValueError,
+                         "attempt to get %s of an empty sequence", fname);
+            goto fail;
+        }
+        Py_ssize_t r;
+        Py_BEGIN_ALLOW_THREADS
+        r = fn(a->data, n, a->descr->itemsize, want_max);
+        Py_END_ALLOW_THREADS
+        result = PyLong_FromSsize_t(r);
+        goto fail;
+    }
+    char flags[NDM_MAXDIMS];
+    if (a->nd == 0) {
+        PyErr_SetString(PyExc_ValueError, "axis must be None for a 0-d array");
+        goto fail;
+    }
+    if (PyTuple_Check(axis)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "'tuple' object cannot be interpreted as an integer");
+        goto fail;
+    }
+    if (parse_axes(axis, a->nd, flags) < 0) {
+        goto fail;
+    }
+    int ax = 0, rnd = 0;
+    Py_ssize_t rshape[NDM_MAXDIMS], rstr[NDM_MAXDIMS];
+    for (int k = 0; k < a->nd; k++) {
+        if (flags[k]) {
+            ax = k;
+        }
+        else {
+            rshape[rnd] = a->shape[k];
+            rstr[rnd++] = a->strides[k];
+        }
+    }
+    Py_ssize_t n = a->shape[ax], s = a->strides[ax];
+    if (n == 0) {
+        PyErr_Format(PyExc_ValueError,
+                     "attempt to get %s of an empty sequence", fname);
+        goto fail;
+    }
+    NdmDtype *ip = ndm_dtype_builtin(NDM_INT64);
+    if (ip == NULL) {
+        goto fail;
+    }
+    res = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, ip, rnd, rshape,
+                                    NULL, NULL, 0, NULL);
+    if (res == NULL) {
+        goto fail;
+    }
+    Py_ssize_t total = ndm_array_size(res);
+    int64_t *o = (int64_t *)res->data;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    const char *p = a->data;
+    for (Py_ssize_t j = 0; j < total; j++) {
+        o[j] = fn(p, n, s, want_max);
+        for (int d = rnd - 1; d >= 0; d--) {
+            idx[d]++;
+            p += rstr[d];
+            if (idx[d] < rshape[d]) {
+                break;
+            }
+            p -= rstr[d] * rshape[d];
+            idx[d] = 0;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = (PyObject *)res;
+    res = NULL;
+fail:
+    Py_XDECREF(a);
+    Py_XDECREF(res);
+    return result;
+}
+
+/* ------------------------------------------------------------ methods */
+
+/* The reduction methods of ndarray are the functions of ndmem._reduce
+ * with the array as first argument (NumPy's methods and functions share
+ * their rules); the module is imported on first use, after ndmem is. */
+static PyObject *
+forward(const char *name, PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static PyObject *mod = NULL;
+    if (mod == NULL && (mod = PyImport_ImportModule("ndmem._reduce")) == NULL) {
+        return NULL;
+    }
+    PyObject *fn = PyObject_GetAttrString(mod, name);
+    if (fn == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *full = PyTuple_New(n + 1);
+    if (full == NULL) {
+        Py_DECREF(fn);
+        return NULL;
+    }
+    Py_INCREF(self);
+    PyTuple_SET_ITEM(full, 0, self);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(args, i);
+        Py_INCREF(item);
+        PyTuple_SET_ITEM(full, i + 1, item);
+    }
+    PyObject *r = PyObject_Call(fn, full, kwds);
+    Py_DECREF(full);
+    Py_DECREF(fn);
+    return r;
+}
+
+#define FORWARD(name)                                                       \
+static PyObject *                                                           \
+m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
+{                                                                           \
+    return forward(#name, self, args, kwds);                                \
+}
+FORWARD(sum)
+FORWARD(prod)
+FORWARD(mean)
+FORWARD(std)
+FORWARD(var)
+FORWARD(min)
+FORWARD(max)
+FORWARD(argmin)
+FORWARD(argmax)
+FORWARD(any)
+FORWARD(all)
+FORWARD(cumsum)
+FORWARD(cumprod)
+
+#define METHOD(name, doc)                                                   \
+    {#name, (PyCFunction)(void (*)(void))m_##name,                          \
+     METH_VARARGS | METH_KEYWORDS, doc}
+static PyMethodDef reduce_methods[] = {
+    METHOD(sum, "Sum of the elements over the given axis (see ndmem.sum)."),
+    METHOD(prod, "Product of the elements over the given axis (see ndmem.prod)."),
+    METHOD(mean, "Mean of the elements over the given axis (see ndmem.mean)."),
+    METHOD(std, "Standard deviation over the given axis (see ndmem.std)."),
+    METHOD(var, "Variance over the given axis (see ndmem.var)."),
+    METHOD(min, "Minimum over the given axis (see ndmem.min)."),
+    METHOD(max, "Maximum over the given axis (see ndmem.max)."),
+    METHOD(argmin, "Indices of the minimum values (see ndmem.argmin)."),
+    METHOD(argmax, "Indices of the maximum values (see ndmem.argmax)."),
+    METHOD(any, "True if any element is true (see ndmem.any)."),
+    METHOD(all, "True if all elements are true (see ndmem.all)."),
+    METHOD(cumsum, "Cumulative sum over the given axis (see ndmem.cumsum)."),
+    METHOD(cumprod, "Cumulative product over the given axis (see ndmem.cumprod)."),
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef reduce_functions[] = {
+    {"_argext", py_argext, METH_VARARGS,
+     "_argext(a, axis, want_max): argmin/argmax of a over axis (None: flat)."},
+    {NULL, NULL, 0, NULL},
+};
 
 int
-ndm_reduce_init(PyObject *Py_UNUSED(module))
+ndm_reduce_init(PyObject *module)
 {
-    return 0;
+    if (PyModule_AddFunctions(module, reduce_functions) < 0) {
+        return -1;
+    }
+    return ndm_array_add_methods(reduce_methods);
 }

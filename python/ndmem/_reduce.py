@@ -1,0 +1,446 @@
+"""Reductions: sum, prod, mean, std, var, min, max, argmin, argmax, any, all,
+cumsum, cumprod, ptp, count_nonzero and the NaN-ignoring nansum, nanmean,
+nanmin, nanmax (NumPy's fromnumeric.py, _methods.py and _nanfunctions_impl.py).
+
+The ndarray methods of the same names call these functions with the array
+as first argument.  The work is done by ``ufunc.reduce``/``accumulate`` in
+the C core, which iterates in NumPy's order so float results match NumPy.
+"""
+
+import contextlib
+import operator
+import warnings
+
+from ndmem import _core
+
+__all__ = ["sum", "prod", "mean", "std", "var", "min", "max", "amin", "amax",
+           "argmin", "argmax", "any", "all", "cumsum", "cumprod", "ptp",
+           "count_nonzero", "nansum", "nanmean", "nanmin", "nanmax"]
+
+
+class _NoValueType:
+    """Marks an argument that was not given (NumPy's np._NoValue)."""
+
+    def __repr__(self):
+        return "<no value>"
+
+
+_NoValue = _NoValueType()
+
+_INT_KINDS = "biu"
+
+
+def _asarray(a):
+    if isinstance(a, _core.ndarray):
+        return a
+    return _core.asarray(a)
+
+
+def _ufunc(name):
+    # Looked up at call time: the ufuncs live in the core's ufunc room.
+    return getattr(_core, name)
+
+
+def _given(**kwargs):
+    return {k: v for k, v in kwargs.items() if v is not _NoValue}
+
+
+def _reduce(ufunc, a, axis, dtype, out, **kwargs):
+    return _ufunc(ufunc).reduce(a, axis=axis, dtype=dtype, out=out,
+                                **_given(**kwargs))
+
+
+@contextlib.contextmanager
+def _quiet(**what):
+    errstate = getattr(_core, "errstate", None)
+    if errstate is None:
+        import ndmem
+        errstate = getattr(ndmem, "errstate", None)
+    if errstate is not None:
+        with errstate(**what):
+            yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def _normalize_axes(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if not isinstance(axis, tuple):
+        axis = (axis,)
+    out = []
+    for ax in axis:
+        ax = operator.index(ax)
+        if not -ndim <= ax < ndim:
+            raise _core.AxisError(ax, ndim)
+        out.append(ax % ndim if ndim else ax)
+    return tuple(out)
+
+
+def _count(arr, axis, keepdims, where):
+    """Number of elements each output element reduces (NumPy's
+    _count_reduce_items): an intp scalar, or an array when where= is one."""
+    if where is True or where is _NoValue:
+        items = 1
+        for ax in _normalize_axes(axis, arr.ndim):
+            items *= arr.shape[ax]
+        return _core.int64(items)
+    mask = _core.broadcast_to(_asarray(where), arr.shape)
+    return _ufunc("add").reduce(mask, axis=axis, dtype=_core.int64,
+                                keepdims=keepdims)
+
+
+def _divide(ret, count, float16_result=False, dtype=None):
+    """ret / count as NumPy's _mean and _var do: in place for arrays, through
+    the scalar type for scalars."""
+    if isinstance(ret, _core.ndarray):
+        ret = _ufunc("true_divide")(ret, count, out=ret, casting="unsafe")
+        if float16_result and dtype is not None:
+            ret = ret.astype(dtype)
+        return ret
+    if float16_result:
+        return dtype.type(ret / count)
+    return ret.dtype.type(ret / count)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=_NoValue,
+        initial=_NoValue, where=_NoValue):
+    """Sum of array elements over the given axes.
+
+    Parameters
+    ----------
+    a : array_like
+    axis : None, int or tuple of ints, optional
+    dtype : dtype, optional
+        Accumulator and result type; bools and integers smaller than the
+        platform integer sum in int64 (uint64 for unsigned).
+    out : ndarray, optional
+    keepdims : bool, optional
+    initial : scalar, optional
+        Starting value of the sum.
+    where : array_like of bool, optional
+        Elements to include.
+
+    Returns
+    -------
+    ndarray or scalar
+        A scalar when the result is 0-d and `out` is not given.
+    """
+    return _reduce("add", a, axis, dtype, out, keepdims=keepdims,
+                   initial=initial, where=where)
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=_NoValue,
+         initial=_NoValue, where=_NoValue):
+    """Product of array elements over the given axes (see `sum` for the
+    parameters and the accumulator type)."""
+    return _reduce("multiply", a, axis, dtype, out, keepdims=keepdims,
+                   initial=initial, where=where)
+
+
+def max(a, axis=None, out=None, keepdims=_NoValue, initial=_NoValue,
+        where=_NoValue):
+    """Maximum over the given axes; NaN propagates.
+
+    Raises ValueError for an empty reduction without `initial`."""
+    return _reduce("maximum", a, axis, None, out, keepdims=keepdims,
+                   initial=initial, where=where)
+
+
+def min(a, axis=None, out=None, keepdims=_NoValue, initial=_NoValue,
+        where=_NoValue):
+    """Minimum over the given axes; NaN propagates.
+
+    Raises ValueError for an empty reduction without `initial`."""
+    return _reduce("minimum", a, axis, None, out, keepdims=keepdims,
+                   initial=initial, where=where)
+
+
+amax = max
+amin = min
+
+
+def any(a, axis=None, out=None, keepdims=_NoValue, *, where=_NoValue):
+    """True if any element over the given axes is true (a bool scalar or
+    array)."""
+    return _reduce("logical_or", a, axis, _core.bool_, out,
+                   keepdims=keepdims, where=where)
+
+
+def all(a, axis=None, out=None, keepdims=_NoValue, *, where=_NoValue):
+    """True if every element over the given axes is true (a bool scalar or
+    array)."""
+    return _reduce("logical_and", a, axis, _core.bool_, out,
+                   keepdims=keepdims, where=where)
+
+
+def _accumulate(ufunc, a, axis, dtype, out):
+    arr = _asarray(a)
+    if axis is None:
+        arr = arr.ravel()
+        axis = 0
+    return _ufunc(ufunc).accumulate(arr, axis=axis, dtype=dtype, out=out)
+
+
+def cumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum along an axis (None: over the C-order flattening)."""
+    return _accumulate("add", a, axis, dtype, out)
+
+
+def cumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product along an axis (None: over the C-order
+    flattening)."""
+    return _accumulate("multiply", a, axis, dtype, out)
+
+
+def ptp(a, axis=None, out=None, keepdims=_NoValue):
+    """Range of values (maximum - minimum) over the given axes."""
+    kw = _given(keepdims=keepdims)
+    hi = _ufunc("maximum").reduce(a, axis=axis, out=out, **kw)
+    lo = _ufunc("minimum").reduce(a, axis=axis, **kw)
+    if out is None:
+        return _ufunc("subtract")(hi, lo)
+    return _ufunc("subtract")(hi, lo, out=out)
+
+
+def _argext(a, axis, out, keepdims, want_max):
+    arr = _asarray(a)
+    if arr.ndim == 0 and axis is not None:
+        _normalize_axes(axis, 1)
+        axis = None
+    res = _core._argext(arr, axis, want_max)
+    if keepdims is True:
+        shape = list(arr.shape)
+        if axis is None:
+            shape = [1] * arr.ndim
+        else:
+            shape[_normalize_axes(axis, arr.ndim)[0]] = 1
+        res = _core.asarray(res).reshape(shape)
+    if out is not None:
+        if not isinstance(out, _core.ndarray):
+            raise TypeError("return arrays must be of ArrayType")
+        if out.shape != _core.asarray(res).shape:
+            raise ValueError("output array does not match result of np.%s."
+                             % ("argmax" if want_max else "argmin"))
+        out[...] = res
+        return out
+    if isinstance(res, int):
+        return _core.int64(res)
+    if res.ndim == 0:
+        return res[()]
+    return res
+
+
+def argmax(a, axis=None, out=None, *, keepdims=_NoValue):
+    """Indices of the maximum values along an axis (None: into the C-order
+    flattening).  The first occurrence wins, and a NaN counts as the
+    maximum."""
+    return _argext(a, axis, out, keepdims, True)
+
+
+def argmin(a, axis=None, out=None, *, keepdims=_NoValue):
+    """Indices of the minimum values along an axis (None: into the C-order
+    flattening).  The first occurrence wins, and a NaN counts as the
+    minimum."""
+    return _argext(a, axis, out, keepdims, False)
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *,
+         where=_NoValue):
+    """Arithmetic mean over the given axes.
+
+    Integers and bools are summed in float64, float16 in float32 (the
+    result is float16 again); other types in their own type.
+    """
+    arr = _asarray(a)
+    kd = keepdims is True
+    rcount = _count(arr, axis, kd, where)
+    if (rcount == 0) if not isinstance(rcount, _core.ndarray) else \
+            bool((rcount == 0).any()):
+        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
+    f16 = False
+    if dtype is None:
+        if arr.dtype.kind in _INT_KINDS:
+            dtype = _core.dtype("f8")
+        elif arr.dtype == _core.dtype("f2"):
+            dtype = _core.dtype("f4")
+            f16 = True
+    ret = _reduce("add", arr, axis, dtype, out, keepdims=keepdims,
+                  where=where)
+    if isinstance(ret, _core.ndarray):
+        ret = _ufunc("true_divide")(ret, rcount, out=ret, casting="unsafe")
+        if f16 and out is None:
+            ret = ret.astype(arr.dtype)
+        return ret
+    if f16:
+        return arr.dtype.type(ret / rcount)
+    return ret.dtype.type(ret / rcount)
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
+        where=_NoValue, mean=_NoValue, correction=_NoValue):
+    """Variance over the given axes: mean((a - a.mean())**2) with
+    ``ddof`` degrees of freedom removed from the count.
+
+    Same results as NumPy's two-pass formula, but for the common cases
+    (no where=, out= or mean=) the squared deviations are summed in one
+    fused pass, without NumPy's temporary the size of `a`.
+    """
+    if correction is not _NoValue:
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        ddof = correction
+    arr = _asarray(a)
+    kd = keepdims is True
+    rcount = _count(arr, axis, kd, where)
+    if (ddof >= rcount) if not isinstance(rcount, _core.ndarray) else \
+            bool((ddof >= rcount).any()):
+        warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning,
+                      stacklevel=2)
+    if dtype is None and arr.dtype.kind in _INT_KINDS:
+        dtype = _core.dtype("f8")
+    if mean is not _NoValue:
+        arrmean = mean
+    else:
+        arrmean = _reduce("add", arr, axis, dtype, None, keepdims=True,
+                          where=where)
+        div = rcount
+        if isinstance(rcount, _core.ndarray):
+            div = rcount.reshape(arrmean.shape)
+        if isinstance(arrmean, _core.ndarray):
+            arrmean = _ufunc("true_divide")(arrmean, div, out=arrmean,
+                                            casting="unsafe")
+        else:
+            arrmean = arrmean.dtype.type(arrmean / rcount)
+    fused = getattr(_core, "_var_sq", None)
+    if (fused is not None and mean is _NoValue and out is None
+            and (where is _NoValue or where is True)
+            and _fusable(arr, arrmean, dtype)):
+        ret = fused(arr, arrmean, _normalize_axes(axis, arr.ndim), kd)
+    else:
+        ret = _sq_dev_sum(arr, arrmean, axis, dtype, out, keepdims, where)
+    rcount = _ufunc("maximum")(rcount - ddof, 0)
+    if isinstance(ret, _core.ndarray):
+        return _ufunc("true_divide")(ret, rcount, out=ret, casting="unsafe")
+    return ret.dtype.type(ret / rcount)
+
+
+def _fusable(arr, arrmean, dtype):
+    # The fused pass reproduces NumPy's arithmetic for these cases only.
+    if not isinstance(arrmean, _core.ndarray) or arr.size == 0:
+        return False
+    k = arr.dtype.char
+    if arr.dtype.kind in _INT_KINDS:
+        return arrmean.dtype.char == "d" and dtype == _core.dtype("f8")
+    return (dtype is None and k in "fdFD" and arrmean.dtype == arr.dtype
+            and arr.dtype.isnative)
+
+
+def _sq_dev_sum(arr, arrmean, axis, dtype, out, keepdims, where):
+    # NumPy's own formula, with its temporary.
+    x = _asarray(_ufunc("subtract")(arr, arrmean))
+    if arr.dtype.kind in "iuf":
+        x = _ufunc("multiply")(x, x, out=x)
+    elif x.dtype.kind == "c":
+        x = _ufunc("multiply")(x, _ufunc("conjugate")(x), out=x).real
+    else:
+        x = _ufunc("multiply")(x, x, out=x)
+    return _reduce("add", x, axis, dtype, out, keepdims=keepdims, where=where)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
+        where=_NoValue, mean=_NoValue, correction=_NoValue):
+    """Standard deviation over the given axes: the square root of `var`."""
+    ret = var(a, axis=axis, dtype=dtype, out=out, ddof=ddof,
+              keepdims=keepdims, where=where, mean=mean, correction=correction)
+    if isinstance(ret, _core.ndarray):
+        return _ufunc("sqrt")(ret, out=ret)
+    return ret.dtype.type(_ufunc("sqrt")(ret))
+
+
+def count_nonzero(a, axis=None, *, keepdims=False):
+    """Number of non-zero elements: a Python int for the whole array, else
+    an intp array over the given axes."""
+    arr = _asarray(a)
+    if arr.dtype.kind in "SU":
+        nz = _ufunc("not_equal")(arr, arr.dtype.type())
+    else:
+        nz = arr.astype(_core.bool_, copy=False)
+    if axis is None and not keepdims:
+        return int(_ufunc("add").reduce(nz, axis=None, dtype=_core.int64))
+    return _ufunc("add").reduce(nz, axis=axis, dtype=_core.int64,
+                                keepdims=keepdims)
+
+
+def _replace_nan(a, val):
+    """A copy of a with NaNs replaced by val, and the NaN mask (None when
+    a cannot hold NaN)."""
+    arr = _asarray(a)
+    if arr.dtype.kind not in "fc":
+        return arr, None
+    mask = _ufunc("isnan")(arr)
+    arr = _core.array(arr, copy=True)
+    arr[mask] = val
+    return arr, mask
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=_NoValue,
+           initial=_NoValue, where=_NoValue):
+    """Sum treating NaNs as zero (see `sum`)."""
+    arr, _ = _replace_nan(a, 0)
+    return sum(arr, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+               initial=initial, where=where)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *,
+            where=_NoValue):
+    """Mean ignoring NaNs; an all-NaN slice gives NaN and a RuntimeWarning."""
+    arr, mask = _replace_nan(a, 0)
+    if mask is None:
+        return globals()["mean"](arr, axis=axis, dtype=dtype, out=out,
+                                 keepdims=keepdims, where=where)
+    if dtype is not None:
+        dtype = _core.dtype(dtype)
+        if dtype.kind not in "fc":
+            raise TypeError("If a is inexact, then dtype must be inexact")
+    if out is not None and out.dtype.kind not in "fc":
+        raise TypeError("If a is inexact, then out must be inexact")
+    cnt = sum(_ufunc("logical_not")(mask), axis=axis, dtype=_core.int64,
+              keepdims=keepdims, where=where)
+    tot = sum(arr, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+              where=where)
+    with _quiet(invalid="ignore", divide="ignore"):
+        if isinstance(tot, _core.ndarray):
+            avg = _ufunc("true_divide")(tot, cnt, out=tot if out is None else out,
+                                        casting="unsafe")
+        elif out is None:
+            avg = tot.dtype.type(tot / cnt)
+        else:
+            avg = _ufunc("true_divide")(tot, cnt, out=out, casting="unsafe")
+    if bool(_asarray(cnt == 0).any()):
+        warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
+    return avg
+
+
+def _nan_ext(ufunc, a, axis, out, keepdims, initial, where):
+    kw = _given(keepdims=keepdims, initial=initial, where=where)
+    res = _ufunc(ufunc).reduce(a, axis=axis, out=out, **kw)
+    if bool(_asarray(_ufunc("isnan")(res)).any()):
+        warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
+    return res
+
+
+def nanmax(a, axis=None, out=None, keepdims=_NoValue, initial=_NoValue,
+           where=_NoValue):
+    """Maximum ignoring NaNs; an all-NaN slice gives NaN and a
+    RuntimeWarning."""
+    return _nan_ext("fmax", a, axis, out, keepdims, initial, where)
+
+
+def nanmin(a, axis=None, out=None, keepdims=_NoValue, initial=_NoValue,
+           where=_NoValue):
+    """Minimum ignoring NaNs; an all-NaN slice gives NaN and a
+    RuntimeWarning."""
+    return _nan_ext("fmin", a, axis, out, keepdims, initial, where)
