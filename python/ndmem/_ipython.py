@@ -9,14 +9,9 @@ views keep alive.
 from ndmem import memory
 
 
-def _mib(n):
-    return f"{n / 2**20:,.3f} MiB"
-
-
 def _report(tracker, label):
-    rss = "n/a" if tracker.rss_delta is None else f"{tracker.rss_delta / 2**20:+,.3f} MiB"
-    lines = [f"{label}: net {tracker.net_bytes / 2**20:+,.3f} MiB, "
-             f"peak {_mib(tracker.peak_bytes)}, "
+    rss = "n/a" if tracker.rss_delta is None else f"{tracker.rss_delta:+,} B"
+    lines = [f"{label}: net {tracker.net_bytes:+,} B, peak {tracker.peak_bytes:,} B, "
              f"{tracker.allocations} allocation(s) (exact); RSS {rss}"]
     if tracker.survivors:
         lines.append(f"buffers created here and still alive: {len(tracker.survivors)}")

@@ -99,22 +99,24 @@ def rss():
 # ---------------------------------------------------------------------------
 # buffers and what holds them
 
-#: One live buffer: ``address`` of its data, ``nbytes``, ``mapped`` (from the
-#: kernel rather than the heap), the ``owner`` array (None once only views
-#: remain of an orphaned buffer), ``owner_held`` (something other than its
-#: views refers to the owner), ``views`` (Holder list, owner included) and
-#: ``serial`` (its number among all allocations).
+#: One live buffer, described without holding on to it: ``address`` of its
+#: data, ``nbytes``, ``mapped`` (from the kernel rather than the heap), the
+#: owner's shape and dtype (None for an orphan, whose owner is gone),
+#: ``owner_held`` (something other than its views refers to the owner),
+#: ``narrays`` viewing it (owner included) and ``serial`` (its number among
+#: all allocations).
 class BufferInfo(namedtuple(
-        "BufferInfo", "address nbytes mapped owner owner_held views serial")):
+        "BufferInfo",
+        "address nbytes mapped owner_shape owner_dtype owner_held narrays serial")):
     __slots__ = ()
 
     def __repr__(self):
-        owner = ("no owner" if self.owner is None else
-                 f"owner {self.owner.shape} {self.owner.dtype}"
+        owner = ("no owner" if self.owner_shape is None else
+                 f"owner {self.owner_shape} {self.owner_dtype}"
                  + ("" if self.owner_held else " (kept only by views)"))
         return (f"<buffer #{self.serial} {self.nbytes:,} B "
                 f"{'mapped' if self.mapped else 'heap'}, {owner}, "
-                f"{len(self.views)} array(s)>")
+                f"{self.narrays} array(s)>")
 
 #: An array whose data lives in a buffer: ``role`` is "owner" or "view";
 #: ``offset`` is where its data pointer sits in the buffer, ``span`` the bytes
@@ -144,16 +146,27 @@ def _require_counters():
         raise RuntimeError("ndmem was built with NDMEM_NO_COUNTERS")
 
 
-def _info(record):
-    address, nbytes, mapped, owner, held, views, serial = record
-    holders_ = [
-        Holder(a, "owner" if a is owner else "view", a.shape, a.dtype,
-               offset, a.nbytes, hi - lo, nbytes)
-        for a, offset, lo, hi in views
-    ]
-    extents = [(lo, hi) for a, offset, lo, hi in views if a is not owner]
-    return BufferInfo(address, nbytes, bool(mapped), owner, held, holders_,
-                      serial), extents
+class _Record:
+    """One buffer record of the C core, with Holder entries."""
+
+    def __init__(self, record):
+        (self.address, self.nbytes, mapped, self.owner, self.owner_held,
+         views, self.serial) = record
+        self.mapped = bool(mapped)
+        self.holders = [
+            Holder(a, "owner" if a is self.owner else "view", a.shape, a.dtype,
+                   offset, a.nbytes, hi - lo, self.nbytes)
+            for a, offset, lo, hi in views
+        ]
+        self.extents = [(lo, hi) for a, offset, lo, hi in views
+                        if a is not self.owner]
+
+    def info(self):
+        owner = self.owner
+        return BufferInfo(self.address, self.nbytes, self.mapped,
+                          None if owner is None else owner.shape,
+                          None if owner is None else owner.dtype,
+                          self.owner_held, len(self.holders), self.serial)
 
 
 def _covered(extents):
@@ -176,7 +189,7 @@ def buffers():
     list of BufferInfo
     """
     _require_counters()
-    return [_info(r)[0] for r in _core._alloc_buffers()]
+    return [_Record(r).info() for r in _core._alloc_buffers()]
 
 
 def holders(x):
@@ -199,8 +212,8 @@ def holders(x):
     record = _core._alloc_buffer_of(x)
     if record is None:
         return []
-    info, _ = _info(record)
-    return [h for h in info.views if h.role == "view" or info.owner_held]
+    rec = _Record(record)
+    return [h for h in rec.holders if h.role == "view" or rec.owner_held]
 
 
 def pinned():
@@ -215,13 +228,13 @@ def pinned():
     _require_counters()
     found = []
     for record in _core._alloc_buffers():
-        info, extents = _info(record)
-        if info.owner_held or not extents:
+        rec = _Record(record)
+        if rec.owner_held or not rec.extents:
             continue
-        covered = _covered(extents)
-        found.append(Pinned(info.address, info.nbytes, covered,
-                            info.nbytes - covered,
-                            [h for h in info.views if h.role == "view"]))
+        covered = _covered(rec.extents)
+        found.append(Pinned(rec.address, rec.nbytes, covered,
+                            rec.nbytes - covered,
+                            [h for h in rec.holders if h.role == "view"]))
     found.sort(key=lambda p: -p.waste)
     return found
 
@@ -494,8 +507,8 @@ def explain(x):
         lines.append("memory: not ndmem's (held through its base, not counted)")
         html = "<pre>" + _escape("\n".join(lines)) + "</pre>"
         return _explanation(lines, html)
-    info, extents = _info(record)
-    me = next(h for h in info.views if h.array is x)
+    info = _Record(record)
+    me = next(h for h in info.holders if h.array is x)
     lo = _low(x, me.offset)
     window = (lo, lo + me.span)
     where = "mapped" if info.mapped else "heap"
@@ -507,16 +520,16 @@ def explain(x):
     share = 100 * me.span / info.nbytes if info.nbytes else 100.0
     lines.append(f"window: bytes [{window[0]:,}, {window[1]:,}) of the buffer "
                  f"({share:.3g}%), data pointer at offset {me.offset:,}")
-    others = [h for h in info.views if h.array is not x and
+    others = [h for h in info.holders if h.array is not x and
               (h.role == "view" or info.owner_held)]
     if info.owner is x:
         pins = f"x owns the buffer; {len(others)} view(s) of it are alive"
     elif info.owner_held:
         pins = "nothing extra: the owner is referred to elsewhere"
     else:
-        covered = _covered(extents)
-        pins = (f"x keeps {_fmt(info.nbytes)} alive while reaching {_fmt(me.span)}; "
-                f"{len(others)} other view(s) reach {_fmt(covered)} in all")
+        covered = _covered(info.extents)
+        pins = (f"x keeps {_fmt(info.nbytes)} alive while reaching {_fmt(me.span)}"
+                f" ({len(others) + 1} view(s) reach {_fmt(covered)} together)")
     lines.append("pins: " + pins)
     other_windows = [(_low(h.array, h.offset), _low(h.array, h.offset) + h.span)
                      for h in others if h.role == "view"]
