@@ -3,6 +3,7 @@
  * Arithmetic lives in scalarmath.c. */
 #include "scalar.h"
 #include "ndarray.h"
+#include "ufunc.h"
 #include <complex.h>
 #include <math.h>
 #include <float.h>
@@ -390,24 +391,11 @@ ndm_scalar_cast(int from, const void *src, int to, void *dst)
     return store_wide(&w, to, dst);
 }
 
+/* Scalar math honours the errstate as the ufuncs do. */
 int
 ndm_scalar_fpe_warn(int flags, const char *name)
 {
-    static const struct { int flag; const char *what; } kinds[] = {
-        {NDM_FPE_DIVIDEBYZERO, "divide by zero"},
-        {NDM_FPE_OVERFLOW, "overflow"},
-        {NDM_FPE_INVALID, "invalid value"},
-    };
-    for (int i = 0; i < 3; i++) {
-        if (flags & kinds[i].flag) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "%s encountered in %s", kinds[i].what, name);
-            if (PyErr_WarnEx(PyExc_RuntimeWarning, msg, 1) < 0) {
-                return -1;
-            }
-        }
-    }
-    return 0;
+    return ndm_ufunc_fpe_report(flags, name);
 }
 
 /* Warnings a cast between scalar types gives (NumPy: ComplexWarning when

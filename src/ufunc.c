@@ -1,7 +1,887 @@
-#include "ndarray.h"
+/* The ufunc type: one object per entry of ndm_ufunc_defs (loops.c) plus
+ * NumPy's aliases, its attributes, __call__ (argument parsing, overlap,
+ * output allocation, wrapping) and outer.  Type resolution is in
+ * ufunc_resolve.c, the strided execution and errstate in ufunc_exec.c,
+ * reduce/accumulate in reduce.c. */
+#include "ufunc_internal.h"
+#include <structmember.h>
+#include "scalar.h"
+
+static PyTypeObject *ufunc_type;
+static PyObject *ufunc_by_name;     /* dict: name and alias -> ufunc */
+
+/* ------------------------------------------------------------------ */
+/* argument parsing                                                   */
+
+static void
+call_clear(NdmUfuncCall *call)
+{
+    for (int i = 0; i < NDM_UFUNC_MAXOPS; i++) {
+        Py_CLEAR(call->ops[i]);
+    }
+}
+
+static int
+set_output(NdmUfuncCall *call, int i, PyObject *obj)
+{
+    if (obj == Py_None) {
+        return 0;
+    }
+    if (!NdmArray_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "return arrays must be of ArrayType");
+        return -1;
+    }
+    if (!ndm_array_is_writeable((NdmArray *)obj)) {
+        PyErr_SetString(PyExc_ValueError, "output array is read-only");
+        return -1;
+    }
+    Py_INCREF(obj);
+    Py_XSETREF(call->ops[i], (NdmArray *)obj);
+    call->out_given = 1;
+    return 0;
+}
+
+static int
+parse_out_kw(NdmUfuncCall *call, PyObject *value)
+{
+    if (value == Py_None) {
+        call->out_none_given = 1;
+        return 0;
+    }
+    if (PyTuple_Check(value)) {
+        if (PyTuple_GET_SIZE(value) != call->nout) {
+            PyErr_SetString(PyExc_ValueError,
+                            "The 'out' tuple must have exactly one entry per ufunc output");
+            return -1;
+        }
+        for (int j = 0; j < call->nout; j++) {
+            if (set_output(call, call->nin + j, PyTuple_GET_ITEM(value, j)) < 0) {
+                return -1;
+            }
+        }
+        if (!call->out_given) {
+            call->out_none_given = 1;
+        }
+        return 0;
+    }
+    if (call->nout > 1 && NdmArray_Check(value)) {
+        PyErr_SetString(PyExc_TypeError, "'out' must be a tuple of arrays");
+        return -1;
+    }
+    return set_output(call, call->nin, value);
+}
+
+static int
+parse_order(PyObject *value, char *order)
+{
+    if (value == Py_None) {
+        *order = 'K';
+        return 0;
+    }
+    const char *s = PyUnicode_Check(value) ? PyUnicode_AsUTF8(value) : NULL;
+    if (s != NULL && s[0] != '\0' && s[1] == '\0' && strchr("CFAKcfak", s[0])) {
+        *order = (char)(s[0] & ~0x20);
+        return 0;
+    }
+    PyErr_Clear();
+    PyErr_Format(PyExc_ValueError,
+                 "order must be one of 'C', 'F', 'A', or 'K' (got %R)", value);
+    return -1;
+}
+
+static int
+parse_kwargs(NdmUfuncCall *call, PyObject *const *kwvalues, PyObject *kwnames,
+             int positional_out)
+{
+    PyObject *signature = NULL, *dtype = NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(kwnames);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        PyObject *value = kwvalues[k];
+        if (PyUnicode_CompareWithASCIIString(key, "out") == 0) {
+            if (positional_out) {
+                PyErr_SetString(PyExc_TypeError,
+                                "cannot specify 'out' as both a positional and keyword argument");
+                return -1;
+            }
+            if (parse_out_kw(call, value) < 0) {
+                return -1;
+            }
+        }
+        else if (PyUnicode_CompareWithASCIIString(key, "where") == 0) {
+            call->where_obj = value == Py_True ? NULL : value;
+        }
+        else if (PyUnicode_CompareWithASCIIString(key, "dtype") == 0) {
+            dtype = value;
+        }
+        else if (PyUnicode_CompareWithASCIIString(key, "signature") == 0) {
+            signature = value;
+        }
+        else if (PyUnicode_CompareWithASCIIString(key, "casting") == 0) {
+            if (!ndm_casting_converter(value, &call->casting)) {
+                return -1;
+            }
+        }
+        else if (PyUnicode_CompareWithASCIIString(key, "order") == 0) {
+            if (parse_order(value, &call->order) < 0) {
+                return -1;
+            }
+        }
+        else if (PyUnicode_CompareWithASCIIString(key, "subok") == 0) {
+            if (!PyBool_Check(value)) {
+                PyErr_SetString(PyExc_TypeError, "'subok' must be a boolean");
+                return -1;
+            }
+            call->subok = value == Py_True;
+        }
+        else {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'",
+                         call->def->name, key);
+            return -1;
+        }
+    }
+    return ndm_ufunc_parse_signature(call, signature, dtype);
+}
+
+/* Inputs: arrays as they are, Python int/float/complex kept weak (NEP 50),
+ * anything else through np.asarray. */
+static int
+convert_inputs(NdmUfuncCall *call, PyObject *const *args)
+{
+    for (int i = 0; i < call->nin; i++) {
+        PyObject *o = args[i];
+        call->in_obj[i] = o;
+        if (NdmArray_Check(o)) {
+            Py_INCREF(o);
+            call->ops[i] = (NdmArray *)o;
+        }
+        else if (PyLong_CheckExact(o)) {
+            call->weak[i] = WEAK_INT;
+        }
+        else if (PyFloat_CheckExact(o)) {
+            call->weak[i] = WEAK_FLOAT;
+        }
+        else if (PyComplex_CheckExact(o)) {
+            call->weak[i] = WEAK_COMPLEX;
+        }
+        else {
+            PyObject *a = ndm_array_from_any(o, NULL, -1, 'K', 0);
+            if (a == NULL) {
+                return -1;
+            }
+            call->ops[i] = (NdmArray *)a;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* overlap, outputs, wrapping                                         */
+
+static int
+same_layout(NdmArray *a, NdmArray *b)
+{
+    if (a->data != b->data || a->nd != b->nd
+            || a->descr->itemsize != b->descr->itemsize) {
+        return 0;
+    }
+    for (int i = 0; i < a->nd; i++) {
+        if (a->shape[i] != b->shape[i]
+                || (a->shape[i] > 1 && a->strides[i] != b->strides[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* An operand that shares memory with an output (other than being the very
+ * same elements) is replaced by a copy first, as NumPy's
+ * NPY_ITER_COPY_IF_OVERLAP. */
+static int
+copy_if_overlap(NdmUfuncCall *call, NdmArray **op)
+{
+    for (int j = call->nin; j < call->nop; j++) {
+        NdmArray *out = call->ops[j];
+        if (out == NULL || out == *op || same_layout(*op, out)
+                || !ndm_overlap_may_share(*op, out)) {
+            continue;
+        }
+        NdmArray *c = (NdmArray *)ndm_array_copy(*op, 'K');
+        if (c == NULL) {
+            return -1;
+        }
+        Py_SETREF(*op, c);
+        return 0;
+    }
+    return 0;
+}
+
+/* The input subclass whose type the results take (highest
+ * __array_priority__, first one on ties), or NULL for ndarray. */
+static PyObject *
+find_wrap_input(NdmUfuncCall *call)
+{
+    PyObject *best = NULL;
+    double best_p = 0.0;
+    for (int i = 0; i < call->nin; i++) {
+        PyObject *o = call->in_obj[i];
+        if (!NdmArray_Check(o) || NdmArray_CheckExact(o)) {
+            continue;
+        }
+        double p = 0.0;
+        PyObject *v = PyObject_GetAttrString(o, "__array_priority__");
+        if (v == NULL) {
+            PyErr_Clear();
+        }
+        else {
+            p = PyFloat_AsDouble(v);
+            Py_DECREF(v);
+            if (p == -1.0 && PyErr_Occurred()) {
+                PyErr_Clear();
+                p = 0.0;
+            }
+        }
+        if (best == NULL || p > best_p) {
+            best = o;
+            best_p = p;
+        }
+    }
+    return best;
+}
+
+static int
+allocate_output(NdmUfuncCall *call, int j, int nd, const Py_ssize_t *shape)
+{
+    NdmDtype *d = ndm_dtype_builtin(call->loop->types[j]);
+    if (d == NULL) {
+        return -1;
+    }
+    Py_ssize_t strides[NDM_MAXDIMS];
+    const Py_ssize_t *sp = NULL;
+    int flags = 0;
+    Py_ssize_t size = 1;
+    for (int i = 0; i < nd; i++) {
+        size *= shape[i];
+    }
+    char order = call->order;
+    if (order == 'A') {
+        order = 'C';
+        int all_f = 1, any = 0;
+        for (int i = 0; i < call->nin; i++) {
+            NdmArray *a = call->ops[i];
+            if (a->nd == 0) {
+                continue;
+            }
+            any = 1;
+            all_f &= (a->flags & NDM_F_CONTIGUOUS) && !(a->flags & NDM_C_CONTIGUOUS);
+        }
+        if (any && all_f) {
+            order = 'F';
+        }
+    }
+    if (order == 'F') {
+        flags = NDM_NEW_FORTRAN;
+    }
+    else if (order == 'K' && size > 0 && nd > 1) {
+        ndm_ufunc_k_strides(call->nop, call->ops, nd, shape, d->itemsize, strides);
+        sp = strides;
+    }
+    PyObject *a = ndm_array_new(ndm_state.ndarray_type, d, nd, shape, sp, NULL,
+                                flags, NULL);
+    if (a == NULL) {
+        return -1;
+    }
+    call->ops[j] = (NdmArray *)a;
+    return 0;
+}
+
+/* One result: out= objects as given; else through the subclass's
+ * __array_wrap__(arr, (ufunc, args, i), return_scalar), or a view as that
+ * subclass (ndarray.__array_wrap__), else a scalar when 0-d. */
+static PyObject *
+wrap_result(PyObject *ufunc, NdmUfuncCall *call, int j, int was_given,
+            PyObject *wrap_obj, PyObject *const *args)
+{
+    NdmArray *a = call->ops[j];
+    if (was_given) {
+        Py_INCREF(a);
+        return (PyObject *)a;
+    }
+    if (wrap_obj == NULL) {
+        if (a->nd == 0) {
+            return ndm_array_getitem_ptr(a, a->data);
+        }
+        Py_INCREF(a);
+        return (PyObject *)a;
+    }
+    PyObject *wrap = PyObject_GetAttrString(wrap_obj, "__array_wrap__");
+    if (wrap == NULL) {
+        PyErr_Clear();
+        Py_INCREF(a->descr);
+        return ndm_array_view(a, a->descr, a->nd, a->shape, a->strides, a->data,
+                              Py_TYPE(wrap_obj));
+    }
+    PyObject *argt = PyTuple_New(call->nin);
+    if (argt == NULL) {
+        Py_DECREF(wrap);
+        return NULL;
+    }
+    for (int i = 0; i < call->nin; i++) {
+        Py_INCREF(args[i]);
+        PyTuple_SET_ITEM(argt, i, args[i]);
+    }
+    PyObject *r = PyObject_CallFunction(wrap, "O(ONi)O", (PyObject *)a, ufunc, argt,
+                                        j - call->nin, a->nd == 0 ? Py_True : Py_False);
+    Py_DECREF(wrap);
+    return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* __call__                                                           */
+
+static void
+call_init(NdmUfuncCall *call, const NdmUfuncDef *def)
+{
+    memset(call, 0, sizeof *call);
+    call->def = def;
+    call->nin = def->nin;
+    call->nout = def->nout;
+    call->nop = def->nin + def->nout;
+    for (int i = 0; i < NDM_UFUNC_MAXOPS; i++) {
+        call->sig[i] = -1;
+    }
+    call->casting = NDM_SAME_KIND_CASTING;
+    call->order = 'K';
+    call->subok = 1;
+}
+
+static PyObject *
+ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
+                PyObject *kwnames)
+{
+    const NdmUfuncDef *def = self->base.def;
+    NdmUfuncCall call;
+    NdmArray *mask = NULL;
+    PyObject *result = NULL;
+    int given[NDM_UFUNC_MAXOPS] = {0};
+    Py_ssize_t shape[NDM_MAXDIMS];
+    int nd;
+
+    call_init(&call, def);
+    if (nargs < call.nin || nargs > call.nop) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s() takes from %d to %d positional arguments but %zd %s given",
+                     def->name, call.nin, call.nop, nargs, nargs == 1 ? "was" : "were");
+        return NULL;
+    }
+    for (Py_ssize_t i = call.nin; i < nargs; i++) {
+        if (set_output(&call, (int)i, args[i]) < 0) {
+            goto fail;
+        }
+    }
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0
+            && parse_kwargs(&call, args + nargs, kwnames, nargs > call.nin) < 0) {
+        goto fail;
+    }
+    for (int j = call.nin; j < call.nop; j++) {
+        given[j] = call.ops[j] != NULL;
+    }
+    if (convert_inputs(&call, args) < 0 || ndm_ufunc_resolve(&call) < 0) {
+        goto fail;
+    }
+    if (call.where_obj != NULL) {
+        NdmDtype *b = ndm_dtype_builtin(NDM_BOOL);
+        if (b == NULL) {
+            goto fail;
+        }
+        mask = (NdmArray *)ndm_array_from_any(call.where_obj, b, -1, 'K', 0);
+        if (mask == NULL) {
+            goto fail;
+        }
+        if (!call.out_given && !call.out_none_given
+                && PyErr_WarnEx(PyExc_UserWarning,
+                                "'where' used without 'out', expect unitialized memory "
+                                "in output. If this is intentional, use out=None.", 1) < 0) {
+            goto fail;
+        }
+    }
+    {
+        NdmArray *bops[NDM_MAXARGS];
+        int nb = 0;
+        for (int i = 0; i < call.nop; i++) {
+            if (call.ops[i] != NULL) {
+                bops[nb++] = call.ops[i];
+            }
+        }
+        if (mask != NULL) {
+            bops[nb++] = mask;
+        }
+        if (ndm_broadcast_shape(nb, bops, &nd, shape) < 0) {
+            goto fail;
+        }
+    }
+    for (int j = call.nin; j < call.nop; j++) {
+        NdmArray *o = call.ops[j];
+        if (o == NULL) {
+            continue;
+        }
+        int same = o->nd == nd;
+        for (int i = 0; same && i < nd; i++) {
+            same = o->shape[i] == shape[i];
+        }
+        if (!same) {
+            char s1[256], s2[256];
+            ndm_format_shape(s1, sizeof s1, o->shape, o->nd);
+            ndm_format_shape(s2, sizeof s2, shape, nd);
+            PyErr_Format(PyExc_ValueError,
+                         "non-broadcastable output operand with shape %s doesn't "
+                         "match the broadcast shape %s", s1, s2);
+            goto fail;
+        }
+    }
+    if (call.out_given) {
+        for (int i = 0; i < call.nin; i++) {
+            if (copy_if_overlap(&call, &call.ops[i]) < 0) {
+                goto fail;
+            }
+        }
+        if (mask != NULL && copy_if_overlap(&call, &mask) < 0) {
+            goto fail;
+        }
+    }
+    for (int j = call.nin; j < call.nop; j++) {
+        if (call.ops[j] == NULL && allocate_output(&call, j, nd, shape) < 0) {
+            goto fail;
+        }
+    }
+    if (ndm_ufunc_execute(&call, mask, nd, shape) < 0) {
+        goto fail;
+    }
+    {
+        PyObject *wrap_obj = call.subok ? find_wrap_input(&call) : NULL;
+        if (call.nout == 1) {
+            result = wrap_result((PyObject *)self, &call, call.nin, given[call.nin],
+                                 wrap_obj, args);
+        }
+        else {
+            result = PyTuple_New(call.nout);
+            for (int j = 0; result != NULL && j < call.nout; j++) {
+                PyObject *r = wrap_result((PyObject *)self, &call, call.nin + j,
+                                          given[call.nin + j], wrap_obj, args);
+                if (r == NULL) {
+                    Py_CLEAR(result);
+                    break;
+                }
+                PyTuple_SET_ITEM(result, j, r);
+            }
+        }
+    }
+fail:
+    Py_XDECREF(mask);
+    call_clear(&call);
+    return result;
+}
+
+static PyObject *
+ufunc_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    return ufunc_call_impl((NdmUfuncObject *)self, args, PyVectorcall_NARGS(nargsf), kwnames);
+}
+
+PyObject *
+ndm_ufunc_call(PyObject *ufunc, PyObject *args, PyObject *kwds)
+{
+    return PyObject_Call(ufunc, args, kwds);
+}
+
+/* ------------------------------------------------------------------ */
+/* lookup and the operator shortcuts                                  */
+
+PyObject *
+ndm_ufunc_lookup(const char *name)
+{
+    /* operators pass string literals: remember them by address */
+    static struct { const char *name; PyObject *ufunc; } cache[64];
+    static int ncache;
+    for (int i = 0; i < ncache; i++) {
+        if (cache[i].name == name) {
+            return cache[i].ufunc;
+        }
+    }
+    PyObject *u = ufunc_by_name ? PyDict_GetItemString(ufunc_by_name, name) : NULL;
+    if (u == NULL) {
+        PyErr_Format(PyExc_AttributeError, "ndmem has no ufunc '%s'", name);
+        return NULL;
+    }
+    if (ncache < 64) {
+        cache[ncache].name = name;
+        cache[ncache].ufunc = u;
+        ncache++;
+    }
+    return u;
+}
+
+PyObject *
+ndm_ufunc_binary(const char *name, PyObject *a, PyObject *b)
+{
+    PyObject *u = ndm_ufunc_lookup(name);
+    if (u == NULL) {
+        return NULL;
+    }
+    PyObject *args[2] = {a, b};
+    return ufunc_call_impl((NdmUfuncObject *)u, args, 2, NULL);
+}
+
+PyObject *
+ndm_ufunc_unary(const char *name, PyObject *a)
+{
+    PyObject *u = ndm_ufunc_lookup(name);
+    if (u == NULL) {
+        return NULL;
+    }
+    PyObject *args[1] = {a};
+    return ufunc_call_impl((NdmUfuncObject *)u, args, 1, NULL);
+}
+
+PyObject *
+ndm_ufunc_inplace(const char *name, PyObject *a, PyObject *b)
+{
+    PyObject *u = ndm_ufunc_lookup(name);
+    if (u == NULL) {
+        return NULL;
+    }
+    PyObject *args[3] = {a, b, a};
+    return ufunc_call_impl((NdmUfuncObject *)u, args, 3, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* methods                                                            */
+
+static PyObject *
+ufunc_outer(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    NdmUfuncObject *uf = (NdmUfuncObject *)self;
+    if (uf->base.def->nin != 2) {
+        PyErr_SetString(PyExc_ValueError, "outer product only supported for binary functions");
+        return NULL;
+    }
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "outer() takes exactly 2 positional arguments (%zd given)",
+                     nargs);
+        return NULL;
+    }
+    NdmArray *a = (NdmArray *)ndm_array_from_any(args[0], NULL, -1, 'K', 0);
+    if (a == NULL) {
+        return NULL;
+    }
+    NdmArray *b = (NdmArray *)ndm_array_from_any(args[1], NULL, -1, 'K', 0);
+    if (b == NULL) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (a->nd + b->nd > NDM_MAXDIMS) {
+        PyErr_Format(PyExc_ValueError, "maximum supported dimension for an ndarray is %d",
+                     NDM_MAXDIMS);
+        goto done;
+    }
+    Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+    for (int i = 0; i < a->nd; i++) {
+        shape[i] = a->shape[i];
+        strides[i] = a->strides[i];
+    }
+    for (int i = 0; i < b->nd; i++) {
+        shape[a->nd + i] = 1;
+        strides[a->nd + i] = 0;
+    }
+    Py_INCREF(a->descr);
+    PyObject *av = ndm_array_view(a, a->descr, a->nd + b->nd, shape, strides, a->data,
+                                  Py_TYPE(a));
+    if (av == NULL) {
+        goto done;
+    }
+    PyObject *callargs[2 + 8];
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nkw > 8) {
+        PyErr_SetString(PyExc_TypeError, "outer() got too many keyword arguments");
+        Py_DECREF(av);
+        goto done;
+    }
+    callargs[0] = av;
+    callargs[1] = (PyObject *)b;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        callargs[2 + k] = args[nargs + k];
+    }
+    result = ufunc_call_impl(uf, callargs, 2, kwnames);
+    Py_DECREF(av);
+done:
+    Py_DECREF(a);
+    Py_DECREF(b);
+    return result;
+}
+
+#pragma weak ndm_ufunc_reduce
+#pragma weak ndm_ufunc_accumulate
+
+static PyObject *
+ufunc_reduce_method(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    if (ndm_ufunc_reduce == NULL) {
+        PyErr_SetString(PyExc_NotImplementedError, "ufunc.reduce is not built in yet");
+        return NULL;
+    }
+    return ndm_ufunc_reduce(self, args, kwds);
+}
+
+static PyObject *
+ufunc_accumulate_method(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    if (ndm_ufunc_accumulate == NULL) {
+        PyErr_SetString(PyExc_NotImplementedError, "ufunc.accumulate is not built in yet");
+        return NULL;
+    }
+    return ndm_ufunc_accumulate(self, args, kwds);
+}
+
+static PyMethodDef ufunc_methods[] = {
+    {"outer", (PyCFunction)(void (*)(void))ufunc_outer, METH_FASTCALL | METH_KEYWORDS,
+     "outer(A, B, /, **kwargs)\n\nApply the ufunc op to all pairs (a, b) with a in A and b in B."},
+    {"reduce", (PyCFunction)(void (*)(void))ufunc_reduce_method, METH_VARARGS | METH_KEYWORDS,
+     "reduce(array, axis=0, dtype=None, out=None, keepdims=False, initial=<no value>, where=True)\n\n"
+     "Reduces array's dimension by one, by applying ufunc along one axis."},
+    {"accumulate", (PyCFunction)(void (*)(void))ufunc_accumulate_method,
+     METH_VARARGS | METH_KEYWORDS,
+     "accumulate(array, axis=0, dtype=None, out=None)\n\n"
+     "Accumulate the result of applying the operator to all elements."},
+    {NULL, NULL, 0, NULL},
+};
+
+/* ------------------------------------------------------------------ */
+/* attributes                                                         */
+
+#define DEF(self) (((NdmUfunc *)(self))->def)
+
+static PyObject *
+ufunc_get_name(PyObject *self, void *Py_UNUSED(c))
+{
+    return PyUnicode_FromString(DEF(self)->name);
+}
+
+static PyObject *
+ufunc_get_nin(PyObject *self, void *Py_UNUSED(c))
+{
+    return PyLong_FromLong(DEF(self)->nin);
+}
+
+static PyObject *
+ufunc_get_nout(PyObject *self, void *Py_UNUSED(c))
+{
+    return PyLong_FromLong(DEF(self)->nout);
+}
+
+static PyObject *
+ufunc_get_nargs(PyObject *self, void *Py_UNUSED(c))
+{
+    return PyLong_FromLong(DEF(self)->nin + DEF(self)->nout);
+}
+
+static PyObject *
+ufunc_get_ntypes(PyObject *self, void *Py_UNUSED(c))
+{
+    return PyLong_FromLong(DEF(self)->nloops);
+}
+
+static PyObject *
+ufunc_get_types(PyObject *self, void *Py_UNUSED(c))
+{
+    const NdmUfuncDef *def = DEF(self);
+    PyObject *list = PyList_New(def->nloops);
+    if (list == NULL) {
+        return NULL;
+    }
+    for (int k = 0; k < def->nloops; k++) {
+        char buf[2 * NDM_UFUNC_MAXOPS + 3];
+        int n = 0;
+        for (int i = 0; i < def->nin + def->nout; i++) {
+            if (i == def->nin) {
+                buf[n++] = '-';
+                buf[n++] = '>';
+            }
+            NdmDtype *d = ndm_dtype_builtin(def->loops[k].types[i]);
+            if (d == NULL) {
+                Py_DECREF(list);
+                return NULL;
+            }
+            buf[n++] = d->type_char;
+            Py_DECREF(d);
+        }
+        buf[n] = '\0';
+        PyObject *s = PyUnicode_FromString(buf);
+        if (s == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, s);
+    }
+    return list;
+}
+
+static PyObject *
+ufunc_get_identity(PyObject *self, void *Py_UNUSED(c))
+{
+    switch (DEF(self)->identity) {
+    case NDM_IDENTITY_ZERO: return PyLong_FromLong(0);
+    case NDM_IDENTITY_ONE: return PyLong_FromLong(1);
+    case NDM_IDENTITY_MINUS_ONE: return PyLong_FromLong(-1);
+    case NDM_IDENTITY_FALSE: Py_RETURN_FALSE;
+    case NDM_IDENTITY_TRUE: Py_RETURN_TRUE;
+    default: Py_RETURN_NONE;
+    }
+}
+
+static PyObject *
+ufunc_get_signature(PyObject *Py_UNUSED(self), void *Py_UNUSED(c))
+{
+    Py_RETURN_NONE;
+}
+
+/* NumPy's first line: "add(x1, x2, /, out=None, *, where=True, ...)". */
+static PyObject *
+ufunc_get_doc(PyObject *self, void *Py_UNUSED(c))
+{
+    const NdmUfuncDef *def = DEF(self);
+    char ins[64] = "", outs[64];
+    for (int i = 0; i < def->nin; i++) {
+        char one[16];
+        snprintf(one, sizeof one, def->nin == 1 ? "x" : "x%d", i + 1);
+        strncat(ins, one, sizeof ins - strlen(ins) - 1);
+        strncat(ins, ", ", sizeof ins - strlen(ins) - 1);
+    }
+    if (def->nout == 1) {
+        snprintf(outs, sizeof outs, "out=None");
+    }
+    else {
+        snprintf(outs, sizeof outs, "[, out1, out2], / [, out=(None, None)]");
+    }
+    return PyUnicode_FromFormat(
+        "%s(%s/, %s, *, where=True, casting='same_kind', order='K', dtype=None, "
+        "subok=True[, signature])\n\n%s", def->name, ins,
+        def->nout == 1 ? outs : "out=(None, None)", def->doc ? def->doc : "");
+}
+
+static PyGetSetDef ufunc_getset[] = {
+    {"__name__", ufunc_get_name, NULL, NULL, NULL},
+    {"__qualname__", ufunc_get_name, NULL, NULL, NULL},
+    {"__doc__", ufunc_get_doc, NULL, NULL, NULL},
+    {"nin", ufunc_get_nin, NULL, "The number of inputs.", NULL},
+    {"nout", ufunc_get_nout, NULL, "The number of outputs.", NULL},
+    {"nargs", ufunc_get_nargs, NULL, "The number of arguments.", NULL},
+    {"ntypes", ufunc_get_ntypes, NULL, "The number of types.", NULL},
+    {"types", ufunc_get_types, NULL, "Returns a list with types grouped input->output.", NULL},
+    {"identity", ufunc_get_identity, NULL, "The identity value.", NULL},
+    {"signature", ufunc_get_signature, NULL, "Definition of the core elements.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef ufunc_members[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(NdmUfuncObject, vectorcall), READONLY, NULL},
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(NdmUfunc, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyObject *
+ufunc_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat("<ufunc '%s'>", DEF(self)->name);
+}
+
+static void
+ufunc_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    if (((NdmUfunc *)self)->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot ufunc_slots[] = {
+    {Py_tp_dealloc, ufunc_dealloc},
+    {Py_tp_repr, ufunc_repr},
+    {Py_tp_call, PyVectorcall_Call},
+    {Py_tp_methods, ufunc_methods},
+    {Py_tp_getset, ufunc_getset},
+    {Py_tp_members, ufunc_members},
+    {0, NULL},
+};
+
+static PyType_Spec ufunc_spec = {
+    .name = "ndmem.ufunc",
+    .basicsize = sizeof(NdmUfuncObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_IMMUTABLETYPE
+             | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = ufunc_slots,
+};
+
+/* ------------------------------------------------------------------ */
+/* init                                                               */
+
+/* loops.c is written in parallel with this file: until it defines the
+ * table, ndmem has no ufuncs rather than failing to import. */
+#pragma weak ndm_ufunc_defs
+#pragma weak ndm_ufunc_ndefs
+
+static const char *const aliases[][2] = {
+    {"abs", "absolute"}, {"acos", "arccos"}, {"acosh", "arccosh"},
+    {"asin", "arcsin"}, {"asinh", "arcsinh"}, {"atan", "arctan"},
+    {"atan2", "arctan2"}, {"atanh", "arctanh"}, {"bitwise_invert", "invert"},
+    {"bitwise_left_shift", "left_shift"}, {"bitwise_not", "invert"},
+    {"bitwise_right_shift", "right_shift"}, {"conj", "conjugate"},
+    {"mod", "remainder"}, {"pow", "power"}, {"true_divide", "divide"},
+};
 
 int
-ndm_ufunc_init(PyObject *Py_UNUSED(module))
+ndm_ufunc_init(PyObject *module)
 {
-    return 0;
+    ufunc_type = (PyTypeObject *)PyType_FromSpec(&ufunc_spec);
+    if (ufunc_type == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObjectRef(module, "ufunc", (PyObject *)ufunc_type) < 0) {
+        return -1;
+    }
+    ufunc_by_name = PyDict_New();
+    if (ufunc_by_name == NULL) {
+        return -1;
+    }
+    int ndefs = &ndm_ufunc_ndefs != NULL ? ndm_ufunc_ndefs : 0;
+    for (int k = 0; k < ndefs; k++) {
+        NdmUfuncObject *u = PyObject_New(NdmUfuncObject, ufunc_type);
+        if (u == NULL) {
+            return -1;
+        }
+        u->base.def = &ndm_ufunc_defs[k];
+        u->base.weakreflist = NULL;
+        u->vectorcall = ufunc_vectorcall;
+        int rc = PyDict_SetItemString(ufunc_by_name, ndm_ufunc_defs[k].name, (PyObject *)u);
+        if (rc == 0) {
+            rc = PyModule_AddObjectRef(module, ndm_ufunc_defs[k].name, (PyObject *)u);
+        }
+        Py_DECREF(u);
+        if (rc < 0) {
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++) {
+        PyObject *u = PyDict_GetItemString(ufunc_by_name, aliases[k][1]);
+        if (u == NULL) {
+            continue;
+        }
+        if (PyDict_SetItemString(ufunc_by_name, aliases[k][0], u) < 0
+                || PyModule_AddObjectRef(module, aliases[k][0], u) < 0) {
+            return -1;
+        }
+    }
+    return ndm_ufunc_errstate_init(module);
 }

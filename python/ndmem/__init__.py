@@ -5,6 +5,7 @@ cannot: exact live bytes, peaks, and which views pin a buffer.
 """
 
 from ndmem._core import *  # noqa: F401,F403  (every public name of the C core)
+from ndmem._ufunc_config import *  # noqa: F401,F403
 from ndmem._dtypeinfo import *  # noqa: F401,F403
 from ndmem._creation import *  # noqa: F401,F403
 from ndmem._print import *  # noqa: F401,F403

@@ -1,0 +1,458 @@
+/* Running a resolved ufunc loop: NumPy's K-order output layout, the
+ * buffered strided loop (casts in chunks of NDM_UFUNC_BUFSIZE elements, as
+ * NumPy's buffered nditer, never a full-size temporary), where= masks, and
+ * floating-point error reporting under the errstate. */
+#include <fenv.h>
+#include "ufunc_internal.h"
+#include "scalar.h"
+
+#define NDM_UFUNC_BUFSIZE 8192
+#define GIL_THRESHOLD ((Py_ssize_t)1 << 14)
+
+#ifndef NDM_FPE_UNDERFLOW
+#define NDM_FPE_UNDERFLOW 4
+#endif
+
+#define FE_NDM_ALL (FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID)
+
+/* ------------------------------------------------------------------ */
+/* output layout                                                      */
+
+static inline Py_ssize_t
+absz(Py_ssize_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+/* Stride of op on axis ax of the broadcast shape (0 where broadcast or
+ * length 1, as nditer sees it). */
+static Py_ssize_t
+op_stride(NdmArray *a, int nd, const Py_ssize_t *shape, int ax)
+{
+    int j = ax - (nd - a->nd);
+    if (j < 0 || shape[ax] == 1 || a->shape[j] != shape[ax]) {
+        return 0;
+    }
+    return a->strides[j];
+}
+
+void
+ndm_ufunc_k_strides(int nops, NdmArray **ops, int nd, const Py_ssize_t *shape,
+                    Py_ssize_t itemsize, Py_ssize_t *strides_out)
+{
+    /* perm[p]: the C axis at iterator position p, innermost first;
+     * npyiter_find_best_axis_ordering's insertion sort. */
+    int perm[NDM_MAXDIMS];
+    for (int p = 0; p < nd; p++) {
+        perm[p] = nd - 1 - p;
+    }
+    for (int i0 = 1; i0 < nd; i0++) {
+        int ipos = i0;
+        int ax0 = perm[i0];
+        for (int i1 = i0 - 1; i1 >= 0; i1--) {
+            int ambig = 1, swap = 0;
+            int ax1 = perm[i1];
+            for (int k = 0; k < nops; k++) {
+                if (ops[k] == NULL) {
+                    continue;
+                }
+                Py_ssize_t s0 = op_stride(ops[k], nd, shape, ax0);
+                Py_ssize_t s1 = op_stride(ops[k], nd, shape, ax1);
+                if (s0 != 0 && s1 != 0) {
+                    if (absz(s1) <= absz(s0)) {
+                        swap = 0;
+                    }
+                    else if (ambig) {
+                        swap = 1;
+                    }
+                    ambig = 0;
+                }
+            }
+            if (!ambig) {
+                if (swap) {
+                    ipos = i1;
+                }
+                else {
+                    break;
+                }
+            }
+        }
+        if (ipos != i0) {
+            for (int p = i0; p > ipos; p--) {
+                perm[p] = perm[p - 1];
+            }
+            perm[ipos] = ax0;
+        }
+    }
+    Py_ssize_t s = itemsize;
+    for (int p = 0; p < nd; p++) {
+        strides_out[perm[p]] = s;
+        s *= shape[perm[p]];
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* floating-point status                                              */
+
+int
+ndm_ufunc_fpe_take(void)
+{
+    int raised = fetestexcept(FE_NDM_ALL);
+    if (raised == 0) {
+        return 0;
+    }
+    feclearexcept(FE_NDM_ALL);
+    int flags = 0;
+    if (raised & FE_DIVBYZERO) {
+        flags |= NDM_FPE_DIVIDEBYZERO;
+    }
+    if (raised & FE_OVERFLOW) {
+        flags |= NDM_FPE_OVERFLOW;
+    }
+    if (raised & FE_UNDERFLOW) {
+        flags |= NDM_FPE_UNDERFLOW;
+    }
+    if (raised & FE_INVALID) {
+        flags |= NDM_FPE_INVALID;
+    }
+    return flags;
+}
+
+/* The errstate lives in a context variable (as NumPy 2's extobj): a tuple
+ * (divide, over, under, invalid, callback) of modes, see _ufunc_config.py. */
+static PyObject *errstate_var;
+
+enum { MODE_IGNORE = 0, MODE_WARN, MODE_RAISE, MODE_CALL, MODE_PRINT, MODE_LOG };
+
+int
+ndm_ufunc_errstate_init(PyObject *module)
+{
+    PyObject *dflt = Py_BuildValue("(iiiiO)", MODE_WARN, MODE_WARN, MODE_IGNORE,
+                                   MODE_WARN, Py_None);
+    if (dflt == NULL) {
+        return -1;
+    }
+    errstate_var = PyContextVar_New("ndmem._errstate", dflt);
+    Py_DECREF(dflt);
+    if (errstate_var == NULL) {
+        return -1;
+    }
+    Py_INCREF(errstate_var);
+    if (PyModule_AddObject(module, "_errstate_var", errstate_var) < 0) {
+        Py_DECREF(errstate_var);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+handle_one(int mode, PyObject *callback, const char *what, const char *name,
+           int flags)
+{
+    char msg[160];
+    switch (mode) {
+    case MODE_WARN:
+        snprintf(msg, sizeof msg, "%s encountered in %s", what, name);
+        return PyErr_WarnEx(PyExc_RuntimeWarning, msg, 1);
+    case MODE_RAISE:
+        PyErr_Format(PyExc_FloatingPointError, "%s encountered in %s", what, name);
+        return -1;
+    case MODE_CALL: {
+        if (callback == Py_None) {
+            PyErr_Format(PyExc_NameError,
+                         "python callback specified for %s (in  %s) but no function found.",
+                         what, name);
+            return -1;
+        }
+        PyObject *r = PyObject_CallFunction(callback, "si", what, flags);
+        Py_XDECREF(r);
+        return r == NULL ? -1 : 0;
+    }
+    case MODE_PRINT:
+        PySys_WriteStderr("Warning: %s encountered in %s\n", what, name);
+        return 0;
+    case MODE_LOG: {
+        if (callback == Py_None) {
+            PyErr_Format(PyExc_NameError,
+                         "log specified for %s (in %s) but no object with write method found.",
+                         what, name);
+            return -1;
+        }
+        snprintf(msg, sizeof msg, "Warning: %s encountered in %s\n", what, name);
+        PyObject *r = PyObject_CallMethod(callback, "write", "s", msg);
+        Py_XDECREF(r);
+        return r == NULL ? -1 : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+int
+ndm_ufunc_fpe_report(int flags, const char *name)
+{
+    static const struct { int flag; const char *what; } kinds[] = {
+        {NDM_FPE_DIVIDEBYZERO, "divide by zero"},
+        {NDM_FPE_OVERFLOW, "overflow"},
+        {NDM_FPE_UNDERFLOW, "underflow"},
+        {NDM_FPE_INVALID, "invalid value"},
+    };
+    if (flags == 0) {
+        return 0;
+    }
+    PyObject *state = NULL;
+    if (errstate_var == NULL || PyContextVar_Get(errstate_var, NULL, &state) < 0) {
+        return -1;
+    }
+    int modes[4] = {MODE_WARN, MODE_WARN, MODE_IGNORE, MODE_WARN};
+    PyObject *callback = Py_None;
+    if (state != NULL && PyTuple_Check(state) && PyTuple_GET_SIZE(state) == 5) {
+        for (int i = 0; i < 4; i++) {
+            modes[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(state, i));
+        }
+        callback = PyTuple_GET_ITEM(state, 4);
+    }
+    if (PyErr_Occurred()) {
+        Py_XDECREF(state);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < 4 && rc == 0; i++) {
+        if (flags & kinds[i].flag) {
+            rc = handle_one(modes[i], callback, kinds[i].what, name, flags);
+        }
+    }
+    Py_XDECREF(state);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* the buffered loop                                                  */
+
+typedef struct Exec {
+    NdmLoop loop;
+    int nin, nop, has_mask;
+    ndm_kernel kernel;
+    int needs_gil;
+    ndm_cast_fn cast[NDM_UFUNC_MAXOPS];   /* NULL: the kernel reads/writes in place */
+    NdmDtype *op_dtype[NDM_UFUNC_MAXOPS];  /* borrowed */
+    NdmDtype *loop_dtype[NDM_UFUNC_MAXOPS];/* owned */
+    Py_ssize_t isz[NDM_UFUNC_MAXOPS];
+    char *buf[NDM_UFUNC_MAXOPS];
+} Exec;
+
+/* Cast back the outputs of elements [s, e) of the current chunk. */
+static int
+flush_outputs(Exec *ex, char **base, const Py_ssize_t *steps, Py_ssize_t s,
+              Py_ssize_t e)
+{
+    for (int k = ex->nin; k < ex->nop; k++) {
+        if (ex->cast[k] == NULL) {
+            continue;
+        }
+        if (ex->cast[k](ex->buf[k] + s * ex->isz[k], ex->isz[k],
+                        base[k] + s * steps[k], steps[k], e - s,
+                        ex->loop_dtype[k], ex->op_dtype[k]) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+kernel_failed(Exec *ex)
+{
+    return ex->needs_gil && PyErr_Occurred();
+}
+
+/* One inner row of n elements starting at ptrs. */
+static int
+run_row(Exec *ex, char **ptrs, const Py_ssize_t *steps, Py_ssize_t n)
+{
+    char *args[NDM_UFUNC_MAXOPS], *base[NDM_UFUNC_MAXOPS];
+    Py_ssize_t st[NDM_UFUNC_MAXOPS];
+    Py_ssize_t mstep = ex->has_mask ? steps[ex->nop] : 0;
+
+    for (Py_ssize_t off = 0; off < n; off += NDM_UFUNC_BUFSIZE) {
+        Py_ssize_t m = n - off < NDM_UFUNC_BUFSIZE ? n - off : NDM_UFUNC_BUFSIZE;
+        for (int k = 0; k < ex->nop; k++) {
+            base[k] = ptrs[k] + off * steps[k];
+            if (ex->cast[k] == NULL) {
+                args[k] = base[k];
+                st[k] = steps[k];
+                continue;
+            }
+            args[k] = ex->buf[k];
+            st[k] = ex->isz[k];
+            if (k < ex->nin) {
+                Py_ssize_t cnt = m;
+                if (steps[k] == 0) {
+                    cnt = 1;
+                    st[k] = 0;
+                }
+                if (ex->cast[k](base[k], steps[k], ex->buf[k], ex->isz[k], cnt,
+                                ex->op_dtype[k], ex->loop_dtype[k]) < 0) {
+                    return -1;
+                }
+            }
+        }
+        if (!ex->has_mask) {
+            ex->kernel(args, m, st, NULL);
+            if (kernel_failed(ex) || flush_outputs(ex, base, steps, 0, m) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        const char *mp = ptrs[ex->nop] + off * mstep;
+        Py_ssize_t i = 0;
+        while (i < m) {
+            while (i < m && !mp[i * mstep]) {
+                i++;
+            }
+            Py_ssize_t s = i;
+            while (i < m && mp[i * mstep]) {
+                i++;
+            }
+            if (i == s) {
+                break;
+            }
+            char *run[NDM_UFUNC_MAXOPS];
+            for (int k = 0; k < ex->nop; k++) {
+                run[k] = args[k] + s * st[k];
+            }
+            ex->kernel(run, i - s, st, NULL);
+            if (kernel_failed(ex) || flush_outputs(ex, base, steps, s, i) < 0) {
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+run_all(Exec *ex)
+{
+    NdmLoop *loop = &ex->loop;
+    int nd = loop->nd, nops = loop->nop;
+    Py_ssize_t steps[NDM_MAXARGS];
+    char *ptrs[NDM_MAXARGS];
+    Py_ssize_t idx[NDM_MAXDIMS];
+
+    for (int k = 0; k < nops; k++) {
+        steps[k] = loop->strides[k][nd - 1];
+        ptrs[k] = loop->data[k];
+    }
+    for (int d = 0; d < nd; d++) {
+        idx[d] = 0;
+    }
+    for (;;) {
+        if (run_row(ex, ptrs, steps, loop->shape[nd - 1]) < 0) {
+            return -1;
+        }
+        int d = nd - 2;
+        for (; d >= 0; d--) {
+            if (++idx[d] < loop->shape[d]) {
+                for (int k = 0; k < nops; k++) {
+                    ptrs[k] += loop->strides[k][d];
+                }
+                break;
+            }
+            idx[d] = 0;
+            for (int k = 0; k < nops; k++) {
+                ptrs[k] -= loop->strides[k][d] * (loop->shape[d] - 1);
+            }
+        }
+        if (d < 0) {
+            return 0;
+        }
+    }
+}
+
+static int
+needs_buffer(NdmArray *a, NdmDtype *loop_dtype)
+{
+    return a->descr->type_num != loop_dtype->type_num || !ndm_dtype_isnative(a->descr)
+           || !(a->flags & NDM_ALIGNED);
+}
+
+int
+ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *shape)
+{
+    Exec ex;
+    NdmArray *ops[NDM_MAXARGS];
+    int nop = call->nop, rc = -1, gil_free, buffered = 0;
+    Py_ssize_t size = 1;
+
+    memset(&ex, 0, sizeof ex);
+    ex.nin = call->nin;
+    ex.nop = nop;
+    ex.has_mask = mask != NULL;
+    ex.kernel = call->loop->kernel;
+    ex.needs_gil = (call->loop->flags & NDM_LOOP_NEEDS_GIL) != 0;
+    gil_free = !ex.needs_gil;
+    for (int k = 0; k < nop; k++) {
+        ops[k] = call->ops[k];
+    }
+    if (mask != NULL) {
+        ops[nop] = mask;
+    }
+    if (ndm_loop_init(&ex.loop, nop + (mask != NULL), ops, nd, shape) < 0) {
+        return -1;
+    }
+    for (int i = 0; i < ex.loop.nd; i++) {
+        size *= ex.loop.shape[i];
+    }
+    if (size == 0) {
+        return 0;
+    }
+    for (int k = 0; k < nop; k++) {
+        ex.loop_dtype[k] = ndm_dtype_builtin(call->loop->types[k]);
+        if (ex.loop_dtype[k] == NULL) {
+            goto done;
+        }
+        ex.isz[k] = ex.loop_dtype[k]->itemsize;
+        if (!needs_buffer(ops[k], ex.loop_dtype[k])) {
+            continue;
+        }
+        ex.op_dtype[k] = ops[k]->descr;
+        if (k < call->nin) {
+            ex.cast[k] = ndm_dtype_get_cast(ops[k]->descr, ex.loop_dtype[k]);
+            gil_free &= ndm_cast_is_gil_free(ops[k]->descr, ex.loop_dtype[k]);
+        }
+        else {
+            ex.cast[k] = ndm_dtype_get_cast(ex.loop_dtype[k], ops[k]->descr);
+            gil_free &= ndm_cast_is_gil_free(ex.loop_dtype[k], ops[k]->descr);
+        }
+        Py_ssize_t cap = size < NDM_UFUNC_BUFSIZE ? size : NDM_UFUNC_BUFSIZE;
+        ex.buf[k] = PyMem_Malloc((size_t)(cap * ex.isz[k]));
+        if (ex.buf[k] == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        buffered = 1;
+    }
+    if (fetestexcept(FE_NDM_ALL)) {
+        feclearexcept(FE_NDM_ALL);
+    }
+    if (!buffered && mask == NULL) {
+        rc = ndm_loop_run(&ex.loop, ex.kernel, NULL, gil_free);
+    }
+    else if (gil_free && size >= GIL_THRESHOLD) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = run_all(&ex);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        rc = run_all(&ex);
+    }
+    int flags = ndm_ufunc_fpe_take();
+    if (rc == 0 && flags && ndm_ufunc_fpe_report(flags, call->def->name) < 0) {
+        rc = -1;
+    }
+done:
+    for (int k = 0; k < nop; k++) {
+        Py_XDECREF(ex.loop_dtype[k]);
+        PyMem_Free(ex.buf[k]);
+    }
+    return rc;
+}

@@ -1,0 +1,566 @@
+/* Ufunc type resolution, as NumPy 2 does it for its builtin ufuncs:
+ * a linear search over the loops in ufunc.types order for the first one
+ * every input casts to safely, where Python int/float/complex inputs are
+ * NEP 50 "weak" (they fit any loop type of their kind or higher) unless no
+ * strong operand is of at least their kind (umath/ufunc_type_resolution.c,
+ * linear_search_type_resolver, should_use_min_scalar and
+ * can_cast_pyscalar_scalar_to). */
+#include "ufunc_internal.h"
+
+static unsigned char safe_table[NDM_NNUMERIC][NDM_NNUMERIC];
+static int safe_table_ready;
+
+/* 0 bool, 1 integer, 2 inexact: NumPy's dtype_kind_to_simplified_ordering. */
+static int
+type_kind(int t)
+{
+    if (t == NDM_BOOL) {
+        return 0;
+    }
+    return t < NDM_FLOAT16 ? 1 : 2;
+}
+
+static int
+weak_kind(int w)
+{
+    return w == WEAK_INT ? 1 : 2;
+}
+
+/* The dtype a weak scalar takes when nothing makes it weak. */
+static int
+weak_default(int w)
+{
+    return w == WEAK_INT ? NDM_INT64 : w == WEAK_FLOAT ? NDM_FLOAT64 : NDM_COMPLEX128;
+}
+
+static int
+fill_safe_table(void)
+{
+    for (int a = 0; a < NDM_NNUMERIC; a++) {
+        NdmDtype *da = ndm_dtype_builtin(a);
+        if (da == NULL) {
+            return -1;
+        }
+        for (int b = 0; b < NDM_NNUMERIC; b++) {
+            NdmDtype *db = ndm_dtype_builtin(b);
+            if (db == NULL) {
+                Py_DECREF(da);
+                return -1;
+            }
+            safe_table[a][b] = (unsigned char)ndm_dtype_can_cast(da, db, NDM_SAFE_CASTING);
+            Py_DECREF(db);
+        }
+        Py_DECREF(da);
+    }
+    safe_table_ready = 1;
+    return 0;
+}
+
+/* can_cast_pyscalar_scalar_to: a weak int fits any integer or inexact
+ * type, a weak float any inexact one, a weak complex only complex. */
+static int
+weak_fits(int w, int t)
+{
+    if (t >= NDM_COMPLEX64) {
+        return 1;
+    }
+    if (t >= NDM_FLOAT16) {
+        return w != WEAK_COMPLEX;
+    }
+    if (t != NDM_BOOL) {
+        return w == WEAK_INT;
+    }
+    return 0;
+}
+
+/* in[i]: strong type number, or -1 for a weak input (weak[i]). */
+static int
+loop_matches(const NdmUfuncCall *call, const NdmLoopDef *lp, const int *in,
+             int use_weak, int only_fixed)
+{
+    for (int i = 0; i < call->nop; i++) {
+        if (call->sig[i] >= 0 && lp->types[i] != call->sig[i]) {
+            return 0;
+        }
+    }
+    if (only_fixed) {
+        return 1;
+    }
+    for (int i = 0; i < call->nin; i++) {
+        int t = lp->types[i];
+        if (call->sig[i] >= 0) {
+            continue;
+        }
+        if (in[i] < 0) {
+            if (use_weak) {
+                if (!weak_fits(call->weak[i], t)) {
+                    return 0;
+                }
+                continue;
+            }
+            if (!safe_table[weak_default(call->weak[i])][t]) {
+                return 0;
+            }
+        }
+        else if (!safe_table[in[i]][t]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* NumPy's true_divide resolver sends integer and bool inputs to 'dd->d'. */
+static int
+all_float64(const NdmLoopDef *lp, int nop)
+{
+    for (int i = 0; i < nop; i++) {
+        if (lp->types[i] != NDM_FLOAT64) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const NdmLoopDef *
+search(const NdmUfuncCall *call, const int *in, int use_weak, int only_fixed,
+       int divide_ints)
+{
+    const NdmUfuncDef *def = call->def;
+    for (int k = 0; k < def->nloops; k++) {
+        const NdmLoopDef *lp = &def->loops[k];
+        if (divide_ints && !all_float64(lp, call->nop)) {
+            continue;
+        }
+        if (loop_matches(call, lp, in, use_weak, only_fixed)) {
+            return lp;
+        }
+    }
+    return NULL;
+}
+
+/* repr of a dtype for messages, "dtype('int64')". */
+static PyObject *
+type_repr(int t)
+{
+    NdmDtype *d = ndm_dtype_builtin(t);
+    if (d == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_Repr((PyObject *)d);
+    Py_DECREF(d);
+    return r;
+}
+
+/* NumPy's _UFuncNoLoopError: "ufunc 'add' did not contain a loop with
+ * signature matching types (dtype('<U1'), dtype('int64')) -> None". */
+static int
+no_loop_error(const NdmUfuncCall *call)
+{
+    PyObject *ins = PyTuple_New(call->nin);
+    if (ins == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < call->nin; i++) {
+        PyObject *d;
+        if (call->ops[i] != NULL) {
+            d = (PyObject *)call->ops[i]->descr;
+            Py_INCREF(d);
+        }
+        else {
+            d = (PyObject *)ndm_dtype_builtin(weak_default(call->weak[i]));
+            if (d == NULL) {
+                Py_DECREF(ins);
+                return -1;
+            }
+        }
+        PyTuple_SET_ITEM(ins, i, d);
+    }
+    PyObject *in_text = call->nin == 1 ? PyObject_Repr(PyTuple_GET_ITEM(ins, 0))
+                                       : PyObject_Repr(ins);
+    Py_DECREF(ins);
+    if (in_text == NULL) {
+        return -1;
+    }
+    PyErr_Format(PyExc_TypeError,
+                 "ufunc '%s' did not contain a loop with signature matching "
+                 "types %U -> %s", call->def->name, in_text,
+                 call->nout == 1 ? "None" : call->nout == 2 ? "(None, None)"
+                                                            : "(None, None, None)");
+    Py_DECREF(in_text);
+    return -1;
+}
+
+static const char *
+casting_name(NdmCasting c)
+{
+    switch (c) {
+    case NDM_NO_CASTING: return "no";
+    case NDM_EQUIV_CASTING: return "equiv";
+    case NDM_SAFE_CASTING: return "safe";
+    case NDM_SAME_KIND_CASTING: return "same_kind";
+    default: return "unsafe";
+    }
+}
+
+/* NumPy's _UFuncInputCastingError / _UFuncOutputCastingError text. */
+static int
+cast_error(const NdmUfuncCall *call, int output, int index, NdmDtype *from,
+           NdmDtype *to)
+{
+    char num[32] = "";
+    if ((output ? call->nout : call->nin) != 1) {
+        snprintf(num, sizeof num, "%d ", index);
+    }
+    PyErr_Format(PyExc_TypeError,
+                 "Cannot cast ufunc '%s' %s %sfrom %R to %R with casting rule '%s'",
+                 call->def->name, output ? "output" : "input", num,
+                 (PyObject *)from, (PyObject *)to, casting_name(call->casting));
+    return -1;
+}
+
+/* Messages NumPy gives for boolean inputs to the arithmetic that refuses
+ * them (the negative/subtract type resolvers and the ufuncs without a
+ * boolean loop whose promotion NumPy does not allow). */
+static int
+bool_refusal(const NdmUfuncCall *call, const int *in)
+{
+    for (int i = 0; i < call->nin; i++) {
+        if (in[i] != NDM_BOOL) {
+            return 0;
+        }
+    }
+    const char *name = call->def->name;
+    if (strcmp(name, "subtract") == 0) {
+        PyErr_SetString(PyExc_TypeError,
+                        "numpy boolean subtract, the `-` operator, is not supported, "
+                        "use the bitwise_xor, the `^` operator, or the logical_xor "
+                        "function instead.");
+        return -1;
+    }
+    if (strcmp(name, "negative") == 0) {
+        PyErr_SetString(PyExc_TypeError,
+                        "The numpy boolean negative, the `-` operator, is not "
+                        "supported, use the `~` operator or the logical_not "
+                        "function instead.");
+        return -1;
+    }
+    if (strcmp(name, "gcd") == 0 || strcmp(name, "lcm") == 0
+            || strcmp(name, "sign") == 0 || strcmp(name, "positive") == 0) {
+        const char *b = "<class 'ndmem.dtypes.BoolDType'>";
+        PyErr_Format(PyExc_TypeError,
+                     "ufunc '%s' did not contain a loop with signature matching "
+                     "types %s%s%s%s%s -> None", name,
+                     call->nin > 1 ? "(" : "", b, call->nin > 1 ? ", " : "",
+                     call->nin > 1 ? b : "", call->nin > 1 ? ")" : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* Make weak input i a 0-d array: of the loop's type when the value is
+ * weak there (OverflowError "Python integer 300 out of bounds for uint8"
+ * as NumPy), else of its default type (the cast happens in the loop). */
+static int
+materialize_weak(NdmUfuncCall *call, int i, int use_weak)
+{
+    int t = call->loop->types[i];
+    int target = use_weak && weak_fits(call->weak[i], t) ? t : weak_default(call->weak[i]);
+    NdmDtype *d = ndm_dtype_builtin(target);
+    if (d == NULL) {
+        return -1;
+    }
+    Py_INCREF(d);
+    NdmArray *a = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, d, 0, NULL,
+                                            NULL, NULL, 0, NULL);
+    if (a == NULL) {
+        Py_DECREF(d);
+        return -1;
+    }
+    if (ndm_dtype_setitem(d, a->data, call->in_obj[i]) < 0) {
+        Py_DECREF(d);
+        Py_DECREF(a);
+        return -1;
+    }
+    Py_DECREF(d);
+    call->ops[i] = a;
+    return 0;
+}
+
+int
+ndm_ufunc_resolve(NdmUfuncCall *call)
+{
+    int in[NDM_UFUNC_MAXOPS];
+    int strong_kind = -1, weak_max = -1, all_weak = 1, divide_ints = 1;
+
+    if (!safe_table_ready && fill_safe_table() < 0) {
+        return -1;
+    }
+    for (int i = 0; i < call->nin; i++) {
+        if (call->weak[i]) {
+            in[i] = -1;
+            int k = weak_kind(call->weak[i]);
+            weak_max = k > weak_max ? k : weak_max;
+            divide_ints &= call->weak[i] == WEAK_INT;
+            continue;
+        }
+        int t = call->ops[i]->descr->type_num;
+        if (t >= NDM_NNUMERIC) {
+            return no_loop_error(call);
+        }
+        in[i] = t;
+        all_weak = 0;
+        int k = type_kind(t);
+        strong_kind = k > strong_kind ? k : strong_kind;
+        divide_ints &= k <= 1;
+    }
+    if (!call->have_sig && !all_weak && bool_refusal(call, in) < 0) {
+        return -1;
+    }
+    int use_weak = !all_weak && strong_kind >= weak_max;
+    divide_ints = divide_ints && !call->have_sig && strcmp(call->def->name, "divide") == 0;
+
+    const NdmLoopDef *lp = search(call, in, use_weak, 0, divide_ints);
+    if (lp == NULL && call->have_sig) {
+        /* a fixed signature is taken even when the inputs do not cast
+         * safely; the casting rule is checked below, as NumPy reports it */
+        lp = search(call, in, use_weak, 1, 0);
+        if (lp == NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "No loop matching the specified signature and casting was "
+                         "found for ufunc %s", call->def->name);
+            return -1;
+        }
+    }
+    if (lp == NULL) {
+        PyErr_Format(PyExc_TypeError,
+                     "ufunc '%s' not supported for the input types, and the inputs "
+                     "could not be safely coerced to any supported types according "
+                     "to the casting rule ''safe''", call->def->name);
+        return -1;
+    }
+    call->loop = lp;
+
+    for (int i = 0; i < call->nin; i++) {
+        if (in[i] < 0 && materialize_weak(call, i, use_weak) < 0) {
+            return -1;
+        }
+    }
+    for (int i = 0; i < call->nop; i++) {
+        NdmArray *a = call->ops[i];
+        if (a == NULL) {
+            continue;
+        }
+        int output = i >= call->nin;
+        if (!output && in[i] < 0 && call->ops[i]->descr->type_num == lp->types[i]) {
+            continue;   /* a weak scalar stored straight into the loop type */
+        }
+        NdmDtype *ld = ndm_dtype_builtin(lp->types[i]);
+        if (ld == NULL) {
+            return -1;
+        }
+        int ok = output ? ndm_dtype_can_cast(ld, a->descr, call->casting)
+                        : ndm_dtype_can_cast(a->descr, ld, call->casting);
+        if (!ok) {
+            if (output) {
+                cast_error(call, 1, i - call->nin, ld, a->descr);
+            }
+            else {
+                cast_error(call, 0, i, a->descr, ld);
+            }
+            Py_DECREF(ld);
+            return -1;
+        }
+        Py_DECREF(ld);
+    }
+    return 0;
+}
+
+const NdmLoopDef *
+ndm_ufunc_find_loop(const NdmUfuncDef *def, const int *in_types)
+{
+    NdmUfuncCall call;
+    memset(&call, 0, sizeof call);
+    call.def = def;
+    call.nin = def->nin;
+    call.nout = def->nout;
+    call.nop = def->nin + def->nout;
+    for (int i = 0; i < NDM_UFUNC_MAXOPS; i++) {
+        call.sig[i] = -1;
+    }
+    if (!safe_table_ready && fill_safe_table() < 0) {
+        return NULL;
+    }
+    for (int i = 0; i < def->nin; i++) {
+        if (in_types[i] < 0 || in_types[i] >= NDM_NNUMERIC) {
+            PyErr_Format(PyExc_TypeError,
+                         "ufunc '%s' did not contain a loop with signature matching "
+                         "the input types", def->name);
+            return NULL;
+        }
+    }
+    const NdmLoopDef *lp = search(&call, in_types, 0, 0, 0);
+    if (lp == NULL) {
+        PyObject *parts = PyList_New(0);
+        if (parts == NULL) {
+            return NULL;
+        }
+        for (int i = 0; i < def->nin; i++) {
+            PyObject *r = type_repr(in_types[i]);
+            if (r == NULL || PyList_Append(parts, r) < 0) {
+                Py_XDECREF(r);
+                Py_DECREF(parts);
+                return NULL;
+            }
+            Py_DECREF(r);
+        }
+        PyObject *sep = PyUnicode_FromString(", ");
+        PyObject *joined = sep ? PyUnicode_Join(sep, parts) : NULL;
+        Py_XDECREF(sep);
+        Py_DECREF(parts);
+        if (joined == NULL) {
+            return NULL;
+        }
+        PyErr_Format(PyExc_TypeError,
+                     "ufunc '%s' did not contain a loop with signature matching "
+                     "types %s%U%s -> None", def->name, def->nin > 1 ? "(" : "",
+                     joined, def->nin > 1 ? ")" : "");
+        Py_DECREF(joined);
+    }
+    return lp;
+}
+
+/* ------------------------------------------------------------------ */
+/* signature= and dtype=                                              */
+
+static int
+type_of(PyObject *spec, int *out)
+{
+    if (spec == Py_None) {
+        *out = -1;
+        return 0;
+    }
+    NdmDtype *d = ndm_dtype_from_object(spec);
+    if (d == NULL) {
+        return -1;
+    }
+    *out = d->type_num < NDM_NNUMERIC ? d->type_num : NDM_NTYPES;
+    Py_DECREF(d);
+    return 0;
+}
+
+static int
+parse_string_signature(NdmUfuncCall *call, PyObject *s)
+{
+    const char *text = PyUnicode_AsUTF8(s);
+    if (text == NULL) {
+        return -1;
+    }
+    const char *arrow = strstr(text, "->");
+    int n = 0;
+    for (const char *p = text; *p; p++) {
+        if (p == arrow) {
+            p++;
+            continue;
+        }
+        if (*p == ' ' || *p == ',') {
+            continue;
+        }
+        if (n >= call->nop) {
+            n = call->nop + 1;
+            break;
+        }
+        char one[2] = {*p, 0};
+        PyObject *c = PyUnicode_FromString(one);
+        if (c == NULL) {
+            return -1;
+        }
+        int r = type_of(c, &call->sig[n]);
+        Py_DECREF(c);
+        if (r < 0) {
+            return -1;
+        }
+        n++;
+    }
+    if (arrow == NULL && n == 1) {
+        for (int i = 1; i < call->nop; i++) {
+            call->sig[i] = call->sig[0];
+        }
+        return 0;
+    }
+    if (arrow == NULL && n == call->nin) {
+        return 0;
+    }
+    if (n != call->nop) {
+        PyErr_Format(PyExc_TypeError,
+                     "a type-string for %s, %d typecode(s) before and %d after the -> sign",
+                     call->def->name, call->nin, call->nout);
+        return -1;
+    }
+    return 0;
+}
+
+int
+ndm_ufunc_parse_signature(NdmUfuncCall *call, PyObject *signature, PyObject *dtype)
+{
+    if (signature != NULL && signature != Py_None && dtype != NULL && dtype != Py_None) {
+        PyErr_SetString(PyExc_TypeError, "cannot specify both 'signature' and 'dtype'");
+        return -1;
+    }
+    if (dtype != NULL && dtype != Py_None) {
+        int t;
+        if (type_of(dtype, &t) < 0) {
+            return -1;
+        }
+        for (int i = call->nin; i < call->nop; i++) {
+            call->sig[i] = t;
+        }
+        call->have_sig = 1;
+        return 0;
+    }
+    if (signature == NULL || signature == Py_None) {
+        return 0;
+    }
+    if (PyUnicode_Check(signature)) {
+        if (parse_string_signature(call, signature) < 0) {
+            return -1;
+        }
+    }
+    else if (PyTuple_Check(signature)) {
+        Py_ssize_t n = PyTuple_GET_SIZE(signature);
+        if (n == 1) {
+            int t;
+            if (type_of(PyTuple_GET_ITEM(signature, 0), &t) < 0) {
+                return -1;
+            }
+            for (int i = 0; i < call->nop; i++) {
+                call->sig[i] = t;
+            }
+        }
+        else if (n == call->nop) {
+            for (int i = 0; i < call->nop; i++) {
+                if (type_of(PyTuple_GET_ITEM(signature, i), &call->sig[i]) < 0) {
+                    return -1;
+                }
+            }
+        }
+        else {
+            PyErr_Format(PyExc_ValueError,
+                         "a type-tuple must be specified of length %d for ufunc '%s'",
+                         call->nop, call->def->name);
+            return -1;
+        }
+    }
+    else {
+        int t;
+        if (type_of(signature, &t) < 0) {
+            return -1;
+        }
+        for (int i = 0; i < call->nop; i++) {
+            call->sig[i] = t;
+        }
+    }
+    for (int i = 0; i < call->nop; i++) {
+        call->have_sig |= call->sig[i] >= 0;
+    }
+    return 0;
+}
