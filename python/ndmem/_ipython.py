@@ -25,10 +25,11 @@ def _report(tracker, label):
     return "\n".join(lines)
 
 
-def _run(shell, code, label):
+def _run(shell, code, label, silent=False):
     with memory.track() as tracker:
-        # run_cell shows the cell's output and any error as a normal cell
-        result = shell.run_cell(code, store_history=False)
+        # run_cell shows any error as a normal cell does; silent keeps an
+        # expression's value out of Out/_ (where it would outlive the run)
+        result = shell.run_cell(code, store_history=False, silent=silent)
     print(_report(tracker, label))
     return result
 
@@ -36,7 +37,7 @@ def _run(shell, code, label):
 def memit(line):
     """%memit stmt: run stmt and print its exact array memory and RSS delta."""
     from IPython import get_ipython
-    _run(get_ipython(), line, "memit")
+    _run(get_ipython(), line, "memit", silent=True)
 
 
 def memtrack(line, cell):
