@@ -25,18 +25,28 @@ enum { BG_PCG64 = 0, BG_MT19937 = 1 };
 /* Above this many draws the loop runs without the GIL. */
 #define NOGIL_MIN 4096
 
+/* The generator state the draws work on.  Fill loops work on a local copy
+ * so the compiler keeps it in registers: stores into the output array
+ * cannot alias a local whose address never escapes. */
 typedef struct {
-    PyObject_HEAD
     int kind;
     u128 pcg_state, pcg_inc;
     int has_uint32;             /* PCG64 hands out 64-bit draws in halves */
     uint32_t uinteger;
-    uint32_t mt_key[MT_N];
+    uint32_t *mt_key;           /* the owner's key array */
     int mt_pos;
     int has_gauss;              /* the legacy polar method's spare value */
     double gauss;
+} Hot;
+
+typedef struct {
+    PyObject_HEAD
+    Hot h;
+    uint32_t key[MT_N];
     PyThread_type_lock lock;    /* state is mutated with the GIL released */
 } BitGen;
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 static PyTypeObject *bitgen_type;
 
@@ -46,7 +56,7 @@ static PyTypeObject *bitgen_type;
 #define PCG_MULT ((((u128)0x2360ed051fc65da4ULL) << 64) | 0x4385df649fccf645ULL)
 
 static inline uint64_t
-pcg_next64(BitGen *g)
+pcg_next64(Hot *g)
 {
     g->pcg_state = g->pcg_state * PCG_MULT + g->pcg_inc;
     uint64_t hi = (uint64_t)(g->pcg_state >> 64);
@@ -56,9 +66,8 @@ pcg_next64(BitGen *g)
 }
 
 static void
-mt_generate(BitGen *g)
+mt_generate(uint32_t *k)
 {
-    uint32_t *k = g->mt_key;
     uint32_t y;
     int i;
     for (i = 0; i < MT_N - MT_M; i++) {
@@ -71,14 +80,14 @@ mt_generate(BitGen *g)
     }
     y = (k[MT_N - 1] & 0x80000000U) | (k[0] & 0x7fffffffU);
     k[MT_N - 1] = k[MT_M - 1] ^ (y >> 1) ^ (-(y & 1U) & 0x9908b0dfU);
-    g->mt_pos = 0;
 }
 
 static inline uint32_t
-mt_next32(BitGen *g)
+mt_next32(Hot *g)
 {
     if (g->mt_pos == MT_N) {
-        mt_generate(g);
+        mt_generate(g->mt_key);
+        g->mt_pos = 0;
     }
     uint32_t y = g->mt_key[g->mt_pos++];
     y ^= y >> 11;
@@ -89,7 +98,7 @@ mt_next32(BitGen *g)
 }
 
 static void
-mt_seed(BitGen *g, uint32_t seed)
+mt_seed(Hot *g, uint32_t seed)
 {
     for (int pos = 0; pos < MT_N; pos++) {
         g->mt_key[pos] = seed;
@@ -99,7 +108,7 @@ mt_seed(BitGen *g, uint32_t seed)
 }
 
 static void
-mt_init_by_array(BitGen *g, const uint32_t *init, Py_ssize_t len)
+mt_init_by_array(Hot *g, const uint32_t *init, Py_ssize_t len)
 {
     uint32_t *mt = g->mt_key;
     Py_ssize_t i = 1, j = 0, k;
@@ -130,7 +139,7 @@ mt_init_by_array(BitGen *g, const uint32_t *init, Py_ssize_t len)
 
 /* The generic draws: the kind test is perfectly predicted inside a loop. */
 static inline uint64_t
-next_u64(BitGen *g)
+next_u64(Hot *g)
 {
     if (g->kind == BG_PCG64) {
         return pcg_next64(g);
@@ -140,7 +149,7 @@ next_u64(BitGen *g)
 }
 
 static inline uint32_t
-next_u32(BitGen *g)
+next_u32(Hot *g)
 {
     if (g->kind == BG_PCG64) {
         if (g->has_uint32) {
@@ -156,7 +165,7 @@ next_u32(BitGen *g)
 }
 
 static inline double
-next_double(BitGen *g)
+next_double(Hot *g)
 {
     if (g->kind == BG_PCG64) {
         return (double)(pcg_next64(g) >> 11) * (1.0 / 9007199254740992.0);
@@ -167,7 +176,7 @@ next_double(BitGen *g)
 }
 
 static inline float
-next_float(BitGen *g)
+next_float(Hot *g)
 {
     return (float)(next_u32(g) >> 8) * (1.0f / 16777216.0f);
 }
@@ -182,8 +191,8 @@ static const float ZIG_NOR_INV_R_F = 0.27366123732975828f;
 static const double ZIG_EXP_R = 7.6971174701310497140446280481;
 static const float ZIG_EXP_R_F = 7.69711747013104972f;
 
-static double
-standard_normal(BitGen *g)
+ALWAYS_INLINE double
+standard_normal(Hot *g)
 {
     for (;;) {
         uint64_t r = next_u64(g);
@@ -215,8 +224,8 @@ standard_normal(BitGen *g)
     }
 }
 
-static float
-standard_normal_f(BitGen *g)
+ALWAYS_INLINE float
+standard_normal_f(Hot *g)
 {
     for (;;) {
         uint32_t r = next_u32(g);
@@ -246,8 +255,8 @@ standard_normal_f(BitGen *g)
     }
 }
 
-static double
-standard_exponential(BitGen *g)
+ALWAYS_INLINE double
+standard_exponential(Hot *g)
 {
     for (;;) {
         uint64_t ri = next_u64(g) >> 3;
@@ -266,8 +275,8 @@ standard_exponential(BitGen *g)
     }
 }
 
-static float
-standard_exponential_f(BitGen *g)
+ALWAYS_INLINE float
+standard_exponential_f(Hot *g)
 {
     for (;;) {
         uint32_t ri = next_u32(g) >> 1;
@@ -287,8 +296,8 @@ standard_exponential_f(BitGen *g)
 }
 
 /* RandomState's normal: Marsaglia's polar method, one value kept. */
-static double
-legacy_gauss(BitGen *g)
+ALWAYS_INLINE double
+legacy_gauss(Hot *g)
 {
     if (g->has_gauss) {
         g->has_gauss = 0;
@@ -326,7 +335,7 @@ gen_mask(uint64_t max)
 }
 
 static inline uint32_t
-lemire32(BitGen *g, uint32_t rng)
+lemire32(Hot *g, uint32_t rng)
 {
     const uint32_t excl = rng + 1;
     uint64_t m = (uint64_t)next_u32(g) * excl;
@@ -342,7 +351,7 @@ lemire32(BitGen *g, uint32_t rng)
 }
 
 static inline uint64_t
-lemire64(BitGen *g, uint64_t rng)
+lemire64(Hot *g, uint64_t rng)
 {
     const uint64_t excl = rng + 1;
     u128 m = (u128)next_u64(g) * excl;
@@ -358,7 +367,7 @@ lemire64(BitGen *g, uint64_t rng)
 }
 
 static inline uint32_t
-masked32(BitGen *g, uint32_t rng, uint32_t mask)
+masked32(Hot *g, uint32_t rng, uint32_t mask)
 {
     uint32_t v;
     while ((v = (next_u32(g) & mask)) > rng) {
@@ -367,7 +376,7 @@ masked32(BitGen *g, uint32_t rng, uint32_t mask)
 }
 
 static inline uint64_t
-masked64(BitGen *g, uint64_t rng, uint64_t mask)
+masked64(Hot *g, uint64_t rng, uint64_t mask)
 {
     uint64_t v;
     while ((v = (next_u64(g) & mask)) > rng) {
@@ -377,7 +386,7 @@ masked64(BitGen *g, uint64_t rng, uint64_t mask)
 
 /* One draw in [0, rng] (NumPy's random_bounded_uint64). */
 static inline uint64_t
-bounded64(BitGen *g, uint64_t rng, int masked)
+bounded64(Hot *g, uint64_t rng, int masked)
 {
     if (rng == 0) {
         return 0;
@@ -397,7 +406,7 @@ bounded64(BitGen *g, uint64_t rng, int masked)
 
 /* A value in [0, max] by masked rejection: shuffles use it. */
 static inline uint64_t
-random_interval(BitGen *g, uint64_t max)
+random_interval(Hot *g, uint64_t max)
 {
     if (max == 0) {
         return 0;
@@ -415,7 +424,7 @@ random_interval(BitGen *g, uint64_t max)
 }
 
 static void
-fill_u64(BitGen *g, uint64_t off, uint64_t rng, int masked, uint64_t *out, Py_ssize_t n)
+fill_u64(Hot *g, uint64_t off, uint64_t rng, int masked, uint64_t *out, Py_ssize_t n)
 {
     Py_ssize_t i;
     if (rng <= 0xffffffffULL) {
@@ -460,7 +469,7 @@ fill_u64(BitGen *g, uint64_t off, uint64_t rng, int masked, uint64_t *out, Py_ss
 }
 
 static void
-fill_u32(BitGen *g, uint32_t off, uint32_t rng, int masked, uint32_t *out, Py_ssize_t n)
+fill_u32(Hot *g, uint32_t off, uint32_t rng, int masked, uint32_t *out, Py_ssize_t n)
 {
     Py_ssize_t i;
     if (rng == 0) {
@@ -490,7 +499,7 @@ fill_u32(BitGen *g, uint32_t off, uint32_t rng, int masked, uint32_t *out, Py_ss
  * the buffer living for one fill call (NumPy's bcnt/buf). */
 #define DEFINE_NARROW(BITS, UT, WT, PIECES)                                   \
 static inline UT                                                              \
-buffered_u##BITS(BitGen *g, int *bcnt, uint32_t *buf)                         \
+buffered_u##BITS(Hot *g, int *bcnt, uint32_t *buf)                         \
 {                                                                             \
     if (!*bcnt) {                                                             \
         *buf = next_u32(g);                                                   \
@@ -503,71 +512,109 @@ buffered_u##BITS(BitGen *g, int *bcnt, uint32_t *buf)                         \
     return (UT)*buf;                                                          \
 }                                                                             \
                                                                               \
-static void                                                                   \
-fill_u##BITS(BitGen *g, UT off, UT rng, int masked, UT *out, Py_ssize_t n)    \
+/* One draw in [0, rng] (NumPy's random_buffered_bounded_uintBITS). */        \
+static inline UT                                                              \
+bounded_u##BITS(Hot *g, UT rng, int masked, int *bcnt, uint32_t *buf)      \
 {                                                                             \
-    Py_ssize_t i;                                                             \
-    int bcnt = 0;                                                             \
-    uint32_t buf = 0;                                                         \
     const UT full = (UT)~(UT)0;                                               \
     if (rng == 0) {                                                           \
-        for (i = 0; i < n; i++) {                                             \
-            out[i] = off;                                                     \
-        }                                                                     \
+        return 0;                                                             \
     }                                                                         \
-    else if (rng == full) {                                                   \
-        for (i = 0; i < n; i++) {                                             \
-            out[i] = (UT)(off + buffered_u##BITS(g, &bcnt, &buf));            \
-        }                                                                     \
+    if (rng == full) {                                                        \
+        return buffered_u##BITS(g, bcnt, buf);                                \
     }                                                                         \
-    else if (masked) {                                                        \
+    if (masked) {                                                             \
         const UT mask = (UT)gen_mask(rng);                                    \
-        for (i = 0; i < n; i++) {                                             \
-            UT v;                                                             \
-            while ((v = (UT)(buffered_u##BITS(g, &bcnt, &buf) & mask)) > rng) { \
-            }                                                                 \
-            out[i] = (UT)(off + v);                                           \
+        UT v;                                                                 \
+        while ((v = (UT)(buffered_u##BITS(g, bcnt, buf) & mask)) > rng) {     \
+        }                                                                     \
+        return v;                                                             \
+    }                                                                         \
+    const UT excl = (UT)(rng + 1);                                            \
+    WT m = (WT)buffered_u##BITS(g, bcnt, buf) * excl;                         \
+    UT left = (UT)m;                                                          \
+    if (left < excl) {                                                        \
+        const UT threshold = (UT)((UT)(full - rng) % excl);                   \
+        while (left < threshold) {                                            \
+            m = (WT)buffered_u##BITS(g, bcnt, buf) * excl;                    \
+            left = (UT)m;                                                     \
         }                                                                     \
     }                                                                         \
-    else {                                                                    \
-        const UT excl = (UT)(rng + 1);                                        \
-        const UT threshold = (UT)((UT)(full - rng) % excl);                   \
-        for (i = 0; i < n; i++) {                                             \
-            WT m = (WT)buffered_u##BITS(g, &bcnt, &buf) * excl;               \
-            UT left = (UT)m;                                                  \
-            if (left < excl) {                                                \
-                while (left < threshold) {                                    \
-                    m = (WT)buffered_u##BITS(g, &bcnt, &buf) * excl;          \
-                    left = (UT)m;                                             \
-                }                                                             \
-            }                                                                 \
-            out[i] = (UT)(off + (UT)(m >> (BITS)));                           \
-        }                                                                     \
+    return (UT)(m >> (BITS));                                                 \
+}                                                                             \
+                                                                              \
+static void                                                                   \
+fill_u##BITS(Hot *g, UT off, UT rng, int masked, UT *out, Py_ssize_t n)    \
+{                                                                             \
+    int bcnt = 0;                                                             \
+    uint32_t buf = 0;                                                         \
+    for (Py_ssize_t i = 0; i < n; i++) {                                      \
+        out[i] = (UT)(off + bounded_u##BITS(g, rng, masked, &bcnt, &buf));    \
     }                                                                         \
 }
 
 DEFINE_NARROW(16, uint16_t, uint32_t, 2)
 DEFINE_NARROW(8, uint8_t, uint32_t, 4)
 
+static inline uint8_t
+bounded_bool(Hot *g, uint8_t rng, int *bcnt, uint32_t *buf)
+{
+    if (rng == 0) {
+        return 0;
+    }
+    if (!*bcnt) {
+        *buf = next_u32(g);
+        *bcnt = 31;
+    }
+    else {
+        *buf >>= 1;
+        *bcnt -= 1;
+    }
+    return (*buf & 1U) != 0;
+}
+
 static void
-fill_bool(BitGen *g, uint8_t off, uint8_t rng, uint8_t *out, Py_ssize_t n)
+fill_bool(Hot *g, uint8_t off, uint8_t rng, uint8_t *out, Py_ssize_t n)
 {
     int bcnt = 0;
     uint32_t buf = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (rng == 0) {
-            out[i] = off;
-            continue;
+        out[i] = (uint8_t)(off + bounded_bool(g, rng, &bcnt, &buf));
+    }
+}
+
+/* Per-element bounds (integers with array low/high): each element draws
+ * as NumPy's broadcast path does, the narrow buffer shared across them. */
+static void
+fill_integers_each(Hot *g, int type_num, const uint64_t *off, const uint64_t *rng,
+                   int masked, char *data, Py_ssize_t n)
+{
+    int bcnt = 0;
+    uint32_t buf = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t r = rng[i];
+        switch (type_num) {
+        case NDM_BOOL:
+            ((uint8_t *)data)[i] = (uint8_t)(off[i] + bounded_bool(g, (uint8_t)r, &bcnt, &buf));
+            break;
+        case NDM_INT8:
+        case NDM_UINT8:
+            ((uint8_t *)data)[i] = (uint8_t)(off[i] + bounded_u8(g, (uint8_t)r, masked,
+                                                                  &bcnt, &buf));
+            break;
+        case NDM_INT16:
+        case NDM_UINT16:
+            ((uint16_t *)data)[i] = (uint16_t)(off[i] + bounded_u16(g, (uint16_t)r, masked,
+                                                                     &bcnt, &buf));
+            break;
+        case NDM_INT32:
+        case NDM_UINT32:
+            ((uint32_t *)data)[i] = (uint32_t)(off[i] + bounded64(g, r, masked));
+            break;
+        default:
+            ((uint64_t *)data)[i] = off[i] + bounded64(g, r, masked);
+            break;
         }
-        if (!bcnt) {
-            buf = next_u32(g);
-            bcnt = 31;
-        }
-        else {
-            buf >>= 1;
-            bcnt -= 1;
-        }
-        out[i] = (buf & 1U) != 0;
     }
 }
 
@@ -698,8 +745,9 @@ get_param(PyObject *obj, Py_ssize_t n, Param *p, int *is_array)
 #define PARAM(p, i) ((p).values ? (p).values[i] : (p).value)
 
 static void
-fill_double(BitGen *g, int dist, double *out, Py_ssize_t n, Param p1, Param p2)
+fill_double(BitGen *self, int dist, double *out, Py_ssize_t n, Param p1, Param p2)
 {
+    Hot local = self->h, *g = &local;
     Py_ssize_t i;
     switch (dist) {
     case D_RANDOM:
@@ -738,11 +786,13 @@ fill_double(BitGen *g, int dist, double *out, Py_ssize_t n, Param p1, Param p2)
         }
         break;
     }
+    self->h = local;
 }
 
 static void
-fill_float(BitGen *g, int dist, float *out, Py_ssize_t n)
+fill_float(BitGen *self, int dist, float *out, Py_ssize_t n)
 {
+    Hot local = self->h, *g = &local;
     Py_ssize_t i;
     switch (dist) {
     case D_RANDOM:
@@ -761,6 +811,7 @@ fill_float(BitGen *g, int dist, float *out, Py_ssize_t n)
         }
         break;
     }
+    self->h = local;
 }
 
 /* fill(dist, size, single=False, p1=None, p2=None): an array of the size's
@@ -835,9 +886,10 @@ bitgen_fill(BitGen *self, PyObject *args)
 }
 
 static void
-fill_integers(BitGen *g, int type_num, uint64_t off, uint64_t rng, int masked,
+fill_integers(BitGen *self, int type_num, uint64_t off, uint64_t rng, int masked,
               char *data, Py_ssize_t n)
 {
+    Hot local = self->h, *g = &local;
     switch (type_num) {
     case NDM_BOOL:
         fill_bool(g, (uint8_t)off, (uint8_t)rng, (uint8_t *)data, n);
@@ -858,6 +910,7 @@ fill_integers(BitGen *g, int type_num, uint64_t off, uint64_t rng, int masked,
         fill_u64(g, off, rng, masked, (uint64_t *)data, n);
         break;
     }
+    self->h = local;
 }
 
 static int
@@ -920,6 +973,57 @@ bitgen_integers(BitGen *self, PyObject *args)
     return (PyObject *)out;
 }
 
+static int
+check_u64_array(PyObject *obj, Py_ssize_t n)
+{
+    if (!NdmArray_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "internal: expected an ndarray");
+        return -1;
+    }
+    NdmArray *a = (NdmArray *)obj;
+    if (a->descr->type_num != NDM_UINT64 || !ndm_dtype_isnative(a->descr)
+            || !(a->flags & NDM_C_CONTIGUOUS) || (n >= 0 && ndm_array_size(a) != n)) {
+        PyErr_SetString(PyExc_ValueError, "internal: expected contiguous uint64 arrays");
+        return -1;
+    }
+    return 0;
+}
+
+/* integers_each(off, rng, dtype, masked): like integers() with one bound
+ * pair per element (contiguous uint64 arrays of the output's shape). */
+static PyObject *
+bitgen_integers_each(BitGen *self, PyObject *args)
+{
+    PyObject *offobj, *rngobj, *dtobj;
+    int masked;
+    if (!PyArg_ParseTuple(args, "OOO!p", &offobj, &rngobj, ndm_state.dtype_type, &dtobj,
+                          &masked)) {
+        return NULL;
+    }
+    int type_num = ((NdmDtype *)dtobj)->type_num;
+    if (!is_integer_type(type_num) || !ndm_dtype_isnative((NdmDtype *)dtobj)) {
+        PyErr_SetString(PyExc_ValueError, "internal: not an integer type");
+        return NULL;
+    }
+    if (check_u64_array(offobj, -1) < 0
+            || check_u64_array(rngobj, ndm_array_size((NdmArray *)offobj)) < 0) {
+        return NULL;
+    }
+    NdmArray *off = (NdmArray *)offobj, *rng = (NdmArray *)rngobj;
+    NdmArray *out = new_output(type_num, off->nd, off->shape);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = ndm_array_size(out);
+    lock_gen(self);
+    Py_BEGIN_ALLOW_THREADS
+    fill_integers_each(&self->h, type_num, (const uint64_t *)off->data,
+                       (const uint64_t *)rng->data, masked, out->data, n);
+    Py_END_ALLOW_THREADS
+    unlock_gen(self);
+    return (PyObject *)out;
+}
+
 /* Swap sub-arrays i and j along axis 0 of a, element by element. */
 static void
 swap_rows(NdmArray *a, Py_ssize_t i, Py_ssize_t j)
@@ -960,7 +1064,7 @@ swap_rows(NdmArray *a, Py_ssize_t i, Py_ssize_t j)
 }
 
 static void
-shuffle_rows(BitGen *g, NdmArray *a)
+shuffle_rows(Hot *g, NdmArray *a)
 {
     for (Py_ssize_t i = a->shape[0] - 1; i > 0; i--) {
         Py_ssize_t j = (Py_ssize_t)random_interval(g, (uint64_t)i);
@@ -993,11 +1097,11 @@ bitgen_shuffle(BitGen *self, PyObject *arg)
     lock_gen(self);
     if (ndm_array_size(a) >= NOGIL_MIN) {
         Py_BEGIN_ALLOW_THREADS
-        shuffle_rows(self, a);
+        shuffle_rows(&self->h, a);
         Py_END_ALLOW_THREADS
     }
     else {
-        shuffle_rows(self, a);
+        shuffle_rows(&self->h, a);
     }
     unlock_gen(self);
     Py_RETURN_NONE;
@@ -1018,7 +1122,7 @@ bitgen_intervals(BitGen *self, PyObject *arg)
     }
     lock_gen(self);
     for (Py_ssize_t i = n - 1; i > 0; i--) {
-        PyObject *v = PyLong_FromUnsignedLongLong(random_interval(self, (uint64_t)i));
+        PyObject *v = PyLong_FromUnsignedLongLong(random_interval(&self->h, (uint64_t)i));
         if (v == NULL) {
             unlock_gen(self);
             Py_DECREF(list);
@@ -1031,7 +1135,7 @@ bitgen_intervals(BitGen *self, PyObject *arg)
 }
 
 static void
-shuffle_int(BitGen *g, Py_ssize_t n, Py_ssize_t first, int64_t *data)
+shuffle_int(Hot *g, Py_ssize_t n, Py_ssize_t first, int64_t *data)
 {
     for (Py_ssize_t i = n - 1; i >= first; i--) {
         Py_ssize_t j = (Py_ssize_t)bounded64(g, (uint64_t)i, 0);
@@ -1043,7 +1147,7 @@ shuffle_int(BitGen *g, Py_ssize_t n, Py_ssize_t first, int64_t *data)
 
 /* Floyd's sampling with an open-addressing set (NumPy's choice). */
 static void
-floyd(BitGen *g, int64_t pop, int64_t size, int64_t *out, uint64_t *set, uint64_t mask)
+floyd(Hot *g, int64_t pop, int64_t size, int64_t *out, uint64_t *set, uint64_t mask)
 {
     for (int64_t j = pop - size; j < pop; j++) {
         uint64_t val = bounded64(g, (uint64_t)j, 0);
@@ -1092,7 +1196,7 @@ bitgen_choice_noreplace(BitGen *self, PyObject *args)
         for (Py_ssize_t i = 0; i < pop; i++) {
             d[i] = i;
         }
-        shuffle_int(self, pop, pop - size > 1 ? pop - size : 1, d);
+        shuffle_int(&self->h, pop, pop - size > 1 ? pop - size : 1, d);
         Py_END_ALLOW_THREADS
         unlock_gen(self);
         /* a fresh copy lets the full-size index array go */
@@ -1115,9 +1219,9 @@ bitgen_choice_noreplace(BitGen *self, PyObject *args)
     }
     memset(set, 0xff, (size_t)(mask + 1) * sizeof(uint64_t));
     lock_gen(self);
-    floyd(self, pop, size, (int64_t *)out->data, set, mask);
+    floyd(&self->h, pop, size, (int64_t *)out->data, set, mask);
     if (shuffle) {
-        shuffle_int(self, size, 1, (int64_t *)out->data);
+        shuffle_int(&self->h, size, 1, (int64_t *)out->data);
     }
     unlock_gen(self);
     PyMem_Free(set);
@@ -1136,16 +1240,16 @@ bitgen_seed_pcg64(BitGen *self, PyObject *args)
     u128 initstate = ((u128)w[0] << 64) | w[1];
     u128 initseq = ((u128)w[2] << 64) | w[3];
     lock_gen(self);
-    self->kind = BG_PCG64;
-    self->pcg_state = 0;
-    self->pcg_inc = (initseq << 1) | 1;
-    pcg_next64(self);
-    self->pcg_state += initstate;
-    pcg_next64(self);
-    self->has_uint32 = 0;
-    self->uinteger = 0;
-    self->has_gauss = 0;
-    self->gauss = 0.0;
+    self->h.kind = BG_PCG64;
+    self->h.pcg_state = 0;
+    self->h.pcg_inc = (initseq << 1) | 1;
+    pcg_next64(&self->h);
+    self->h.pcg_state += initstate;
+    pcg_next64(&self->h);
+    self->h.has_uint32 = 0;
+    self->h.uinteger = 0;
+    self->h.has_gauss = 0;
+    self->h.gauss = 0.0;
     unlock_gen(self);
     Py_RETURN_NONE;
 }
@@ -1186,16 +1290,16 @@ bitgen_seed_mt19937(BitGen *self, PyObject *key)
         Py_DECREF(seq);
     }
     lock_gen(self);
-    self->kind = BG_MT19937;
+    self->h.kind = BG_MT19937;
     if (words != NULL) {
-        mt_init_by_array(self, words, len);
+        mt_init_by_array(&self->h, words, len);
     }
     else {
-        mt_seed(self, single);
+        mt_seed(&self->h, single);
     }
-    self->has_gauss = 0;
-    self->gauss = 0.0;
-    self->has_uint32 = 0;
+    self->h.has_gauss = 0;
+    self->h.gauss = 0.0;
+    self->h.has_uint32 = 0;
     unlock_gen(self);
     PyMem_Free(words);
     Py_RETURN_NONE;
@@ -1249,11 +1353,11 @@ long_to_u128(PyObject *obj, u128 *out)
 static PyObject *
 bitgen_get_state(BitGen *self, PyObject *Py_UNUSED(ignored))
 {
-    if (self->kind == BG_PCG64) {
-        PyObject *s = u128_to_long(self->pcg_state);
-        PyObject *inc = s ? u128_to_long(self->pcg_inc) : NULL;
-        PyObject *res = inc ? Py_BuildValue("(NNiK)", s, inc, self->has_uint32,
-                                            (unsigned long long)self->uinteger) : NULL;
+    if (self->h.kind == BG_PCG64) {
+        PyObject *s = u128_to_long(self->h.pcg_state);
+        PyObject *inc = s ? u128_to_long(self->h.pcg_inc) : NULL;
+        PyObject *res = inc ? Py_BuildValue("(NNiK)", s, inc, self->h.has_uint32,
+                                            (unsigned long long)self->h.uinteger) : NULL;
         if (inc == NULL) {
             Py_XDECREF(s);
         }
@@ -1264,14 +1368,14 @@ bitgen_get_state(BitGen *self, PyObject *Py_UNUSED(ignored))
         return NULL;
     }
     for (int i = 0; i < MT_N; i++) {
-        PyObject *v = PyLong_FromUnsignedLong(self->mt_key[i]);
+        PyObject *v = PyLong_FromUnsignedLong(self->h.mt_key[i]);
         if (v == NULL) {
             Py_DECREF(key);
             return NULL;
         }
         PyList_SET_ITEM(key, i, v);
     }
-    return Py_BuildValue("(Niid)", key, self->mt_pos, self->has_gauss, self->gauss);
+    return Py_BuildValue("(Niid)", key, self->h.mt_pos, self->h.has_gauss, self->h.gauss);
 }
 
 static PyObject *
@@ -1283,7 +1387,7 @@ bitgen_set_state(BitGen *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOpO", &a, &b, &flag, &last)) {
         return NULL;
     }
-    if (self->kind == BG_PCG64) {
+    if (self->h.kind == BG_PCG64) {
         u128 s, inc;
         unsigned long long u = PyLong_AsUnsignedLongLongMask(last);
         if ((u == (unsigned long long)-1 && PyErr_Occurred())
@@ -1291,10 +1395,10 @@ bitgen_set_state(BitGen *self, PyObject *args)
             return NULL;
         }
         lock_gen(self);
-        self->pcg_state = s;
-        self->pcg_inc = inc;
-        self->has_uint32 = flag;
-        self->uinteger = (uint32_t)u;
+        self->h.pcg_state = s;
+        self->h.pcg_inc = inc;
+        self->h.has_uint32 = flag;
+        self->h.uinteger = (uint32_t)u;
         unlock_gen(self);
         Py_RETURN_NONE;
     }
@@ -1326,10 +1430,10 @@ bitgen_set_state(BitGen *self, PyObject *args)
         return NULL;
     }
     lock_gen(self);
-    memcpy(self->mt_key, key, sizeof(key));
-    self->mt_pos = (int)pos;
-    self->has_gauss = flag;
-    self->gauss = gauss;
+    memcpy(self->h.mt_key, key, sizeof(key));
+    self->h.mt_pos = (int)pos;
+    self->h.has_gauss = flag;
+    self->h.gauss = gauss;
     unlock_gen(self);
     Py_RETURN_NONE;
 }
@@ -1352,7 +1456,7 @@ bitgen_raw(BitGen *self, PyObject *size)
     uint64_t *d = (uint64_t *)out->data;
     lock_gen(self);
     for (Py_ssize_t i = 0; i < n; i++) {
-        d[i] = next_u64(self);
+        d[i] = next_u64(&self->h);
     }
     unlock_gen(self);
     if (scalar) {
@@ -1391,9 +1495,10 @@ bitgen_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
-    self->kind = k;
-    self->pcg_inc = 1;
-    mt_seed(self, 5489U);
+    self->h.mt_key = self->key;
+    self->h.kind = k;
+    self->h.pcg_inc = 1;
+    mt_seed(&self->h, 5489U);
     return (PyObject *)self;
 }
 
@@ -1413,6 +1518,8 @@ static PyMethodDef bitgen_methods[] = {
      "fill(dist, size, single=False, p1=None, p2=None)"},
     {"integers", (PyCFunction)bitgen_integers, METH_VARARGS,
      "integers(size, off, rng, dtype, masked)"},
+    {"integers_each", (PyCFunction)bitgen_integers_each, METH_VARARGS,
+     "integers_each(off, rng, dtype, masked)"},
     {"shuffle", (PyCFunction)bitgen_shuffle, METH_O, "shuffle(array) along axis 0"},
     {"intervals", (PyCFunction)bitgen_intervals, METH_O, "intervals(n)"},
     {"choice_noreplace", (PyCFunction)bitgen_choice_noreplace, METH_VARARGS,

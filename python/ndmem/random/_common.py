@@ -107,21 +107,26 @@ def integer_dtype(dtype, what):
     return dt
 
 
-def _as_bound(value):
+def _bound_values(value):
+    """A Python int for scalars, else an integer ndmem array."""
+    if isinstance(value, int):
+        return value
     arr = ndmem.asarray(value)
-    if arr.ndim != 0:
-        raise NotImplementedError("array-valued low/high are not supported yet")
-    return int(arr.tolist())
+    if arr.ndim == 0:
+        return int(arr.tolist())
+    return arr
 
 
 def integers(core, low, high, size, dt, endpoint, masked):
     """Draws from [low, high) (or [low, high] with endpoint) as dtype dt."""
     if high is None:
         low, high = 0, low
-    low, high = _as_bound(low), _as_bound(high)
+    low, high = _bound_values(low), _bound_values(high)
+    lowbnd, highbnd = _BOUNDS[dt.name]
+    if not (isinstance(low, int) and isinstance(high, int)):
+        return _integers_each(core, low, high, size, dt, endpoint, masked, lowbnd, highbnd)
     if not endpoint:
         high -= 1
-    lowbnd, highbnd = _BOUNDS[dt.name]
     if low < lowbnd:
         raise ValueError(f"low is out of bounds for {dt.name}")
     if high > highbnd:
@@ -130,7 +135,39 @@ def integers(core, low, high, size, dt, endpoint, masked):
         if low == 0:
             raise ValueError("high < 0" if endpoint else "high <= 0")
         raise ValueError("low > high" if endpoint else "low >= high")
-    return core.integers(size, low & 0xFFFFFFFFFFFFFFFF, high - low, dt, masked)
+    return core.integers(size, low & _M64, high - low, dt, masked)
+
+
+_M64 = 0xFFFFFFFFFFFFFFFF
+
+
+def _int_list(value, shape):
+    if isinstance(value, int):
+        n = 1
+        for s in shape:
+            n *= s
+        return [value] * n
+    flat = ndmem.broadcast_to(value, shape).ravel().tolist()
+    return [int(v) for v in flat]
+
+
+def _integers_each(core, low, high, size, dt, endpoint, masked, lowbnd, highbnd):
+    shapes = [v.shape for v in (low, high) if not isinstance(v, int)]
+    shape = ndmem.broadcast_shapes(*shapes)
+    if size is not None:
+        shape = ndmem.broadcast_shapes(size_tuple(size), shape)
+    lows, highs = _int_list(low, shape), _int_list(high, shape)
+    if not endpoint:
+        highs = [h - 1 for h in highs]
+    if any(v < lowbnd for v in lows):
+        raise ValueError(f"low is out of bounds for {dt.name}")
+    if any(v > highbnd for v in highs):
+        raise ValueError(f"high is out of bounds for {dt.name}")
+    if any(lo > hi for lo, hi in zip(lows, highs)):
+        raise ValueError("low > high" if endpoint else "low >= high")
+    off = ndmem.array([v & _M64 for v in lows], dtype="uint64").reshape(shape)
+    rng = ndmem.array([h - lo for lo, h in zip(lows, highs)], dtype="uint64").reshape(shape)
+    return core.integers_each(off, rng, dt, masked)
 
 
 def choice_p(a_len, p):

@@ -144,7 +144,7 @@ class Generator:
         """
         dt = C.integer_dtype(dtype, "integers")
         result = C.integers(self._core, low, high, size, dt, endpoint, masked=False)
-        if size is None and dt.kind == "b":
+        if dt.kind == "b" and not isinstance(result, ndmem.ndarray):
             return bool(result)
         return result
 

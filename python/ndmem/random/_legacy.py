@@ -96,7 +96,7 @@ class RandomState:
         """Integers from [low, high) (from [0, low) when high is None)."""
         dt = C.integer_dtype(dtype, "randint")
         result = C.integers(self._core, low, high, size, dt, False, masked=True)
-        if size is None and dtype in (bool, int):
+        if dtype in (bool, int) and not isinstance(result, ndmem.ndarray):
             return dtype(result)
         return result
 
