@@ -32,6 +32,7 @@ typedef enum NdmIdentity {
     NDM_IDENTITY_MINUS_ONE,         /* bitwise_and */
     NDM_IDENTITY_FALSE,             /* logical_or: False */
     NDM_IDENTITY_TRUE,              /* logical_and: True */
+    NDM_IDENTITY_MINUS_INF,         /* logaddexp, logaddexp2: -inf */
 } NdmIdentity;
 
 /* One ufunc.  loops[] is in NumPy's order (ufunc.types), because type
@@ -50,5 +51,162 @@ typedef struct NdmUfuncDef {
 /* Every ufunc ndmem has, in one table (loops.c). */
 extern const NdmUfuncDef ndm_ufunc_defs[];
 extern const int ndm_ufunc_ndefs;
+
+/* ---- Loop skeletons shared by loops.c and loops_math.c ----
+ * Every kernel is one of these shapes around a scalar operation F (a
+ * static inline function, so the contiguous loops vectorize): a unit-step
+ * path over typed restrict pointers, the scalar-broadcast paths (one input
+ * step 0), and a strided path for everything else.  restrict is sound
+ * because ufunc.c hands kernels operands that are either identical (in
+ * place) or do not overlap at all. */
+
+#define NDM_UNARY_KERNEL(NAME, TI, TO, F)                                   \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    (void)ctx;                                                              \
+    char *ip = args[0], *op = args[1];                                      \
+    const Py_ssize_t is = steps[0], os = steps[1];                          \
+    if (is == (Py_ssize_t)sizeof(TI) && os == (Py_ssize_t)sizeof(TO)) {     \
+        const TI *restrict a = (const TI *)ip;                              \
+        TO *restrict o = (TO *)op;                                          \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            o[i] = F(a[i]);                                                 \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    for (Py_ssize_t i = 0; i < n; i++, ip += is, op += os) {                \
+        *(TO *)op = F(*(const TI *)ip);                                     \
+    }                                                                       \
+}
+
+/* Two outputs (modf, frexp): F(in, &out2) returns out1. */
+#define NDM_UNARY2_KERNEL(NAME, TI, TO1, TO2, F)                            \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    (void)ctx;                                                              \
+    char *ip = args[0], *o1 = args[1], *o2 = args[2];                       \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        *(TO1 *)o1 = F(*(const TI *)ip, (TO2 *)o2);                         \
+        ip += steps[0]; o1 += steps[1]; o2 += steps[2];                     \
+    }                                                                       \
+}
+
+/* The body of a binary kernel; a kernel may put its own reduce path
+ * (args[0] == args[2], both steps 0) before it. */
+#define NDM_BINARY_BODY(T1, T2, TO, F)                                      \
+    char *i1 = args[0], *i2 = args[1], *op = args[2];                       \
+    const Py_ssize_t s1 = steps[0], s2 = steps[1], so = steps[2];           \
+    if (so == (Py_ssize_t)sizeof(TO)) {                                     \
+        TO *restrict o = (TO *)op;                                          \
+        if (s1 == (Py_ssize_t)sizeof(T1) && s2 == (Py_ssize_t)sizeof(T2)) { \
+            const T1 *restrict a = (const T1 *)i1;                          \
+            const T2 *restrict b = (const T2 *)i2;                          \
+            for (Py_ssize_t i = 0; i < n; i++) {                            \
+                o[i] = F(a[i], b[i]);                                       \
+            }                                                               \
+            return;                                                         \
+        }                                                                   \
+        if (s1 == 0 && s2 == (Py_ssize_t)sizeof(T2)) {                      \
+            const T1 a = *(const T1 *)i1;                                   \
+            const T2 *restrict b = (const T2 *)i2;                          \
+            for (Py_ssize_t i = 0; i < n; i++) {                            \
+                o[i] = F(a, b[i]);                                          \
+            }                                                               \
+            return;                                                         \
+        }                                                                   \
+        if (s1 == (Py_ssize_t)sizeof(T1) && s2 == 0) {                      \
+            const T1 *restrict a = (const T1 *)i1;                          \
+            const T2 b = *(const T2 *)i2;                                   \
+            for (Py_ssize_t i = 0; i < n; i++) {                            \
+                o[i] = F(a[i], b);                                          \
+            }                                                               \
+            return;                                                         \
+        }                                                                   \
+    }                                                                       \
+    for (Py_ssize_t i = 0; i < n; i++, i1 += s1, i2 += s2, op += so) {      \
+        *(TO *)op = F(*(const T1 *)i1, *(const T2 *)i2);                    \
+    }
+
+/* NumPy's IS_BINARY_REDUCE: out[0] op= in2[i] for all i. */
+#define NDM_IS_BINARY_REDUCE                                                \
+    (args[0] == args[2] && steps[0] == 0 && steps[2] == 0)
+
+/* Sequential reduce for same-type loops: keeps the accumulator in a
+ * register instead of storing it each element. */
+#define NDM_BINARY_REDUCE_SEQ(T, F)                                         \
+    if (NDM_IS_BINARY_REDUCE) {                                             \
+        T acc = *(T *)args[0];                                              \
+        const char *i2r = args[1];                                          \
+        const Py_ssize_t s2r = steps[1];                                    \
+        if (s2r == (Py_ssize_t)sizeof(T)) {                                 \
+            const T *restrict b = (const T *)i2r;                           \
+            for (Py_ssize_t i = 0; i < n; i++) {                            \
+                acc = F(acc, b[i]);                                         \
+            }                                                               \
+        }                                                                   \
+        else {                                                              \
+            for (Py_ssize_t i = 0; i < n; i++, i2r += s2r) {                \
+                acc = F(acc, *(const T *)i2r);                              \
+            }                                                               \
+        }                                                                   \
+        *(T *)args[0] = acc;                                                \
+        return;                                                             \
+    }
+
+#define NDM_BINARY_KERNEL(NAME, T1, T2, TO, F)                              \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    (void)ctx;                                                              \
+    NDM_BINARY_BODY(T1, T2, TO, F)                                          \
+}
+
+/* Same-type binary kernel with the sequential reduce path. */
+#define NDM_BINARY_KERNEL_R(NAME, T, F)                                     \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    (void)ctx;                                                              \
+    NDM_BINARY_REDUCE_SEQ(T, F)                                             \
+    NDM_BINARY_BODY(T, T, T, F)                                             \
+}
+
+/* Two outputs (divmod): F(a, b, &out2) returns out1. */
+#define NDM_BINARY2_KERNEL(NAME, T, F)                                      \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    (void)ctx;                                                              \
+    char *i1 = args[0], *i2 = args[1], *o1 = args[2], *o2 = args[3];        \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        *(T *)o1 = F(*(const T *)i1, *(const T *)i2, (T *)o2);              \
+        i1 += steps[0]; i2 += steps[1]; o1 += steps[2]; o2 += steps[3];     \
+    }                                                                       \
+}
+
+/* Three inputs (clip). */
+#define NDM_TERNARY_KERNEL(NAME, T, F)                                      \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    (void)ctx;                                                              \
+    char *i1 = args[0], *i2 = args[1], *i3 = args[2], *op = args[3];       \
+    if (steps[0] == (Py_ssize_t)sizeof(T) && steps[1] == 0 &&               \
+            steps[2] == 0 && steps[3] == (Py_ssize_t)sizeof(T)) {           \
+        const T *restrict a = (const T *)i1;                                \
+        const T lo = *(const T *)i2, hi = *(const T *)i3;                   \
+        T *restrict o = (T *)op;                                            \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            o[i] = F(a[i], lo, hi);                                         \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        *(T *)op = F(*(const T *)i1, *(const T *)i2, *(const T *)i3);       \
+        i1 += steps[0]; i2 += steps[1]; i3 += steps[2]; op += steps[3];     \
+    }                                                                       \
+}
 
 #endif
