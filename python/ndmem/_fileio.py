@@ -138,9 +138,13 @@ def fromfile(file, dtype=float, count=-1, sep="", offset=0, *, like=None):
         if offset:
             f.seek(offset, 1)
         remaining = os.fstat(f.fileno()).st_size - f.tell()
-        n = max(remaining, 0) // itemsize
+        # NumPy divides in C (truncating) and sizes the array with a
+        # negative count when the position is past the end.
+        n = remaining // itemsize if remaining >= 0 else -(-remaining // itemsize)
         if count >= 0:
-            n = min(n, count)
+            n = min(max(n, 0), count)
+        elif n < 0:
+            raise ValueError("negative dimensions are not allowed")
         arr = _core.empty(n, dtype=descr)
         if n:
             got = f.readinto(arr.view(_core.uint8))

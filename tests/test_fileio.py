@@ -1,0 +1,160 @@
+"""tofile / fromfile (binary and text), frombuffer and tobytes against NumPy."""
+
+import io
+
+import numpy as np
+import pytest
+
+import ndmem as nm
+
+LIBS = [np, nm]
+
+
+def make(lib, dtype, layout):
+    a = lib.frombuffer(np.random.default_rng(3).bytes(96 * lib.dtype(dtype).itemsize),
+                       dtype=dtype)[:96].reshape(4, 6, 4)
+    if layout == "C":
+        return a.copy()
+    if layout == "F":
+        return a.T.copy().T
+    if layout == "strided":
+        return a[::2, 1:, ::-1]
+    if layout == "0d":
+        return a[1, 2, 3].reshape(())     # an array, not a scalar
+    raise AssertionError(layout)
+
+
+def describe(a):
+    return dict(type=type(a).__name__, shape=a.shape, dtype=a.dtype.str,
+                owndata=a.flags.owndata, writeable=a.flags.writeable,
+                data=a.tobytes())
+
+
+def outcome(fn):
+    try:
+        return fn()
+    except Exception as e:
+        return type(e).__name__
+
+
+@pytest.mark.parametrize("dtype", ["u1", "<i2", ">i4", "<f8", ">c8", "?", "S3",
+                                   [("a", "<i2"), ("b", ">f4")]])
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "0d"])
+def test_binary_tofile_same_bytes(tmp_path, dtype, layout):
+    files = []
+    for lib in LIBS:
+        path = tmp_path / f"{lib.__name__}.bin"
+        make(lib, dtype, layout).tofile(path)
+        files.append(path.read_bytes())
+    assert files[0] == files[1]
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(count=5), dict(count=0), dict(count=1000),
+                                dict(offset=3, count=4), dict(offset=8),
+                                dict(offset=1000)])
+@pytest.mark.parametrize("dtype", ["u1", "<i4", ">f8", [("a", "u1"), ("b", "<i2")]])
+def test_binary_fromfile(tmp_path, kw, dtype):
+    path = tmp_path / "a.bin"
+    path.write_bytes(bytes(range(250)))
+    got, want = [outcome(lambda: describe(lib.fromfile(path, dtype=dtype, **kw)))
+                 for lib in (nm, np)]
+    assert got == want
+
+
+def test_file_objects_and_positions(tmp_path):
+    path = tmp_path / "a.bin"
+    out = []
+    for lib in LIBS:
+        with open(path, "wb") as f:
+            f.write(b"ab")
+            lib.arange(5, dtype="<i2").tofile(f)
+            f.write(b"cd")
+        with open(path, "rb") as f:
+            f.read(2)
+            first = lib.fromfile(f, dtype="<i2", count=2)
+            pos = f.tell()
+            rest = lib.fromfile(f, dtype="u1", offset=1)
+        out.append((path.read_bytes(), first.tolist(), pos, rest.tolist(), f.closed))
+    assert out[0] == out[1]
+
+
+def test_streams_without_descriptor():
+    for lib in LIBS:
+        with pytest.raises(io.UnsupportedOperation):
+            lib.fromfile(io.BytesIO(b"1234"), dtype="u1")
+        with pytest.raises(io.UnsupportedOperation):
+            lib.arange(3).tofile(io.BytesIO())
+
+
+@pytest.mark.parametrize("dtype,sep,fmt", [
+    ("<f8", " ", "%s"),
+    ("<f4", " ", "%s"),          # float32 items print as Python floats
+    ("<i8", ", ", "%03d"),
+    ("<f8", "\n", "%.3f"),
+    ("?", " ", "%s"),
+    ("<c16", " ", "%s"),
+    ("u1", ":", "%s"),
+])
+@pytest.mark.parametrize("layout", ["C", "strided"])
+def test_text_tofile(tmp_path, dtype, sep, fmt, layout):
+    texts = []
+    for lib in LIBS:
+        path = tmp_path / f"{lib.__name__}.txt"
+        arr = lib.arange(24).reshape(2, 3, 4)
+        arr = arr[:, ::2, ::-1] if layout == "strided" else arr
+        arr.astype(dtype).tofile(path, sep=sep, format=fmt)
+        texts.append(path.read_text())
+    assert texts[0] == texts[1]
+
+
+@pytest.mark.parametrize("text,sep,dtype,kw", [
+    ("1 2\n3  4.5 ", " ", "<f8", {}),
+    ("1 2\n3  4.5 ", " ", "<f8", dict(count=2)),
+    ("1 2\n3  4.5 ", " ", "<i8", {}),             # '.5' is unmatched
+    ("1,2 , 3,", ",", "<f8", {}),
+    ("1,2 , 3", ",", "<f8", dict(count=5)),
+    ("", " ", "<f8", {}),
+    ("  7  ", " ", "<f8", {}),
+    ("1e3 +2 .5 -inf NaN", " ", "<f8", {}),
+    ("1e3 +2 ", " ", "<i8", {}),
+    ("0x10 2", " ", "<f8", {}),
+    ("-1 2 300", " ", "u1", {}),
+    ("1 0 3", " ", "?", {}),
+    ("1 2 3", " ", "<c16", {}),
+    ("001, 002, 003", ", ", "<i4", {}),
+    ("1;2;;3", ";", "<i4", {}),
+    ("1 2 3", " ", "<f8", dict(offset=1)),        # offset is binary-only
+])
+def test_text_fromfile(tmp_path, text, sep, dtype, kw):
+    path = tmp_path / "a.txt"
+    path.write_text(text)
+    got, want = [outcome(lambda: describe(lib.fromfile(path, dtype=dtype, sep=sep, **kw)))
+                 for lib in (nm, np)]
+    assert got == want
+
+
+def test_text_round_trip(tmp_path):
+    path = tmp_path / "a.txt"
+    values = [i / 7 for i in range(-10, 10)] + [1e300, -2.5e-300]
+    nm.array(values).tofile(path, sep=" ")
+    assert nm.fromfile(path, sep=" ").tolist() == values
+    assert np.fromfile(path, sep=" ").tolist() == values
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(offset=3), dict(count=4), dict(offset=2, count=3),
+                                dict(count=-1, offset=6), dict(offset=11), dict(offset=-1),
+                                dict(count=20), dict(dtype="<i4"), dict(dtype="<i4", offset=1),
+                                dict(dtype="<i4", count=2, offset=4), dict(dtype="<i8")])
+def test_frombuffer_offset_count(kw):
+    kw.setdefault("dtype", "u1")
+    buf = bytes(range(12))
+    got, want = [outcome(lambda: describe(lib.frombuffer(buf, **kw))) for lib in (nm, np)]
+    assert got == want
+
+
+@pytest.mark.parametrize("order", ["C", "F", "A", "K"])
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_tobytes(order, layout):
+    got, want = [outcome(lambda: make(lib, "<i4", layout).tobytes(order=order))
+                 for lib in (nm, np)]
+    assert got == want
