@@ -170,6 +170,8 @@ typedef struct RedIter {
     char *out;
     char *in;
     const char *mask;               /* NULL: every element */
+    int g;                          /* dims [0, g) form one inner loop */
+    Py_ssize_t chunk;               /* kernel calls cover at most this many */
 } RedIter;
 
 typedef struct RedCtx {
@@ -178,7 +180,8 @@ typedef struct RedCtx {
     ndm_cast_fn cast;               /* input -> loop dtype, NULL if none needed */
     NdmDtype *from;
     NdmDtype *to;
-    char *buf;                      /* BUFSIZE loop elements when cast */
+    char *buf;                      /* BUFSIZE loop elements */
+    char *mbuf;                     /* BUFSIZE mask bytes */
     int skip_first;                 /* no identity: first visits copy */
     int failed;
 } RedCtx;
@@ -227,17 +230,6 @@ rediter_build(RedIter *it, int nd, const Py_ssize_t *shape, const int *perm,
 }
 
 static void
-copy_one(RedCtx *c, char *dst, const char *src)
-{
-    if (c->cast == NULL) {
-        memcpy(dst, src, c->isz);
-    }
-    else if (c->cast(src, 0, dst, 0, 1, c->from, c->to) < 0) {
-        c->failed = 1;
-    }
-}
-
-static void
 call_runs(RedCtx *c, char *out, Py_ssize_t so, char *src, Py_ssize_t ss,
           const char *mask, Py_ssize_t sm, Py_ssize_t n)
 {
@@ -263,23 +255,96 @@ call_runs(RedCtx *c, char *out, Py_ssize_t so, char *src, Py_ssize_t ss,
     }
 }
 
-/* One inner run of n elements. */
+/* NumPy 2.3's choice of the buffered inner loop (nditer_api.c,
+ * npyiter_find_buffering_setup): grow the inner loop outwards over the
+ * sorted axes while the cost (1 + buffered operands) per element does not
+ * rise; an operand whose axes stop collapsing must be buffered (copied
+ * flat), and growth stops at the axis where the output's stride switches
+ * between zero and non-zero (the "outer reduce" axis).  This decides
+ * which elements each pairwise sum covers. */
+static void
+plan_core(RedIter *it, int cast_in, int has_mask)
+{
+    Py_ssize_t *st[3] = {it->so, it->si, it->sm};
+    int nops = has_mask ? 3 : 2;
+    int single[3] = {1, 1, 1};
+    int cost = 1 + cast_in, outer_red = 0;
+    Py_ssize_t size = it->shape[0];
+    int best_dim = 0, best_cost = cost;
+    Py_ssize_t best_size = size, best_core = 1;
+    for (int idim = 1; idim < it->nd; idim++) {
+        if (outer_red || (size >= BUFSIZE && cost > 1)) {
+            break;
+        }
+        for (int op = 0; op < nops; op++) {
+            Py_ssize_t ps = st[op][idim - 1], cs = st[op][idim];
+            if (single[op] == idim) {
+                if (ps * it->shape[idim - 1] == cs) {
+                    single[op]++;
+                    continue;
+                }
+                if (!(op == 1 && cast_in)) {
+                    cost++;
+                }
+            }
+            if (op == 0 && (cs == 0 || ps == 0)) {
+                outer_red = idim;
+            }
+        }
+        Py_ssize_t core = size;
+        size *= it->shape[idim];
+        double bufsize = (double)size;
+        if (bufsize > BUFSIZE && cost > 1) {
+            bufsize = BUFSIZE;
+        }
+        if (cost * (double)best_size <= best_cost * bufsize) {
+            best_cost = cost;
+            best_core = core;
+            best_size = size;
+            best_dim = idim;
+        }
+    }
+    if (outer_red && best_dim == outer_red) {
+        /* One kernel call per core; the buffer holds whole cores. */
+        it->g = best_dim;
+        it->chunk = 0;
+        return;
+    }
+    it->g = best_dim + 1;
+    int buffered = cast_in || best_dim > 0;
+    Py_ssize_t per = BUFSIZE / best_core;
+    it->chunk = !buffered ? 0 : (per > 0 ? per * best_core : best_core);
+}
+
+/* One inner run of n elements from src (in the input's dtype when raw,
+ * else already loop elements). */
 static void
 red_inner(RedCtx *c, char *out, Py_ssize_t so, char *in, Py_ssize_t si,
-          const char *mask, Py_ssize_t sm, Py_ssize_t n, int first)
+          const char *mask, Py_ssize_t sm, Py_ssize_t n, int first,
+          Py_ssize_t chunk, int raw)
 {
+    ndm_cast_fn cast = raw ? c->cast : NULL;
     Py_ssize_t start = 0;
     if (first) {
-        if (so != 0) {
-            for (Py_ssize_t k = 0; k < n && !c->failed; k++) {
-                copy_one(c, out + k * so, in + k * si);
+        for (Py_ssize_t k = 0; k < (so != 0 ? n : 1) && !c->failed; k++) {
+            if (cast == NULL) {
+                memcpy(out + k * so, in + k * si, c->isz);
             }
+            else if (cast(in + k * si, 0, out + k * so, 0, 1, c->from, c->to) < 0) {
+                c->failed = 1;
+            }
+        }
+        if (so != 0) {
             return;
         }
-        copy_one(c, out, in);
         start = 1;
     }
-    Py_ssize_t chunk = c->cast != NULL ? BUFSIZE : n;
+    if (chunk <= 0) {
+        chunk = n;
+    }
+    if (cast != NULL && chunk > BUFSIZE) {
+        chunk = BUFSIZE;
+    }
     for (Py_ssize_t c0 = 0; c0 < n && !c->failed; c0 += chunk) {
         Py_ssize_t end = c0 + chunk < n ? c0 + chunk : n;
         Py_ssize_t lo = start > c0 ? start : c0;
@@ -288,8 +353,8 @@ red_inner(RedCtx *c, char *out, Py_ssize_t so, char *in, Py_ssize_t si,
         }
         char *src = in + lo * si;
         Py_ssize_t ss = si;
-        if (c->cast != NULL) {
-            if (c->cast(src, si, c->buf, c->isz, end - lo, c->from, c->to) < 0) {
+        if (cast != NULL) {
+            if (cast(src, si, c->buf, c->isz, end - lo, c->from, c->to) < 0) {
                 c->failed = 1;
                 return;
             }
@@ -298,6 +363,85 @@ red_inner(RedCtx *c, char *out, Py_ssize_t so, char *in, Py_ssize_t si,
         }
         call_runs(c, out + lo * so, so, src, ss,
                   mask != NULL ? mask + lo * sm : NULL, sm, end - lo);
+    }
+}
+
+/* Copy elements [c0, c0 + m) of the core (dims [0, g) in iteration
+ * order) into the buffers, cast to the loop dtype. */
+static void
+gather(RedCtx *c, RedIter *it, const char *pi, const char *pm,
+       Py_ssize_t c0, Py_ssize_t m)
+{
+    Py_ssize_t idx[NDM_MAXDIMS], rest = c0;
+    for (int d = 0; d < it->g; d++) {
+        idx[d] = rest % it->shape[d];
+        rest /= it->shape[d];
+        pi += idx[d] * it->si[d];
+        if (pm != NULL) {
+            pm += idx[d] * it->sm[d];
+        }
+    }
+    Py_ssize_t k = 0;
+    while (k < m) {
+        Py_ssize_t seg = it->shape[0] - idx[0];
+        if (seg > m - k) {
+            seg = m - k;
+        }
+        if (c->cast != NULL) {
+            if (c->cast(pi, it->si[0], c->buf + k * c->isz, c->isz, seg,
+                        c->from, c->to) < 0) {
+                c->failed = 1;
+                return;
+            }
+        }
+        else {
+            for (Py_ssize_t j = 0; j < seg; j++) {
+                memcpy(c->buf + (k + j) * c->isz, pi + j * it->si[0], c->isz);
+            }
+        }
+        if (pm != NULL) {
+            for (Py_ssize_t j = 0; j < seg; j++) {
+                c->mbuf[k + j] = pm[j * it->sm[0]];
+            }
+        }
+        k += seg;
+        pi += seg * it->si[0];
+        if (pm != NULL) {
+            pm += seg * it->sm[0];
+        }
+        idx[0] += seg;
+        for (int d = 0; d + 1 < it->g && idx[d] == it->shape[d]; d++) {
+            pi += it->si[d + 1] - it->si[d] * it->shape[d];
+            if (pm != NULL) {
+                pm += it->sm[d + 1] - it->sm[d] * it->shape[d];
+            }
+            idx[d] = 0;
+            idx[d + 1]++;
+        }
+    }
+}
+
+static void
+red_core(RedCtx *c, RedIter *it, char *po, char *pi, const char *pm, int first)
+{
+    if (it->g == 1) {
+        red_inner(c, po, it->so[0], pi, it->si[0], pm, it->sm[0],
+                  it->shape[0], first, it->chunk, 1);
+        return;
+    }
+    Py_ssize_t n = 1;
+    for (int d = 0; d < it->g; d++) {
+        n *= it->shape[d];
+    }
+    Py_ssize_t chunk = it->chunk > 0 && it->chunk < BUFSIZE ? it->chunk : BUFSIZE;
+    for (Py_ssize_t c0 = 0; c0 < n && !c->failed; c0 += chunk) {
+        Py_ssize_t m = c0 + chunk < n ? chunk : n - c0;
+        gather(c, it, pi, pm, c0, m);
+        if (c->failed) {
+            return;
+        }
+        red_inner(c, po + c0 * it->so[0], it->so[0], c->buf, c->isz,
+                  pm != NULL ? c->mbuf : NULL, 1, m, first && c0 == 0, 0, 0);
     }
 }
 
@@ -310,17 +454,16 @@ red_run(RedIter *it, RedCtx *c)
     int nd = it->nd;
     for (;;) {
         int first = c->skip_first;
-        for (int d = 1; first && d < nd; d++) {
+        for (int d = it->g; first && d < nd; d++) {
             if (it->red[d] && idx[d] != 0) {
                 first = 0;
             }
         }
-        red_inner(c, po, it->so[0], pi, it->si[0], pm, it->sm[0],
-                  it->shape[0], first);
+        red_core(c, it, po, pi, pm, first);
         if (c->failed) {
             return;
         }
-        int d = 1;
+        int d = it->g;
         for (; d < nd; d++) {
             idx[d]++;
             po += it->so[d];
@@ -338,7 +481,7 @@ red_run(RedIter *it, RedCtx *c)
             }
             idx[d] = 0;
         }
-        if (d == nd) {
+        if (d >= nd) {
             return;
         }
     }
@@ -705,15 +848,20 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
         ctx.isz = ld->itemsize;
         ctx.skip_first = !have_init;
         int gil_free = !(loop->flags & NDM_LOOP_NEEDS_GIL) && size >= GIL_THRESHOLD;
-        if (!usable_in_place(arr, ld)) {
+        int cast_in = !usable_in_place(arr, ld);
+        if (cast_in) {
             ctx.cast = ndm_dtype_get_cast(arr->descr, ld);
             ctx.from = arr->descr;
-            ctx.buf = PyMem_RawMalloc(BUFSIZE * ld->itemsize);
+            gil_free = gil_free && ndm_cast_is_gil_free(arr->descr, ld);
+        }
+        plan_core(&it, cast_in, mask != NULL);
+        if (cast_in || it.g > 1) {
+            ctx.buf = PyMem_RawMalloc(BUFSIZE * ld->itemsize + BUFSIZE);
             if (ctx.buf == NULL) {
                 PyErr_NoMemory();
                 goto fail;
             }
-            gil_free = gil_free && ndm_cast_is_gil_free(arr->descr, ld);
+            ctx.mbuf = ctx.buf + BUFSIZE * ld->itemsize;
         }
         ndm_ufunc_fpe_take();
         if (gil_free) {
@@ -1168,6 +1316,303 @@ fail:
     return result;
 }
 
+/* ------------------------------------------- var: fused second pass */
+
+/* NumPy's var computes x = a - mean (a temporary the size of a), squares
+ * it in place and sums it over the axes.  _var_sq gives the same sum
+ * without x: a cursor walks a in x's memory order (x is allocated packed
+ * in the order of a's strides, every axis ascending), computes each
+ * squared deviation in x's type, and the values are summed with x's
+ * reduction structure: pairwise (NumPy's blocking) where the reduced
+ * axis is innermost, out[j] += v elsewhere. */
+typedef struct VarCursor {
+    int nd;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    Py_ssize_t sa[NDM_MAXDIMS];
+    Py_ssize_t sm[NDM_MAXDIMS];
+    Py_ssize_t idx[NDM_MAXDIMS];
+    const char *pa;
+    const char *pm;
+} VarCursor;
+
+static inline void
+cursor_advance(VarCursor *c)
+{
+    c->pa += c->sa[0];
+    c->pm += c->sm[0];
+    if (++c->idx[0] < c->shape[0]) {
+        return;
+    }
+    for (int d = 0; d < c->nd; d++) {
+        c->pa -= c->sa[d] * c->shape[d];
+        c->pm -= c->sm[d] * c->shape[d];
+        c->idx[d] = 0;
+        if (d + 1 == c->nd) {
+            return;
+        }
+        c->pa += c->sa[d + 1];
+        c->pm += c->sm[d + 1];
+        if (++c->idx[d + 1] < c->shape[d + 1]) {
+            return;
+        }
+    }
+}
+
+#define SQ_REAL(CT, T)                                                      \
+    T d_ = (T)(*(const CT *)c->pa) - *(const T *)c->pm;                     \
+    v_ = d_ * d_;
+#define SQ_COMPLEX(CT, T)                                                   \
+    const T *a_ = (const T *)c->pa, *m_ = (const T *)c->pm;                 \
+    T re_ = a_[0] - m_[0], im_ = a_[1] - m_[1];                             \
+    T r2_ = re_ * re_, i2_ = im_ * im_;                                     \
+    v_ = r2_ + i2_;
+
+/* One pairwise sum (umath/loops_utils.h.src) and one run driver per
+ * input type; T is x's real type. */
+#define VAR_IMPL(name, CT, T, SQ)                                           \
+static inline T                                                             \
+next_##name(VarCursor *c)                                                   \
+{                                                                           \
+    T v_;                                                                   \
+    SQ(CT, T)                                                               \
+    cursor_advance(c);                                                      \
+    return v_;                                                              \
+}                                                                           \
+static T                                                                    \
+pw_##name(VarCursor *c, Py_ssize_t n)                                       \
+{                                                                           \
+    if (n < 8) {                                                            \
+        T res = -0.0;                                                       \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            res += next_##name(c);                                          \
+        }                                                                   \
+        return res;                                                         \
+    }                                                                       \
+    if (n <= 128) {                                                         \
+        T r[8];                                                             \
+        Py_ssize_t i;                                                       \
+        for (int k = 0; k < 8; k++) {                                       \
+            r[k] = next_##name(c);                                          \
+        }                                                                   \
+        for (i = 8; i < n - (n % 8); i += 8) {                              \
+            for (int k = 0; k < 8; k++) {                                   \
+                r[k] += next_##name(c);                                     \
+            }                                                               \
+        }                                                                   \
+        T res = ((r[0] + r[1]) + (r[2] + r[3])) +                           \
+                ((r[4] + r[5]) + (r[6] + r[7]));                            \
+        for (; i < n; i++) {                                                \
+            res += next_##name(c);                                          \
+        }                                                                   \
+        return res;                                                         \
+    }                                                                       \
+    Py_ssize_t n2 = n / 2;                                                  \
+    n2 -= n2 % 8;                                                           \
+    T left = pw_##name(c, n2);                                              \
+    T right = pw_##name(c, n - n2);                                         \
+    return left + right;                                                    \
+}                                                                           \
+static void                                                                 \
+var_run_##name(RedIter *it, VarCursor *c)                                   \
+{                                                                           \
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};                                      \
+    char *po = it->out;                                                     \
+    int nd = it->nd;                                                        \
+    Py_ssize_t n = it->shape[0], so = it->so[0];                            \
+    for (;;) {                                                              \
+        if (so == 0) {                                                      \
+            T acc = *(T *)po;                                               \
+            acc += pw_##name(c, n);                                         \
+            *(T *)po = acc;                                                 \
+        }                                                                   \
+        else {                                                              \
+            for (Py_ssize_t k = 0; k < n; k++) {                            \
+                T *o = (T *)(po + k * so);                                  \
+                *o = *o + next_##name(c);                                   \
+            }                                                               \
+        }                                                                   \
+        int d = 1;                                                          \
+        for (; d < nd; d++) {                                               \
+            idx[d]++;                                                       \
+            po += it->so[d];                                                \
+            if (idx[d] < it->shape[d]) {                                    \
+                break;                                                      \
+            }                                                               \
+            po -= it->so[d] * it->shape[d];                                 \
+            idx[d] = 0;                                                     \
+        }                                                                   \
+        if (d == nd) {                                                      \
+            return;                                                         \
+        }                                                                   \
+    }                                                                       \
+}
+
+VAR_IMPL(bool, ndm_bool, double, SQ_REAL)
+VAR_IMPL(int8, int8_t, double, SQ_REAL)
+VAR_IMPL(uint8, uint8_t, double, SQ_REAL)
+VAR_IMPL(int16, int16_t, double, SQ_REAL)
+VAR_IMPL(uint16, uint16_t, double, SQ_REAL)
+VAR_IMPL(int32, int32_t, double, SQ_REAL)
+VAR_IMPL(uint32, uint32_t, double, SQ_REAL)
+VAR_IMPL(int64, int64_t, double, SQ_REAL)
+VAR_IMPL(uint64, uint64_t, double, SQ_REAL)
+VAR_IMPL(float32, float, float, SQ_REAL)
+VAR_IMPL(float64, double, double, SQ_REAL)
+VAR_IMPL(complex64, float, float, SQ_COMPLEX)
+VAR_IMPL(complex128, double, double, SQ_COMPLEX)
+
+typedef void (*var_run_fn)(RedIter *, VarCursor *);
+
+static var_run_fn
+var_runner(int t)
+{
+    switch (t) {
+    case NDM_BOOL: return var_run_bool;
+    case NDM_INT8: return var_run_int8;
+    case NDM_UINT8: return var_run_uint8;
+    case NDM_INT16: return var_run_int16;
+    case NDM_UINT16: return var_run_uint16;
+    case NDM_INT32: return var_run_int32;
+    case NDM_UINT32: return var_run_uint32;
+    case NDM_INT64: return var_run_int64;
+    case NDM_UINT64: return var_run_uint64;
+    case NDM_FLOAT32: return var_run_float32;
+    case NDM_FLOAT64: return var_run_float64;
+    case NDM_COMPLEX64: return var_run_complex64;
+    case NDM_COMPLEX128: return var_run_complex128;
+    default: return NULL;
+    }
+}
+
+/* _var_sq(a, mean, axes, keepdims): the sum over axes (a tuple of
+ * normalized ints) of |a - mean|**2, mean being a's mean with keepdims
+ * in x's dtype (float64 for integer a, else a's own).  A scalar for a 0-d
+ * result, else an array, as NumPy's umr_sum(x, axis, keepdims=...). */
+static PyObject *
+py_var_sq(PyObject *Py_UNUSED(m), PyObject *args)
+{
+    NdmArray *a, *mean, *res = NULL;
+    PyObject *axes;
+    int keepdims;
+    if (!PyArg_ParseTuple(args, "O!O!O!p:_var_sq", ndm_state.ndarray_type, &a,
+                          ndm_state.ndarray_type, &mean, &PyTuple_Type, &axes,
+                          &keepdims)) {
+        return NULL;
+    }
+    int at = a->descr->type_num, nd = a->nd;
+    int xt = (at <= NDM_UINT64) ? NDM_FLOAT64
+             : at == NDM_COMPLEX64 ? NDM_COMPLEX64 : at == NDM_COMPLEX128
+             ? NDM_COMPLEX128 : at;
+    int rt = xt == NDM_COMPLEX64 ? NDM_FLOAT32 : xt == NDM_COMPLEX128 ? NDM_FLOAT64 : xt;
+    var_run_fn run = var_runner(at);
+    if (run == NULL || at == NDM_FLOAT16 || !ndm_dtype_isnative(a->descr)
+            || !(a->flags & NDM_ALIGNED) || mean->descr->type_num != xt
+            || !ndm_dtype_isnative(mean->descr) || !(mean->flags & NDM_ALIGNED)
+            || mean->nd != nd || ndm_array_size(a) == 0) {
+        PyErr_SetString(PyExc_TypeError, "_var_sq: unsupported operands");
+        return NULL;
+    }
+    char red[NDM_MAXDIMS] = {0};
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(axes); i++) {
+        Py_ssize_t ax = PyLong_AsSsize_t(PyTuple_GET_ITEM(axes, i));
+        if (ax < 0 || ax >= nd) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_ValueError, "_var_sq: bad axis");
+            }
+            return NULL;
+        }
+        red[ax] = 1;
+    }
+    Py_ssize_t st[3][NDM_MAXDIMS];
+    for (int k = 0; k < nd; k++) {
+        if ((red[k] && mean->shape[k] != 1) || (!red[k] && mean->shape[k] != a->shape[k])) {
+            PyErr_SetString(PyExc_ValueError, "_var_sq: mean has the wrong shape");
+            return NULL;
+        }
+        st[0][k] = a->strides[k];
+        st[1][k] = red[k] ? 0 : mean->strides[k];
+    }
+    int perm[NDM_MAXDIMS];
+    sort_axes(nd, a->shape, 2, st, perm);
+
+    /* x's packed layout along perm, and the result's. */
+    Py_ssize_t xs[NDM_MAXDIMS], cur = 1;
+    for (int p = 0; p < nd; p++) {
+        xs[perm[p]] = cur;
+        cur *= a->shape[perm[p]];
+    }
+    Py_ssize_t rshape[NDM_MAXDIMS];
+    int rmap[NDM_MAXDIMS], rperm[NDM_MAXDIMS], rnd = 0, n = 0;
+    for (int k = 0; k < nd; k++) {
+        rmap[k] = -1;
+        if (!red[k] || keepdims) {
+            rmap[k] = rnd;
+            rshape[rnd++] = red[k] ? 1 : a->shape[k];
+        }
+    }
+    for (int p = 0; p < nd; p++) {
+        if (rmap[perm[p]] >= 0) {
+            rperm[n++] = rmap[perm[p]];
+        }
+    }
+    NdmDtype *rd = ndm_dtype_builtin(rt);
+    if (rd == NULL || (res = new_in_order(rd, rnd, rshape, rperm)) == NULL) {
+        return NULL;
+    }
+    memset(res->data, 0, ndm_array_nbytes(res));
+    for (int k = 0; k < nd; k++) {
+        st[2][k] = 0;
+        st[1][k] = xs[k];
+        st[0][k] = red[k] ? 0 : res->strides[rmap[k]];
+    }
+    RedIter it;
+    rediter_build(&it, nd, a->shape, perm, red, st);
+    it.out = res->data;
+
+    VarCursor c;
+    c.nd = 0;
+    for (int p = 0; p < nd; p++) {
+        int k = perm[p];
+        if (a->shape[k] == 1) {
+            continue;
+        }
+        c.shape[c.nd] = a->shape[k];
+        c.sa[c.nd] = a->strides[k];
+        c.sm[c.nd] = red[k] ? 0 : mean->strides[k];
+        c.idx[c.nd] = 0;
+        c.nd++;
+    }
+    if (c.nd == 0) {
+        c.nd = 1;
+        c.shape[0] = 1;
+        c.sa[0] = c.sm[0] = c.idx[0] = 0;
+    }
+    c.pa = a->data;
+    c.pm = mean->data;
+    ndm_ufunc_fpe_take();
+    if (ndm_array_size(a) >= GIL_THRESHOLD) {
+        Py_BEGIN_ALLOW_THREADS
+        run(&it, &c);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        run(&it, &c);
+    }
+    /* A flag (inf - inf, overflow) could come from NumPy's subtract,
+     * multiply or sum, each warning under its own name: None tells the
+     * caller to take NumPy's own path, which reports them as NumPy does. */
+    if (ndm_ufunc_fpe_take()) {
+        Py_DECREF(res);
+        Py_RETURN_NONE;
+    }
+    if (rnd == 0) {
+        PyObject *r = ndm_array_getitem_ptr(res, res->data);
+        Py_DECREF(res);
+        return r;
+    }
+    return (PyObject *)res;
+}
+
 /* ------------------------------------------------------------ methods */
 
 /* The reduction methods of ndarray are the functions of ndmem._reduce
@@ -1246,6 +1691,9 @@ static PyMethodDef reduce_methods[] = {
 static PyMethodDef reduce_functions[] = {
     {"_argext", py_argext, METH_VARARGS,
      "_argext(a, axis, want_max): argmin/argmax of a over axis (None: flat)."},
+    {"_var_sq", py_var_sq, METH_VARARGS,
+     "_var_sq(a, mean, axes, keepdims): sum of |a - mean|**2 over axes, "
+     "as NumPy's var sums it, without the temporary."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -320,6 +320,8 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
             and _fusable(arr, arrmean, dtype)):
         ret = fused(arr, arrmean, _normalize_axes(axis, arr.ndim), kd)
     else:
+        ret = None
+    if ret is None:
         ret = _sq_dev_sum(arr, arrmean, axis, dtype, out, keepdims, where)
     rcount = _ufunc("maximum")(rcount - ddof, 0)
     if isinstance(ret, _core.ndarray):
