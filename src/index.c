@@ -498,8 +498,36 @@ field_view(NdmArray *self, PyObject *name)
     if (offset == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    Py_INCREF(fd);
-    return ndm_array_view(self, fd, self->nd, self->shape, self->strides,
+    NdmDtype *sub_base;
+    PyObject *sub_shape;
+    if (!ndm_dtype_subarray(fd, &sub_base, &sub_shape)) {
+        Py_INCREF(fd);
+        return ndm_array_view(self, fd, self->nd, self->shape, self->strides,
+                              self->data + offset, NULL);
+    }
+    /* a subarray field: its shape is appended, C-contiguous in the item */
+    Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+    Py_ssize_t nsub = PyTuple_GET_SIZE(sub_shape);
+    if (self->nd + nsub > NDM_MAXDIMS) {
+        return PyErr_Format(PyExc_ValueError,
+                            "number of dimensions must be within [0, %d]", NDM_MAXDIMS), NULL;
+    }
+    for (int i = 0; i < self->nd; i++) {
+        shape[i] = self->shape[i];
+        strides[i] = self->strides[i];
+    }
+    Py_ssize_t step = sub_base->itemsize;
+    for (Py_ssize_t k = nsub - 1; k >= 0; k--) {
+        Py_ssize_t n = PyLong_AsSsize_t(PyTuple_GET_ITEM(sub_shape, k));
+        if (n == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        shape[self->nd + k] = n;
+        strides[self->nd + k] = step;
+        step *= n;
+    }
+    Py_INCREF(sub_base);
+    return ndm_array_view(self, sub_base, self->nd + (int)nsub, shape, strides,
                           self->data + offset, NULL);
 }
 
@@ -801,6 +829,30 @@ assign_basic(NdmArray *self, Basic *b, PyObject *value)
     view.descr = self->descr;
     view.flags = self->flags & NDM_WRITEABLE;
     ndm_array_update_flags(&view);
+    if ((PyList_Check(value) || PyTuple_Check(value))
+            && !ndm_is_scalar_value(self->descr, value)) {
+        /* NumPy discovers a nested sequence only as deep as the
+         * destination (PyArray_CopyObject) */
+        if (ndm_array_fail_unless_writeable(&view) < 0) {
+            return -1;
+        }
+        NdmArray *arr = (NdmArray *)ndm_array_from_any(value, self->descr, -1, 'K', 0);
+        if (arr == NULL) {
+            return -1;
+        }
+        int rc = -1;
+        if (arr->nd > b->nd) {
+            PyErr_Format(PyExc_ValueError,
+                         "setting an array element with a sequence. The requested "
+                         "array would exceed the maximum number of dimension of %d.",
+                         b->nd);
+        }
+        else {
+            rc = ndm_array_assign(&view, arr, NDM_UNSAFE_CASTING);
+        }
+        Py_DECREF(arr);
+        return rc;
+    }
     return ndm_array_assign_object(&view, value);
 }
 

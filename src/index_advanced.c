@@ -134,6 +134,63 @@ add_idx(Fancy *f, NdmArray *arr, int vdim)
     return 0;
 }
 
+/* The errors NumPy raises before it looks at a value to assign: boolean
+ * shapes (prepare_index), then integer bounds and zero slice steps in
+ * key order (the subspace view). */
+static int
+check_key_axes(NdmArray *self, Parsed *p)
+{
+    int a = 0;
+    for (int i = 0; i < p->n; i++) {
+        Entry *e = &p->e[i];
+        if (e->kind == IDX_BOOLARR) {
+            for (int j = 0; j < e->arr->nd; j++, a++) {
+                if (e->arr->shape[j] != 0 && e->arr->shape[j] != self->shape[a]) {
+                    PyErr_Format(PyExc_IndexError,
+                                 "boolean index did not match indexed array along axis %d; "
+                                 "size of axis is %zd but size of corresponding boolean axis is %zd",
+                                 a, self->shape[a], e->arr->shape[j]);
+                    return -1;
+                }
+            }
+        }
+        else if (e->kind == IDX_ELLIPSIS) {
+            a += (int)e->value;
+        }
+        else if (e->kind == IDX_INT || e->kind == IDX_SLICE || e->kind == IDX_FANCY) {
+            a++;
+        }
+    }
+    a = 0;
+    for (int i = 0; i < p->n; i++) {
+        Entry *e = &p->e[i];
+        if (e->kind == IDX_INT) {
+            Py_ssize_t v = e->value;
+            if (ndm_index_normalize(&v, a, self->shape[a]) < 0) {
+                return -1;
+            }
+            a++;
+        }
+        else if (e->kind == IDX_BOOLARR) {
+            a += e->arr->nd;
+        }
+        else if (e->kind == IDX_ELLIPSIS) {
+            a += (int)e->value;
+        }
+        else if (e->kind == IDX_SLICE) {
+            Py_ssize_t start, stop, step;
+            if (PySlice_Unpack(e->slice, &start, &stop, &step) < 0) {
+                return -1;
+            }
+            a++;
+        }
+        else if (e->kind == IDX_FANCY) {
+            a++;
+        }
+    }
+    return 0;
+}
+
 static int
 prepare_fancy(NdmArray *self, Parsed *p, Fancy *f)
 {
@@ -145,29 +202,8 @@ prepare_fancy(NdmArray *self, Parsed *p, Fancy *f)
     f->single_bool = p->n == 1 && p->e[0].kind == IDX_BOOLARR;
     f->bool_count = 0;
 
-    /* boolean shapes first, as NumPy's prepare_index */
-    {
-        int a = 0;
-        for (int i = 0; i < p->n; i++) {
-            Entry *e = &p->e[i];
-            if (e->kind == IDX_BOOLARR) {
-                for (int j = 0; j < e->arr->nd; j++, a++) {
-                    if (e->arr->shape[j] != 0 && e->arr->shape[j] != self->shape[a]) {
-                        PyErr_Format(PyExc_IndexError,
-                                     "boolean index did not match indexed array along axis %d; "
-                                     "size of axis is %zd but size of corresponding boolean axis is %zd",
-                                     a, self->shape[a], e->arr->shape[j]);
-                        return -1;
-                    }
-                }
-            }
-            else if (e->kind == IDX_ELLIPSIS) {
-                a += (int)e->value;
-            }
-            else if (e->kind == IDX_INT || e->kind == IDX_SLICE || e->kind == IDX_FANCY) {
-                a++;
-            }
-        }
+    if (check_key_axes(self, p) < 0) {
+        return -1;
     }
 
 #define NEED_VDIM() do { if (vnd >= NDM_MAXDIMS) { return ndm_index_too_many_dims(vnd + 1); } } while (0)
@@ -886,36 +922,27 @@ mask_set(NdmArray *self, NdmArray *m, PyObject *value)
             return -1;
         }
     }
-    Py_ssize_t count = mask_count(m);
-    /* the value must broadcast to (count,) */
-    int nd = val->nd;
-    const Py_ssize_t *vs = val->shape;
-    while (nd > 1 && vs[0] == 1) {
-        vs++;
-        nd--;
-    }
-    Py_ssize_t vlen = nd == 0 ? 1 : vs[0];
-    if (nd > 1 || (vlen != count && vlen != 1)) {
-        if (val->nd == 1) {
-            PyErr_Format(PyExc_ValueError,
-                         "NumPy boolean array indexing assignment cannot assign "
-                         "%zd input values to the %zd output values where the mask is true",
-                         val->shape[0], count);
-        }
-        else {
-            char s1[512], s2[64];
-            ndm_format_shape(s1, sizeof(s1), val->shape, val->nd);
-            ndm_format_shape(s2, sizeof(s2), &count, 1);
-            PyErr_Format(PyExc_ValueError,
-                         "shape mismatch: value array of shape %s could not be "
-                         "broadcast to indexing result of shape %s", s1, s2);
-        }
+    if (val->nd > 1) {
+        PyErr_Format(PyExc_TypeError,
+                     "NumPy boolean array indexing assignment requires a 0 or "
+                     "1-dimensional input, input has %d dimensions", val->nd);
         Py_DECREF(val);
         return -1;
     }
-    /* a contiguous private copy in our dtype: casting, overlap, strides */
-    if (!ndm_dtype_equiv(val->descr, self->descr) || ndm_overlap_may_share(val, self)
-            || !(val->flags & NDM_C_CONTIGUOUS)) {
+    Py_ssize_t count = mask_count(m);
+    Py_ssize_t vlen = val->nd == 0 ? 1 : val->shape[0];
+    if (vlen != 1 && vlen != count) {
+        PyErr_Format(PyExc_ValueError,
+                     "NumPy boolean array indexing assignment cannot assign "
+                     "%zd input values to the %zd output values where the mask is true",
+                     vlen, count);
+        Py_DECREF(val);
+        return -1;
+    }
+    /* NumPy casts element by element while it walks the mask and makes no
+     * copy for an overlapping value of the same dtype; a value of another
+     * dtype is cast into a private copy first */
+    if (!ndm_dtype_equiv(val->descr, self->descr)) {
         Py_INCREF(self->descr);
         NdmArray *c = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, self->descr,
                                                 val->nd, val->shape, NULL, NULL, 0, NULL);
@@ -927,7 +954,7 @@ mask_set(NdmArray *self, NdmArray *m, PyObject *value)
         Py_SETREF(val, c);
     }
     if (count > 0) {
-        mask_copy(self, m, val->data, vlen == 1 ? 0 : itemsize, 0);
+        mask_copy(self, m, val->data, vlen == 1 ? 0 : val->strides[0], 0);
     }
     Py_DECREF(val);
     return 0;
@@ -1051,21 +1078,90 @@ fancy_get(NdmArray *self, Fancy *f)
     return res;
 }
 
+/* Strides of val broadcast to the result shape (leading length-1 value
+ * axes dropped, as NumPy); -1 with NumPy's error when it does not fit. */
 static int
-fancy_set(NdmArray *self, Fancy *f, PyObject *value)
+value_strides(Fancy *f, NdmArray *val, const Py_ssize_t *rshape, int rnd,
+              Py_ssize_t *vstr)
+{
+    int vnd = val->nd;
+    const Py_ssize_t *vs = val->shape, *vst = val->strides;
+    int ok = 1;
+    while (vnd > rnd) {
+        if (vs[0] != 1) {
+            ok = 0;
+            break;
+        }
+        vs++;
+        vst++;
+        vnd--;
+    }
+    int off = rnd - vnd;
+    for (int i = 0; ok && i < rnd; i++) {
+        int q = i - off;
+        if (q < 0) {
+            vstr[i] = 0;
+        }
+        else if (vs[q] == rshape[i]) {
+            vstr[i] = rshape[i] == 1 ? 0 : vst[q];
+        }
+        else if (vs[q] == 1) {
+            vstr[i] = 0;
+        }
+        else {
+            ok = 0;
+        }
+    }
+    if (ok) {
+        return 0;
+    }
+    if (f->single_bool && val->nd == 1) {
+        PyErr_Format(PyExc_ValueError,
+                     "NumPy boolean array indexing assignment cannot assign "
+                     "%zd input values to the %zd output values where the mask is true",
+                     val->shape[0], f->bool_count);
+    }
+    else {
+        char s1[512], s2[512];
+        ndm_format_shape(s1, sizeof(s1), val->shape, val->nd);
+        ndm_format_shape(s2, sizeof(s2), rshape, rnd);
+        PyErr_Format(PyExc_ValueError,
+                     "shape mismatch: value array of shape %s could not be "
+                     "broadcast to indexing result of shape %s", s1, s2);
+    }
+    return -1;
+}
+
+static int
+fancy_set(NdmArray *self, Fancy *f, NdmArray *val)
 {
     Py_ssize_t itemsize = self->descr->itemsize;
-    NdmArray *val = NULL;
-    char stack[64];
-    char *buf = NULL;
-    int rc = -1;
     CopyJob job;
     job_clear(&job);
     job.f = f;
     job.get = 0;
     job.itemsize = itemsize;
 
-    /* bounds first: nothing is written when an index is bad */
+    int rnd = f->bnd + f->snd;
+    Py_ssize_t rshape[NDM_MAXDIMS], vstr[NDM_MAXDIMS];
+    {
+        int r = 0;
+        for (int d = 0; d < f->pos; d++) {
+            rshape[r++] = f->sshape[d];
+        }
+        for (int d = 0; d < f->bnd; d++) {
+            rshape[r++] = f->bshape[d];
+        }
+        for (int d = f->pos; d < f->snd; d++) {
+            rshape[r++] = f->sshape[d];
+        }
+    }
+    Py_ssize_t total = shape_size(rshape, rnd);
+    /* NumPy's order: the value's shape, then the bounds; nothing is
+     * written when an index is bad */
+    if (value_strides(f, val, rshape, rnd, vstr) < 0) {
+        return -1;
+    }
     if (fast_1d(f)) {
         int vd = f->idx_vdim[0];
         Py_ssize_t size = f->vshape[vd], n = f->bshape[0], ist = f->istrides[0][0];
@@ -1081,50 +1177,42 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
     else if (walk_indices(f, visit_nothing, NULL) < 0) {
         return -1;
     }
-    int rnd = f->bnd + f->snd;
-    Py_ssize_t rshape[NDM_MAXDIMS];
-    {
-        int r = 0;
-        for (int d = 0; d < f->pos; d++) {
-            rshape[r++] = f->sshape[d];
-        }
-        for (int d = 0; d < f->bnd; d++) {
-            rshape[r++] = f->bshape[d];
-        }
-        for (int d = f->pos; d < f->snd; d++) {
-            rshape[r++] = f->sshape[d];
-        }
+    if (total == 0) {
+        return 0;
     }
-    Py_ssize_t total = shape_size(rshape, rnd);
-
-    if (ndm_is_scalar_value(self->descr, value)) {
-        buf = stack;
-        if (itemsize > (Py_ssize_t)sizeof(stack)) {
-            buf = PyMem_Malloc((size_t)itemsize);
-            if (buf == NULL) {
-                PyErr_NoMemory();
-                return -1;
-            }
+    /* one private copy in our dtype settles casting and overlap (NumPy
+     * copies a value that may share memory with the array) */
+    Py_INCREF(val);
+    if (!ndm_dtype_equiv(val->descr, self->descr) || ndm_overlap_may_share(val, self)) {
+        Py_INCREF(self->descr);
+        NdmArray *c = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, self->descr,
+                                                val->nd, val->shape, NULL, NULL, 0, NULL);
+        if (c == NULL || ndm_array_assign(c, val, NDM_UNSAFE_CASTING) < 0) {
+            Py_XDECREF(c);
+            Py_DECREF(val);
+            return -1;
         }
-        memset(buf, 0, (size_t)(itemsize > 0 ? itemsize : 1));
-        if (ndm_dtype_setitem(self->descr, buf, value) < 0) {
-            goto done;
-        }
-        if (total > 0 && fast_1d(f)) {
+        Py_SETREF(val, c);
+        value_strides(f, val, rshape, rnd, vstr);
+    }
+    int rc;
+    if (val->nd == 0) {
+        /* one value: the fill kernels */
+        if (fast_1d(f)) {
             int vd = f->idx_vdim[0];
             put_1d(f->data, f->vstrides[vd], f->vshape[vd], f->idx[0]->data,
-                   f->istrides[0][0], f->bshape[0], buf, 0, itemsize);
-            rc = 0;
-            goto done;
+                   f->istrides[0][0], f->bshape[0], val->data, 0, itemsize);
+            Py_DECREF(val);
+            return 0;
         }
         job.scalar = 1;
-        job.fill.value = buf;
+        job.fill.value = val->data;
         job.fill.itemsize = itemsize;
-        job.res = buf;
+        job.res = val->data;
         Py_ssize_t zeros[NDM_MAXDIMS] = {0};
         job_init_b(&job, zeros);
         job.sub_elem = f->snd == 0;
-        if (total > 0 && !job.sub_elem) {
+        if (!job.sub_elem) {
             job.sub.nop = 1;
             job.sub.nd = f->snd;
             for (int d = 0; d < f->snd; d++) {
@@ -1134,90 +1222,12 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
             job.sub.data[0] = f->data;
             job.sub_base[0] = f->data;
             ndm_loop_optimize(&job.sub);
-        job.sub_off[0] = job.sub.data[0] - job.sub_base[0];
-        job.sub_off[1] = job.sub.nop > 1 ? job.sub.data[1] - job.sub_base[1] : 0;
+            job.sub_off[0] = job.sub.data[0] - job.sub_base[0];
             job.kernel = ndm_fill_kernel(itemsize);
         }
-        rc = total > 0 ? walk_indices(f, visit_copy, &job) : 0;
-        goto done;
-    }
-
-    if (NdmArray_Check(value)) {
-        Py_INCREF(value);
-        val = (NdmArray *)value;
-    }
-    else {
-        val = (NdmArray *)ndm_array_from_any(value, self->descr, -1, 'K', 0);
-        if (val == NULL) {
-            goto done;
-        }
-    }
-    /* one private copy in our dtype settles casting and overlap */
-    if (!ndm_dtype_equiv(val->descr, self->descr) || ndm_overlap_may_share(val, self)) {
-        Py_INCREF(self->descr);
-        NdmArray *c = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, self->descr,
-                                                val->nd, val->shape, NULL, NULL, 0, NULL);
-        if (c == NULL) {
-            goto done;
-        }
-        if (ndm_array_assign(c, val, NDM_UNSAFE_CASTING) < 0) {
-            Py_DECREF(c);
-            goto done;
-        }
-        Py_SETREF(val, c);
-    }
-    /* broadcast val to the result shape */
-    Py_ssize_t vstr[NDM_MAXDIMS];
-    {
-        int vnd = val->nd;
-        const Py_ssize_t *vs = val->shape, *vst = val->strides;
-        int ok = 1;
-        while (vnd > rnd) {
-            if (vs[0] != 1) {
-                ok = 0;
-                break;
-            }
-            vs++;
-            vst++;
-            vnd--;
-        }
-        int off = rnd - vnd;
-        for (int i = 0; ok && i < rnd; i++) {
-            int q = i - off;
-            if (q < 0) {
-                vstr[i] = 0;
-            }
-            else if (vs[q] == rshape[i]) {
-                vstr[i] = rshape[i] == 1 ? 0 : vst[q];
-            }
-            else if (vs[q] == 1) {
-                vstr[i] = 0;
-            }
-            else {
-                ok = 0;
-            }
-        }
-        if (!ok) {
-            if (f->single_bool && val->nd == 1) {
-                PyErr_Format(PyExc_ValueError,
-                             "NumPy boolean array indexing assignment cannot assign "
-                             "%zd input values to the %zd output values where the mask is true",
-                             val->shape[0], f->bool_count);
-            }
-            else {
-                char s1[512], s2[512];
-                ndm_format_shape(s1, sizeof(s1), val->shape, val->nd);
-                ndm_format_shape(s2, sizeof(s2), rshape, rnd);
-                PyErr_Format(PyExc_ValueError,
-                             "shape mismatch: value array of shape %s could not be "
-                             "broadcast to indexing result of shape %s", s1, s2);
-            }
-            goto done;
-        }
-    }
-    if (total == 0) {
-        rc = 0;
-        goto done;
+        rc = walk_indices(f, visit_copy, &job);
+        Py_DECREF(val);
+        return rc;
     }
     /* value strides in (B, subspace) order */
     Py_ssize_t bstr[NDM_MAXDIMS], sstr[NDM_MAXDIMS];
@@ -1237,8 +1247,8 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
         int vd = f->idx_vdim[0];
         put_1d(f->data, f->vstrides[vd], f->vshape[vd], f->idx[0]->data,
                f->istrides[0][0], f->bshape[0], val->data, bstr[0], itemsize);
-        rc = 0;
-        goto done;
+        Py_DECREF(val);
+        return 0;
     }
     job.res = val->data;
     job_init_b(&job, bstr);
@@ -1257,15 +1267,11 @@ fancy_set(NdmArray *self, Fancy *f, PyObject *value)
         job.sub_base[1] = val->data;
         ndm_loop_optimize(&job.sub);
         job.sub_off[0] = job.sub.data[0] - job.sub_base[0];
-        job.sub_off[1] = job.sub.nop > 1 ? job.sub.data[1] - job.sub_base[1] : 0;
+        job.sub_off[1] = job.sub.data[1] - job.sub_base[1];
         job.kernel = ndm_copy_kernel(itemsize);
     }
     rc = walk_indices(f, visit_copy, &job);
-done:
-    if (buf != NULL && buf != stack) {
-        PyMem_Free(buf);
-    }
-    Py_XDECREF(val);
+    Py_DECREF(val);
     return rc;
 }
 
@@ -1294,12 +1300,28 @@ ndm_index_advanced_set(NdmArray *self, Parsed *p, PyObject *value)
     if (is_full_mask(self, p)) {
         return mask_set(self, p->e[0].arr, value);
     }
+    /* NumPy converts the value before it broadcasts the index arrays and
+     * checks their bounds, so a bad value is the error reported first */
+    if (check_key_axes(self, p) < 0) {
+        return -1;
+    }
+    PyObject *val = value;
+    if (!NdmArray_Check(value)) {
+        val = ndm_array_from_any(value, self->descr, -1, 'K', 0);
+        if (val == NULL) {
+            return -1;
+        }
+    }
+    else {
+        Py_INCREF(val);
+    }
     Fancy f;
     f.nidx = 0;
     int rc = -1;
     if (prepare_fancy(self, p, &f) == 0) {
-        rc = fancy_set(self, &f, value);
+        rc = fancy_set(self, &f, (NdmArray *)val);
     }
     fancy_clear(&f);
+    Py_DECREF(val);
     return rc;
 }

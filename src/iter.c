@@ -728,40 +728,34 @@ ndm_array_assign(NdmArray *dst, NdmArray *src, NdmCasting casting)
         }
     }
     if (ndm_overlap_may_share(dst, src)) {
-        if (same) {
-            /* NumPy's 1-d case: walk in the direction that reads each
-             * element before it is overwritten */
-            NdmLoop loop;
-            loop.nop = 2;
-            loop.nd = dst->nd;
-            for (int i = 0; i < dst->nd; i++) {
-                loop.shape[i] = dst->shape[i];
-                loop.strides[0][i] = dst->strides[i];
-                loop.strides[1][i] = sstr[i];
+        /* NumPy's PyArray_AssignArray: a 1-d destination whose stride points
+         * the same way as the source's last one is copied element by element
+         * with no temporary, backwards when the source starts below the
+         * destination and reaches it (so strided overlaps can read values
+         * already written, as in NumPy); any other overlap copies first */
+        if (same && dst->nd == 1 && src->nd >= 1
+                && !ndm_dtype_is_structured(dst->descr)
+                && !(dst->strides[0] < 0 && src->strides[src->nd - 1] > 0)
+                && !(dst->strides[0] > 0 && src->strides[src->nd - 1] < 0)) {
+            Py_ssize_t itemsize = dst->descr->itemsize;
+            Py_ssize_t n = dst->shape[0], ds = dst->strides[0], ss = sstr[0];
+            char *d = dst->data, *s = src->data;
+            if (ds < 0) {
+                d += (n - 1) * ds;
+                s += (n - 1) * ss;
+                ds = -ds;
+                ss = -ss;
             }
-            loop.data[0] = dst->data;
-            loop.data[1] = src->data;
-            ndm_loop_optimize(&loop);
-            if (loop.nd == 1 && loop.strides[0][0] == loop.strides[1][0]
-                    && loop.strides[0][0] != 0) {
-                Py_ssize_t itemsize = dst->descr->itemsize;
-                Py_ssize_t n = loop.shape[0], st = loop.strides[0][0];
-                char *d = loop.data[0], *s = loop.data[1];
-                if (st == itemsize) {
-                    memmove(d, s, (size_t)(n * itemsize));
-                    return 0;
-                }
-                if ((st > 0) == (d > s)) {
-                    /* walk backwards */
-                    d += (n - 1) * st;
-                    s += (n - 1) * st;
-                    st = -st;
-                }
-                for (Py_ssize_t i = 0; i < n; i++, d += st, s += st) {
-                    memmove(d, s, (size_t)itemsize);
-                }
-                return 0;
+            if (s < d && s + n * ss > d) {
+                d += (n - 1) * ds;
+                s += (n - 1) * ss;
+                ds = -ds;
+                ss = -ss;
             }
+            for (Py_ssize_t i = 0; i < n; i++, d += ds, s += ss) {
+                memmove(d, s, (size_t)itemsize);
+            }
+            return 0;
         }
         NdmArray *tmp = copy_of(src);
         if (tmp == NULL) {
