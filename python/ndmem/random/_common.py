@@ -60,9 +60,10 @@ def broadcast_params(size, *values):
     shape = bshape
     if size is not None:
         shape = size_tuple(size)
-        if ndmem.broadcast_shapes(shape, bshape) != shape:
+        full = ndmem.broadcast_shapes(shape, bshape)
+        if full != shape:
             raise ValueError(f"Output size {shape} is not compatible with broadcast "
-                             f"dimensions of inputs {bshape}.")
+                             f"dimensions of inputs {full}.")
     out, flat = [], []
     for p in params:
         arr = ndmem.ascontiguousarray(ndmem.broadcast_to(ndmem.asarray(p, dtype=_F64), shape))
@@ -121,6 +122,8 @@ def integers(core, low, high, size, dt, endpoint, masked):
     """Draws from [low, high) (or [low, high] with endpoint) as dtype dt."""
     if high is None:
         low, high = 0, low
+    if size is not None and math.prod(size_tuple(size)) == 0:
+        return ndmem.empty(size_tuple(size), dtype=dt)
     low, high = _bound_values(low), _bound_values(high)
     lowbnd, highbnd = _BOUNDS[dt.name]
     if not (isinstance(low, int) and isinstance(high, int)):
