@@ -8,6 +8,7 @@
 #include "scalar.h"
 
 static PyTypeObject *ufunc_type;
+PyObject *ndm_ufunc_type_error;
 static PyObject *ufunc_by_name;     /* dict: name and alias -> ufunc */
 
 /* ------------------------------------------------------------------ */
@@ -745,28 +746,23 @@ ufunc_get_signature(PyObject *Py_UNUSED(self), void *Py_UNUSED(c))
     Py_RETURN_NONE;
 }
 
-/* NumPy's first line: "add(x1, x2, /, out=None, *, where=True, ...)". */
+/* NumPy's first line: "add(x1, x2, /, out=None, *, where=True, ...)",
+ * "divmod(x1, x2[, out1, out2], / [, out=(None, None)], *, ...)". */
 static PyObject *
 ufunc_get_doc(PyObject *self, void *Py_UNUSED(c))
 {
     const NdmUfuncDef *def = DEF(self);
-    char ins[64] = "", outs[64];
+    char ins[64] = "";
     for (int i = 0; i < def->nin; i++) {
         char one[16];
-        snprintf(one, sizeof one, def->nin == 1 ? "x" : "x%d", i + 1);
+        snprintf(one, sizeof one, def->nin == 1 ? "x" : "%sx%d", i ? ", " : "", i + 1);
         strncat(ins, one, sizeof ins - strlen(ins) - 1);
-        strncat(ins, ", ", sizeof ins - strlen(ins) - 1);
-    }
-    if (def->nout == 1) {
-        snprintf(outs, sizeof outs, "out=None");
-    }
-    else {
-        snprintf(outs, sizeof outs, "[, out1, out2], / [, out=(None, None)]");
     }
     return PyUnicode_FromFormat(
-        "%s(%s/, %s, *, where=True, casting='same_kind', order='K', dtype=None, "
+        "%s(%s%s, *, where=True, casting='same_kind', order='K', dtype=None, "
         "subok=True[, signature])\n\n%s", def->name, ins,
-        def->nout == 1 ? outs : "out=(None, None)", def->doc ? def->doc : "");
+        def->nout == 1 ? ", /, out=None" : "[, out1, out2], / [, out=(None, None)]",
+        def->doc ? def->doc : "");
 }
 
 static PyGetSetDef ufunc_getset[] = {
@@ -849,6 +845,14 @@ ndm_ufunc_init(PyObject *module)
         return -1;
     }
     if (PyModule_AddObjectRef(module, "ufunc", (PyObject *)ufunc_type) < 0) {
+        return -1;
+    }
+    ndm_ufunc_type_error = PyErr_NewExceptionWithDoc(
+        "ndmem._core.UFuncTypeError",
+        "A ufunc has no loop for the operand dtypes, or the casting rule refused one.",
+        PyExc_TypeError, NULL);
+    if (ndm_ufunc_type_error == NULL
+            || PyModule_AddObjectRef(module, "_UFuncTypeError", ndm_ufunc_type_error) < 0) {
         return -1;
     }
     ufunc_by_name = PyDict_New();

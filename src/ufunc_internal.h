@@ -56,6 +56,10 @@ void ndm_ufunc_k_strides(int nops, NdmArray **ops, int nd,
                          const Py_ssize_t *shape, Py_ssize_t itemsize,
                          Py_ssize_t *strides_out);
 
+/* NumPy's UFuncTypeError (a TypeError): no loop for the dtypes, or an
+ * operand refused by the casting rule.  Created by ufunc.c's init. */
+extern PyObject *ndm_ufunc_type_error;
+
 /* ufunc_exec.c: errstate. */
 int ndm_ufunc_errstate_init(PyObject *module);
 

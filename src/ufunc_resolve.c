@@ -181,7 +181,7 @@ no_loop_error(const NdmUfuncCall *call)
     if (in_text == NULL) {
         return -1;
     }
-    PyErr_Format(PyExc_TypeError,
+    PyErr_Format(ndm_ufunc_type_error,
                  "ufunc '%s' did not contain a loop with signature matching "
                  "types %U -> %s", call->def->name, in_text,
                  call->nout == 1 ? "None" : call->nout == 2 ? "(None, None)"
@@ -211,7 +211,7 @@ cast_error(const NdmUfuncCall *call, int output, int index, NdmDtype *from,
     if ((output ? call->nout : call->nin) != 1) {
         snprintf(num, sizeof num, "%d ", index);
     }
-    PyErr_Format(PyExc_TypeError,
+    PyErr_Format(ndm_ufunc_type_error,
                  "Cannot cast ufunc '%s' %s %sfrom %R to %R with casting rule '%s'",
                  call->def->name, output ? "output" : "input", num,
                  (PyObject *)from, (PyObject *)to, casting_name(call->casting));
@@ -247,7 +247,7 @@ bool_refusal(const NdmUfuncCall *call, const int *in)
     if (strcmp(name, "gcd") == 0 || strcmp(name, "lcm") == 0
             || strcmp(name, "sign") == 0 || strcmp(name, "positive") == 0) {
         const char *b = "<class 'ndmem.dtypes.BoolDType'>";
-        PyErr_Format(PyExc_TypeError,
+        PyErr_Format(ndm_ufunc_type_error,
                      "ufunc '%s' did not contain a loop with signature matching "
                      "types %s%s%s%s%s -> None", name,
                      call->nin > 1 ? "(" : "", b, call->nin > 1 ? ", " : "",
@@ -362,7 +362,7 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
                         : ndm_dtype_can_cast(a->descr, ld, call->casting);
         if (!ok) {
             if (output) {
-                cast_error(call, 1, i - call->nin, ld, a->descr);
+                cast_error(call, 1, i, ld, a->descr);
             }
             else {
                 cast_error(call, 0, i, a->descr, ld);
@@ -420,7 +420,7 @@ ndm_ufunc_find_loop(const NdmUfuncDef *def, const int *in_types)
         if (joined == NULL) {
             return NULL;
         }
-        PyErr_Format(PyExc_TypeError,
+        PyErr_Format(ndm_ufunc_type_error,
                      "ufunc '%s' did not contain a loop with signature matching "
                      "types %s%U%s -> None", def->name, def->nin > 1 ? "(" : "",
                      joined, def->nin > 1 ? ")" : "");

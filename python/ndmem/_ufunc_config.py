@@ -158,8 +158,8 @@ class errstate:
         self._token = _errstate_var.set(new)
 
     def __exit__(self, *exc_info):
+        # the token stays: an instance is entered once, as NumPy's
         _errstate_var.reset(self._token)
-        self._token = None
 
     def __call__(self, func):
         @functools.wraps(func)

@@ -1,0 +1,580 @@
+"""ufunc.__call__, attributes, outer and errstate, differential against NumPy."""
+
+import contextvars
+import threading
+import warnings
+
+import numpy
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ndmem
+
+MODULES = (numpy, ndmem)
+CHARS = "?bBhHiIlLefdFD"
+DTYPES = [numpy.dtype(c).name for c in CHARS]
+PY_SCALARS = {"int": 3, "float": 1.5, "complex": 2 - 1j, "negint": -2}
+BINARY = ["add", "subtract", "multiply", "divide", "greater", "bitwise_and",
+          "maximum", "power", "floor_divide"]
+
+
+# ---------------------------------------------------------------- helpers
+
+def to_nd(a):
+    """An ndmem copy of a NumPy array (same dtype, shape and values)."""
+    return ndmem.array(a)
+
+
+def outcome(fn, m):
+    """fn(m) as comparable data, or the exception type and message."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            r = fn(m)
+        except Exception as e:  # noqa: BLE001  (the type is the result)
+            return ("exc", type(e).__name__, str(e))
+    return ("ok", describe(r, m))
+
+
+def describe(r, m):
+    if isinstance(r, tuple):
+        return tuple(describe(x, m) for x in r)
+    if isinstance(r, m.ndarray):
+        return ("array", type(r).__name__, str(r.dtype), r.shape, r.strides, values(r))
+    return ("scalar", type(r).__name__, str(m.asarray(r).dtype), values(m.asarray(r)))
+
+
+def values(a):
+    data = a.tolist()
+    return data
+
+
+def same_values(x, y):
+    if isinstance(x, list):
+        return len(x) == len(y) and all(same_values(p, q) for p, q in zip(x, y))
+    if isinstance(x, complex) or isinstance(y, complex):
+        return same_values(complex(x).real, complex(y).real) and \
+            same_values(complex(x).imag, complex(y).imag)
+    if isinstance(x, float) or isinstance(y, float):
+        if x != x:
+            return y != y
+        return x == y or abs(x - y) <= 1e-6 * max(abs(x), abs(y))
+    return x == y
+
+
+def same(a, b):
+    if a[0] != b[0]:
+        return False
+    if a[0] == "exc":
+        return a[1] == b[1]
+    return same_desc(a[1], b[1])
+
+
+def same_desc(p, q):
+    if isinstance(p, tuple) and p and isinstance(p[0], tuple):
+        return len(p) == len(q) and all(same_desc(x, y) for x, y in zip(p, q))
+    return p[:-1] == q[:-1] and same_values(p[-1], q[-1])
+
+
+def check(fn, messages=False):
+    """Run fn with numpy and ndmem; results (or exception types) must match."""
+    a, b = (outcome(fn, m) for m in MODULES)
+    assert same(a, b), (a, b)
+    if messages and a[0] == "exc":
+        assert a[2] == b[2]
+    return a
+
+
+def make(m, dtype, shape, start=1):
+    """Deterministic non-zero values of dtype with the given shape."""
+    n = int(numpy.prod(shape))
+    base = (numpy.arange(n) % 5 + start).astype(dtype).reshape(shape)
+    return base if m is numpy else to_nd(base)
+
+
+# ---------------------------------------------------------------- attributes
+
+UFUNC_NAMES = sorted(n for n in dir(numpy) if isinstance(getattr(numpy, n), numpy.ufunc)
+                     and hasattr(ndmem, n))
+
+
+def test_type_and_repr():
+    assert type(ndmem.add).__name__ == "ufunc"
+    assert ndmem.ufunc is type(ndmem.add)
+    assert repr(ndmem.add) == repr(numpy.add)
+    assert isinstance(ndmem.sqrt, ndmem.ufunc)
+
+
+@pytest.mark.parametrize("name", UFUNC_NAMES)
+def test_attributes(name):
+    u, v = getattr(numpy, name), getattr(ndmem, name)
+    for attr in ("__name__", "nin", "nout", "nargs", "identity", "signature"):
+        assert getattr(u, attr) == getattr(v, attr), attr
+    assert v.ntypes == len(v.types)
+    assert repr(u) == repr(v)
+    assert v.__doc__.split("\n")[0] == u.__doc__.split("\n")[0]
+    # ndmem's loops are NumPy's, in NumPy's order, for the dtypes ndmem has
+    mine = [t for t in u.types if set(t.replace("->", "")) <= set(CHARS)]
+    assert v.types == mine
+
+
+def test_aliases():
+    for name in dir(numpy):
+        u = getattr(numpy, name)
+        if isinstance(u, numpy.ufunc) and u.__name__ != name and hasattr(ndmem, u.__name__):
+            assert getattr(ndmem, name) is getattr(ndmem, u.__name__), name
+
+
+# ---------------------------------------------------------------- type resolution
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(name=st.sampled_from(BINARY),
+       t1=st.sampled_from(DTYPES + list(PY_SCALARS)),
+       t2=st.sampled_from(DTYPES + list(PY_SCALARS)),
+       nd1=st.integers(0, 2), nd2=st.integers(0, 2))
+def test_binary_dtype_pairs(name, t1, t2, nd1, nd2):
+    def operand(m, t, nd):
+        if t in PY_SCALARS:
+            return PY_SCALARS[t]
+        return make(m, t, (3,) * nd)
+
+    check(lambda m: getattr(m, name)(operand(m, t1, nd1), operand(m, t2, nd2)))
+
+
+@pytest.mark.parametrize("name", ["negative", "sqrt", "absolute", "invert", "sign",
+                                  "positive", "logical_not", "isnan"])
+@pytest.mark.parametrize("t", DTYPES + ["int", "float", "complex"])
+def test_unary_dtypes(name, t):
+    if not hasattr(ndmem, name):
+        pytest.skip(f"ndmem has no {name}")
+
+    def run(m):
+        x = PY_SCALARS[t] if t in PY_SCALARS else make(m, t, (4,))
+        return getattr(m, name)(x)
+
+    check(run)
+
+
+def test_nep50_examples():
+    check(lambda m: m.add(m.zeros(3, m.int16), 10))
+    check(lambda m: m.add(m.zeros(3, m.float32), 3.0))
+    check(lambda m: m.add(m.zeros(3, m.int64), 1.0))
+    check(lambda m: m.add(m.zeros(3, m.bool_), m.zeros(3, m.bool_)))
+    check(lambda m: m.divide(m.ones(3, m.int32), m.ones(3, m.int32)))
+    check(lambda m: m.add(m.ones(3, m.uint8), 200))
+    check(lambda m: m.add(m.ones(3, m.uint8), m.int64(5)))
+    check(lambda m: m.add(m.int8(1), 1))
+    check(lambda m: m.add(m.int8(1), 1.0))
+    check(lambda m: m.add(1, 2))
+    check(lambda m: m.add(1.5, 2))
+    check(lambda m: m.add(2 ** 63, 1))
+    check(lambda m: m.multiply(m.ones(2, m.float16), 1j))
+
+
+def test_overflowing_python_int():
+    r = check(lambda m: m.add(m.ones(3, m.uint8), 300), messages=True)
+    assert r[1] == "OverflowError"
+    check(lambda m: m.add(m.ones(3, m.int8), -129), messages=True)
+
+
+def test_no_loop_errors():
+    check(lambda m: m.bitwise_and(1.0, 2), messages=True)
+    check(lambda m: m.bitwise_and(m.ones(2), m.ones(2, m.int8)), messages=True)
+    check(lambda m: m.add(m.array(["a"]), 1), messages=True)
+    check(lambda m: m.subtract(m.ones(2, bool), m.ones(2, bool)), messages=True)
+    check(lambda m: m.negative(m.ones(2, bool)), messages=True)
+
+
+def test_python_sequences():
+    check(lambda m: m.add([1, 2, 3], [[1], [2]]))
+    check(lambda m: m.multiply((1.5, 2), 2))
+    check(lambda m: m.add([True, False], [True, True]))
+    check(lambda m: m.add([1, 2], [1, 2, 3]), messages=True)
+
+
+# ---------------------------------------------------------------- keywords
+
+def test_dtype_and_signature():
+    a = lambda m: make(m, "uint8", (3,))  # noqa: E731
+    check(lambda m: m.add(a(m), 1, dtype=m.float32))
+    check(lambda m: m.add(a(m), 1, signature="ff->f"))
+    check(lambda m: m.add(a(m), 1, signature=("f", "f", "f")))
+    check(lambda m: m.add(a(m), 1, signature=(None, None, "f")))
+    check(lambda m: m.add(a(m), 1, dtype="f8", signature="ff->f"), messages=True)
+    check(lambda m: m.add(a(m), 1, dtype=m.int8, casting="safe"), messages=True)
+    check(lambda m: m.add(m.ones(3), 1, dtype=m.int64), messages=True)
+    check(lambda m: m.add(a(m), 1, casting="unsafe", dtype=m.int8))
+
+
+def test_casting_keyword():
+    i8, i16 = (lambda m: make(m, "int8", (3,))), (lambda m: make(m, "int16", (3,)))
+    check(lambda m: m.add(i8(m), i16(m), casting="no"), messages=True)
+    check(lambda m: m.add(i8(m), i8(m), casting="no"))
+    check(lambda m: m.add(i8(m), i16(m), casting="equiv"), messages=True)
+    check(lambda m: m.add(i8(m), 1, casting="bad"), messages=True)
+    check(lambda m: m.add(i8(m), 1.5, out=m.zeros(3, m.int8)), messages=True)
+    check(lambda m: m.add(i8(m), 1.5, out=m.zeros(3, m.int8), casting="unsafe"))
+    check(lambda m: m.divmod(m.ones(3), 2, out=(m.zeros(3, m.int64), None)), messages=True)
+
+
+def test_keyword_errors():
+    a = lambda m: m.ones(3)  # noqa: E731
+    for fn in (lambda m: m.add(a(m), 1, axis=0),
+               lambda m: m.add(a(m), 1, foo=0),
+               lambda m: m.add(1, 2, 3, 4),
+               lambda m: m.add(1),
+               lambda m: m.sqrt(),
+               lambda m: m.add(a(m), 1, out=[None]),
+               lambda m: m.add(a(m), 1, out=5),
+               lambda m: m.add(a(m), 1, a(m), out=a(m)),
+               lambda m: m.add(a(m), 1, out=(a(m), a(m))),
+               lambda m: m.divmod(a(m), 1, out=a(m)),
+               lambda m: m.add(a(m), 1, order="X"),
+               lambda m: m.add(a(m), 1, subok=2)):
+        check(fn, messages=True)
+
+
+def test_read_only_output():
+    def run(m):
+        x = m.ones(3)
+        x.flags.writeable = False
+        return m.add(x, 1, out=x)
+
+    check(run, messages=True)
+
+
+def test_order_keyword():
+    for order in ("C", "F", "A", "K", None):
+        check(lambda m: m.add(make(m, "float64", (2, 3)).T, 1, order=order))
+        check(lambda m: m.add(make(m, "float64", (2, 3, 4)).transpose(1, 0, 2), 1,
+                              order=order))
+
+
+def test_subok_keyword():
+    class Sub(ndmem.ndarray):
+        pass
+
+    x = ndmem.ones(3).view(Sub)
+    assert type(ndmem.add(x, 1)) is Sub
+    assert type(ndmem.add(x, 1, subok=False)) is ndmem.ndarray
+
+
+# ---------------------------------------------------------------- out= and where=
+
+def test_out_identity():
+    for m in MODULES:
+        a = m.arange(5.0)
+        assert m.add(a, 2, out=a) is a
+        assert m.add(a, 2, a) is a
+        o = m.zeros(5, m.float32)
+        assert m.add(a, 2, out=(o,)) is o
+        q, r = m.zeros(5), m.zeros(5)
+        res = m.divmod(a, 2, out=(q, r))
+        assert res[0] is q and res[1] is r
+        res = m.divmod(a, 2, q)
+        assert res[0] is q and isinstance(res[1], m.ndarray)
+        z = m.zeros(())
+        assert m.add(1, 2, out=z) is z
+    check(lambda m: m.add(m.arange(3.0), 1, out=m.zeros(3, m.float32)))
+    check(lambda m: m.add(m.arange(3.0), 1, out=m.zeros(3, ">f8")))
+    check(lambda m: m.add(m.arange(3.0), 1, out=m.zeros(3, m.complex64)))
+    check(lambda m: m.add(m.arange(3.0), 1, out=None))
+    check(lambda m: m.add(m.arange(3.0), 1, out=(None,)))
+
+
+def test_out_broadcasting():
+    check(lambda m: m.add(m.ones(3), m.ones(3), out=m.zeros((2, 3))))
+    check(lambda m: m.add(m.ones((2, 3)), m.ones(3), out=m.zeros(3)), messages=True)
+    check(lambda m: m.add(m.ones((2, 3)), m.ones(4), out=m.zeros((2, 3))), messages=True)
+    check(lambda m: m.add(m.ones(2), 1, out=m.zeros(3)), messages=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mask=st.lists(st.booleans(), min_size=6, max_size=6),
+       dtype=st.sampled_from(["float64", "int16", "float32", ">i4"]),
+       out_dtype=st.sampled_from(["float64", "int64", "float32", "<f8", ">f8"]))
+def test_where_with_out(mask, dtype, out_dtype):
+    def run(m):
+        out = m.full((2, 6), -7, dtype=out_dtype)
+        a = make(m, dtype, (2, 6))
+        m.add(a, 2, out=out, where=mask, casting="unsafe")
+        return out
+
+    check(run)
+
+
+def test_where_without_out():
+    for m in MODULES:
+        with pytest.warns(UserWarning, match="'where' used without 'out'"):
+            m.add(m.ones(3), 1, where=[True, False, True])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            m.add(m.ones(3), 1, where=[True, False, True], out=None)
+            m.add(m.ones(3), 1, where=True)
+    check(lambda m: m.add(m.ones(3), 1, where=[True, False]), messages=True)
+    check(lambda m: m.add(m.ones(3), 1, where=m.ones(3, bool), out=None))
+
+
+# ---------------------------------------------------------------- layout
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(shape=st.lists(st.integers(0, 4), min_size=0, max_size=3),
+       perm_seed=st.integers(0, 5), flip=st.booleans(), step=st.integers(1, 2),
+       bshape=st.integers(0, 2), dt=st.sampled_from(["float64", "int32", "uint8"]))
+def test_strided_and_broadcast_layouts(shape, perm_seed, flip, step, bshape, dt):
+    nd = len(shape)
+    perms = [p for p in __import__("itertools").permutations(range(nd))]
+    perm = perms[perm_seed % len(perms)]
+
+    def operand(m):
+        a = make(m, dt, tuple(s * step for s in shape))
+        a = a[tuple(slice(None, None, step) for _ in shape)]
+        if flip and nd:
+            a = a[::-1]
+        return a.transpose(perm)
+
+    def other(m):
+        full = tuple(shape[p] for p in perm)
+        return make(m, "float32", full[len(full) - min(bshape, nd):])
+
+    check(lambda m: m.add(operand(m), other(m)))
+    check(lambda m: m.multiply(other(m), operand(m)))
+
+
+def test_output_layout_rules():
+    check(lambda m: m.add(m.zeros((2, 3), order="F"), m.zeros((2, 3))))
+    check(lambda m: m.add(m.zeros((2, 3)), m.zeros((2, 3), order="F")))
+    check(lambda m: m.add(m.zeros((2, 3), order="F"), 1))
+    check(lambda m: m.add(m.zeros((0, 3)).T, 1))
+    check(lambda m: m.add(m.zeros((3, 4))[::-1, ::2], 1))
+    check(lambda m: m.add(m.zeros((3, 1, 4)).transpose(2, 1, 0), m.zeros(3)))
+
+
+def test_zero_d_and_scalars():
+    check(lambda m: m.add(m.zeros(()), m.zeros(())))
+    check(lambda m: m.add(m.float32(1), 1.0))
+    check(lambda m: m.add(m.zeros(()), 1, out=m.zeros(())))
+    check(lambda m: m.sqrt(4))
+    check(lambda m: m.divmod(7.0, 2))
+    check(lambda m: m.add(m.zeros((1,)), 1))
+    check(lambda m: m.add(m.zeros((0,)), m.zeros((3, 0))))
+
+
+# ---------------------------------------------------------------- casting in chunks
+
+@pytest.mark.parametrize("n", [1, 8191, 8192, 8193, 20000])
+def test_buffered_casts(n):
+    check(lambda m: m.add(make(m, "int8", (n,)), make(m, "float32", (n,))))
+    check(lambda m: m.add(make(m, ">f8", (n,)), make(m, "<f8", (n,))))
+    check(lambda m: m.multiply(make(m, "float64", (n,))[::-1], 2,
+                               out=m.zeros(n, m.float32)))
+    check(lambda m: m.add(make(m, "int16", (n, 1)), make(m, "float32", (1, 3))))
+
+
+def test_unaligned_input():
+    def run(m):
+        raw = m.zeros(8 * 100 + 1, m.uint8)
+        a = raw[1:].view(m.float64)
+        a[...] = m.arange(100.0)
+        assert not a.flags.aligned
+        return m.add(a, 1)
+
+    check(run)
+
+
+def test_casting_uses_no_full_size_temporary():
+    n = 1 << 20
+    a = ndmem.ones(n, ndmem.int8)
+    b = ndmem.ones(n, ndmem.float32)
+    with ndmem.memory.track() as t:
+        r = ndmem.add(a, b)
+    assert r.dtype == ndmem.float32
+    # only the result is array data; the casts went through small buffers
+    assert t.peak_bytes == r.nbytes
+
+
+# ---------------------------------------------------------------- overlap
+
+def test_overlap_inputs_are_copied():
+    def shifted(m):
+        a = m.arange(10)
+        m.add(a[1:], a[:-1], out=a[1:])
+        return a
+
+    def reversed_(m):
+        a = m.arange(10.0)
+        m.add(a, a[::-1], out=a)
+        return a
+
+    def same_elements(m):
+        a = m.arange(10.0)
+        m.multiply(a, a, out=a)
+        return a
+
+    def broadcast_row(m):
+        a = m.arange(12.0).reshape(3, 4)
+        m.add(a, a[0], out=a)
+        return a
+
+    def mask_overlap(m):
+        a = m.array([1, 0, 1, 0], dtype=bool)
+        m.logical_not(a, out=a, where=a)
+        return a
+
+    for fn in (shifted, reversed_, same_elements, broadcast_row, mask_overlap):
+        check(fn)
+
+
+# ---------------------------------------------------------------- wrapping
+
+def test_subclass_results():
+    seen = []
+
+    class Sub(ndmem.ndarray):
+        def __array_finalize__(self, obj):
+            seen.append(type(obj).__name__)
+
+    x = ndmem.zeros(3).view(Sub)
+    seen.clear()
+    r = ndmem.add(x, 1)
+    assert type(r) is Sub
+    assert type(r.base) is ndmem.ndarray
+    assert seen == ["ndarray"]
+    r0 = ndmem.add(x[0:1].reshape(()), 1)
+    assert type(r0) is Sub and r0.shape == ()
+
+    class Wrapped(ndmem.ndarray):
+        def __array_wrap__(self, arr, context=None, return_scalar=False):
+            calls.append((context[0].__name__, context[2], return_scalar))
+            return "wrapped"
+
+    calls = []
+    w = ndmem.ones(2).view(Wrapped)
+    assert ndmem.add(w, 1) == "wrapped"
+    assert calls == [("add", 0, False)]
+    out = ndmem.zeros(2)
+    assert ndmem.add(w, 1, out=out) is out
+
+
+# ---------------------------------------------------------------- outer
+
+def test_outer():
+    check(lambda m: m.add.outer(m.arange(3), m.arange(4.0)))
+    check(lambda m: m.multiply.outer(m.arange(6).reshape(2, 3), [1, 2]))
+    check(lambda m: m.add.outer(m.array([1], m.int8), 1))
+    check(lambda m: m.add.outer(1, 2))
+    check(lambda m: m.subtract.outer(m.arange(3), m.arange(2), out=m.zeros((3, 2))))
+    check(lambda m: m.add.outer(m.arange(3), m.arange(2), dtype=m.float32))
+    check(lambda m: m.sqrt.outer(m.arange(3), m.arange(2)), messages=True)
+
+
+# ---------------------------------------------------------------- errstate
+
+def caught(fn):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        try:
+            fn()
+            err = None
+        except Exception as e:  # noqa: BLE001
+            err = (type(e).__name__, str(e))
+    return [(x.category.__name__, str(x.message)) for x in w], err
+
+
+def test_default_errstate():
+    assert ndmem.geterr() == numpy.geterr()
+    for m in MODULES:
+        assert m.geterrcall() is None
+    for op in (lambda m: m.divide(m.ones(2), 0.0),
+               lambda m: m.divide(m.zeros(2), 0.0),
+               lambda m: m.sqrt(m.array([-1.0])),
+               lambda m: m.multiply(m.array([1e300]), 1e300),
+               lambda m: m.multiply(m.array([1e-300]), 1e-300),
+               lambda m: m.float64(1.0) / m.float64(0.0)):
+        assert caught(lambda: op(numpy)) == caught(lambda: op(ndmem))
+
+
+@pytest.mark.parametrize("mode", ["ignore", "warn", "raise"])
+def test_errstate_modes(mode):
+    for op in (lambda m: m.divide(m.ones(2), 0.0),
+               lambda m: m.divide(m.array([0.0, 1.0]), 0.0),
+               lambda m: m.multiply(m.array([1e-300]), 1e-300),
+               lambda m: m.float64(0.0) / m.float64(0.0)):
+        res = []
+        for m in MODULES:
+            with m.errstate(all=mode):
+                res.append(caught(lambda: op(m)))
+        assert res[0] == res[1]
+
+
+def test_seterr_and_geterr():
+    for m in MODULES:
+        old = m.seterr(divide="raise", under="warn")
+        try:
+            assert old == numpy.geterr() or m is numpy
+            with pytest.raises(FloatingPointError, match="divide by zero encountered in divide"):
+                m.divide(m.ones(1), 0.0)
+        finally:
+            m.seterr(**old)
+    check(lambda m: m.seterr(divide="foo"), messages=True)
+    for m in MODULES:
+        with m.errstate(over="ignore", all="raise"):
+            assert m.geterr() == {"divide": "raise", "over": "ignore",
+                                  "under": "raise", "invalid": "raise"}
+
+
+def test_errstate_call_and_log():
+    for_modules = []
+    for m in MODULES:
+        calls = []
+
+        class Log:
+            def write(self, msg):
+                calls.append(("log", msg))
+
+        with m.errstate(all="call", call=lambda what, flag: calls.append((what, flag))):
+            m.divide(m.array([0.0, 1.0]), 0.0)
+            assert m.geterrcall() is not None
+        with m.errstate(divide="log", call=Log()):
+            m.divide(m.ones(1), 0.0)
+        for_modules.append(calls)
+    assert for_modules[0] == for_modules[1]
+    check(lambda m: m.seterrcall(5), messages=True)
+    for m in MODULES:
+        old = m.seterrcall(print)
+        assert m.seterrcall(old) is print
+        assert m.geterrcall() is old
+
+
+def test_errstate_decorator_and_reentry():
+    for m in MODULES:
+        @m.errstate(divide="raise")
+        def f():
+            return m.divide(m.ones(1), 0.0)
+
+        with pytest.raises(FloatingPointError):
+            f()
+        assert m.geterr()["divide"] == "warn"
+        e = m.errstate(all="ignore")
+        with e:
+            with pytest.raises(TypeError, match="Cannot enter"):
+                with e:
+                    pass
+        with pytest.raises(TypeError, match="Cannot enter"):
+            with e:
+                pass
+
+
+def test_errstate_is_context_local():
+    seen = {}
+
+    def other():
+        seen["mode"] = ndmem.geterr()["divide"]
+
+    with ndmem.errstate(divide="raise"):
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        ctx_mode = contextvars.Context().run(lambda: ndmem.geterr()["divide"])
+    assert seen["mode"] == "warn" and ctx_mode == "warn"
