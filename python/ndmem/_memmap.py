@@ -232,7 +232,10 @@ class memmap(ndarray):
         self._mmap._close_array(self)
 
     def __array_wrap__(self, arr, context=None, return_scalar=False):
-        arr = super().__array_wrap__(arr, context)
+        # ndarray.__array_wrap__'s rule first: a result of another type is
+        # viewed as this one (which keeps NumPy's base chain).
+        if type(arr) is not type(self):
+            arr = arr.view(type(self))
 
         # A memmap given as out= stays a memmap; other results are plain
         # arrays (or scalars), as in NumPy.
