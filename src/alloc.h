@@ -51,6 +51,9 @@ typedef struct NdmBuffer {
  * on free while mid-sized ones reuse the heap as they do under NumPy. */
 #define NDM_MMAP_THRESHOLD ((size_t)32 << 20)
 
+/* Buffers at least this large ask for transparent huge pages (NumPy's 4 MiB). */
+#define NDM_HUGEPAGE_THRESHOLD ((size_t)4 << 20)
+
 /* tracemalloc domain under which array data is reported ("ndm"). */
 #define NDM_TRACEMALLOC_DOMAIN 0x6E646D
 
