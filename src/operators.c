@@ -1,12 +1,685 @@
-/* The ndarray's arithmetic operators and comparisons, through the ufuncs. */
+/* The ndarray's arithmetic operators and comparisons, through the ufuncs,
+ * with NumPy's rules for handing an operation to the other operand
+ * (number.c, binop_override.h) and for == / != between incomparable
+ * dtypes (arrayobject.c, array_richcompare). */
 #include "ufunc.h"
+#include "scalar.h"
+
+static PyObject *s_array_ufunc;
+static PyObject *s_array_priority;
+
+/* NumPy's priorities for exact arrays and for scalars of any kind. */
+#define ARRAY_PRIORITY 0.0
+#define SCALAR_PRIORITY -1000000.0
+
+/* ------------------------------------------------------------------ */
+/* Deferral (binop_should_defer)                                      */
+/* ------------------------------------------------------------------ */
+
+/* Types whose special attributes NumPy never looks up: they cannot
+ * define __array_ufunc__ or __array_priority__. */
+static int
+is_basic_python_type(PyTypeObject *tp)
+{
+    return tp == &PyBool_Type || tp == &PyLong_Type || tp == &PyFloat_Type
+           || tp == &PyComplex_Type || tp == &PyList_Type || tp == &PyTuple_Type
+           || tp == &PyDict_Type || tp == &PySet_Type || tp == &PyFrozenSet_Type
+           || tp == &PyUnicode_Type || tp == &PyBytes_Type || tp == &PySlice_Type
+           || tp == Py_TYPE(Py_None) || tp == Py_TYPE(Py_Ellipsis)
+           || tp == Py_TYPE(Py_NotImplemented);
+}
+
+/* An instance of one of ndmem's own scalar types (not a subclass). */
+static int
+is_scalar_exact(PyObject *o)
+{
+    int t = ndm_scalar_typenum(o);
+    return t >= 0 && Py_TYPE(o) == ndm_scalar_type(t);
+}
+
+static double
+get_priority(PyObject *o, double dflt)
+{
+    if (NdmArray_CheckExact(o)) {
+        return ARRAY_PRIORITY;
+    }
+    if (is_scalar_exact(o)) {
+        return SCALAR_PRIORITY;
+    }
+    if (is_basic_python_type(Py_TYPE(o))) {
+        return dflt;
+    }
+    PyObject *p = PyObject_GetAttr(o, s_array_priority);
+    if (p == NULL) {
+        PyErr_Clear();
+        return dflt;
+    }
+    double v = PyFloat_AsDouble(p);
+    Py_DECREF(p);
+    if (v == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return dflt;
+    }
+    return v;
+}
+
+/* self.__op__(other) is underway: should it return NotImplemented so
+ * that other's reflected method runs?  Operands that opted into the
+ * ufunc protocol defer only with __array_ufunc__ = None (never for an
+ * in-place operation); the others by a higher __array_priority__. */
+static int
+should_defer(PyObject *self, PyObject *other, int inplace)
+{
+    if (Py_TYPE(self) == Py_TYPE(other) || NdmArray_CheckExact(other)
+            || is_scalar_exact(other) || is_basic_python_type(Py_TYPE(other))) {
+        return 0;
+    }
+    PyObject *attr = _PyType_Lookup(Py_TYPE(other), s_array_ufunc);
+    if (attr != NULL) {
+        return !inplace && attr == Py_None;
+    }
+    if (PyType_IsSubtype(Py_TYPE(other), Py_TYPE(self))) {
+        return 0;
+    }
+    return get_priority(self, SCALAR_PRIORITY) < get_priority(other, SCALAR_PRIORITY);
+}
+
+/* Is m2's own slot something other than fn?  Only then is this call the
+ * forward one (self on the left) where deferring makes sense. */
+#define NB_SLOT(o, SLOT) \
+    (Py_TYPE(o)->tp_as_number != NULL ? (void *)Py_TYPE(o)->tp_as_number->SLOT : NULL)
+#define GIVE_UP(m1, m2, SLOT, fn, inplace) \
+    (NB_SLOT(m2, SLOT) != (void *)(fn) && should_defer((m1), (m2), (inplace)))
+
+/* ------------------------------------------------------------------ */
+/* Binary and in-place operators                                      */
+/* ------------------------------------------------------------------ */
+
+#define BINARY(fn, SLOT, UFUNC)                                            \
+static PyObject *                                                          \
+fn(PyObject *m1, PyObject *m2)                                             \
+{                                                                          \
+    if (GIVE_UP(m1, m2, SLOT, fn, 0)) {                                    \
+        Py_RETURN_NOTIMPLEMENTED;                                          \
+    }                                                                      \
+    return ndm_ufunc_binary(UFUNC, m1, m2);                                \
+}
+
+#define INPLACE(fn, SLOT, UFUNC)                                           \
+static PyObject *                                                          \
+fn(PyObject *m1, PyObject *m2)                                             \
+{                                                                          \
+    if (GIVE_UP(m1, m2, SLOT, fn, 1)) {                                    \
+        Py_RETURN_NOTIMPLEMENTED;                                          \
+    }                                                                      \
+    return ndm_ufunc_inplace(UFUNC, m1, m2);                               \
+}
+
+BINARY(op_add, nb_add, "add")
+BINARY(op_subtract, nb_subtract, "subtract")
+BINARY(op_multiply, nb_multiply, "multiply")
+BINARY(op_true_divide, nb_true_divide, "divide")
+BINARY(op_floor_divide, nb_floor_divide, "floor_divide")
+BINARY(op_remainder, nb_remainder, "remainder")
+BINARY(op_divmod, nb_divmod, "divmod")
+BINARY(op_lshift, nb_lshift, "left_shift")
+BINARY(op_rshift, nb_rshift, "right_shift")
+BINARY(op_and, nb_and, "bitwise_and")
+BINARY(op_or, nb_or, "bitwise_or")
+BINARY(op_xor, nb_xor, "bitwise_xor")
+
+INPLACE(op_iadd, nb_inplace_add, "add")
+INPLACE(op_isubtract, nb_inplace_subtract, "subtract")
+INPLACE(op_imultiply, nb_inplace_multiply, "multiply")
+INPLACE(op_itrue_divide, nb_inplace_true_divide, "divide")
+INPLACE(op_ifloor_divide, nb_inplace_floor_divide, "floor_divide")
+INPLACE(op_iremainder, nb_inplace_remainder, "remainder")
+INPLACE(op_ilshift, nb_inplace_lshift, "left_shift")
+INPLACE(op_irshift, nb_inplace_rshift, "right_shift")
+INPLACE(op_iand, nb_inplace_and, "bitwise_and")
+INPLACE(op_ior, nb_inplace_or, "bitwise_or")
+INPLACE(op_ixor, nb_inplace_xor, "bitwise_xor")
+
+/* ------------------------------------------------------------------ */
+/* Power, with NumPy's fast paths                                     */
+/* ------------------------------------------------------------------ */
+
+/* NumPy computes a ** -1, a ** 2 and a ** 0.5 with reciprocal, square
+ * and sqrt (fast_scalar_power), which differ from power in corner cases
+ * (sqrt(-0.0) is -0.0).  Square applies to every dtype, the others to
+ * inexact arrays only.  1 with *res set (NULL on error), 0: use power. */
+static int
+fast_power(PyObject *a, PyObject *exp, int inplace, PyObject **res)
+{
+    const char *name;
+    if (!NdmArray_Check(a)) {
+        return 0;
+    }
+    if (PyLong_CheckExact(exp)) {
+        int overflow = 0;
+        long e = PyLong_AsLongAndOverflow(exp, &overflow);
+        if (e == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (overflow || (e != -1 && e != 2)) {
+            return 0;
+        }
+        name = e == 2 ? "square" : "reciprocal";
+    }
+    else if (PyFloat_CheckExact(exp) && PyFloat_AS_DOUBLE(exp) == 0.5) {
+        name = "sqrt";
+    }
+    else {
+        return 0;
+    }
+    int type = ((NdmArray *)a)->descr->type_num;
+    int inexact = type >= NDM_FLOAT16 && type <= NDM_COMPLEX128;
+    if (!inexact && strcmp(name, "square") != 0) {
+        return 0;
+    }
+    if (type >= NDM_NNUMERIC) {
+        return 0;
+    }
+    /* until the ufunc room has the unary ufunc, power gives the answer */
+    PyObject *f = ndm_ufunc_lookup(name);
+    if (f == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    *res = PyObject_CallFunctionObjArgs(f, a, inplace ? a : NULL, NULL);
+    return 1;
+}
+
+static PyObject *
+op_power(PyObject *m1, PyObject *m2, PyObject *mod)
+{
+    PyObject *res;
+    if (mod != Py_None) {
+        /* modular exponentiation is not implemented (as NumPy) */
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (GIVE_UP(m1, m2, nb_power, op_power, 0)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (fast_power(m1, m2, 0, &res)) {
+        return res;
+    }
+    return ndm_ufunc_binary("power", m1, m2);
+}
+
+static PyObject *
+op_ipower(PyObject *m1, PyObject *m2, PyObject *Py_UNUSED(mod))
+{
+    PyObject *res;
+    if (GIVE_UP(m1, m2, nb_inplace_power, op_ipower, 1)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (fast_power(m1, m2, 1, &res)) {
+        return res;
+    }
+    return ndm_ufunc_inplace("power", m1, m2);
+}
+
+/* ------------------------------------------------------------------ */
+/* Matrix multiplication                                              */
+/* ------------------------------------------------------------------ */
+
+/* matmul is the ufunc when ndmem has one, else a module-level matmul
+ * (the linalg room's), else the operator is not supported. */
+static PyObject *
+find_matmul(void)
+{
+    PyObject *f = ndm_ufunc_lookup("matmul");
+    if (f != NULL) {
+        Py_INCREF(f);
+        return f;
+    }
+    PyErr_Clear();
+    f = PyObject_GetAttrString(ndm_state.module, "matmul");
+    if (f == NULL) {
+        PyErr_Clear();
+    }
+    return f;
+}
+
+static PyObject *
+op_matmul(PyObject *m1, PyObject *m2)
+{
+    if (GIVE_UP(m1, m2, nb_matrix_multiply, op_matmul, 0)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    PyObject *f = find_matmul();
+    if (f == NULL) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    PyObject *res = PyObject_CallFunctionObjArgs(f, m1, m2, NULL);
+    Py_DECREF(f);
+    return res;
+}
+
+/* a @= b: matmul(a, b, out=a) with axes that keep a's shape, so that a
+ * result needing broadcasting of a is refused (as NumPy). */
+static PyObject *
+op_imatmul(PyObject *m1, PyObject *m2)
+{
+    if (GIVE_UP(m1, m2, nb_inplace_matrix_multiply, op_imatmul, 1)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    PyObject *f = find_matmul();
+    if (f == NULL) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    PyObject *res = NULL, *args = NULL, *kwds = NULL;
+    args = PyTuple_Pack(3, m1, m2, m1);
+    if (args == NULL) {
+        goto fail;
+    }
+    if (((NdmArray *)m1)->nd == 1) {
+        kwds = Py_BuildValue("{s:[(i),(i,i),(i)]}", "axes", -1, -2, -1, -1);
+    }
+    else {
+        kwds = Py_BuildValue("{s:[(i,i),(i,i),(i,i)]}", "axes", -2, -1, -2, -1, -2, -1);
+    }
+    if (kwds == NULL) {
+        goto fail;
+    }
+    res = PyObject_Call(f, args, kwds);
+    if (res == NULL) {
+        PyObject *axis_error = PyObject_GetAttrString(ndm_state.module, "AxisError");
+        if (axis_error == NULL) {
+            goto fail;
+        }
+        if (PyErr_ExceptionMatches(axis_error)) {
+            PyErr_SetString(PyExc_ValueError,
+                            "inplace matrix multiplication requires the first operand to "
+                            "have at least one and the second at least two dimensions.");
+        }
+        Py_DECREF(axis_error);
+    }
+fail:
+    Py_DECREF(f);
+    Py_XDECREF(args);
+    Py_XDECREF(kwds);
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* Unary operators                                                    */
+/* ------------------------------------------------------------------ */
+
+static PyObject *op_negative(PyObject *a) { return ndm_ufunc_unary("negative", a); }
+static PyObject *op_positive(PyObject *a) { return ndm_ufunc_unary("positive", a); }
+static PyObject *op_absolute(PyObject *a) { return ndm_ufunc_unary("absolute", a); }
+static PyObject *op_invert(PyObject *a) { return ndm_ufunc_unary("invert", a); }
+
+/* ------------------------------------------------------------------ */
+/* Comparisons                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A new bool array of the broadcast shape of ops, every byte set to
+ * value; a bool scalar when the shape is (). */
+static PyObject *
+filled_bool(int nop, NdmArray **ops, int value)
+{
+    Py_ssize_t shape[NDM_MAXDIMS];
+    int nd = 0;
+    if (ndm_broadcast_shape(nop, ops, &nd, shape) < 0) {
+        return NULL;
+    }
+    NdmDtype *bool_descr = ndm_dtype_builtin(NDM_BOOL);
+    if (bool_descr == NULL) {
+        return NULL;
+    }
+    PyObject *res = ndm_array_new(ndm_state.ndarray_type, bool_descr, nd, shape, NULL, NULL,
+                                  0, NULL);
+    if (res == NULL) {
+        return NULL;
+    }
+    NdmArray *r = (NdmArray *)res;
+    memset(r->data, value, (size_t)ndm_array_nbytes(r));
+    if (nd == 0) {
+        PyObject *scalar = ndm_array_getitem_ptr(r, r->data);
+        Py_SETREF(res, scalar);
+    }
+    return res;
+}
+
+/* == / != between dtypes that cannot be compared (int and str, or an
+ * object ndmem has no dtype for, which NumPy compares in an object loop
+ * that finds every element different): all False / all True in the
+ * broadcast shape, a scalar for 0-d operands. */
+static PyObject *
+incomparable_result(NdmArray *self, PyObject *other, int op)
+{
+    NdmArray *ops[2] = {self, NULL};
+    int nop = 1;
+    PyObject *arr = ndm_array_from_any(other, NULL, -1, 'K', 0);
+    if (arr == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
+            return NULL;
+        }
+        PyErr_Clear();
+    }
+    else {
+        ops[1] = (NdmArray *)arr;
+        nop = 2;
+    }
+    PyObject *res = filled_bool(nop, ops, op == Py_NE);
+    Py_XDECREF(arr);
+    return res;
+}
+
+/* Unstructured voids compare as raw bytes. */
+typedef struct {
+    Py_ssize_t itemsize;
+    int eq;
+} BytesCmpCtx;
+
+static void
+bytes_compare_kernel(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)
+{
+    const BytesCmpCtx *c = ctx;
+    char *a = args[0], *b = args[1], *out = args[2];
+    for (Py_ssize_t i = 0; i < n; i++, a += steps[0], b += steps[1], out += steps[2]) {
+        *out = (char)((memcmp(a, b, (size_t)c->itemsize) == 0) == c->eq);
+    }
+}
+
+static PyObject *
+void_bytes_compare(NdmArray *a, NdmArray *b, int op)
+{
+    NdmArray *ops[3] = {a, b, NULL};
+    NdmLoop loop;
+    BytesCmpCtx ctx = {a->descr->itemsize, op == Py_EQ};
+    if (a->descr->itemsize != b->descr->itemsize) {
+        PyErr_SetString(PyExc_TypeError,
+                        "cannot compare unstructured voids of different length. "
+                        "Use bytes to compare. (This may return array of False in the future.)");
+        return NULL;
+    }
+    PyObject *res = filled_bool(2, ops, 0);
+    if (res == NULL || !NdmArray_Check(res)) {
+        /* 0-d: compare the one element */
+        Py_XDECREF(res);
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        ndm_bool v = (ndm_bool)((memcmp(a->data, b->data, (size_t)ctx.itemsize) == 0) == ctx.eq);
+        return ndm_scalar_new(NDM_BOOL, &v);
+    }
+    ops[2] = (NdmArray *)res;
+    if (ndm_loop_init(&loop, 3, ops, ops[2]->nd, ops[2]->shape) < 0
+            || ndm_loop_run(&loop, bytes_compare_kernel, &ctx, 1) < 0) {
+        Py_DECREF(res);
+        return NULL;
+    }
+    return res;
+}
+
+/* One field's comparison, reduced over the field's subarray axes. */
+static PyObject *
+field_compare(NdmArray *self, NdmArray *other, Py_ssize_t i, int op, int result_nd)
+{
+    PyObject *fa = PyObject_GetItem((PyObject *)self, PyTuple_GET_ITEM(self->descr->names, i));
+    PyObject *fb = fa == NULL ? NULL
+                   : PyObject_GetItem((PyObject *)other, PyTuple_GET_ITEM(other->descr->names, i));
+    PyObject *temp = NULL;
+    if (fb == NULL) {
+        goto done;
+    }
+    int extra_a = ((NdmArray *)fa)->nd - self->nd, extra_b = ((NdmArray *)fb)->nd - other->nd;
+    if (extra_a != extra_b
+            || (extra_a && memcmp(((NdmArray *)fa)->shape + self->nd,
+                                  ((NdmArray *)fb)->shape + other->nd,
+                                  (size_t)extra_a * sizeof(Py_ssize_t)) != 0)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "Cannot compare subarrays with different shapes. "
+                        "(unreachable error, please report to NumPy devs.)");
+        goto done;
+    }
+    temp = PyObject_RichCompare(fa, fb, op);
+    if (temp != NULL && NdmArray_Check(temp) && ((NdmArray *)temp)->nd > result_nd) {
+        /* all() / any() over the trailing subarray axes, flattened to one */
+        NdmArray *t = (NdmArray *)temp;
+        PyObject *shape = PyTuple_New(result_nd + 1);
+        Py_ssize_t rest = 1;
+        if (shape == NULL) {
+            Py_CLEAR(temp);
+            goto done;
+        }
+        for (int k = 0; k < t->nd; k++) {
+            if (k < result_nd) {
+                PyTuple_SET_ITEM(shape, k, PyLong_FromSsize_t(t->shape[k]));
+            }
+            else {
+                rest *= t->shape[k];
+            }
+        }
+        PyTuple_SET_ITEM(shape, result_nd, PyLong_FromSsize_t(rest));
+        PyObject *flat = PyObject_CallMethod(temp, "reshape", "O", shape);
+        Py_DECREF(shape);
+        Py_SETREF(temp, flat);
+        if (temp != NULL) {
+            PyObject *red = PyObject_CallMethod(temp, op == Py_EQ ? "all" : "any", "i",
+                                                result_nd);
+            Py_SETREF(temp, red);
+        }
+    }
+done:
+    Py_XDECREF(fa);
+    Py_XDECREF(fb);
+    return temp;
+}
+
+/* == and != of structured and raw void arrays (NumPy's _void_compare):
+ * field by field, combined with logical_and (==) or logical_or (!=). */
+static PyObject *
+void_compare(NdmArray *self, PyObject *other_obj, int op)
+{
+    PyObject *res = NULL;
+    PyObject *other_arr = ndm_array_from_any(other_obj, NULL, -1, 'K', 0);
+    if (other_arr == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
+            return NULL;
+        }
+        PyErr_Clear();
+    }
+    NdmArray *other = (NdmArray *)other_arr;
+    if (other == NULL || other->descr->type_num != NDM_VOID) {
+        PyErr_SetString(PyExc_TypeError, "Cannot compare structured or void to non-void arrays.");
+        goto done;
+    }
+    int sa = ndm_dtype_is_structured(self->descr), sb = ndm_dtype_is_structured(other->descr);
+    if (!sa && !sb) {
+        res = void_bytes_compare(self, other, op);
+        goto done;
+    }
+    if (!sa || !sb) {
+        PyErr_SetString(PyExc_TypeError,
+                        "Cannot compare structured with unstructured void arrays. "
+                        "(unreachable error, please report to NumPy devs.)");
+        goto done;
+    }
+    NdmDtype *promoted = ndm_dtype_promote(self->descr, other->descr);
+    if (promoted == NULL) {
+        PyErr_SetString(PyExc_TypeError,
+                        "Cannot compare structured arrays unless they have a common dtype.  "
+                        "I.e. `np.result_type(arr1, arr2)` must be defined.");
+        goto done;
+    }
+    Py_DECREF(promoted);
+    Py_ssize_t nfields = PyTuple_GET_SIZE(self->descr->names);
+    if (nfields != PyTuple_GET_SIZE(other->descr->names)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "Cannot compare structured dtypes with different number of fields.  "
+                        "(unreachable error please report to NumPy devs)");
+        goto done;
+    }
+    if (nfields == 0) {
+        NdmArray *ops[2] = {self, other};
+        res = filled_bool(2, ops, op == Py_EQ);
+        goto done;
+    }
+    int result_nd = self->nd > other->nd ? self->nd : other->nd;
+    for (Py_ssize_t i = 0; i < nfields; i++) {
+        PyObject *temp = field_compare(self, other, i, op, result_nd);
+        if (temp == NULL) {
+            Py_CLEAR(res);
+            goto done;
+        }
+        if (res == NULL) {
+            res = temp;
+            continue;
+        }
+        PyObject *both = ndm_ufunc_binary(op == Py_EQ ? "logical_and" : "logical_or", res, temp);
+        Py_DECREF(temp);
+        Py_SETREF(res, both);
+        if (res == NULL) {
+            goto done;
+        }
+    }
+done:
+    Py_XDECREF(other_arr);
+    return res;
+}
+
+static PyObject *
+op_richcompare(PyObject *self, PyObject *other, int op)
+{
+    static const char *names[] = {
+        "less", "less_equal", "equal", "not_equal", "greater", "greater_equal",
+    };
+    if (op < Py_LT || op > Py_GE) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (should_defer(self, other, 0)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (((NdmArray *)self)->descr->type_num == NDM_VOID && (op == Py_EQ || op == Py_NE)) {
+        return void_compare((NdmArray *)self, other, op);
+    }
+    PyObject *res = ndm_ufunc_binary(names[op], self, other);
+    if (res == NULL && (op == Py_EQ || op == Py_NE)
+            && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        return incomparable_result((NdmArray *)self, other, op);
+    }
+    return res;
+}
+
+/* ------------------------------------------------------------------ */
+/* x in a                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Is any element of the boolean array b nonzero?  A direct strided scan,
+ * so that `x in a` needs no reduction machinery. */
+static int
+any_true(NdmArray *b)
+{
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    int nd = b->nd;
+    if (ndm_array_size(b) == 0) {
+        return 0;
+    }
+    if (nd == 0) {
+        return b->data[0] != 0;
+    }
+    Py_ssize_t n = b->shape[nd - 1], step = b->strides[nd - 1];
+    const char *row = b->data;
+    for (;;) {
+        const char *p = row;
+        for (Py_ssize_t i = 0; i < n; i++, p += step) {
+            if (*p) {
+                return 1;
+            }
+        }
+        int k = nd - 2;
+        for (; k >= 0; k--) {
+            row += b->strides[k];
+            if (++idx[k] < b->shape[k]) {
+                break;
+            }
+            row -= b->strides[k] * b->shape[k];
+            idx[k] = 0;
+        }
+        if (k < 0) {
+            return 0;
+        }
+    }
+}
+
+static int
+op_contains(PyObject *self, PyObject *el)
+{
+    PyObject *eq = PyObject_RichCompare(self, el, Py_EQ);
+    if (eq == NULL) {
+        return -1;
+    }
+    int r;
+    if (NdmArray_Check(eq) && ((NdmArray *)eq)->descr->type_num == NDM_BOOL) {
+        r = any_true((NdmArray *)eq);
+    }
+    else if (NdmArray_Check(eq)) {
+        /* a subclass's == gave something else: its own any() decides */
+        PyObject *any = PyObject_CallMethod(eq, "any", NULL);
+        r = any == NULL ? -1 : PyObject_IsTrue(any);
+        Py_XDECREF(any);
+    }
+    else {
+        r = PyObject_IsTrue(eq);
+    }
+    Py_DECREF(eq);
+    return r;
+}
 
 PyType_Slot ndm_operator_slots[] = {
+    {Py_nb_add, op_add},
+    {Py_nb_subtract, op_subtract},
+    {Py_nb_multiply, op_multiply},
+    {Py_nb_true_divide, op_true_divide},
+    {Py_nb_floor_divide, op_floor_divide},
+    {Py_nb_remainder, op_remainder},
+    {Py_nb_divmod, op_divmod},
+    {Py_nb_power, op_power},
+    {Py_nb_lshift, op_lshift},
+    {Py_nb_rshift, op_rshift},
+    {Py_nb_and, op_and},
+    {Py_nb_or, op_or},
+    {Py_nb_xor, op_xor},
+    {Py_nb_matrix_multiply, op_matmul},
+    {Py_nb_negative, op_negative},
+    {Py_nb_positive, op_positive},
+    {Py_nb_absolute, op_absolute},
+    {Py_nb_invert, op_invert},
+    {Py_nb_inplace_add, op_iadd},
+    {Py_nb_inplace_subtract, op_isubtract},
+    {Py_nb_inplace_multiply, op_imultiply},
+    {Py_nb_inplace_true_divide, op_itrue_divide},
+    {Py_nb_inplace_floor_divide, op_ifloor_divide},
+    {Py_nb_inplace_remainder, op_iremainder},
+    {Py_nb_inplace_power, op_ipower},
+    {Py_nb_inplace_lshift, op_ilshift},
+    {Py_nb_inplace_rshift, op_irshift},
+    {Py_nb_inplace_and, op_iand},
+    {Py_nb_inplace_or, op_ior},
+    {Py_nb_inplace_xor, op_ixor},
+    {Py_nb_inplace_matrix_multiply, op_imatmul},
+    {Py_tp_richcompare, op_richcompare},
+    {Py_sq_contains, op_contains},
     {0, NULL},
 };
 
 int
 ndm_operators_init(PyObject *Py_UNUSED(module))
 {
+    s_array_ufunc = PyUnicode_InternFromString("__array_ufunc__");
+    if (s_array_ufunc == NULL) {
+        return -1;
+    }
+    s_array_priority = PyUnicode_InternFromString("__array_priority__");
+    if (s_array_priority == NULL) {
+        return -1;
+    }
     return 0;
 }

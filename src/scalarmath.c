@@ -3,6 +3,7 @@
  * NumPy's integer wrap-around and floating-point warnings. */
 #include "scalar.h"
 #include "ndarray.h"
+#include "ufunc.h"
 #include <complex.h>
 #include <fenv.h>
 #include <math.h>
@@ -543,13 +544,13 @@ ufunc_type_error(int op)
 }
 
 static int
-op_warn(int flags, int op, int scalar_path)
+op_warn(int flags, int op)
 {
     char name[40];
     if (!flags) {
         return 0;
     }
-    snprintf(name, sizeof name, "%s%s", scalar_path ? "scalar " : "", op_ufunc[op]);
+    snprintf(name, sizeof name, "scalar %s", op_ufunc[op]);
     return ndm_scalar_fpe_warn(flags, name);
 }
 
@@ -575,35 +576,11 @@ as_0d_array(PyObject *scalar)
     return arr;
 }
 
-/* NumPy runs the ufunc for a scalar with a list or tuple operand: do the
- * same through a 0-d array. */
+/* NumPy runs the ufunc for a scalar with a list or tuple operand. */
 static PyObject *
 sequence_fallback(PyObject *x, PyObject *y, int op)
 {
-    int left = ndm_scalar_check(x);
-    PyObject *arr = as_0d_array(left ? x : y);
-    PyObject *res = NULL;
-    if (arr == NULL) {
-        return NULL;
-    }
-    PyObject *p = left ? arr : x, *q = left ? y : arr;
-    switch (op) {
-    case OP_ADD: res = PyNumber_Add(p, q); break;
-    case OP_SUB: res = PyNumber_Subtract(p, q); break;
-    case OP_MUL: res = PyNumber_Multiply(p, q); break;
-    case OP_TRUEDIV: res = PyNumber_TrueDivide(p, q); break;
-    case OP_FLOORDIV: res = PyNumber_FloorDivide(p, q); break;
-    case OP_MOD: res = PyNumber_Remainder(p, q); break;
-    case OP_DIVMOD: res = PyNumber_Divmod(p, q); break;
-    case OP_POW: res = PyNumber_Power(p, q, Py_None); break;
-    case OP_LSHIFT: res = PyNumber_Lshift(p, q); break;
-    case OP_RSHIFT: res = PyNumber_Rshift(p, q); break;
-    case OP_AND: res = PyNumber_And(p, q); break;
-    case OP_OR: res = PyNumber_Or(p, q); break;
-    default: res = PyNumber_Xor(p, q); break;
-    }
-    Py_DECREF(arr);
-    return res;
+    return ndm_ufunc_binary(op_ufunc[op], x, y);
 }
 
 static int
@@ -677,6 +654,12 @@ binop(PyObject *x, PyObject *y, int op)
     default:
         break;
     }
+    if (!scalar_path) {
+        /* promotion to a third type or a bool operand: NumPy's scalar
+         * math hands the operation to the ufunc (warnings name "add",
+         * not "scalar add") */
+        return ndm_ufunc_binary(op_ufunc[op], x, y);
+    }
     memset(&va, 0, sizeof va);
     memset(&vb, 0, sizeof vb);
     memset(&r1, 0, sizeof r1);
@@ -708,9 +691,6 @@ binop(PyObject *x, PyObject *y, int op)
             }
         }
         fpe = int_binop(R, op, &va, &vb, &r1, &r2);
-        if (!scalar_path && (op == OP_ADD || op == OP_SUB || op == OP_MUL)) {
-            fpe &= ~F_OVF;      /* the ufunc loops wrap silently */
-        }
     }
     else if (IS_FLOAT(R)) {
         fpe_clear();
@@ -725,7 +705,7 @@ binop(PyObject *x, PyObject *y, int op)
             int hop = op;
             /* NumPy's half scalarmath: floor_divide divides only when the
              * divisor's bits are 0 (+0.0), remainder is npy_half_divmod */
-            if (scalar_path && ((op == OP_FLOORDIV && vb.f16 != 0) || op == OP_MOD)) {
+            if ((op == OP_FLOORDIV && vb.f16 != 0) || op == OP_MOD) {
                 hop = OP_DIVMOD;
             }
             k_float(hop, (float)ndm_scalar_half_to_double(va.f16),
@@ -737,15 +717,6 @@ binop(PyObject *x, PyObject *y, int op)
             r2.f16 = ndm_scalar_double_to_half(o2, &fpe);
         }
         fpe |= fpe_get();
-        if (op == OP_POW && !scalar_path) {
-            /* the ufunc's pow(0, -inf) reports divide by zero */
-            double x, y;
-            ndm_scalar_cast(R, &va, NDM_FLOAT64, &x);
-            ndm_scalar_cast(R, &vb, NDM_FLOAT64, &y);
-            if (x == 0 && isless(y, 0)) {
-                fpe |= F_DIV0;
-            }
-        }
     }
     else {
         fpe_clear();
@@ -765,7 +736,7 @@ binop(PyObject *x, PyObject *y, int op)
         }
         fpe |= fpe_get();
     }
-    if (op_warn(fpe, op, scalar_path) < 0) {
+    if (op_warn(fpe, op) < 0) {
         return NULL;
     }
     PyObject *res1 = ndm_scalar_new(R, &r1);
