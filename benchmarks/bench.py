@@ -69,6 +69,24 @@ def ufunc_cases():
 CASES += ufunc_cases()
 
 
+def random_cases():
+    """Issue 6: random generation at 1e7, legacy functions and Generator."""
+    n = 10_000_000
+    calls = {
+        "rand": f"np.random.rand({n})",
+        "randn": f"np.random.randn({n})",
+        "randint": f"np.random.randint(0, 100, {n})",
+        "Generator.random": f"g.random({n})",
+        "Generator.standard_normal": f"g.standard_normal({n})",
+        "Generator.integers": f"g.integers(0, 100, {n})",
+    }
+    return [("random 1e7", f"{name} 1e7", "g = np.random.default_rng(0)", stmt)
+            for name, stmt in calls.items()]
+
+
+CASES += random_cases()
+
+
 def timed(stmt, setup, module, number):
     namespace = {"np": module}
     exec(setup, namespace)
