@@ -2154,15 +2154,41 @@ void_getitem(PyObject *self, PyObject *key)
     VoidScalar *v = (VoidScalar *)self;
     NdmDtype *fd;
     Py_ssize_t off;
-    if (PyList_Check(key)) {
-        /* multi-field index: NumPy returns a structured view */
-        PyErr_SetString(PyExc_IndexError, "multi-field indexing of a void scalar is not supported");
+    if (!PyList_Check(key)) {
+        if (void_field_info(v, key, &fd, &off) == NULL) {
+            return NULL;
+        }
+        NdmDtype *sub_base;
+        PyObject *sub_shape;
+        if (!ndm_dtype_subarray(fd, &sub_base, &sub_shape)) {
+            return ndm_scalar_from_data(fd, v->data + off, v->base ? v->base : self);
+        }
+    }
+    /* field lists and subarray fields: NumPy indexes a 0-d array over the
+     * scalar's bytes (voidtype_subscript), so the result views the array
+     * the scalar came from */
+    PyObject *zero_d;
+    Py_INCREF(v->descr);
+    if (v->base != NULL && NdmArray_Check(v->base)) {
+        zero_d = ndm_array_view((NdmArray *)v->base, v->descr, 0, NULL, NULL, v->data,
+                                ndm_state.ndarray_type);
+    }
+    else {
+        zero_d = ndm_array_new(ndm_state.ndarray_type, v->descr, 0, NULL, NULL, v->data,
+                               0, self);
+    }
+    if (zero_d == NULL) {
         return NULL;
     }
-    if (void_field_info(v, key, &fd, &off) == NULL) {
-        return NULL;
+    PyObject *res = ndm_index_get((NdmArray *)zero_d, key);
+    Py_DECREF(zero_d);
+    if (res != NULL && NdmArray_Check(res) && ((NdmArray *)res)->nd == 0) {
+        NdmArray *r = (NdmArray *)res;
+        PyObject *item = ndm_scalar_from_data(r->descr, r->data, res);
+        Py_DECREF(res);
+        return item;
     }
-    return ndm_scalar_from_data(fd, v->data + off, v->base ? v->base : self);
+    return res;
 }
 
 static int
