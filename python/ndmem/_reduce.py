@@ -65,6 +65,10 @@ def _quiet(**what):
         yield
 
 
+def _any_true(x):
+    return bool(_ufunc("logical_or").reduce(x, axis=None))
+
+
 def _normalize_axes(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
@@ -87,7 +91,8 @@ def _count(arr, axis, keepdims, where):
         for ax in _normalize_axes(axis, arr.ndim):
             items *= arr.shape[ax]
         return _core.int64(items)
-    mask = _core.broadcast_to(_asarray(where), arr.shape)
+    from ndmem._shape import broadcast_to
+    mask = broadcast_to(_asarray(where), arr.shape)
     return _ufunc("add").reduce(mask, axis=axis, dtype=_core.int64,
                                 keepdims=keepdims)
 
@@ -257,9 +262,8 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *,
     arr = _asarray(a)
     kd = keepdims is True
     rcount = _count(arr, axis, kd, where)
-    if (rcount == 0) if not isinstance(rcount, _core.ndarray) else \
-            bool((rcount == 0).any()):
-        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=2)
+    if _any_true(_ufunc("equal")(rcount, 0)):
+        warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
     f16 = False
     if dtype is None:
         if arr.dtype.kind in _INT_KINDS:
@@ -295,8 +299,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
     arr = _asarray(a)
     kd = keepdims is True
     rcount = _count(arr, axis, kd, where)
-    if (ddof >= rcount) if not isinstance(rcount, _core.ndarray) else \
-            bool((ddof >= rcount).any()):
+    if _any_true(_ufunc("greater_equal")(ddof, rcount)):
         warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning,
                       stacklevel=2)
     if dtype is None and arr.dtype.kind in _INT_KINDS:
@@ -323,7 +326,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
         ret = None
     if ret is None:
         ret = _sq_dev_sum(arr, arrmean, axis, dtype, out, keepdims, where)
-    rcount = _ufunc("maximum")(rcount - ddof, 0)
+    rcount = _ufunc("maximum")(_ufunc("subtract")(rcount, ddof), 0)
     if isinstance(ret, _core.ndarray):
         return _ufunc("true_divide")(ret, rcount, out=ret, casting="unsafe")
     return ret.dtype.type(ret / rcount)
@@ -344,9 +347,12 @@ def _sq_dev_sum(arr, arrmean, axis, dtype, out, keepdims, where):
     # NumPy's own formula, with its temporary.
     x = _asarray(_ufunc("subtract")(arr, arrmean))
     if arr.dtype.kind in "iuf":
-        x = _ufunc("multiply")(x, x, out=x)
+        x = _ufunc("square")(x, out=x)
     elif x.dtype.kind == "c":
-        x = _ufunc("multiply")(x, _ufunc("conjugate")(x), out=x).real
+        re, im = x.real, x.imag
+        _ufunc("square")(re, out=re)
+        _ufunc("square")(im, out=im)
+        x = _ufunc("add")(re, im, out=re)
     else:
         x = _ufunc("multiply")(x, x, out=x)
     return _reduce("add", x, axis, dtype, out, keepdims=keepdims, where=where)
@@ -363,15 +369,13 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
 
 
 def count_nonzero(a, axis=None, *, keepdims=False):
-    """Number of non-zero elements: a Python int for the whole array, else
-    an intp array over the given axes."""
+    """Number of non-zero elements over the given axes (an intp scalar or
+    array)."""
     arr = _asarray(a)
     if arr.dtype.kind in "SU":
         nz = _ufunc("not_equal")(arr, arr.dtype.type())
     else:
         nz = arr.astype(_core.bool_, copy=False)
-    if axis is None and not keepdims:
-        return int(_ufunc("add").reduce(nz, axis=None, dtype=_core.int64))
     return _ufunc("add").reduce(nz, axis=axis, dtype=_core.int64,
                                 keepdims=keepdims)
 
@@ -421,7 +425,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *,
             avg = tot.dtype.type(tot / cnt)
         else:
             avg = _ufunc("true_divide")(tot, cnt, out=out, casting="unsafe")
-    if bool(_asarray(cnt == 0).any()):
+    if _any_true(_ufunc("equal")(cnt, 0)):
         warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=2)
     return avg
 
@@ -429,7 +433,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *,
 def _nan_ext(ufunc, a, axis, out, keepdims, initial, where):
     kw = _given(keepdims=keepdims, initial=initial, where=where)
     res = _ufunc(ufunc).reduce(a, axis=axis, out=out, **kw)
-    if bool(_asarray(_ufunc("isnan")(res)).any()):
+    if _any_true(_ufunc("isnan")(res)):
         warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
     return res
 
