@@ -544,6 +544,103 @@ done:
     return res;
 }
 
+/* String comparisons (NumPy's string comparison loops): code points or
+ * bytes compared unsigned, the shorter operand padded with zeros. */
+typedef struct {
+    Py_ssize_t len_a, len_b;    /* in characters */
+    int unit;                   /* 4 for U, 1 for S */
+    int op;
+} StrCmpCtx;
+
+static inline uint32_t
+char_at(const char *p, Py_ssize_t i, int unit)
+{
+    if (unit == 1) {
+        return (unsigned char)p[i];
+    }
+    uint32_t c;
+    memcpy(&c, p + 4 * i, 4);
+    return c;
+}
+
+static int
+str_cmp(const char *a, const char *b, const StrCmpCtx *c)
+{
+    Py_ssize_t n = c->len_a > c->len_b ? c->len_a : c->len_b;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t x = i < c->len_a ? char_at(a, i, c->unit) : 0;
+        uint32_t y = i < c->len_b ? char_at(b, i, c->unit) : 0;
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+static void
+str_compare_kernel(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)
+{
+    const StrCmpCtx *c = ctx;
+    char *a = args[0], *b = args[1], *out = args[2];
+    for (Py_ssize_t i = 0; i < n; i++, a += steps[0], b += steps[1], out += steps[2]) {
+        int r = str_cmp(a, b, c);
+        switch (c->op) {
+        case Py_LT: *out = r < 0; break;
+        case Py_LE: *out = r <= 0; break;
+        case Py_EQ: *out = r == 0; break;
+        case Py_NE: *out = r != 0; break;
+        case Py_GT: *out = r > 0; break;
+        default: *out = r >= 0; break;
+        }
+    }
+}
+
+/* self (S or U) compared with other when the ufunc has no string loop:
+ * NULL with no exception set when other is not a string of the same
+ * kind in native order (the ufunc's error then stands). */
+static PyObject *
+string_compare(NdmArray *self, PyObject *other_obj, int op)
+{
+    PyObject *res = NULL;
+    int t = self->descr->type_num;
+    if ((t != NDM_UNICODE && t != NDM_BYTES) || !ndm_dtype_isnative(self->descr)) {
+        return NULL;
+    }
+    PyObject *other_arr = ndm_array_from_any(other_obj, NULL, -1, 'K', 0);
+    if (other_arr == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    NdmArray *other = (NdmArray *)other_arr;
+    if (other->descr->type_num != t || !ndm_dtype_isnative(other->descr)) {
+        goto done;
+    }
+    NdmArray *ops[3] = {self, other, NULL};
+    int unit = t == NDM_UNICODE ? 4 : 1;
+    StrCmpCtx ctx = {self->descr->itemsize / unit, other->descr->itemsize / unit, unit, op};
+    res = filled_bool(2, ops, 0);
+    if (res == NULL) {
+        goto done;
+    }
+    if (!NdmArray_Check(res)) {
+        ndm_bool v = 0;
+        char *args[3] = {self->data, other->data, (char *)&v};
+        Py_ssize_t steps[3] = {0, 0, 0};
+        str_compare_kernel(args, 1, steps, &ctx);
+        Py_SETREF(res, ndm_scalar_new(NDM_BOOL, &v));
+        goto done;
+    }
+    NdmLoop loop;
+    ops[2] = (NdmArray *)res;
+    if (ndm_loop_init(&loop, 3, ops, ops[2]->nd, ops[2]->shape) < 0
+            || ndm_loop_run(&loop, str_compare_kernel, &ctx, 1) < 0) {
+        Py_CLEAR(res);
+    }
+done:
+    Py_DECREF(other_arr);
+    return res;
+}
+
 static PyObject *
 op_richcompare(PyObject *self, PyObject *other, int op)
 {
@@ -560,12 +657,26 @@ op_richcompare(PyObject *self, PyObject *other, int op)
         return void_compare((NdmArray *)self, other, op);
     }
     PyObject *res = ndm_ufunc_binary(names[op], self, other);
-    if (res == NULL && (op == Py_EQ || op == Py_NE)
-            && PyErr_ExceptionMatches(PyExc_TypeError)) {
-        PyErr_Clear();
+    if (res != NULL || !PyErr_ExceptionMatches(PyExc_TypeError)) {
+        return res;
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    res = string_compare((NdmArray *)self, other, op);
+    if (res != NULL || PyErr_Occurred()) {
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        return res;
+    }
+    if (op == Py_EQ || op == Py_NE) {
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
         return incomparable_result((NdmArray *)self, other, op);
     }
-    return res;
+    PyErr_Restore(type, value, tb);
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ */
