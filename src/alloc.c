@@ -370,6 +370,12 @@ buffer_record(NdmBuffer *b, int held)
                          b->owner != NULL ? b->owner : Py_None,
                          held ? Py_True : Py_False, views, b->serial);
 }
+#else
+int
+ndm_alloc_check_pins(void)
+{
+    return 0;
+}
 #endif
 
 #ifdef NDMEM_NO_COUNTERS
