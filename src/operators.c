@@ -744,6 +744,50 @@ op_contains(PyObject *self, PyObject *el)
     return r;
 }
 
+/* ------------------------------------------------------------------ */
+/* a.clip(min, max, out=None, **kwargs)                               */
+/* ------------------------------------------------------------------ */
+
+/* NumPy's method is _methods._clip; ndmem's lives in _ufunclike.py next
+ * to the function form. */
+static PyObject *
+array_clip(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static PyObject *impl;
+    if (impl == NULL) {
+        PyObject *mod = PyImport_ImportModule("ndmem._ufunclike");
+        if (mod == NULL) {
+            return NULL;
+        }
+        impl = PyObject_GetAttrString(mod, "_clip");
+        Py_DECREF(mod);
+        if (impl == NULL) {
+            return NULL;
+        }
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *full = PyTuple_New(n + 1);
+    if (full == NULL) {
+        return NULL;
+    }
+    Py_INCREF(self);
+    PyTuple_SET_ITEM(full, 0, self);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(args, i);
+        Py_INCREF(item);
+        PyTuple_SET_ITEM(full, i + 1, item);
+    }
+    PyObject *res = PyObject_Call(impl, full, kwds);
+    Py_DECREF(full);
+    return res;
+}
+
+static PyMethodDef operator_methods[] = {
+    {"clip", (PyCFunction)(void (*)(void))array_clip, METH_VARARGS | METH_KEYWORDS,
+     "a.clip(min=None, max=None, out=None, **kwargs): see ndmem.clip."},
+    {NULL, NULL, 0, NULL},
+};
+
 PyType_Slot ndm_operator_slots[] = {
     {Py_nb_add, op_add},
     {Py_nb_subtract, op_subtract},
@@ -792,5 +836,5 @@ ndm_operators_init(PyObject *Py_UNUSED(module))
     if (s_array_priority == NULL) {
         return -1;
     }
-    return 0;
+    return ndm_array_add_methods(operator_methods);
 }

@@ -547,6 +547,13 @@ def test_clip(i):
     _same(CLIP_CASES[i])
 
 
+def test_clip_method():
+    for f in (lambda m: m.arange(6).clip(1, 3), lambda m: m.arange(6).clip(max=2),
+              lambda m: m.int8(5).clip(0, 3), lambda m: m.arange(6).clip(),
+              lambda m: m.arange(6.0).clip(1, 2.5, out=m.zeros(6))):
+        _same(f)
+
+
 def test_clip_out():
     for m in (np, nm):
         a = m.arange(10)
