@@ -736,6 +736,7 @@ ufunc_get_identity(PyObject *self, void *Py_UNUSED(c))
     case NDM_IDENTITY_MINUS_ONE: return PyLong_FromLong(-1);
     case NDM_IDENTITY_FALSE: Py_RETURN_FALSE;
     case NDM_IDENTITY_TRUE: Py_RETURN_TRUE;
+    case NDM_IDENTITY_MINUS_INF: return PyFloat_FromDouble(-Py_HUGE_VAL);
     default: Py_RETURN_NONE;
     }
 }

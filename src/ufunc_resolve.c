@@ -6,6 +6,7 @@
  * linear_search_type_resolver, should_use_min_scalar and
  * can_cast_pyscalar_scalar_to). */
 #include "ufunc_internal.h"
+#include "scalar.h"
 
 static unsigned char safe_table[NDM_NNUMERIC][NDM_NNUMERIC];
 static int safe_table_ready;
@@ -261,7 +262,7 @@ bool_refusal(const NdmUfuncCall *call, const int *in)
  * weak there (OverflowError "Python integer 300 out of bounds for uint8"
  * as NumPy), else of its default type (the cast happens in the loop). */
 static int
-materialize_weak(NdmUfuncCall *call, int i, int use_weak)
+materialize_weak(NdmUfuncCall *call, int i, int use_weak, int inf)
 {
     int t = call->loop->types[i];
     int target = use_weak && weak_fits(call->weak[i], t) ? t : weak_default(call->weak[i]);
@@ -276,13 +277,124 @@ materialize_weak(NdmUfuncCall *call, int i, int use_weak)
         Py_DECREF(d);
         return -1;
     }
-    if (ndm_dtype_setitem(d, a->data, call->in_obj[i]) < 0) {
+    if (inf) {
+        /* the loop is float64 here (fix_integer_comparison) */
+        *(double *)a->data = inf > 0 ? Py_HUGE_VAL : -Py_HUGE_VAL;
+    }
+    else if (ndm_dtype_setitem(d, a->data, call->in_obj[i]) < 0) {
         Py_DECREF(d);
         Py_DECREF(a);
         return -1;
     }
     Py_DECREF(d);
     call->ops[i] = a;
+    return 0;
+}
+
+static int
+is_comparison(const char *name)
+{
+    return strcmp(name, "equal") == 0 || strcmp(name, "not_equal") == 0
+           || strcmp(name, "less") == 0 || strcmp(name, "less_equal") == 0
+           || strcmp(name, "greater") == 0 || strcmp(name, "greater_equal") == 0;
+}
+
+static const NdmLoopDef *
+loop_with_inputs(const NdmUfuncDef *def, int t)
+{
+    for (int k = 0; k < def->nloops; k++) {
+        int ok = 1;
+        for (int i = 0; i < def->nin; i++) {
+            ok &= def->loops[k].types[i] == t;
+        }
+        if (ok) {
+            return &def->loops[k];
+        }
+    }
+    return NULL;
+}
+
+/* Does Python int o fit integer type t?  -1 on errors other than overflow. */
+static int
+pyint_fits(PyObject *o, int t)
+{
+    char buf[16];
+    if (ndm_scalar_pyint_to(o, t, buf) == 0) {
+        return 1;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_OverflowError)) {
+        return -1;
+    }
+    PyErr_Clear();
+    return 0;
+}
+
+/* NumPy 2 compares integer arrays with Python ints of any size exactly
+ * (umath/special_integer_comparisons.cpp).  When a weak int does not fit
+ * the chosen integer loop: an int64 loop when that holds every value,
+ * else the float64 loop with the out-of-range ints as +-inf, which orders
+ * every integer the same way.  inf[i] gets the sign for such inputs. */
+static int
+fix_integer_comparison(NdmUfuncCall *call, const int *in, int *inf)
+{
+    const NdmLoopDef *lp = call->loop;
+    int any_unfit = 0, all_fit_int64 = 1, any_uint64 = 0;
+    for (int i = 0; i < call->nin; i++) {
+        int t = lp->types[i];
+        if (t == NDM_BOOL || t >= NDM_FLOAT16) {
+            return 0;
+        }
+        if (in[i] == NDM_UINT64) {
+            any_uint64 = 1;
+        }
+        if (in[i] >= 0 || call->weak[i] != WEAK_INT) {
+            continue;
+        }
+        int f = pyint_fits(call->in_obj[i], t);
+        if (f < 0) {
+            return -1;
+        }
+        if (!f) {
+            any_unfit = 1;
+            int g = pyint_fits(call->in_obj[i], NDM_INT64);
+            if (g < 0) {
+                return -1;
+            }
+            all_fit_int64 &= g;
+        }
+    }
+    if (!any_unfit) {
+        return 0;
+    }
+    if (all_fit_int64 && !any_uint64) {
+        lp = loop_with_inputs(call->def, NDM_INT64);
+        if (lp != NULL) {
+            call->loop = lp;
+            return 0;
+        }
+    }
+    lp = loop_with_inputs(call->def, NDM_FLOAT64);
+    if (lp == NULL) {
+        return 0;
+    }
+    for (int i = 0; i < call->nin; i++) {
+        if (in[i] >= 0 || call->weak[i] != WEAK_INT) {
+            continue;
+        }
+        int f = pyint_fits(call->in_obj[i], call->loop->types[i]);
+        if (f < 0) {
+            return -1;
+        }
+        if (!f) {
+            int overflow;
+            long long v = PyLong_AsLongLongAndOverflow(call->in_obj[i], &overflow);
+            if (v == -1 && PyErr_Occurred()) {
+                return -1;
+            }
+            inf[i] = overflow ? overflow : (v < 0 ? -1 : 1);
+        }
+    }
+    call->loop = lp;
     return 0;
 }
 
@@ -340,8 +452,14 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
     }
     call->loop = lp;
 
+    int inf[NDM_UFUNC_MAXOPS] = {0};
+    if (use_weak && !call->have_sig && is_comparison(call->def->name)
+            && fix_integer_comparison(call, in, inf) < 0) {
+        return -1;
+    }
+    lp = call->loop;
     for (int i = 0; i < call->nin; i++) {
-        if (in[i] < 0 && materialize_weak(call, i, use_weak) < 0) {
+        if (in[i] < 0 && materialize_weak(call, i, use_weak, inf[i]) < 0) {
             return -1;
         }
     }

@@ -178,6 +178,15 @@ def test_overflowing_python_int():
     check(lambda m: m.add(m.ones(3, m.int8), -129), messages=True)
 
 
+@pytest.mark.parametrize("name", ["equal", "not_equal", "less", "less_equal",
+                                  "greater", "greater_equal"])
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int64", "uint64", "bool"])
+@pytest.mark.parametrize("value", [300, -1, -129, 2 ** 63, 2 ** 64, -2 ** 70, 5])
+def test_comparison_with_any_python_int(name, dtype, value):
+    check(lambda m: getattr(m, name)(make(m, dtype, (4,), start=0), value))
+    check(lambda m: getattr(m, name)(value, make(m, dtype, (4,), start=0)))
+
+
 def test_no_loop_errors():
     check(lambda m: m.bitwise_and(1.0, 2), messages=True)
     check(lambda m: m.bitwise_and(m.ones(2), m.ones(2, m.int8)), messages=True)
