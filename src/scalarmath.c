@@ -603,6 +603,11 @@ binop(PyObject *x, PyObject *y, int op)
         }
         if ((is_sequence_operand(x) && ndm_scalar_check(y))
                 || (is_sequence_operand(y) && ndm_scalar_check(x))) {
+            int t = ndm_scalar_typenum(ndm_scalar_check(x) ? x : y);
+            if (IS_COMPLEX(t) && (op == OP_FLOORDIV || op == OP_MOD || op == OP_DIVMOD)) {
+                /* NumPy's complex scalars have no floor division at all */
+                Py_RETURN_NOTIMPLEMENTED;
+            }
             return sequence_fallback(x, y, op);
         }
         Py_RETURN_NOTIMPLEMENTED;
@@ -630,7 +635,7 @@ binop(PyObject *x, PyObject *y, int op)
     case OP_FLOORDIV:
     case OP_MOD:
     case OP_DIVMOD:
-        if (IS_COMPLEX(R)) {
+        if (IS_COMPLEX(R) && scalar_path) {
             Py_RETURN_NOTIMPLEMENTED;
         }
         /* fall through */
