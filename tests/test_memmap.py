@@ -363,6 +363,36 @@ def test_ufunc_results(tmp_path):
     assert out[0] == out[1]
 
 
+def test_operator_and_reduction_results(tmp_path):
+    out = []
+    for lib in LIBS:
+        path = write_file(lib_path(tmp_path, lib))
+        m = lib.memmap(path, dtype="<i4", mode="r+", shape=(6, 10))
+        plus = m + 1
+        total = m.sum()
+        kept = m.sum(keepdims=True)
+        rows = m.sum(axis=1)
+        reduced = lib.add.reduce(m)
+        first = m[:2].sum(axis=0)
+        mean = m.mean()
+        before = m
+        m += 1
+        out.append(dict(
+            plus=(type(plus).__name__, type(plus.base).__name__, plus[0, :3].tolist()),
+            total=(type(total).__name__, int(total)),
+            kept=(type(kept).__name__, kept.shape),
+            rows=(type(rows).__name__, rows.tolist()),
+            reduced=(type(reduced).__name__, reduced.tolist()),
+            first=type(first).__name__,
+            mean=(type(mean).__name__, float(mean)),
+            iadd=(m is before, type(m).__name__, m[0, :3].tolist()),
+            neg=type(-m).__name__,
+            compare=type(m > 3).__name__,
+        ))
+        del m, before
+    assert out[0] == out[1]
+
+
 # --- the acceptance experiments in subprocesses ---------------------------
 
 def run_child(code, *args):
