@@ -243,7 +243,8 @@ parse_one(Entry *e, PyObject *obj, Parsed *p)
             || (PySequence_Check(obj) && !PyIndex_Check(obj))) {
         NdmArray *arr = (NdmArray *)ndm_array_from_any(obj, NULL, -1, 'K', 0);
         if (arr == NULL) {
-            if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            if (PyErr_ExceptionMatches(PyExc_OverflowError)
+                    || PyErr_ExceptionMatches(PyExc_TypeError)) {
                 /* NumPy makes an object array of it: not an integer index */
                 PyErr_Clear();
                 return ndm_index_error_only();

@@ -2240,7 +2240,13 @@ void_item(VoidScalar *v)
         if (void_field_info(v, PyTuple_GET_ITEM(d->names, i), &fd, &off) == NULL) {
             goto fail;
         }
-        if (fd->type_num == NDM_VOID) {
+        NdmDtype *sub_base;
+        PyObject *sub_shape;
+        if (ndm_dtype_subarray(fd, &sub_base, &sub_shape)) {
+            /* NumPy's item of a subarray field is an array */
+            item = void_getitem((PyObject *)v, PyTuple_GET_ITEM(d->names, i));
+        }
+        else if (fd->type_num == NDM_VOID) {
             PyObject *sub = ndm_scalar_from_data(fd, v->data + off, NULL);
             if (sub == NULL) {
                 goto fail;

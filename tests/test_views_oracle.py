@@ -290,7 +290,7 @@ def test_getitem_chains(data):
 BAD_KEYS = [
     1.0, "a", b"a", [1.0], [[1, 2], 3], object(), {1: 2}, {0}, (1.5,), [None],
     (slice(1.0),), (slice(0, 2, 0),), (Ellipsis, Ellipsis), [Ellipsis],
-    np.array([1.5]), np.array(["a"]), np.array([[0]], dtype=object), [True, 1],
+    np.array([1.5]), np.array(["a"]), [object()], [[0], [None]], [True, 1],
     (0, 0, 0, 0), (np.array([0, 1]), np.array([0, 1, 0])), np.array(1.0),
     (slice(None), [5]), (slice(None), [-6]), [[True, False]], [],
     np.zeros((2, 2), dtype=bool), np.zeros(3, dtype=bool), np.array([], dtype=float),
