@@ -326,6 +326,15 @@ def test_close_on_a_view_refuses(tmp_path):
     assert v[0] == 2
 
 
+def test_close_without_a_mapping(tmp_path):
+    path = write_file(tmp_path / "a.dat")
+    m = nm.memmap(path, dtype="<i4", mode="r")
+    c = m.copy()
+    assert type(c).__name__ == "memmap" and c._mmap is None
+    with pytest.raises(BufferError, match="maps no file"):
+        c.close()
+
+
 def test_close_in_a_function_scope(tmp_path):
     path = write_file(tmp_path / "a.dat")
 

@@ -213,10 +213,14 @@ class memmap(ndarray):
             If anything besides this one reference holds the memmap or its
             mapping: a view (``mm[1:]``, ``mm.view(ndarray)``), a memoryview,
             another name, or this is itself a view of the memmap that opened
-            the file.  Their pointers would dangle after unmapping.
+            the file.  Their pointers would dangle after unmapping.  Also
+            raised for a memmap that maps no file (a copy, an unpickled one).
         """
         mapping = self._mmap
-        if mapping is None or self.base is not mapping:
+        if mapping is None:
+            raise BufferError("cannot close: this memmap maps no file (it is "
+                              "a copy or an unpickled memmap)")
+        if self.base is not mapping:
             raise BufferError(
                 "cannot close a view of a memmap: the memmap that opened the "
                 "file still holds the mapping")
