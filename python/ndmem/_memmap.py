@@ -18,7 +18,6 @@ from ndmem._core import may_share_memory, ndarray, uint8
 __all__ = ["memmap"]
 
 valid_filemodes = ["r", "c", "r+", "w+"]
-writeable_filemodes = ["r+", "w+"]
 mode_equivalents = {
     "readonly": "r",
     "copyonwrite": "c",
