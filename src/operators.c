@@ -225,12 +225,14 @@ op_ipower(PyObject *m1, PyObject *m2, PyObject *Py_UNUSED(mod))
 /* Matrix multiplication                                              */
 /* ------------------------------------------------------------------ */
 
-/* matmul is the ufunc when ndmem has one, else a module-level matmul
- * (the linalg room's), else the operator is not supported. */
+/* matmul is the ufunc when ndmem has one (*is_ufunc set), else a matmul
+ * function of ndmem._core or ndmem (the linalg room's), else the operator
+ * is not supported (NULL, no exception). */
 static PyObject *
-find_matmul(void)
+find_matmul(int *is_ufunc)
 {
     PyObject *f = ndm_ufunc_lookup("matmul");
+    *is_ufunc = f != NULL;
     if (f != NULL) {
         Py_INCREF(f);
         return f;
@@ -239,8 +241,62 @@ find_matmul(void)
     f = PyObject_GetAttrString(ndm_state.module, "matmul");
     if (f == NULL) {
         PyErr_Clear();
+        PyObject *pkg = PyImport_ImportModule("ndmem");
+        f = pkg == NULL ? NULL : PyObject_GetAttrString(pkg, "matmul");
+        Py_XDECREF(pkg);
+        if (f == NULL) {
+            PyErr_Clear();
+        }
     }
     return f;
+}
+
+static const char imatmul_shape_msg[] =
+    "inplace matrix multiplication requires the first operand to "
+    "have at least one and the second at least two dimensions.";
+
+/* a @= b with a matmul function (not a ufunc): the product must have a's
+ * shape; it is then written into a under same_kind casting. */
+static PyObject *
+imatmul_by_function(PyObject *f, PyObject *m1, PyObject *m2)
+{
+    PyObject *prod = PyObject_CallFunctionObjArgs(f, m1, m2, NULL);
+    if (prod == NULL) {
+        return NULL;
+    }
+    NdmArray *a = (NdmArray *)m1;
+    PyObject *arr = ndm_array_from_any(prod, NULL, -1, 'K', 0);
+    Py_DECREF(prod);
+    if (arr == NULL) {
+        return NULL;
+    }
+    NdmArray *p = (NdmArray *)arr;
+    if (p->nd != a->nd || memcmp(p->shape, a->shape, (size_t)a->nd * sizeof(Py_ssize_t)) != 0) {
+        Py_DECREF(arr);
+        PyErr_SetString(PyExc_ValueError, imatmul_shape_msg);
+        return NULL;
+    }
+    if (!ndm_dtype_can_cast(p->descr, a->descr, NDM_SAME_KIND_CASTING)) {
+        PyObject *from = PyObject_Repr((PyObject *)p->descr);
+        PyObject *to = from == NULL ? NULL : PyObject_Repr((PyObject *)a->descr);
+        if (to != NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "Cannot cast ufunc 'matmul' output from %U to %U with casting "
+                         "rule 'same_kind'", from, to);
+        }
+        Py_XDECREF(from);
+        Py_XDECREF(to);
+        Py_DECREF(arr);
+        return NULL;
+    }
+    int rc = ndm_array_fail_unless_writeable(a) < 0 ? -1
+             : ndm_array_assign(a, p, NDM_SAME_KIND_CASTING);
+    Py_DECREF(arr);
+    if (rc < 0) {
+        return NULL;
+    }
+    Py_INCREF(m1);
+    return m1;
 }
 
 static PyObject *
@@ -249,7 +305,8 @@ op_matmul(PyObject *m1, PyObject *m2)
     if (GIVE_UP(m1, m2, nb_matrix_multiply, op_matmul, 0)) {
         Py_RETURN_NOTIMPLEMENTED;
     }
-    PyObject *f = find_matmul();
+    int is_ufunc;
+    PyObject *f = find_matmul(&is_ufunc);
     if (f == NULL) {
         Py_RETURN_NOTIMPLEMENTED;
     }
@@ -266,11 +323,16 @@ op_imatmul(PyObject *m1, PyObject *m2)
     if (GIVE_UP(m1, m2, nb_inplace_matrix_multiply, op_imatmul, 1)) {
         Py_RETURN_NOTIMPLEMENTED;
     }
-    PyObject *f = find_matmul();
+    int is_ufunc;
+    PyObject *f = find_matmul(&is_ufunc);
     if (f == NULL) {
         Py_RETURN_NOTIMPLEMENTED;
     }
     PyObject *res = NULL, *args = NULL, *kwds = NULL;
+    if (!is_ufunc) {
+        res = imatmul_by_function(f, m1, m2);
+        goto fail;
+    }
     args = PyTuple_Pack(3, m1, m2, m1);
     if (args == NULL) {
         goto fail;
@@ -291,9 +353,7 @@ op_imatmul(PyObject *m1, PyObject *m2)
             goto fail;
         }
         if (PyErr_ExceptionMatches(axis_error)) {
-            PyErr_SetString(PyExc_ValueError,
-                            "inplace matrix multiplication requires the first operand to "
-                            "have at least one and the second at least two dimensions.");
+            PyErr_SetString(PyExc_ValueError, imatmul_shape_msg);
         }
         Py_DECREF(axis_error);
     }
