@@ -10,7 +10,6 @@ header, whatever is wrong with it, raises ValueError.  ndmem has no object
 dtype, so pickles load only with ``allow_pickle=True``.
 """
 
-import ast
 import contextlib
 import io
 import os
@@ -18,7 +17,6 @@ import pickle
 import struct
 import warnings
 import weakref
-import zipfile
 from collections.abc import Mapping
 
 from ndmem import _core
@@ -192,6 +190,8 @@ def _write_array_header(fp, d, version=None):
 
 
 def _read_array_header(fp, version, max_header_size=_MAX_HEADER_SIZE):
+    import ast      # here, as in NumPy, to keep `import ndmem` light
+
     hinfo = _header_size_info.get(version)
     if hinfo is None:
         raise ValueError(f"Invalid version {version!r}")
@@ -453,6 +453,8 @@ class BagObj:
 
 def zipfile_factory(file, *args, **kwargs):
     """A ZipFile on ``file`` with zip64 allowed."""
+    import zipfile
+
     if not hasattr(file, "read"):
         file = os.fspath(file)
     kwargs["allowZip64"] = True
@@ -633,6 +635,8 @@ def save(file, arr, allow_pickle=True):
 
 
 def _savez(file, args, kwds, compress, allow_pickle=True):
+    import zipfile
+
     if not hasattr(file, "write"):
         file = os.fspath(file)
         if not file.endswith(".npz"):
