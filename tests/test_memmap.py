@@ -397,6 +397,11 @@ def test_operator_and_reduction_results(tmp_path):
             iadd=(m is before, type(m).__name__, m[0, :3].tolist()),
             neg=type(-m).__name__,
             compare=type(m > 3).__name__,
+            mixed=(type(lib.ones((6, 10), dtype="<i4") + m).__name__,
+                   type(m * lib.ones(10, dtype="<i4")).__name__),
+            sqrt=type(lib.sqrt(m)).__name__,
+            maximum=type(m.max()).__name__,
+            asarray=(type(lib.asarray(m)).__name__, lib.asarray(m).base is m),
         ))
         del m, before
     assert out[0] == out[1]
