@@ -19,10 +19,21 @@ _BOUNDS = {"bool": (0, 1)}
 for _bits in (8, 16, 32, 64):
     _BOUNDS[f"int{_bits}"] = (-(1 << (_bits - 1)), (1 << (_bits - 1)) - 1)
     _BOUNDS[f"uint{_bits}"] = (0, (1 << _bits) - 1)
+_BOUNDS = {ndmem.dtype(name): bounds for name, bounds in _BOUNDS.items()}
+
+
+# the common spellings, resolved without building a dtype on every call
+_SINGLE = {"float64": False, "f8": False, "d": False, float: False,
+           ndmem.float64: False, _F64: False,
+           "float32": True, "f4": True, "f": True, ndmem.float32: True, _F32: True}
 
 
 def float_dtype(dtype, what):
     """True for float32 (single precision), False for float64, else TypeError."""
+    try:
+        return _SINGLE[dtype]
+    except (KeyError, TypeError):
+        pass
     dt = ndmem.dtype(dtype)
     if dt == _F64:
         return False
@@ -53,8 +64,13 @@ def broadcast_params(size, *values):
     contiguous float64 arrays, with NumPy's error when ``size`` cannot hold
     the broadcast shape.  ``flat`` holds each parameter's values as a list
     (for the constraint checks)."""
-    params = [_as_param(v) for v in values]
-    if all(isinstance(p, float) for p in params):
+    params = []
+    scalar = True
+    for v in values:
+        p = float(v) if type(v) is float or type(v) is int else _as_param(v)
+        scalar = scalar and type(p) is float
+        params.append(p)
+    if scalar:
         return size, params, [[p] for p in params]
     bshape = ndmem.broadcast_shapes(*[p.shape for p in params if not isinstance(p, float)])
     shape = bshape
@@ -74,8 +90,9 @@ def broadcast_params(size, *values):
 
 def check_non_negative(values, name):
     # NaN passes, as in NumPy (only `< 0` is an error)
-    if any(v < 0 for v in values):
-        raise ValueError(f"{name} < 0")
+    for v in values:
+        if v < 0:
+            raise ValueError(f"{name} < 0")
 
 
 def uniform(core, low, high, size, legacy):
@@ -97,7 +114,14 @@ def uniform(core, low, high, size, legacy):
     return core.fill(DIST["uniform"], shape, False, lo, rng)
 
 
+_INT_DTYPES = {}  # spelling -> checked dtype, for the common hashable spellings
+
+
 def integer_dtype(dtype, what):
+    try:
+        return _INT_DTYPES[dtype]
+    except (KeyError, TypeError):
+        pass
     dt = ndmem.dtype(dtype)
     if dt.kind not in "biu":
         raise TypeError(f"Unsupported dtype {dt!r} for {what}")
@@ -105,6 +129,10 @@ def integer_dtype(dtype, what):
         raise ValueError("Providing a dtype with a non-native byteorder is not supported. "
                          "If you require platform-independent byteorder, call byteswap "
                          "when required.")
+    try:
+        _INT_DTYPES[dtype] = dt
+    except TypeError:
+        pass
     return dt
 
 
@@ -125,7 +153,7 @@ def integers(core, low, high, size, dt, endpoint, masked):
     if size is not None and math.prod(size_tuple(size)) == 0:
         return ndmem.empty(size_tuple(size), dtype=dt)
     low, high = _bound_values(low), _bound_values(high)
-    lowbnd, highbnd = _BOUNDS[dt.name]
+    lowbnd, highbnd = _BOUNDS[dt]
     if not (isinstance(low, int) and isinstance(high, int)):
         return _integers_each(core, low, high, size, dt, endpoint, masked, lowbnd, highbnd)
     if not endpoint:

@@ -11,6 +11,10 @@ from ndmem.random._bitgen import PCG64, BitGenerator
 
 __all__ = ["Generator", "default_rng"]
 
+_RANDOM = C.DIST["random"]
+_STD_NORMAL = C.DIST["standard_normal"]
+_NORMAL = C.DIST["normal"]
+
 
 class Generator:
     """Container of the distributions, drawing from a bit generator.
@@ -78,12 +82,16 @@ class Generator:
         float or ndarray
         """
         single = C.float_dtype(dtype, "random")
+        if out is None:
+            return self._core.fill(_RANDOM, size, single)
         size = self._out_size(size, out, single)
-        return self._fill_out(self._core.fill(C.DIST["random"], size, single), out)
+        return self._fill_out(self._core.fill(_RANDOM, size, single), out)
 
     def standard_normal(self, size=None, dtype="float64", out=None):
         """Standard normal draws (mean 0, standard deviation 1), by ziggurat."""
         single = C.float_dtype(dtype, "standard_normal")
+        if out is None:
+            return self._core.fill(_STD_NORMAL, size, single)
         size = self._out_size(size, out, single)
         return self._fill_out(self._core.fill(C.DIST["standard_normal"], size, single), out)
 
@@ -112,9 +120,11 @@ class Generator:
         -------
         float or ndarray
         """
+        if type(loc) is float and type(scale) is float and scale >= 0:
+            return self._core.fill(_NORMAL, size, False, loc, scale)
         shape, (mu, sigma), (_, fsigma) = C.broadcast_params(size, loc, scale)
         C.check_non_negative(fsigma, "scale")
-        return self._core.fill(C.DIST["normal"], shape, False, mu, sigma)
+        return self._core.fill(_NORMAL, shape, False, mu, sigma)
 
     def exponential(self, scale=1.0, size=None):
         """Exponential draws with the given scale (1 / rate)."""
@@ -170,8 +180,8 @@ class Generator:
         """
         arr, pop = C.population(a)
         if arr.ndim > 0:
+            pop = arr.shape[axis]  # IndexError for a bad axis, as NumPy
             axis = _norm_axis(axis, arr.ndim)
-            pop = arr.shape[axis]
         nsamples = 1
         if size is not None:
             for s in C.size_tuple(size):
