@@ -14,15 +14,16 @@ import pytest
 
 import ndmem as nm
 
-DTYPES = ["bool", "int8", "uint8", "int32", "int64", "uint64", "float16", "float32",
-          "float64", "complex128"]
+DTYPES = ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
+          "float16", "float32", "float64", "complex64", "complex128"]
 VALUES = {
     "bool": [True, False, True], "int8": [7, -3, 0], "uint8": [200, 3, 0],
-    "int32": [-5, 1000, 0], "int64": [3, -7, 0], "uint64": [2**63 + 5, 3, 0],
+    "int16": [-300, 2, 0], "uint16": [65535, 7, 0], "int32": [-5, 1000, 0],
+    "uint32": [4000000000, 9, 0], "int64": [3, -7, 0], "uint64": [2**63 + 5, 3, 0],
     "float16": [1.5, -3.0, 0.0], "float32": [1.5, -2.25, 0.0], "float64": [2.5, -0.5, 0.0],
-    "complex128": [1 + 2j, -1.5j, 0],
+    "complex64": [1 - 1j, 2.5, 0], "complex128": [1 + 2j, -1.5j, 0],
 }
-PY_SCALARS = [True, 3, -300, 2.5, 1j]
+PY_SCALARS = [True, 3, -300, 0, -1, 2**64, 2.5, float("nan"), 1j]
 PY_LISTS = [[True, False, True], [1, -2, 3], [0.5, 2.0, -1.0], [1j, 2, 0]]
 
 BINOPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
