@@ -184,14 +184,14 @@ static inline t sq_##nm(t a) { return a * a; }                               \
 static inline t recip_##nm(t a) { return (t)1 / a; }                         \
 static inline t abs_##nm(t a) { return NDM_LIBM(fabs, N)(a); }               \
 static inline t sign_##nm(t a)                                               \
-{ return a > 0 ? (t)1 : (a < 0 ? (t)-1 : (a == 0 ? (t)0 : a)); }            \
+{ return NDM_QGT(a, 0) ? (t)1 : (NDM_QLT(a, 0) ? (t)-1 : (a == 0 ? (t)0 : a)); } \
 /* maximum/minimum propagate NaN; a tie gives b, as NumPy's x86 loops */   \
-static inline t max_##nm(t a, t b) { return (a > b || a != a) ? a : b; }     \
-static inline t min_##nm(t a, t b) { return (a < b || a != a) ? a : b; }     \
-static inline t fmax_##nm(t a, t b) { return (a > b || b != b) ? a : b; }    \
-static inline t fmin_##nm(t a, t b) { return (a < b || b != b) ? a : b; }    \
-static inline t clipmax_##nm(t a, t b) { return (a != a || a > b) ? a : b; } \
-static inline t clipmin_##nm(t a, t b) { return (a != a || a < b) ? a : b; } \
+static inline t max_##nm(t a, t b) { return (NDM_QGT(a, b) || a != a) ? a : b; } \
+static inline t min_##nm(t a, t b) { return (NDM_QLT(a, b) || a != a) ? a : b; } \
+static inline t fmax_##nm(t a, t b) { return (NDM_QGT(a, b) || b != b) ? a : b; } \
+static inline t fmin_##nm(t a, t b) { return (NDM_QLT(a, b) || b != b) ? a : b; } \
+static inline t clipmax_##nm(t a, t b) { return (a != a || NDM_QGT(a, b)) ? a : b; } \
+static inline t clipmin_##nm(t a, t b) { return (a != a || NDM_QLT(a, b)) ? a : b; } \
 static inline t clip_##nm(t x, t lo, t hi)                                   \
 { return clipmin_##nm(clipmax_##nm(x, lo), hi); }                             \
 static inline ndm_bool nz_##nm(t a) { return a != 0; }                       \
@@ -288,8 +288,8 @@ static inline ndm_half sign_float16(ndm_half a)
     return (a & 0x8000u) ? 0xbc00u : 0x3c00u;
 }
 static inline ndm_bool nz_float16(ndm_half a) { return (a & 0x7fffu) != 0; }
-static inline int hge(ndm_half a, ndm_half b) { return ndm_h2f(a) >= ndm_h2f(b); }
-static inline int hle(ndm_half a, ndm_half b) { return ndm_h2f(a) <= ndm_h2f(b); }
+static inline int hge(ndm_half a, ndm_half b) { return NDM_QGE(ndm_h2f(a), ndm_h2f(b)); }
+static inline int hle(ndm_half a, ndm_half b) { return NDM_QLE(ndm_h2f(a), ndm_h2f(b)); }
 /* NumPy's HALF loops pick an operand's bits; a tie gives a. */
 static inline ndm_half max_float16(ndm_half a, ndm_half b)
 { return (hge(a, b) || ndm_half_isnan(a)) ? a : b; }
@@ -355,9 +355,6 @@ static inline rt_##nm abs_##nm(t a)                                           \
 static inline t sign_##nm(t a)                                               \
 {                                                                           \
     rt_##nm r = creal(a), i = cimag(a);                                      \
-    if (isnan(r) || isnan(i)) {                                             \
-        return NDM_MKC_##N(NAN, NAN);                                       \
-    }                                                                       \
     if (isinf(r)) {                                                         \
         if (isinf(i)) {                                                     \
             return NDM_MKC_##N(NAN, NAN);                                   \
@@ -366,6 +363,9 @@ static inline t sign_##nm(t a)                                               \
     }                                                                       \
     if (isinf(i)) {                                                         \
         return NDM_MKC_##N(0, i > 0 ? 1 : -1);                              \
+    }                                                                       \
+    if (isnan(r) || isnan(i)) {                                             \
+        return NDM_MKC_##N(NAN, NAN);                                       \
     }                                                                       \
     if (r == 0 && i == 0) {                                                 \
         return NDM_MKC_##N(0, 0);                                           \
@@ -385,24 +385,38 @@ static inline int cle_##nm(t a, t b)                                         \
     rt_##nm ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);      \
     return (ar < br && ai == ai && bi == bi) || (ar == br && ai <= bi);     \
 }                                                                           \
+/* maximum and friends raise no invalid flag in NumPy: quiet compares */    \
+static inline int cqle_##nm(t a, t b)                                        \
+{                                                                           \
+    rt_##nm ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);      \
+    return (NDM_QLT(ar, br) && ai == ai && bi == bi) ||                      \
+           (ar == br && NDM_QLE(ai, bi));                                   \
+}                                                                           \
+static inline int cqlt_##nm(t a, t b)                                        \
+{                                                                           \
+    rt_##nm ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);      \
+    return (NDM_QLT(ar, br) && ai == ai && bi == bi) ||                      \
+           (ar == br && NDM_QLT(ai, bi));                                   \
+}                                                                           \
 static inline t max_##nm(t a, t b)                                           \
-{ return (cisnan_##nm(a) || cle_##nm(b, a)) ? a : b; }                        \
+{ return (cisnan_##nm(a) || cqle_##nm(b, a)) ? a : b; }                       \
 static inline t min_##nm(t a, t b)                                           \
-{ return (cisnan_##nm(a) || cle_##nm(a, b)) ? a : b; }                        \
+{ return (cisnan_##nm(a) || cqle_##nm(a, b)) ? a : b; }                       \
 static inline t fmax_##nm(t a, t b)                                          \
-{ return (cisnan_##nm(b) || cle_##nm(b, a)) ? a : b; }                        \
+{ return (cisnan_##nm(b) || cqle_##nm(b, a)) ? a : b; }                       \
 static inline t fmin_##nm(t a, t b)                                          \
-{ return (cisnan_##nm(b) || cle_##nm(a, b)) ? a : b; }                        \
+{ return (cisnan_##nm(b) || cqle_##nm(a, b)) ? a : b; }                       \
 static inline t clip_##nm(t x, t lo, t hi)                                   \
 {                                                                           \
-    t m = (cisnan_##nm(x) || clt_##nm(lo, x)) ? x : lo;                       \
-    return (cisnan_##nm(m) || clt_##nm(m, hi)) ? m : hi;                      \
+    t m = (cisnan_##nm(x) || cqlt_##nm(lo, x)) ? x : lo;                      \
+    return (cisnan_##nm(m) || cqlt_##nm(m, hi)) ? m : hi;                     \
 }
 NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 #undef NDM_EACH
 
 /* Comparisons: real types directly (float16 through float), complex
- * lexicographically as NumPy's CLT/CLE/CEQ. */
+ * lexicographically as NumPy's CLT/CLE/CEQ (whose plain < does raise the
+ * invalid flag for NaN, as NumPy's). */
 #define NDM_EACH(N, nm, t)                                                   \
 static inline ndm_bool eq_##nm(t a, t b) { return a == b; }                  \
 static inline ndm_bool ne_##nm(t a, t b) { return a != b; }                  \
@@ -411,6 +425,15 @@ static inline ndm_bool le_##nm(t a, t b) { return a <= b; }                  \
 static inline ndm_bool gt_##nm(t a, t b) { return a > b; }                   \
 static inline ndm_bool ge_##nm(t a, t b) { return a >= b; }
 NDM_FOR_EACH_NUMERIC(NDM_ON_BINT)
+#undef NDM_EACH
+/* Quiet comparisons: NaN operands raise no invalid flag, as NumPy's. */
+#define NDM_EACH(N, nm, t)                                                  \
+static inline ndm_bool eq_##nm(t a, t b) { return a == b; }                  \
+static inline ndm_bool ne_##nm(t a, t b) { return a != b; }                  \
+static inline ndm_bool lt_##nm(t a, t b) { return NDM_QLT(a, b); }            \
+static inline ndm_bool le_##nm(t a, t b) { return NDM_QLE(a, b); }       \
+static inline ndm_bool gt_##nm(t a, t b) { return NDM_QGT(a, b); }         \
+static inline ndm_bool ge_##nm(t a, t b) { return NDM_QGE(a, b); }
 NDM_FOR_EACH_NUMERIC(NDM_ON_F)
 #undef NDM_EACH
 #define NDM_EACH(N, nm, t)                                                   \
@@ -424,15 +447,15 @@ static inline ndm_bool gt_##nm(t a, t b) { return clt_##nm(b, a); }           \
 static inline ndm_bool ge_##nm(t a, t b) { return cle_##nm(b, a); }
 NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 #undef NDM_EACH
-#define NDM_HCMP(op, OP)                                                    \
+#define NDM_HCMP(op)                                                        \
 static inline ndm_bool op##_float16(ndm_half a, ndm_half b)                 \
-{ return ndm_h2f(a) OP ndm_h2f(b); }
-NDM_HCMP(eq, ==)
-NDM_HCMP(ne, !=)
-NDM_HCMP(lt, <)
-NDM_HCMP(le, <=)
-NDM_HCMP(gt, >)
-NDM_HCMP(ge, >=)
+{ return op##_float32(ndm_h2f(a), ndm_h2f(b)); }
+NDM_HCMP(eq)
+NDM_HCMP(ne)
+NDM_HCMP(lt)
+NDM_HCMP(le)
+NDM_HCMP(gt)
+NDM_HCMP(ge)
 #undef NDM_HCMP
 
 /* Logical ufuncs on the truth value of each type. */

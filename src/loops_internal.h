@@ -161,6 +161,39 @@
 
 #define NDM_NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Ordered float comparisons that raise no invalid flag for NaN, as
+ * NumPy's: once vectorized, GCC turns even isless() into SSE2's
+ * signalling cmpltpd, so NaNs are masked to 0 through the bits before
+ * comparing (which also keeps the loop scalar) and the result is
+ * forced false for them. */
+static inline double
+ndm_qz(double x)
+{
+    uint64_t m = (x == x) ? ~(uint64_t)0 : 0, b;
+    memcpy(&b, &x, 8);
+    b &= m;
+    memcpy(&x, &b, 8);
+    return x;
+}
+
+static inline float
+ndm_qzf(float x)
+{
+    uint32_t m = (x == x) ? ~(uint32_t)0 : 0, b;
+    memcpy(&b, &x, 4);
+    b &= m;
+    memcpy(&x, &b, 4);
+    return x;
+}
+
+#define NDM_QZ(x) _Generic((x), float: ndm_qzf, default: ndm_qz)(x)
+#define NDM_QCMP(a, b, OP) \
+    (((a) == (a)) & ((b) == (b)) & (NDM_QZ(a) OP NDM_QZ(b)))
+#define NDM_QLT(a, b) NDM_QCMP(a, b, <)
+#define NDM_QLE(a, b) NDM_QCMP(a, b, <=)
+#define NDM_QGT(a, b) NDM_QCMP(a, b, >)
+#define NDM_QGE(a, b) NDM_QCMP(a, b, >=)
+
 static inline float
 ndm_h2f(ndm_half h)
 {

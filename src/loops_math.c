@@ -37,9 +37,9 @@
 /* npy_math's functions that C lacks, for float (f) and double. */
 #define NDM_EACH(N, nm, t)                                                  \
 static inline t NDM_LIBM(deg2rad, N)(t x)                                   \
-{ return x * (t)(3.141592653589793238462643383279502884 / 180.0); }         \
+{ return x * ((t)3.141592653589793238462643383279502884 / (t)180); }       \
 static inline t NDM_LIBM(rad2deg, N)(t x)                                   \
-{ return x * (t)(180.0 / 3.141592653589793238462643383279502884); }         \
+{ return x * ((t)180 / (t)3.141592653589793238462643383279502884); }       \
 /* npy_spacing: the gap to the next value away from zero */                 \
 static inline t NDM_LIBM(spacing, N)(t x)                                   \
 {                                                                           \
@@ -85,7 +85,7 @@ static inline t NDM_LIBM(heaviside, N)(t x, t h0)                           \
     if (isnan(x)) {                                                         \
         return (t)NAN;                                                      \
     }                                                                       \
-    return x == 0 ? h0 : (x < 0 ? (t)0 : (t)1);                             \
+    return x == 0 ? h0 : (NDM_QLT(x, 0) ? (t)0 : (t)1);                      \
 }
 NDM_FOR_EACH_NUMERIC(NDM_ON_F)
 #undef NDM_EACH
@@ -368,6 +368,29 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 /* ------------------------------------------------------------------ */
 /* Inspection: isnan/isinf/isfinite/signbit, modf/frexp/ldexp          */
 
+static inline uint32_t
+bits_float32(float x)
+{
+    uint32_t b;
+    memcpy(&b, &x, 4);
+    return b;
+}
+
+static inline uint64_t
+bits_float64(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, 8);
+    return b;
+}
+
+#define NDM_BITS_FLOAT32 bits_float32
+#define NDM_BITS_FLOAT64 bits_float64
+#define NDM_ABS_FLOAT32 0x7fffffffu
+#define NDM_ABS_FLOAT64 0x7fffffffffffffffull
+#define NDM_EXP_FLOAT32 0x7f800000u
+#define NDM_EXP_FLOAT64 0x7ff0000000000000ull
+
 #define NDM_EACH(N, nm, t)                                                  \
 static inline ndm_bool isnan_##nm(t a) { (void)a; return 0; }               \
 static inline ndm_bool isinf_##nm(t a) { (void)a; return 0; }               \
@@ -377,9 +400,13 @@ NDM_UNARY_KERNEL(k_ident_##nm, t, t, ident_##nm)
 NDM_FOR_EACH_NUMERIC(NDM_ON_BINT)
 #undef NDM_EACH
 #define NDM_EACH(N, nm, t)                                                  \
-static inline ndm_bool isnan_##nm(t a) { return isnan(a) != 0; }           \
-static inline ndm_bool isinf_##nm(t a) { return isinf(a) != 0; }           \
-static inline ndm_bool isfinite_##nm(t a) { return isfinite(a) != 0; }     \
+/* On the bits: quiet for NaN and vectorizable. */                          \
+static inline ndm_bool isnan_##nm(t a)                                      \
+{ return (NDM_BITS_##N(a) & NDM_ABS_##N) > NDM_EXP_##N; }                   \
+static inline ndm_bool isinf_##nm(t a)                                      \
+{ return (NDM_BITS_##N(a) & NDM_ABS_##N) == NDM_EXP_##N; }                  \
+static inline ndm_bool isfinite_##nm(t a)                                   \
+{ return (NDM_BITS_##N(a) & NDM_EXP_##N) != NDM_EXP_##N; }                  \
 static inline ndm_bool signbit_##nm(t a) { return signbit(a) != 0; }       \
 static inline t modf_##nm(t a, t *ip) { return NDM_LIBM(modf, N)(a, ip); }  \
 static inline t frexp_##nm(t a, int32_t *e)                                 \
@@ -419,9 +446,10 @@ static inline ndm_half ldexpl_float16(ndm_half a, int64_t e)
 
 #define NDM_EACH(N, nm, t)                                                  \
 static inline ndm_bool isnan_##nm(t a) { return isnan(creal(a)) || isnan(cimag(a)); } \
-static inline ndm_bool isinf_##nm(t a) { return isinf(creal(a)) || isinf(cimag(a)); } \
+static inline ndm_bool isinf_##nm(t a)                                      \
+{ return fabs(creal(a)) == INFINITY || fabs(cimag(a)) == INFINITY; }         \
 static inline ndm_bool isfinite_##nm(t a)                                   \
-{ return isfinite(creal(a)) && isfinite(cimag(a)); }
+{ return !isnan_##nm(a) && !isinf_##nm(a); }
 NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 #undef NDM_EACH
 

@@ -1,0 +1,287 @@
+"""Differential tests of every ufunc kernel (loops.c, loops_math.c) against
+NumPy: each loop of each ufunc on special and random values of its dtypes,
+contiguous, strided and broadcast, with the floating-point warnings."""
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+import ndmem
+
+OK_CHARS = set("?bBhHiIlLefdFD")
+
+EXACT = """add subtract multiply divide floor_divide remainder fmod divmod
+negative positive absolute fabs sign square reciprocal conjugate sqrt
+floor ceil trunc rint copysign nextafter spacing modf frexp ldexp maximum
+minimum fmax fmin equal not_equal less less_equal greater greater_equal
+logical_and logical_or logical_xor logical_not bitwise_and bitwise_or
+bitwise_xor invert left_shift right_shift bitwise_count gcd lcm isnan isinf
+isfinite signbit heaviside clip deg2rad rad2deg degrees radians""".split()
+
+# libm (or NumPy's SIMD) functions: compared within a few ulp.
+APPROX = """power float_power cbrt exp exp2 expm1 log log2 log10 log1p
+logaddexp logaddexp2 sin cos tan arcsin arccos arctan arctan2 sinh cosh
+tanh arcsinh arccosh arctanh hypot""".split()
+
+# Complex results NumPy computes with its own formulas: relative error.
+COMPLEX_APPROX = {"absolute", "sign", "reciprocal", "divide", "square",
+                  "multiply"}
+
+ULP = {"e": 1, "f": 4, "d": 4}
+
+RNG = np.random.default_rng(1234)
+
+
+def np_ufunc(name):
+    u = getattr(np, name, None)
+    return u if isinstance(u, np.ufunc) else getattr(np._core.umath, name)
+
+
+def nd_ufunc(name):
+    u = getattr(ndmem, name, None)
+    return u if isinstance(u, ndmem.ufunc) else getattr(ndmem._core, name)
+
+
+def np_types(name):
+    u = np_ufunc(name)
+    return [t for t in u.types if set(t.replace("->", "")) <= OK_CHARS]
+
+
+def real_specials(c):
+    dt = np.dtype(c)
+    if c == "?":
+        return np.array([False, True])
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        vals = [0, 1, 2, 3, 7, 64, info.max, info.max - 1]
+        if dt.kind == "i":
+            vals += [-1, -2, -3, -7, -64, info.min, info.min + 1]
+        vals += list(RNG.integers(info.min, info.max, 6, dtype=dt, endpoint=True))
+        return np.array(vals, dtype=dt)
+    fi = np.finfo(dt)
+    vals = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 0.5, -0.5, 1.5,
+            -2.5, 2.5, 3.0, -3.0, 0.1, 10.0, -10.0, 100.0, 0.999, -0.75,
+            fi.tiny, fi.smallest_subnormal, -fi.smallest_subnormal, fi.max,
+            -fi.max, fi.eps]
+    vals += list(RNG.uniform(-5, 5, 6))
+    return np.array(vals).astype(dt)
+
+
+def specials(c):
+    if c in "FD":
+        part = real_specials("f" if c == "F" else "d")
+        sub = part[[0, 1, 2, 3, 4, 5, 6, 7, 11, 16, 22, 26]]
+        re, im = np.meshgrid(sub, sub)
+        z = np.empty(re.size, dtype=c)
+        z.real = re.ravel()
+        z.imag = im.ravel()
+        return z
+    return real_specials(c)
+
+
+def operands(name, sig):
+    """Input arrays (NumPy) for one loop: cartesian products of specials."""
+    ins = sig.split("->")[0]
+    if len(ins) == 1:
+        return [specials(ins)]
+    if name == "ldexp":
+        x = specials(ins[0])
+        e = np.array([-1100, -150, -30, -1, 0, 1, 5, 30, 200, 1100],
+                     dtype=ins[1])
+        a, b = np.meshgrid(x, e)
+        return [a.ravel(), b.ravel()]
+    if len(ins) == 3:
+        x = specials(ins[0])
+        lo, hi = specials(ins[1])[:6], specials(ins[2])[:6]
+        lo, hi = np.meshgrid(lo, hi)
+        n = lo.size
+        xs = np.resize(x, n * 3)
+        return [xs, np.resize(lo.ravel(), n * 3), np.resize(hi.ravel(), n * 3)]
+    a = specials(ins[0])
+    b = specials(ins[1])
+    if name == "power" and ins[1] in "bhilBHIL":
+        b = b[(b >= 0) & (b < 40)]
+    aa, bb = np.meshgrid(a, b)
+    return [aa.ravel(), bb.ravel()]
+
+
+def to_nd(a):
+    return ndmem.array(a)
+
+
+def catch(fn):
+    """Result (or exception) and the warnings fn raised under 'warn'."""
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        try:
+            res = fn()
+        except Exception as e:  # noqa: BLE001 - compared with NumPy's
+            res = e
+    return res, sorted((x.category.__name__, str(x.message)) for x in w)
+
+
+def ulp_diff(x, y):
+    """Ulp distance of two same-dtype float arrays (nan == nan)."""
+    dt = x.dtype
+    ity = {2: np.int16, 4: np.int32, 8: np.int64}[dt.itemsize]
+    xi = x.view(ity).astype(np.int64)
+    yi = y.view(ity).astype(np.int64)
+    big = np.int64(1) << (dt.itemsize * 8 - 1)
+    xi = np.where(xi < 0, -(xi + big), xi)
+    yi = np.where(yi < 0, -(yi + big), yi)
+    d = np.abs(xi - yi)
+    both_nan = np.isnan(x) & np.isnan(y)
+    return np.where(both_nan, 0, d)
+
+
+def assert_same(name, got, exp, approx, ctx):
+    got = np.asarray(got)
+    assert got.dtype == exp.dtype, ctx
+    assert got.shape == exp.shape, ctx
+    if exp.dtype.kind not in "fc":
+        np.testing.assert_array_equal(got, exp, err_msg=ctx)
+        return
+    if exp.dtype.kind == "c":
+        if approx:
+            rtol = 1e-5 if exp.dtype.char == "F" else 1e-13
+            atol = np.finfo(exp.real.dtype).tiny
+            np.testing.assert_array_equal(np.isnan(got), np.isnan(exp), ctx)
+            fin = np.isfinite(exp)
+            err = np.abs(got[fin] - exp[fin])
+            bad = ~(err <= rtol * np.abs(exp[fin]) + atol)
+            assert not bad.any(), (ctx, got[fin][bad][:5], exp[fin][bad][:5])
+            return
+        for part in ("real", "imag"):
+            assert_same(name, getattr(got, part), getattr(exp, part),
+                        False, ctx + " " + part)
+        return
+    if approx:
+        d = ulp_diff(got, exp)
+        bad = d > ULP[exp.dtype.char]
+        assert not bad.any(), (ctx, got[bad][:5], exp[bad][:5])
+        return
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(exp), err_msg=ctx)
+    np.testing.assert_array_equal(got, exp, err_msg=ctx)
+    if name not in ("fmax", "fmin", "clip"):  # NumPy: +-0 ties vary by layout
+        zero = (exp == 0) & (got == 0)
+        np.testing.assert_array_equal(np.signbit(got[zero]),
+                                      np.signbit(exp[zero]), err_msg=ctx)
+
+
+def run_loop(name, sig, layout):
+    nu, u = nd_ufunc(name), np_ufunc(name)
+    arrs = operands(name, sig)
+    if layout == "strided":
+        arrs = [np.repeat(a, 2)[::2] for a in arrs]
+        nds = [to_nd(np.repeat(a, 2))[::2] for a in arrs]
+    elif layout == "scalar":
+        arrs = [arrs[0][:1]] + arrs[1:] if len(arrs) > 1 else arrs
+        nds = [to_nd(a) for a in arrs]
+    elif layout == "scalar2":
+        arrs = [arrs[0]] + [a[:1] for a in arrs[1:]]
+        nds = [to_nd(a) for a in arrs]
+    else:
+        nds = [to_nd(a) for a in arrs]
+    approx = name in APPROX or (name in COMPLEX_APPROX and
+                                set(sig) & set("FD"))
+    with np.errstate(all="warn", under="ignore"):
+        exp, wexp = catch(lambda: u(*arrs))
+    with ndmem.errstate(all="warn", under="ignore"):
+        got, wgot = catch(lambda: nu(*nds))
+    ctx = f"{name} {sig} {layout}"
+    if isinstance(exp, Exception):
+        assert type(got) is type(exp), (ctx, got)
+        assert str(got) == str(exp), ctx
+        return
+    assert not isinstance(got, Exception), (ctx, got)
+    if isinstance(exp, tuple):
+        assert isinstance(got, tuple) and len(got) == len(exp), ctx
+        for g, e in zip(got, exp):
+            assert_same(name, g, e, approx, ctx)
+    else:
+        assert_same(name, got, exp, approx, ctx)
+    if not approx or sig[0] not in "efFD":
+        assert wgot == wexp, ctx
+
+
+ALL = EXACT + APPROX
+CASES = [(n, s) for n in ALL for s in dict.fromkeys(np_types(n))]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_types_and_identity(name):
+    nu, u = nd_ufunc(name), np_ufunc(name)
+    assert nu.types == np_types(name)
+    assert (nu.nin, nu.nout) == (u.nin, u.nout)
+    if u.identity is None or not np.isinf(u.identity):
+        assert nu.identity == u.identity
+
+
+@pytest.mark.parametrize("name,sig", CASES)
+def test_loop(name, sig):
+    for layout in ("contiguous", "strided", "scalar", "scalar2"):
+        if layout.startswith("scalar") and len(sig.split("->")[0]) == 1:
+            continue
+        run_loop(name, sig, layout)
+
+
+@pytest.mark.parametrize("c", "bhilBHIL")
+def test_integer_power_negative_exponent(c):
+    a = np.array([2, 3, 4], dtype=c)
+    b = np.array([1, 2, -1] if c.islower() else [1, 2, 3], dtype=c)
+    exp, _ = catch(lambda: np.power(a, b))
+    got, _ = catch(lambda: ndmem.power(to_nd(a), to_nd(b)))
+    if isinstance(exp, Exception):
+        assert type(got) is type(exp) and str(got) == str(exp)
+    else:
+        np.testing.assert_array_equal(np.asarray(got), exp)
+
+
+@pytest.mark.parametrize("c", "efdFD")
+@pytest.mark.parametrize("n", [0, 1, 5, 7, 8, 9, 16, 17, 127, 128, 129, 255,
+                               256, 1000, 1031, 5000])
+def test_add_reduce_pairwise(c, n):
+    a = RNG.standard_normal(n) * 10 ** RNG.uniform(-3, 3, n)
+    if c in "FD":
+        a = a + 1j * RNG.standard_normal(n)
+    a = a.astype(c)
+    for x, y in ((a, to_nd(a)), (np.repeat(a, 3)[::3], to_nd(np.repeat(a, 3))[::3])):
+        got = np.asarray(ndmem.add.reduce(y))
+        exp = np.add.reduce(x)
+        assert got.tobytes() == np.asarray(exp).tobytes(), (c, n, got, exp)
+
+
+@pytest.mark.parametrize("name", ["multiply", "maximum", "minimum", "fmax",
+                                  "fmin", "subtract"])
+@pytest.mark.parametrize("c", "bhlLefdFD")
+def test_other_reduce(name, c):
+    if c not in "".join(t[0] for t in np_types(name)):
+        return
+    a = specials(c)
+    if name in ("maximum", "minimum") and c in "efd":
+        a = a[~np.isnan(a)]     # NaN propagation checked below
+    with np.errstate(all="ignore"), ndmem.errstate(all="ignore"):
+        for arr in (a, a[::-1], np.concatenate([a, [np.nan]]).astype(c)
+                    if c in "efdFD" else a):
+            exp = getattr(np, name).reduce(arr)
+            got = getattr(ndmem, name).reduce(to_nd(arr))
+            np.testing.assert_array_equal(np.asarray(got), exp)
+
+
+@pytest.mark.parametrize("c", "efd")
+def test_float16_reduce_accumulates_in_float32(c):
+    a = np.full(300, 0.1, dtype=c)
+    for name in ("add", "multiply", "subtract"):
+        got = np.asarray(getattr(ndmem, name).reduce(to_nd(a)))
+        exp = getattr(np, name).reduce(a)
+        assert got.tobytes() == np.asarray(exp).tobytes(), name
+
+
+def test_in_place_and_out():
+    a = RNG.standard_normal(100)
+    x = to_nd(a.copy())
+    ndmem.multiply(x, x, out=x)
+    np.testing.assert_array_equal(np.asarray(x), a * a)
+    ndmem.sqrt(x, out=x)
+    np.testing.assert_array_equal(np.asarray(x), np.sqrt(a * a))
