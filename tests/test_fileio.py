@@ -158,3 +158,19 @@ def test_tobytes(order, layout):
     got, want = [outcome(lambda: make(lib, "<i4", layout).tobytes(order=order))
                  for lib in (nm, np)]
     assert got == want
+
+
+@pytest.mark.parametrize("layout", ["F", "strided"])
+def test_non_contiguous_writes_in_blocks(tmp_path, monkeypatch, layout):
+    """tofile and save copy a few leading-axis rows at a time, never the
+    whole array; the bytes are NumPy's all the same."""
+    import ndmem._fileio
+    monkeypatch.setattr(ndmem._fileio, "_CHUNK_BYTES", 100)
+    files = []
+    for lib in LIBS:
+        arr = make(lib, "<f8", layout)
+        arr.tofile(tmp_path / f"{lib.__name__}.bin")
+        buf = io.BytesIO()
+        lib.save(buf, arr[::-1])
+        files.append(((tmp_path / f"{lib.__name__}.bin").read_bytes(), buf.getvalue()))
+    assert files[0] == files[1]

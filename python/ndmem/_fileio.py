@@ -27,6 +27,25 @@ def _open(file, mode):
     return file, False
 
 
+_CHUNK_BYTES = 16 << 20
+
+
+def write_bytes(f, arr):
+    """Write the bytes of ``arr`` in C order to ``f``.  A non-contiguous
+    array goes out in blocks of leading-axis slices, so at most about 16 MiB
+    is copied at a time."""
+    if arr.flags.c_contiguous:
+        if arr.size and arr.itemsize:
+            f.write(arr.reshape(-1).view(_core.uint8))
+        return
+    row_bytes = arr[0].nbytes if arr.shape[0] else 0
+    step = max(1, _CHUNK_BYTES // row_bytes) if row_bytes else arr.shape[0] or 1
+    for start in range(0, arr.shape[0], step):
+        block = arr[start:start + step].copy(order="C")
+        if block.size:
+            f.write(block.reshape(-1).view(_core.uint8))
+
+
 def tofile(arr, fid, sep="", format="%s"):
     """Write ``arr`` to ``fid`` in C order (the body of ndarray.tofile).
 
@@ -44,8 +63,7 @@ def tofile(arr, fid, sep="", format="%s"):
     try:
         if sep == "":
             f.fileno()      # NumPy writes through the descriptor
-            data = arr if arr.flags.c_contiguous else arr.copy(order="C")
-            f.write(data.reshape(-1).view(_core.uint8))
+            write_bytes(f, arr)
         else:
             items = arr.ravel().tolist()
             f.write(sep.join(format % (x,) for x in items))

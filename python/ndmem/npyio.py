@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Mapping
 
 from ndmem import _core
-from ndmem._fileio import fromfile
+from ndmem._fileio import fromfile, write_bytes
 from ndmem._memmap import memmap
 
 __all__ = ["load", "save", "savez", "savez_compressed", "fromfile", "memmap"]
@@ -296,10 +296,7 @@ def write_array(fp, array, version=None, allow_pickle=True, pickle_kwargs=None):
     if isfileobj(fp):
         array.tofile(fp)
         return
-    if array.size == 0 or array.itemsize == 0:
-        return
-    data = array if array.flags.c_contiguous else array.copy(order="C")
-    fp.write(data.reshape(-1).view(_core.uint8))
+    write_bytes(fp, array)
 
 
 def _check_stream_holds(fp, nbytes):
