@@ -87,6 +87,29 @@ def random_cases():
 CASES += random_cases()
 
 
+def files_cases():
+    """Issue 6: a sequential sum over a 400 MB memmap, save/load of 100 MB.
+    The files live in a temporary folder removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="ndmem-bench-")
+    atexit.register(shutil.rmtree, folder, True)
+    big, npy = f"{folder}/400mb.dat", f"{folder}/100mb.npy"
+    make_big = (f"import os, numpy\nif not os.path.exists({big!r}):\n"
+                f"    numpy.arange(50 << 20, dtype='f8').tofile({big!r})")
+    make_npy = f"a = np.arange(100 << 17, dtype='f8')\nnp.save({npy!r}, a)"
+    return [
+        ("files", "memmap sum 400MB", make_big,
+         f"np.memmap({big!r}, dtype='f8', mode='r').sum()"),
+        ("files", "save 100MB", make_npy, f"np.save({npy!r}, a)"),
+        ("files", "load 100MB", make_npy, f"np.load({npy!r})"),
+    ]
+
+
+CASES += files_cases()
+
+
 def timed(stmt, setup, module, number):
     namespace = {"np": module}
     exec(setup, namespace)
