@@ -914,9 +914,12 @@ run_elementwise(int nd, const Py_ssize_t *shape, int nop,
                 Py_ssize_t (*strides)[NDM_MAXDIMS], char **ptrs,
                 ndm_kernel kernel, void *kctx)
 {
-    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    Py_ssize_t idx[NDM_MAXDIMS];
     char *p[3];
     Py_ssize_t steps[3] = {0, 0, 0};
+    for (int d = 0; d < nd; d++) {
+        idx[d] = 0;
+    }
     Py_ssize_t n = 1;
     for (int op = 0; op < nop; op++) {
         p[op] = ptrs[op];
@@ -1075,7 +1078,17 @@ ndm_ufunc_accumulate(PyObject *ufunc, PyObject *args, PyObject *kwds)
         ndm_ufunc_fpe_take();
         PyThreadState *ts = gil_free ? PyEval_SaveThread() : NULL;
         run_elementwise(m, shape, 2, cstr, cptr, ndm_copy_kernel(isz), &isz);
-        for (Py_ssize_t i = 1; i < n; i++) {
+        if (m == 0) {
+            /* One element per step: out[i-1] and out[i] must not be in one
+             * kernel call (kernels assume outputs do not feed inputs). */
+            static const Py_ssize_t steps[3] = {0, 0, 0};
+            for (Py_ssize_t i = 1; i < n; i++) {
+                char *ptrs[3] = {acc->data + (i - 1) * sa, arr->data + i * si,
+                                 acc->data + i * sa};
+                loop->kernel(ptrs, 1, steps, NULL);
+            }
+        }
+        for (Py_ssize_t i = 1; m > 0 && i < n; i++) {
             char *ptrs[3] = {acc->data + (i - 1) * sa, arr->data + i * si,
                              acc->data + i * sa};
             run_elementwise(m, shape, 3, strides, ptrs, loop->kernel, NULL);
@@ -1113,16 +1126,31 @@ fail:
 /* ------------------------------------------------------ argmin/argmax */
 
 /* Index of the first extreme element of n at stride; a NaN is extreme
- * (the first one wins), as NumPy's argmin/argmax. */
+ * (the first one wins), as NumPy's argmin/argmax.  One comparison per
+ * element: "not below the best so far" is rare, NaN is tested only then. */
 #define ARG_INT(name, T)                                                    \
 static Py_ssize_t                                                           \
-argext_##name(const char *p, Py_ssize_t n, Py_ssize_t s, int want_max)      \
+argmax_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                    \
 {                                                                           \
     Py_ssize_t best = 0;                                                    \
     T v = *(const T *)p;                                                    \
     for (Py_ssize_t i = 1; i < n; i++) {                                    \
         T x = *(const T *)(p + i * s);                                      \
-        if (want_max ? x > v : x < v) {                                     \
+        if (x > v) {                                                        \
+            v = x;                                                          \
+            best = i;                                                       \
+        }                                                                   \
+    }                                                                       \
+    return best;                                                            \
+}                                                                           \
+static Py_ssize_t                                                           \
+argmin_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                    \
+{                                                                           \
+    Py_ssize_t best = 0;                                                    \
+    T v = *(const T *)p;                                                    \
+    for (Py_ssize_t i = 1; i < n; i++) {                                    \
+        T x = *(const T *)(p + i * s);                                      \
+        if (x < v) {                                                        \
             v = x;                                                          \
             best = i;                                                       \
         }                                                                   \
@@ -1139,36 +1167,39 @@ ARG_INT(uint32, uint32_t)
 ARG_INT(int64, int64_t)
 ARG_INT(uint64, uint64_t)
 
-#define ARG_FLOAT(name, T, LOAD)                                            \
+#define ARG_FLOAT_ONE(fname, name, T, CT, LOAD, NOT_BETTER)                 \
 static Py_ssize_t                                                           \
-argext_##name(const char *p, Py_ssize_t n, Py_ssize_t s, int want_max)      \
+fname##_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                   \
 {                                                                           \
     Py_ssize_t best = 0;                                                    \
-    double v = LOAD(*(const T *)p);                                         \
+    CT v = LOAD(*(const T *)p);                                             \
     if (v != v) {                                                           \
         return 0;                                                           \
     }                                                                       \
     for (Py_ssize_t i = 1; i < n; i++) {                                    \
-        double x = LOAD(*(const T *)(p + i * s));                           \
-        if (x != x) {                                                       \
-            return i;                                                       \
-        }                                                                   \
-        if (want_max ? x > v : x < v) {                                     \
+        CT x = LOAD(*(const T *)(p + i * s));                               \
+        if (!(NOT_BETTER)) {                                                \
+            if (x != x) {                                                   \
+                return i;                                                   \
+            }                                                               \
             v = x;                                                          \
             best = i;                                                       \
         }                                                                   \
     }                                                                       \
     return best;                                                            \
 }
-#define LOAD_PLAIN(x) ((double)(x))
-ARG_FLOAT(float16, ndm_half, ndm_half_to_double)
-ARG_FLOAT(float32, float, LOAD_PLAIN)
-ARG_FLOAT(float64, double, LOAD_PLAIN)
+#define ARG_FLOAT(name, T, CT, LOAD)                                        \
+    ARG_FLOAT_ONE(argmax, name, T, CT, LOAD, x <= v)                        \
+    ARG_FLOAT_ONE(argmin, name, T, CT, LOAD, x >= v)
+#define LOAD_PLAIN(x) (x)
+ARG_FLOAT(float16, ndm_half, float, ndm_half_to_float)
+ARG_FLOAT(float32, float, float, LOAD_PLAIN)
+ARG_FLOAT(float64, double, double, LOAD_PLAIN)
 
 /* Complex numbers order lexicographically; a NaN in either part wins. */
-#define ARG_COMPLEX(name, T)                                                \
+#define ARG_COMPLEX_ONE(fname, name, T, GT)                                 \
 static Py_ssize_t                                                           \
-argext_##name(const char *p, Py_ssize_t n, Py_ssize_t s, int want_max)      \
+fname##_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                   \
 {                                                                           \
     Py_ssize_t best = 0;                                                    \
     const T *b = (const T *)p;                                              \
@@ -1180,23 +1211,29 @@ argext_##name(const char *p, Py_ssize_t n, Py_ssize_t s, int want_max)      \
         if (x[0] != x[0] || x[1] != x[1]) {                                 \
             return i;                                                       \
         }                                                                   \
-        int better = want_max                                               \
-            ? (x[0] > b[0] || (x[0] == b[0] && x[1] > b[1]))                \
-            : (x[0] < b[0] || (x[0] == b[0] && x[1] < b[1]));               \
-        if (better) {                                                       \
+        if (x[0] GT b[0] || (x[0] == b[0] && x[1] GT b[1])) {               \
             b = x;                                                          \
             best = i;                                                       \
         }                                                                   \
     }                                                                       \
     return best;                                                            \
 }
+#define ARG_COMPLEX(name, T)                                                \
+    ARG_COMPLEX_ONE(argmax, name, T, >)                                     \
+    ARG_COMPLEX_ONE(argmin, name, T, <)
 ARG_COMPLEX(complex64, float)
 ARG_COMPLEX(complex128, double)
 
-typedef Py_ssize_t (*argext_fn)(const char *, Py_ssize_t, Py_ssize_t, int);
+typedef Py_ssize_t (*argext_fn)(const char *, Py_ssize_t, Py_ssize_t);
 
-static const argext_fn argext_table[NDM_NNUMERIC] = {
-#define ARG_ENTRY(NAME, name, ctype) argext_##name,
+static const argext_fn argmax_table[NDM_NNUMERIC] = {
+#define ARG_ENTRY(NAME, name, ctype) argmax_##name,
+    NDM_FOR_EACH_NUMERIC(ARG_ENTRY)
+#undef ARG_ENTRY
+};
+
+static const argext_fn argmin_table[NDM_NNUMERIC] = {
+#define ARG_ENTRY(NAME, name, ctype) argmin_##name,
     NDM_FOR_EACH_NUMERIC(ARG_ENTRY)
 #undef ARG_ENTRY
 };
@@ -1236,7 +1273,7 @@ py_argext(PyObject *Py_UNUSED(m), PyObject *args)
         }
         Py_SETREF(a, c);
     }
-    argext_fn fn = argext_table[a->descr->type_num];
+    argext_fn fn = (want_max ? argmax_table : argmin_table)[a->descr->type_num];
     if (axis == Py_None) {
         Py_ssize_t n = ndm_array_size(a);
         if (n == 0) {
@@ -1246,7 +1283,7 @@ py_argext(PyObject *Py_UNUSED(m), PyObject *args)
         }
         Py_ssize_t r;
         Py_BEGIN_ALLOW_THREADS
-        r = fn(a->data, n, a->descr->itemsize, want_max);
+        r = fn(a->data, n, a->descr->itemsize);
         Py_END_ALLOW_THREADS
         result = PyLong_FromSsize_t(r);
         goto fail;
@@ -1296,7 +1333,7 @@ py_argext(PyObject *Py_UNUSED(m), PyObject *args)
     Py_ssize_t idx[NDM_MAXDIMS] = {0};
     const char *p = a->data;
     for (Py_ssize_t j = 0; j < total; j++) {
-        o[j] = fn(p, n, s, want_max);
+        o[j] = fn(p, n, s);
         for (int d = rnd - 1; d >= 0; d--) {
             idx[d]++;
             p += rstr[d];
@@ -1335,14 +1372,10 @@ typedef struct VarCursor {
     const char *pm;
 } VarCursor;
 
-static inline void
-cursor_advance(VarCursor *c)
+/* Called when the cursor has walked off the end of its inner axis. */
+static void
+cursor_carry(VarCursor *c)
 {
-    c->pa += c->sa[0];
-    c->pm += c->sm[0];
-    if (++c->idx[0] < c->shape[0]) {
-        return;
-    }
     for (int d = 0; d < c->nd; d++) {
         c->pa -= c->sa[d] * c->shape[d];
         c->pm -= c->sm[d] * c->shape[d];
@@ -1358,51 +1391,76 @@ cursor_advance(VarCursor *c)
     }
 }
 
-#define SQ_REAL(CT, T)                                                      \
-    T d_ = (T)(*(const CT *)c->pa) - *(const T *)c->pm;                     \
-    v_ = d_ * d_;
-#define SQ_COMPLEX(CT, T)                                                   \
-    const T *a_ = (const T *)c->pa, *m_ = (const T *)c->pm;                 \
-    T re_ = a_[0] - m_[0], im_ = a_[1] - m_[1];                             \
-    T r2_ = re_ * re_, i2_ = im_ * im_;                                     \
-    v_ = r2_ + i2_;
+#define SQ_REAL(CT, T, pa, pm, out)                                         \
+    {                                                                       \
+        T d_ = (T)(*(const CT *)(pa)) - *(const T *)(pm);                   \
+        out = d_ * d_;                                                      \
+    }
+#define SQ_COMPLEX(CT, T, pa, pm, out)                                      \
+    {                                                                       \
+        const T *a_ = (const T *)(pa), *m_ = (const T *)(pm);               \
+        T re_ = a_[0] - m_[0], im_ = a_[1] - m_[1];                         \
+        T r2_ = re_ * re_, i2_ = im_ * im_;                                 \
+        out = r2_ + i2_;                                                    \
+    }
 
-/* One pairwise sum (umath/loops_utils.h.src) and one run driver per
- * input type; T is x's real type. */
+#define VAR_LEAF 128
+
+/* Per input type: fill (the next n squared deviations in x's order), the
+ * pairwise sum of umath/loops_utils.h.src over them, and the run driver;
+ * T is x's real type. */
 #define VAR_IMPL(name, CT, T, SQ)                                           \
-static inline T                                                             \
-next_##name(VarCursor *c)                                                   \
+static void                                                                 \
+fill_##name(VarCursor *c, T *dst, Py_ssize_t n)                             \
 {                                                                           \
-    T v_;                                                                   \
-    SQ(CT, T)                                                               \
-    cursor_advance(c);                                                      \
-    return v_;                                                              \
+    while (n > 0) {                                                         \
+        Py_ssize_t seg = c->shape[0] - c->idx[0];                           \
+        if (seg > n) {                                                      \
+            seg = n;                                                        \
+        }                                                                   \
+        const char *pa = c->pa, *pm = c->pm;                                \
+        const Py_ssize_t sa = c->sa[0], sm = c->sm[0];                      \
+        for (Py_ssize_t k = 0; k < seg; k++, pa += sa, pm += sm) {          \
+            SQ(CT, T, pa, pm, dst[k])                                       \
+        }                                                                   \
+        c->pa = pa;                                                         \
+        c->pm = pm;                                                         \
+        dst += seg;                                                         \
+        n -= seg;                                                           \
+        c->idx[0] += seg;                                                   \
+        if (c->idx[0] == c->shape[0]) {                                     \
+            cursor_carry(c);                                                \
+        }                                                                   \
+    }                                                                       \
 }                                                                           \
 static T                                                                    \
 pw_##name(VarCursor *c, Py_ssize_t n)                                       \
 {                                                                           \
+    T v[VAR_LEAF];                                                          \
     if (n < 8) {                                                            \
         T res = -0.0;                                                       \
+        fill_##name(c, v, n);                                               \
         for (Py_ssize_t i = 0; i < n; i++) {                                \
-            res += next_##name(c);                                          \
+            res += v[i];                                                    \
         }                                                                   \
         return res;                                                         \
     }                                                                       \
-    if (n <= 128) {                                                         \
+    if (n <= VAR_LEAF) {                                                    \
         T r[8];                                                             \
         Py_ssize_t i;                                                       \
+        fill_##name(c, v, n);                                               \
         for (int k = 0; k < 8; k++) {                                       \
-            r[k] = next_##name(c);                                          \
+            r[k] = v[k];                                                    \
         }                                                                   \
         for (i = 8; i < n - (n % 8); i += 8) {                              \
             for (int k = 0; k < 8; k++) {                                   \
-                r[k] += next_##name(c);                                     \
+                r[k] += v[i + k];                                           \
             }                                                               \
         }                                                                   \
         T res = ((r[0] + r[1]) + (r[2] + r[3])) +                           \
                 ((r[4] + r[5]) + (r[6] + r[7]));                            \
         for (; i < n; i++) {                                                \
-            res += next_##name(c);                                          \
+            res += v[i];                                                    \
         }                                                                   \
         return res;                                                         \
     }                                                                       \
@@ -1419,6 +1477,7 @@ var_run_##name(RedIter *it, VarCursor *c)                                   \
     char *po = it->out;                                                     \
     int nd = it->nd;                                                        \
     Py_ssize_t n = it->shape[0], so = it->so[0];                            \
+    T v[VAR_LEAF];                                                          \
     for (;;) {                                                              \
         if (so == 0) {                                                      \
             T acc = *(T *)po;                                               \
@@ -1426,9 +1485,13 @@ var_run_##name(RedIter *it, VarCursor *c)                                   \
             *(T *)po = acc;                                                 \
         }                                                                   \
         else {                                                              \
-            for (Py_ssize_t k = 0; k < n; k++) {                            \
-                T *o = (T *)(po + k * so);                                  \
-                *o = *o + next_##name(c);                                   \
+            for (Py_ssize_t k0 = 0; k0 < n; k0 += VAR_LEAF) {               \
+                Py_ssize_t m = n - k0 < VAR_LEAF ? n - k0 : VAR_LEAF;       \
+                fill_##name(c, v, m);                                       \
+                for (Py_ssize_t k = 0; k < m; k++) {                        \
+                    T *o = (T *)(po + (k0 + k) * so);                       \
+                    *o = *o + v[k];                                         \
+                }                                                           \
             }                                                               \
         }                                                                   \
         int d = 1;                                                          \

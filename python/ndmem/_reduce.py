@@ -186,6 +186,9 @@ def _accumulate(ufunc, a, axis, dtype, out):
     if axis is None:
         arr = arr.ravel()
         axis = 0
+    elif arr.ndim == 0:
+        # NumPy's PyArray_CheckAxis: a 0-d array takes part as 1-d.
+        arr = arr.reshape(1)
     return _ufunc(ufunc).accumulate(arr, axis=axis, dtype=dtype, out=out)
 
 
