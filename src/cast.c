@@ -329,6 +329,8 @@ is_intkind(int t)
 
 #define CHUNK 512
 
+_Thread_local int ndm_cast_defer_fpe;
+
 static int
 numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
              NdmDtype *sd, NdmDtype *dd)
@@ -350,7 +352,7 @@ numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_
     int check = (sd->kind == 'f' || sd->kind == 'c')
                 && (is_intkind(td) || td == NDM_FLOAT16 || dd->itemsize < sd->itemsize
                     || (dd->kind == 'c' && dd->itemsize < 2 * sd->itemsize));
-    check = check || td == NDM_FLOAT16;
+    check = (check || td == NDM_FLOAT16) && !ndm_cast_defer_fpe;
     if (check) {
         feclearexcept(FE_INVALID | FE_OVERFLOW);
     }

@@ -152,6 +152,11 @@ typedef int (*ndm_cast_fn)(const char *src, Py_ssize_t src_stride,
 
 /* Never NULL: pairs without a dedicated loop go through Python objects. */
 ndm_cast_fn ndm_dtype_get_cast(NdmDtype *from, NdmDtype *to);
+
+/* Set by ufunc.c around the casts of its buffered loops: numeric casts
+ * then leave overflow/invalid in the fenv flags for the ufunc to report
+ * under its own name (as NumPy), instead of warning "in cast". */
+extern _Thread_local int ndm_cast_defer_fpe;
 int ndm_cast_is_gil_free(NdmDtype *from, NdmDtype *to);
 
 /* IEEE half conversions (round to nearest even). */

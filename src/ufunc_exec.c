@@ -259,10 +259,28 @@ flush_outputs(Exec *ex, char **base, const Py_ssize_t *steps, Py_ssize_t s,
     return 0;
 }
 
+/* After a kernel call on elements [s, e): cast the outputs back even when
+ * the kernel raised (NumPy's buffers are flushed before the error
+ * propagates, so the computed elements land in out=). */
 static int
-kernel_failed(Exec *ex)
+finish_chunk(Exec *ex, char **base, const Py_ssize_t *steps, Py_ssize_t s,
+             Py_ssize_t e)
 {
-    return ex->needs_gil && PyErr_Occurred();
+    if (!(ex->needs_gil && PyErr_Occurred())) {
+        return flush_outputs(ex, base, steps, s, e);
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    int rc = flush_outputs(ex, base, steps, s, e);
+    if (rc < 0) {
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+    }
+    else {
+        PyErr_Restore(type, value, tb);
+    }
+    return -1;
 }
 
 /* One inner row of n elements starting at ptrs. */
@@ -298,7 +316,7 @@ run_row(Exec *ex, char **ptrs, const Py_ssize_t *steps, Py_ssize_t n)
         }
         if (!ex->has_mask) {
             ex->kernel(args, m, st, NULL);
-            if (kernel_failed(ex) || flush_outputs(ex, base, steps, 0, m) < 0) {
+            if (finish_chunk(ex, base, steps, 0, m) < 0) {
                 return -1;
             }
             continue;
@@ -321,7 +339,7 @@ run_row(Exec *ex, char **ptrs, const Py_ssize_t *steps, Py_ssize_t n)
                 run[k] = args[k] + s * st[k];
             }
             ex->kernel(run, i - s, st, NULL);
-            if (kernel_failed(ex) || flush_outputs(ex, base, steps, s, i) < 0) {
+            if (finish_chunk(ex, base, steps, s, i) < 0) {
                 return -1;
             }
         }
@@ -437,13 +455,17 @@ ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *
     if (!buffered && mask == NULL) {
         rc = ndm_loop_run(&ex.loop, ex.kernel, NULL, gil_free);
     }
-    else if (gil_free && size >= GIL_THRESHOLD) {
-        Py_BEGIN_ALLOW_THREADS
-        rc = run_all(&ex);
-        Py_END_ALLOW_THREADS
-    }
     else {
-        rc = run_all(&ex);
+        ndm_cast_defer_fpe = 1;
+        if (gil_free && size >= GIL_THRESHOLD) {
+            Py_BEGIN_ALLOW_THREADS
+            rc = run_all(&ex);
+            Py_END_ALLOW_THREADS
+        }
+        else {
+            rc = run_all(&ex);
+        }
+        ndm_cast_defer_fpe = 0;
     }
     int flags = ndm_ufunc_fpe_take();
     if (rc == 0 && flags && ndm_ufunc_fpe_report(flags, call->def->name) < 0) {

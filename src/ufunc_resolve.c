@@ -258,14 +258,16 @@ bool_refusal(const NdmUfuncCall *call, const int *in)
     return 0;
 }
 
-/* Make weak input i a 0-d array: of the loop's type when the value is
- * weak there (OverflowError "Python integer 300 out of bounds for uint8"
- * as NumPy), else of its default type (the cast happens in the loop). */
+/* Make Python scalar input i a 0-d array of the loop's type when its kind
+ * fits there (OverflowError "Python integer 300 out of bounds for uint8"
+ * as NumPy; a Python int too large for int64 still reaches a float loop,
+ * as NumPy converts the object itself), else of its default type (the
+ * cast happens in the loop). */
 static int
-materialize_weak(NdmUfuncCall *call, int i, int use_weak, int inf)
+materialize_weak(NdmUfuncCall *call, int i, int inf)
 {
     int t = call->loop->types[i];
-    int target = use_weak && weak_fits(call->weak[i], t) ? t : weak_default(call->weak[i]);
+    int target = weak_fits(call->weak[i], t) ? t : weak_default(call->weak[i]);
     NdmDtype *d = ndm_dtype_builtin(target);
     if (d == NULL) {
         return -1;
@@ -459,7 +461,7 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
     }
     lp = call->loop;
     for (int i = 0; i < call->nin; i++) {
-        if (in[i] < 0 && materialize_weak(call, i, use_weak, inf[i]) < 0) {
+        if (in[i] < 0 && materialize_weak(call, i, inf[i]) < 0) {
             return -1;
         }
     }
