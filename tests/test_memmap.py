@@ -440,6 +440,7 @@ def test_rss_of_a_400mb_memmap(tmp_path):
     with open(path, "wb") as f:
         f.truncate(400 << 20)        # sparse: costs no disk or page cache
     res = run_child(RSS_CHILD, path)
+    path.unlink()
     assert res.returncode == 0, res.stderr
     size, chunk, opened, read = map(int, res.stdout.split())
     assert size == 400 << 20 and chunk == 8 << 20
@@ -498,4 +499,7 @@ del fp
 back = np.memmap('large_data.dat', dtype='float32', mode='r', shape=(100000, 100))
 print(back[0, :5], back[1, :5], back.flags.writeable)
 print(np.fromfile('large_data.dat', dtype='float32', count=3))
+del back
+import os
+os.remove('large_data.dat')
 ''')
