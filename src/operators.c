@@ -408,9 +408,10 @@ filled_bool(int nop, NdmArray **ops, int value)
 /* == / != between dtypes that cannot be compared (int and str, or an
  * object ndmem has no dtype for, which NumPy compares in an object loop
  * that finds every element different): all False / all True in the
- * broadcast shape, a scalar for 0-d operands. */
+ * broadcast shape, a scalar for 0-d operands.  With only_objects, other
+ * must be such an object: NULL without an exception when it converts. */
 static PyObject *
-incomparable_result(NdmArray *self, PyObject *other, int op)
+incomparable_result(NdmArray *self, PyObject *other, int op, int only_objects)
 {
     NdmArray *ops[2] = {self, NULL};
     int nop = 1;
@@ -420,6 +421,10 @@ incomparable_result(NdmArray *self, PyObject *other, int op)
             return NULL;
         }
         PyErr_Clear();
+    }
+    else if (only_objects) {
+        Py_DECREF(arr);
+        return NULL;
     }
     else {
         ops[1] = (NdmArray *)arr;
@@ -730,10 +735,24 @@ op_richcompare(PyObject *self, PyObject *other, int op)
         return res;
     }
     if (op == Py_EQ || op == Py_NE) {
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(tb);
-        return incomparable_result((NdmArray *)self, other, op);
+        /* NumPy answers only for "no loop" errors and for objects it
+         * compares in its object loop; anything else propagates */
+        PyObject *no_loop = PyObject_GetAttrString(ndm_state.module, "_UFuncTypeError");
+        int only_objects = no_loop == NULL || !PyErr_GivenExceptionMatches(type, no_loop);
+        Py_XDECREF(no_loop);
+        PyErr_Clear();
+        if (only_objects && _PyType_Lookup(Py_TYPE(other), s_array_ufunc) != NULL) {
+            /* the operand's own __array_ufunc__ raised: its error stands */
+            PyErr_Restore(type, value, tb);
+            return NULL;
+        }
+        res = incomparable_result((NdmArray *)self, other, op, only_objects);
+        if (res != NULL || PyErr_Occurred()) {
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            return res;
+        }
     }
     PyErr_Restore(type, value, tb);
     return NULL;

@@ -390,6 +390,18 @@ def test_deferral():
         assert outcome(lambda: c(nm))[:2] == outcome(lambda: c(np))[:2]
 
 
+class RaisesInUfunc:
+    def __array_ufunc__(self, *args, **kwargs):
+        raise TypeError("mine")
+
+
+def test_eq_error_of_an_override_propagates():
+    for op in (operator.eq, operator.ne):
+        a = outcome(lambda: op(np.arange(3), RaisesInUfunc()))
+        b = outcome(lambda: op(nm.arange(3), RaisesInUfunc()))
+        assert b[:2] == a[:2] == ("exc", "TypeError")
+
+
 def test_inplace_with_ufunc_none_raises():
     def f(m):
         a = m.arange(3)
