@@ -621,26 +621,15 @@ done:
     return result;
 }
 
-#pragma weak ndm_ufunc_reduce
-#pragma weak ndm_ufunc_accumulate
-
 static PyObject *
 ufunc_reduce_method(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    if (ndm_ufunc_reduce == NULL) {
-        PyErr_SetString(PyExc_NotImplementedError, "ufunc.reduce is not built in yet");
-        return NULL;
-    }
     return ndm_ufunc_reduce(self, args, kwds);
 }
 
 static PyObject *
 ufunc_accumulate_method(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    if (ndm_ufunc_accumulate == NULL) {
-        PyErr_SetString(PyExc_NotImplementedError, "ufunc.accumulate is not built in yet");
-        return NULL;
-    }
     return ndm_ufunc_accumulate(self, args, kwds);
 }
 
@@ -824,11 +813,6 @@ static PyType_Spec ufunc_spec = {
 /* ------------------------------------------------------------------ */
 /* init                                                               */
 
-/* loops.c is written in parallel with this file: until it defines the
- * table, ndmem has no ufuncs rather than failing to import. */
-#pragma weak ndm_ufunc_defs
-#pragma weak ndm_ufunc_ndefs
-
 static const char *const aliases[][2] = {
     {"abs", "absolute"}, {"acos", "arccos"}, {"acosh", "arccosh"},
     {"asin", "arcsin"}, {"asinh", "arcsinh"}, {"atan", "arctan"},
@@ -860,8 +844,7 @@ ndm_ufunc_init(PyObject *module)
     if (ufunc_by_name == NULL) {
         return -1;
     }
-    int ndefs = &ndm_ufunc_ndefs != NULL ? ndm_ufunc_ndefs : 0;
-    for (int k = 0; k < ndefs; k++) {
+    for (int k = 0; k < ndm_ufunc_ndefs; k++) {
         NdmUfuncObject *u = PyObject_New(NdmUfuncObject, ufunc_type);
         if (u == NULL) {
             return -1;
