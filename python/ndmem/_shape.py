@@ -10,8 +10,11 @@ __all__ = [
     "expand_dims", "flip", "flipud", "fliplr", "broadcast_to", "broadcast_arrays",
     "broadcast_shapes", "concatenate", "stack", "vstack", "hstack", "column_stack",
     "dstack", "split", "array_split", "tile", "repeat", "roll", "pad",
-    "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis", "flatiter",
+    "atleast_1d", "atleast_2d", "atleast_3d", "rollaxis", "flatiter", "newaxis",
 ]
+
+#: ``a[:, newaxis]`` inserts a length-1 axis (an alias of None, as NumPy's).
+newaxis = None
 
 
 def _asarray(a):

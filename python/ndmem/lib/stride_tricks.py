@@ -2,21 +2,89 @@
 
 import operator
 
-from ndmem._core import _strided_view
 from ndmem._shape import _norm_axis_tuple
 
 __all__ = ["as_strided", "sliding_window_view"]
 
 
+class DummyArray:
+    """An object exposing an array interface over another array's memory;
+    ``base`` keeps that array alive (the base of an ``as_strided`` result,
+    as in NumPy)."""
+
+    def __init__(self, interface, base=None):
+        self.__array_interface__ = interface
+        self.base = base
+
+
+def _maybe_view_as_subclass(original_array, new_array):
+    if type(original_array) is not type(new_array):
+        new_array = new_array.view(type=type(original_array))
+        if new_array.__array_finalize__:
+            new_array.__array_finalize__(original_array)
+    return new_array
+
+
 def as_strided(x, shape=None, strides=None, subok=False, writeable=True):
-    from ndmem import asarray, asanyarray
-    x = asanyarray(x) if subok else asarray(x)
-    shape = x.shape if shape is None else tuple(shape)
-    strides = x.strides if strides is None else tuple(strides)
-    return _strided_view(x, shape, strides, 0, bool(writeable) and x.flags.writeable)
+    """Create a view into the array with the given shape and strides.
+
+    Parameters
+    ----------
+    x : ndarray
+        Array to create a new view of.
+    shape, strides : sequence of int, optional
+        The shape and strides of the new array; default ``x.shape`` and
+        ``x.strides``.  Nothing is checked: a wrong choice reads or writes
+        outside ``x``'s memory.
+    subok : bool, optional
+        Keep ``x``'s subclass.
+    writeable : bool, optional
+        When False the result is read-only; when True it is writeable if
+        ``x`` is.
+
+    Returns
+    -------
+    view : ndarray
+        Its ``base`` is a ``DummyArray`` whose ``base`` is ``x``, as NumPy's.
+    """
+    from ndmem import array, asarray
+    x = array(x, copy=None, subok=subok)
+    interface = dict(x.__array_interface__)
+    if shape is not None:
+        interface["shape"] = tuple(shape)
+    if strides is not None:
+        interface["strides"] = tuple(strides)
+    result = asarray(DummyArray(interface, base=x))
+    # the interface route does not keep structured dtypes
+    result.dtype = x.dtype
+    view = _maybe_view_as_subclass(x, result)
+    if view.flags.writeable and not writeable:
+        view.flags.writeable = False
+    return view
 
 
 def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False):
+    """Sliding windows of ``window_shape`` over ``x``, as a strided view.
+
+    Parameters
+    ----------
+    x : array_like
+        The array to take windows of.
+    window_shape : int or tuple of int
+        Window length along each axis in ``axis``.
+    axis : int or tuple of int, optional
+        The axes the windows slide along; every axis by default.
+    subok : bool, optional
+        Keep ``x``'s subclass.
+    writeable : bool, optional
+        Read-only by default (windows overlap in memory).
+
+    Returns
+    -------
+    view : ndarray
+        Shape ``x.shape`` shortened by ``window_shape - 1`` along ``axis``,
+        followed by ``window_shape``; a view of ``x`` made by ``as_strided``.
+    """
     from ndmem import asarray, asanyarray
     try:
         window_shape = (operator.index(window_shape),)
