@@ -673,6 +673,27 @@ usable_in_place(NdmArray *a, NdmDtype *ld)
            && (a->flags & NDM_ALIGNED);
 }
 
+/* The result for an input of an ndarray subclass: its __array_wrap__
+ * (arr, None, return_scalar) as NumPy's reductions call it, else a view
+ * as the subclass (NumPy's ndarray.__array_wrap__ gives subclasses 0-d
+ * arrays, not scalars). */
+static PyObject *
+wrap_subclass(PyObject *input, NdmArray *res, int scalar_ok)
+{
+    int scalar = scalar_ok && res->nd == 0;
+    PyObject *wrap = PyObject_GetAttrString(input, "__array_wrap__");
+    if (wrap == NULL) {
+        PyErr_Clear();
+        Py_INCREF(res->descr);
+        return ndm_array_view(res, res->descr, res->nd, res->shape, res->strides,
+                              res->data, Py_TYPE(input));
+    }
+    PyObject *r = PyObject_CallFunction(wrap, "OOO", (PyObject *)res, Py_None,
+                                        scalar ? Py_True : Py_False);
+    Py_DECREF(wrap);
+    return r;
+}
+
 /* ------------------------------------------------------- ufunc.reduce */
 
 PyObject *
@@ -887,6 +908,9 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
         }
         Py_INCREF(out);
         result = (PyObject *)out;
+    }
+    else if (NdmArray_Check(array) && !NdmArray_CheckExact(array)) {
+        result = wrap_subclass(array, acc, 1);
     }
     else if (acc->nd == 0) {
         result = ndm_array_getitem_ptr(acc, acc->data);
@@ -1110,6 +1134,9 @@ ndm_ufunc_accumulate(PyObject *ufunc, PyObject *args, PyObject *kwds)
         }
         Py_INCREF(out);
         result = (PyObject *)out;
+    }
+    else if (NdmArray_Check(array) && !NdmArray_CheckExact(array)) {
+        result = wrap_subclass(array, acc, 0);
     }
     else {
         Py_INCREF(acc);

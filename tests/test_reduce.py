@@ -18,21 +18,21 @@ DTYPES = ["?", "i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8",
           "f2", "f4", "f8", "c8", "c16"]
 
 
-def data(shape, dtype, nan=False):
+def data(shape, dtype, nan=False, rng=RNG):
     """NumPy test data of wide dynamic range (so summation order shows)."""
     dtype = np.dtype(dtype)
     if dtype.kind == "b":
-        return RNG.random(shape) < 0.5
+        return rng.random(shape) < 0.5
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
         lo = max(info.min, -1000)
-        return RNG.integers(lo, min(info.max, 1000), shape, endpoint=True).astype(dtype)
-    x = RNG.standard_normal(shape) * 10.0 ** RNG.integers(-3, 4, shape)
+        return rng.integers(lo, min(info.max, 1000), shape, endpoint=True).astype(dtype)
+    x = rng.standard_normal(shape) * 10.0 ** rng.integers(-3, 4, shape)
     if dtype.kind == "c":
-        x = x + 1j * RNG.standard_normal(shape)
+        x = x + 1j * rng.standard_normal(shape)
     x = x.astype(dtype)
     if nan and x.size:
-        x.flat[RNG.integers(0, x.size, max(1, x.size // 5))] = np.nan
+        x.flat[rng.integers(0, x.size, max(1, x.size // 5))] = np.nan
     return x
 
 
@@ -363,7 +363,8 @@ def cases(draw):
         st.lists(st.integers(-nd, max(nd - 1, 0)), max_size=nd, unique=True).map(tuple)))
     keepdims = draw(st.booleans())
     nan = draw(st.booleans())
-    return shape, dtype, layout, axis, keepdims, nan
+    seed = draw(st.integers(0, 2**32 - 1))
+    return shape, dtype, layout, axis, keepdims, nan, seed
 
 
 FUNCS = {
@@ -391,8 +392,8 @@ FUNCS = {
 @settings(max_examples=250, deadline=None)
 @given(cases(), st.sampled_from(sorted(FUNCS)))
 def test_hypothesis(case, fname):
-    shape, dtype, layout, axis, keepdims, nan = case
-    a = LAYOUTS[layout](data(shape, dtype, nan=nan))
+    shape, dtype, layout, axis, keepdims, nan, seed = case
+    a = LAYOUTS[layout](data(shape, dtype, nan=nan, rng=np.random.default_rng(seed)))
     f = FUNCS[fname]
     same(lambda m, x: f(m, x, axis, keepdims), a, nm.asarray(a))
 
@@ -404,3 +405,25 @@ def test_scalar_array_methods_pass():
         y = getattr(nm, t)(x.item())
         for f in (lambda s: s.sum(), lambda s: s.max(), lambda s: s.any()):
             assert repr(f(y)) == repr(f(x))
+
+
+def test_subclass_and_memmap_results(tmp_path):
+    """Subclasses come back through __array_wrap__ (0-d arrays, not
+    scalars); memmaps give plain arrays and scalars, as NumPy."""
+    calls = [lambda m, x: x.sum(axis=0), lambda m, x: x.sum(), lambda m, x: m.add.accumulate(x),
+             lambda m, x: x.mean(axis=0), lambda m, x: x.mean(), lambda m, x: x.std(axis=0),
+             lambda m, x: x.var(), lambda m, x: x.argmax(axis=0), lambda m, x: x.argmax(),
+             lambda m, x: m.nansum(x, axis=0), lambda m, x: x.cumsum(axis=1), lambda m, x: x.max()]
+    for m in (np, nm):
+        mm = m.memmap(str(tmp_path / m.__name__), dtype="f8", mode="w+", shape=(3, 4))
+        mm[...] = m.arange(12.0).reshape(3, 4)
+
+        class Sub(m.ndarray):
+            pass
+
+        sub = m.arange(12.0).reshape(3, 4).view(Sub)
+        if m is np:
+            expected = [[type(f(m, x)).__name__ for f in calls] for x in (mm, sub)]
+        else:
+            got = [[type(f(m, x)).__name__ for f in calls] for x in (mm, sub)]
+    assert got == expected

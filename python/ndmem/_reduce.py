@@ -236,6 +236,9 @@ def _argext(a, axis, out, keepdims, want_max):
         return out
     if isinstance(res, int):
         return _core.int64(res)
+    if type(arr) is not _core.ndarray:
+        # NumPy makes the result with the input's type.
+        return res.view(type(arr))
     if res.ndim == 0:
         return res[()]
     return res
@@ -337,7 +340,8 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
 
 def _fusable(arr, arrmean, dtype):
     # The fused pass reproduces NumPy's arithmetic for these cases only.
-    if not isinstance(arrmean, _core.ndarray) or arr.size == 0:
+    if (type(arr) is not _core.ndarray or not isinstance(arrmean, _core.ndarray)
+            or arr.size == 0):
         return False
     k = arr.dtype.char
     if arr.dtype.kind in _INT_KINDS:
@@ -390,7 +394,7 @@ def _replace_nan(a, val):
     if arr.dtype.kind not in "fc":
         return arr, None
     mask = _ufunc("isnan")(arr)
-    arr = _core.array(arr, copy=True)
+    arr = _core.array(arr, copy=True, subok=True)
     arr[mask] = val
     return arr, mask
 
