@@ -338,6 +338,238 @@ wrap_result(PyObject *ufunc, NdmUfuncCall *call, int j, int was_given,
 }
 
 /* ------------------------------------------------------------------ */
+/* __array_ufunc__ overrides (NumPy's override.c)                      */
+
+static PyObject *s_array_ufunc;
+
+/* The __array_ufunc__ of o's type (borrowed), NULL when it has none.
+ * Arrays and Python's own types are never looked at, as NumPy. */
+static PyObject *
+override_of(PyObject *o)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    if (NdmArray_CheckExact(o) || tp == &PyLong_Type || tp == &PyFloat_Type
+            || tp == &PyComplex_Type || tp == &PyBool_Type || tp == &PyList_Type
+            || tp == &PyTuple_Type || tp == &PyUnicode_Type || tp == &PyBytes_Type
+            || o == Py_None || tp == &PyDict_Type || tp == &PySlice_Type) {
+        return NULL;
+    }
+    return _PyType_Lookup(tp, s_array_ufunc);
+}
+
+/* Add o to the override list: one per type, subclasses before their bases. */
+static void
+add_override(PyObject **list, int *n, PyObject *o)
+{
+    int pos = *n;
+    for (int i = 0; i < *n; i++) {
+        if (Py_TYPE(list[i]) == Py_TYPE(o)) {
+            return;
+        }
+        if (pos == *n && PyType_IsSubtype(Py_TYPE(o), Py_TYPE(list[i]))) {
+            pos = i;
+        }
+    }
+    for (int i = *n; i > pos; i--) {
+        list[i] = list[i - 1];
+    }
+    list[pos] = o;
+    (*n)++;
+}
+
+/* The kwargs NumPy hands to __array_ufunc__: out normalized to a tuple
+ * (positional outputs included), dropped when it holds only None. */
+static PyObject *
+override_kwargs(int nin, int nout, PyObject *const *args, Py_ssize_t nargs,
+                PyObject *kwnames)
+{
+    PyObject *kw = PyDict_New();
+    PyObject *out = NULL;
+    if (kw == NULL) {
+        return NULL;
+    }
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k), *v = args[nargs + k];
+        if (PyUnicode_CompareWithASCIIString(key, "out") == 0) {
+            out = PyTuple_Check(v) ? Py_NewRef(v) : PyTuple_Pack(1, v);
+            if (out == NULL) {
+                goto fail;
+            }
+        }
+        else if (PyDict_SetItem(kw, key, v) < 0) {
+            goto fail;
+        }
+    }
+    if (out == NULL && nargs > nin) {
+        out = PyTuple_New(nout);
+        if (out == NULL) {
+            goto fail;
+        }
+        for (int j = 0; j < nout; j++) {
+            PyObject *v = nin + j < nargs ? args[nin + j] : Py_None;
+            PyTuple_SET_ITEM(out, j, Py_NewRef(v));
+        }
+    }
+    if (out != NULL) {
+        int any = 0;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(out); j++) {
+            any |= PyTuple_GET_ITEM(out, j) != Py_None;
+        }
+        if (any && PyDict_SetItemString(kw, "out", out) < 0) {
+            goto fail;
+        }
+        Py_DECREF(out);
+    }
+    return kw;
+fail:
+    Py_XDECREF(out);
+    Py_DECREF(kw);
+    return NULL;
+}
+
+/* NumPy's array_ufunc_errmsg_formatter. */
+static void
+all_not_implemented(PyObject *ufunc, const char *method, PyObject *inputs, PyObject *kw)
+{
+    PyObject *parts = PyList_New(0), *types = PyList_New(0), *sep = NULL;
+    PyObject *a = NULL, *t = NULL, *key, *value;
+    Py_ssize_t pos = 0;
+    if (parts == NULL || types == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(inputs); i++) {
+        PyObject *in = PyTuple_GET_ITEM(inputs, i);
+        PyObject *r = PyObject_Repr(in);
+        PyObject *n = PyUnicode_FromFormat("'%s'", _PyType_Name(Py_TYPE(in)));
+        int bad = r == NULL || n == NULL || PyList_Append(parts, r) < 0
+                  || PyList_Append(types, n) < 0;
+        Py_XDECREF(r);
+        Py_XDECREF(n);
+        if (bad) {
+            goto done;
+        }
+    }
+    while (PyDict_Next(kw, &pos, &key, &value)) {
+        PyObject *r = PyUnicode_FromFormat("%U=%R", key, value);
+        if (r == NULL || PyList_Append(parts, r) < 0) {
+            Py_XDECREF(r);
+            goto done;
+        }
+        Py_DECREF(r);
+        if (PyUnicode_CompareWithASCIIString(key, "out") == 0 && PyTuple_Check(value)) {
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(value); j++) {
+                PyObject *n = PyUnicode_FromFormat(
+                    "'%s'", _PyType_Name(Py_TYPE(PyTuple_GET_ITEM(value, j))));
+                if (n == NULL || PyList_Append(types, n) < 0) {
+                    Py_XDECREF(n);
+                    goto done;
+                }
+                Py_DECREF(n);
+            }
+        }
+    }
+    sep = PyUnicode_FromString(", ");
+    if (sep == NULL || (a = PyUnicode_Join(sep, parts)) == NULL
+            || (t = PyUnicode_Join(sep, types)) == NULL) {
+        goto done;
+    }
+    PyErr_Format(PyExc_TypeError,
+                 "operand type(s) all returned NotImplemented from "
+                 "__array_ufunc__(%R, '%s', %U): %U", ufunc, method, a, t);
+done:
+    Py_XDECREF(parts);
+    Py_XDECREF(types);
+    Py_XDECREF(sep);
+    Py_XDECREF(a);
+    Py_XDECREF(t);
+}
+
+/* If an operand (input or output) overrides ufuncs, hand the call to its
+ * __array_ufunc__ and set *handled.  Returns its result, or NULL. */
+static PyObject *
+try_overrides(PyObject *ufunc, const char *method, int nin, int nout,
+              PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int *handled)
+{
+    PyObject *cand[2 * NDM_UFUNC_MAXOPS + 2];
+    int n = 0;
+    *handled = 0;
+    for (Py_ssize_t i = 0; i < nargs && i < nin + nout; i++) {
+        if (override_of(args[i]) != NULL) {
+            add_override(cand, &n, args[i]);
+        }
+    }
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, k), "out") != 0) {
+            continue;
+        }
+        PyObject *v = args[nargs + k];
+        if (PyTuple_Check(v)) {
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(v) && j < nout; j++) {
+                if (override_of(PyTuple_GET_ITEM(v, j)) != NULL) {
+                    add_override(cand, &n, PyTuple_GET_ITEM(v, j));
+                }
+            }
+        }
+        else if (override_of(v) != NULL) {
+            add_override(cand, &n, v);
+        }
+    }
+    if (n == 0) {
+        return NULL;
+    }
+    *handled = 1;
+    for (int i = 0; i < n; i++) {
+        if (override_of(cand[i]) == Py_None) {
+            PyErr_Format(PyExc_TypeError,
+                         "operand '%s' does not support ufuncs (__array_ufunc__=None)",
+                         _PyType_Name(Py_TYPE(cand[i])));
+            return NULL;
+        }
+    }
+    Py_ssize_t ni = nargs < nin ? nargs : nin;
+    PyObject *callargs = PyTuple_New(2 + ni), *kw = NULL, *result = NULL;
+    if (callargs == NULL) {
+        return NULL;
+    }
+    PyTuple_SET_ITEM(callargs, 0, Py_NewRef(ufunc));
+    PyObject *m = PyUnicode_FromString(method);
+    if (m == NULL) {
+        goto done;
+    }
+    PyTuple_SET_ITEM(callargs, 1, m);
+    for (Py_ssize_t i = 0; i < ni; i++) {
+        PyTuple_SET_ITEM(callargs, 2 + i, Py_NewRef(args[i]));
+    }
+    kw = override_kwargs(nin, nout, args, nargs, kwnames);
+    if (kw == NULL) {
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        PyObject *meth = PyObject_GetAttr(cand[i], s_array_ufunc);
+        if (meth == NULL) {
+            goto done;
+        }
+        result = PyObject_Call(meth, callargs, kw);
+        Py_DECREF(meth);
+        if (result != Py_NotImplemented) {
+            goto done;
+        }
+        Py_CLEAR(result);
+    }
+    PyObject *inputs = PyTuple_GetSlice(callargs, 2, 2 + ni);
+    if (inputs != NULL) {
+        all_not_implemented(ufunc, method, inputs, kw);
+        Py_DECREF(inputs);
+    }
+done:
+    Py_DECREF(callargs);
+    Py_XDECREF(kw);
+    return result;
+}
+
+/* ------------------------------------------------------------------ */
 /* __call__                                                           */
 
 static void
@@ -368,6 +600,12 @@ ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
     Py_ssize_t shape[NDM_MAXDIMS];
     int nd;
 
+    int handled;
+    result = try_overrides((PyObject *)self, "__call__", def->nin, def->nout, args, nargs,
+                           kwnames, &handled);
+    if (handled) {
+        return result;
+    }
     call_init(&call, def);
     if (nargs < call.nin || nargs > call.nop) {
         PyErr_Format(PyExc_TypeError,
@@ -571,6 +809,12 @@ ufunc_outer(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *k
                      nargs);
         return NULL;
     }
+    int handled;
+    PyObject *over = try_overrides(self, "outer", 2, uf->base.def->nout, args, nargs, kwnames,
+                                   &handled);
+    if (handled) {
+        return over;
+    }
     NdmArray *a = (NdmArray *)ndm_array_from_any(args[0], NULL, -1, 'K', 0);
     if (a == NULL) {
         return NULL;
@@ -633,7 +877,15 @@ ufunc_accumulate_method(PyObject *self, PyObject *args, PyObject *kwds)
     return ndm_ufunc_accumulate(self, args, kwds);
 }
 
+/* Pickled by name, found again as ndmem.<name>. */
+static PyObject *
+ufunc_reduce_pickle(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyUnicode_FromString(((NdmUfunc *)self)->def->name);
+}
+
 static PyMethodDef ufunc_methods[] = {
+    {"__reduce__", ufunc_reduce_pickle, METH_NOARGS, NULL},
     {"outer", (PyCFunction)(void (*)(void))ufunc_outer, METH_FASTCALL | METH_KEYWORDS,
      "outer(A, B, /, **kwargs)\n\nApply the ufunc op to all pairs (a, b) with a in A and b in B."},
     {"reduce", (PyCFunction)(void (*)(void))ufunc_reduce_method, METH_VARARGS | METH_KEYWORDS,
@@ -825,6 +1077,10 @@ static const char *const aliases[][2] = {
 int
 ndm_ufunc_init(PyObject *module)
 {
+    s_array_ufunc = PyUnicode_InternFromString("__array_ufunc__");
+    if (s_array_ufunc == NULL) {
+        return -1;
+    }
     ufunc_type = (PyTypeObject *)PyType_FromSpec(&ufunc_spec);
     if (ufunc_type == NULL) {
         return -1;

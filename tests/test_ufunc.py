@@ -466,6 +466,50 @@ def test_subclass_results():
     assert ndmem.add(w, 1, out=out) is out
 
 
+def test_array_ufunc_overrides():
+    def run(m):
+        class A:
+            def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+                return ("A", ufunc.__name__, method, len(inputs),
+                        {k: (type(v).__name__, len(v)) if k == "out" else v
+                         for k, v in kwargs.items()})
+
+        class B(A):
+            def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+                return "B"
+
+        class N:
+            __array_ufunc__ = None
+
+        class NI:
+            def __array_ufunc__(self, *args, **kwargs):
+                return NotImplemented
+
+        res = []
+        for fn in (lambda: m.add(A(), 1), lambda: m.add(1, A(), out=None),
+                   lambda: m.add(m.ones(2), A(), out=m.ones(2)),
+                   lambda: m.add(m.ones(2), 1, out=(A(),)),
+                   lambda: m.add(m.ones(2), 1, A()),
+                   lambda: m.divmod(m.ones(2), 1, None, A()),
+                   lambda: m.add(A(), B()), lambda: m.add(N(), 1),
+                   lambda: m.add.outer(A(), 1),
+                   lambda: m.add(A(), 1, casting="unsafe", where=True),
+                   lambda: m.add(NI(), 1), lambda: m.add(1, 2, out=(NI(),))):
+            try:
+                res.append(fn())
+            except TypeError as e:
+                res.append(("TypeError", str(e).split(":")[-1]))
+        return res
+
+    assert run(numpy) == run(ndmem)
+
+
+def test_pickle_by_name():
+    import pickle
+    assert pickle.loads(pickle.dumps(ndmem.add)) is ndmem.add
+    assert pickle.loads(pickle.dumps(ndmem.abs)) is ndmem.absolute
+
+
 # ---------------------------------------------------------------- outer
 
 def test_outer():
