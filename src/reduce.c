@@ -34,10 +34,21 @@ raise_axis_error(Py_ssize_t axis, int nd)
     return -1;
 }
 
+/* An axis as NumPy reads it: an integer, not a bool. */
+static Py_ssize_t
+axis_value(PyObject *obj)
+{
+    if (PyBool_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "an integer is required");
+        return -1;
+    }
+    return PyNumber_AsSsize_t(obj, PyExc_OverflowError);
+}
+
 static int
 mark_axis(PyObject *obj, int nd, char *flags)
 {
-    Py_ssize_t ax = PyNumber_AsSsize_t(obj, PyExc_OverflowError);
+    Py_ssize_t ax = axis_value(obj);
     if (ax == -1 && PyErr_Occurred()) {
         return -1;
     }
@@ -75,7 +86,7 @@ parse_axes(PyObject *axis, int nd, char *flags)
         return (int)PyTuple_GET_SIZE(axis);
     }
     if (nd == 0) {
-        Py_ssize_t ax = PyNumber_AsSsize_t(axis, PyExc_OverflowError);
+        Py_ssize_t ax = axis_value(axis);
         if (ax == -1 && PyErr_Occurred()) {
             return -1;
         }
@@ -529,6 +540,23 @@ parse_out(PyObject *obj, NdmArray **out)
     return 0;
 }
 
+/* keepdims= as NumPy parses it: an integer (bool included), not None. */
+static int
+keepdims_converter(PyObject *obj, int *out)
+{
+    if (PyFloat_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "integer argument expected, got float");
+        return 0;
+    }
+    PyObject *v = PyNumber_Index(obj);
+    if (v == NULL) {
+        return 0;
+    }
+    *out = PyObject_IsTrue(v);
+    Py_DECREF(v);
+    return *out < 0 ? 0 : 1;
+}
+
 static int
 is_add_or_multiply(const NdmUfuncDef *def)
 {
@@ -608,6 +636,15 @@ identity_bytes(const NdmUfuncDef *def, NdmDtype *ld, char *buf)
     case NDM_IDENTITY_ONE:
     case NDM_IDENTITY_TRUE:
         return ndm_dtype_setitem(ld, buf, Py_True) < 0 ? -1 : 1;
+    case NDM_IDENTITY_MINUS_INF: {
+        PyObject *v = PyFloat_FromDouble(-Py_HUGE_VAL);
+        if (v == NULL) {
+            return -1;
+        }
+        int rc = ndm_dtype_setitem(ld, buf, v);
+        Py_DECREF(v);
+        return rc < 0 ? -1 : 1;
+    }
     case NDM_IDENTITY_MINUS_ONE:
         if (ld->kind == 'b') {
             return ndm_dtype_setitem(ld, buf, Py_True) < 0 ? -1 : 1;
@@ -629,7 +666,20 @@ get_mask(PyObject *where, NdmArray *arr, NdmArray **mask, Py_ssize_t *sm)
     if (where == NULL || where == Py_True) {
         return 0;
     }
-    NdmArray *m = as_array(where);
+    NdmArray *m;
+    if (NdmArray_Check(where)) {
+        m = as_array(where);
+    }
+    else {
+        /* Python values are converted to bool (NumPy: [1, 0] is fine,
+         * an int array is not). */
+        NdmDtype *b = ndm_dtype_builtin(NDM_BOOL);
+        if (b == NULL) {
+            return -1;
+        }
+        m = (NdmArray *)ndm_array_from_any(where, b, -1, 'K', 0);
+        Py_DECREF(b);
+    }
     if (m == NULL) {
         return -1;
     }
@@ -706,12 +756,14 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
     int keepdims = 0;
     NdmArray *arr = NULL, *out = NULL, *acc = NULL, *mask = NULL;
     PyObject *result = NULL;
+    NdmDtype *real = NULL;
     RedCtx ctx = {0};
     const NdmUfuncDef *def = ((NdmUfunc *)ufunc)->def;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO&OpOO:reduce", kwlist,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|OO&OO&OO:reduce", kwlist,
                                      &array, &axis, ndm_dtype_converter_optional,
-                                     &dtype, &out_obj, &keepdims, &initial, &where)) {
+                                     &dtype, &out_obj, keepdims_converter, &keepdims,
+                                     &initial, &where)) {
         return NULL;
     }
     if (def->nin != 2 || def->nout != 1) {
@@ -871,9 +923,24 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
         int gil_free = !(loop->flags & NDM_LOOP_NEEDS_GIL) && size >= GIL_THRESHOLD;
         int cast_in = !usable_in_place(arr, ld);
         if (cast_in) {
-            ctx.cast = ndm_dtype_get_cast(arr->descr, ld);
             ctx.from = arr->descr;
-            gil_free = gil_free && ndm_cast_is_gil_free(arr->descr, ld);
+            if (arr->descr->kind == 'c' && ld->kind != 'c' && ld->kind != 'b'
+                    && ndm_dtype_isnative(arr->descr)) {
+                /* Warn once, as NumPy, not once per chunk: read the real
+                 * parts (the first half of each element) as floats. */
+                if (PyErr_WarnEx(ndm_complex_warning, "Casting complex values "
+                                 "to real discards the imaginary part", 1) < 0) {
+                    goto fail;
+                }
+                real = ndm_dtype_builtin(arr->descr->type_num == NDM_COMPLEX64
+                                         ? NDM_FLOAT32 : NDM_FLOAT64);
+                if (real == NULL) {
+                    goto fail;
+                }
+                ctx.from = real;
+            }
+            ctx.cast = ndm_dtype_get_cast(ctx.from, ld);
+            gil_free = gil_free && ndm_cast_is_gil_free(ctx.from, ld);
         }
         plan_core(&it, cast_in, mask != NULL);
         if (cast_in || it.g > 1) {
@@ -921,6 +988,7 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
     }
 fail:
     PyMem_RawFree(ctx.buf);
+    Py_XDECREF(real);
     Py_XDECREF(ctx.to);
     Py_XDECREF(dtype);
     Py_XDECREF(arr);
@@ -1251,6 +1319,39 @@ fname##_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                   \
 ARG_COMPLEX(complex64, float)
 ARG_COMPLEX(complex128, double)
 
+/* Strings: 'S' compare as unsigned bytes, 'U' as code points (native
+ * order), over the whole fixed width, as NumPy. */
+static int
+cmp_str(const char *a, const char *b, Py_ssize_t itemsize, int unicode)
+{
+    if (!unicode) {
+        return memcmp(a, b, itemsize);
+    }
+    for (Py_ssize_t k = 0; k < itemsize; k += 4) {
+        uint32_t x, y;
+        memcpy(&x, a + k, 4);
+        memcpy(&y, b + k, 4);
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+static Py_ssize_t
+argext_str(const char *p, Py_ssize_t n, Py_ssize_t s, Py_ssize_t itemsize,
+           int unicode, int want_max)
+{
+    Py_ssize_t best = 0;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        int c = cmp_str(p + i * s, p + best * s, itemsize, unicode);
+        if (want_max ? c > 0 : c < 0) {
+            best = i;
+        }
+    }
+    return best;
+}
+
 typedef Py_ssize_t (*argext_fn)(const char *, Py_ssize_t, Py_ssize_t);
 
 static const argext_fn argmax_table[NDM_NNUMERIC] = {
@@ -1282,7 +1383,8 @@ py_argext(PyObject *Py_UNUSED(m), PyObject *args)
         return NULL;
     }
     const char *fname = want_max ? "argmax" : "argmin";
-    if (a->descr->type_num >= NDM_NNUMERIC) {
+    int tn = a->descr->type_num;
+    if (tn >= NDM_NNUMERIC && tn != NDM_BYTES && tn != NDM_UNICODE) {
         PyErr_Format(PyExc_TypeError, "%s is not supported for dtype %R",
                      fname, (PyObject *)a->descr);
         goto fail;
@@ -1300,7 +1402,10 @@ py_argext(PyObject *Py_UNUSED(m), PyObject *args)
         }
         Py_SETREF(a, c);
     }
-    argext_fn fn = (want_max ? argmax_table : argmin_table)[a->descr->type_num];
+    argext_fn fn = tn < NDM_NNUMERIC
+                   ? (want_max ? argmax_table : argmin_table)[tn] : NULL;
+    Py_ssize_t isz = a->descr->itemsize;
+    int uni = tn == NDM_UNICODE;
     if (axis == Py_None) {
         Py_ssize_t n = ndm_array_size(a);
         if (n == 0) {
@@ -1310,7 +1415,8 @@ py_argext(PyObject *Py_UNUSED(m), PyObject *args)
         }
         Py_ssize_t r;
         Py_BEGIN_ALLOW_THREADS
-        r = fn(a->data, n, a->descr->itemsize);
+        r = fn != NULL ? fn(a->data, n, isz)
+                       : argext_str(a->data, n, isz, isz, uni, want_max);
         Py_END_ALLOW_THREADS
         result = PyLong_FromSsize_t(r);
         goto fail;
@@ -1360,7 +1466,7 @@ py_argext(PyObject *Py_UNUSED(m), PyObject *args)
     Py_ssize_t idx[NDM_MAXDIMS] = {0};
     const char *p = a->data;
     for (Py_ssize_t j = 0; j < total; j++) {
-        o[j] = fn(p, n, s);
+        o[j] = fn != NULL ? fn(p, n, s) : argext_str(p, n, s, isz, uni, want_max);
         for (int d = rnd - 1; d >= 0; d--) {
             idx[d]++;
             p += rstr[d];

@@ -230,6 +230,17 @@ def test_axis_error_class():
     lambda m, x: m.maximum.accumulate(x), lambda m, x: m.multiply.accumulate(x, dtype=m.float32),
     lambda m, x: m.add.reduce(x, axis=0, dtype=m.int64), lambda m, x: m.minimum.reduce(x, axis=(0, 1)),
     lambda m, x: m.add.reduce(x, (0, 1)), lambda m, x: x.mean(axis=(0, 1), keepdims=True),
+    lambda m, x: m.add.reduce(x, keepdims=None), lambda m, x: m.add.reduce(x, keepdims=1.5),
+    lambda m, x: m.add.reduce(x, keepdims=2), lambda m, x: m.add.reduce(x, axis=True),
+    lambda m, x: m.add.reduce(x, where=[[1, 0, 1, 0]]), lambda m, x: m.add.reduce(x, where=m.ones(4, "i8")),
+    lambda m, x: m.add.reduce(x, where=m.ones(5, bool)), lambda m, x: m.add.reduce(x, out=[1, 2]),
+    lambda m, x: m.add.reduce(x.astype(m.complex128), dtype=m.float64, axis=0),
+    lambda m, x: m.logaddexp.reduce(x[:0], axis=0), lambda m, x: m.logaddexp.reduce(x, axis=1),
+    lambda m, x: m.add.reduce(x, axis=0, out=m.zeros(4, "i2")), lambda m, x: m.maximum.reduce(x, initial="a"),
+    lambda m, x: m.true_divide.reduce(x, axis=1), lambda m, x: m.add.reduce(m.asarray(["a", "b"])),
+    lambda m, x: m.add.accumulate(x, out=m.zeros((3, 5))), lambda m, x: m.add.accumulate(x, dtype=m.int32),
+    lambda m, x: m.count_nonzero(m.asarray(["", "a", "bb"])), lambda m, x: m.argmax(m.asarray([b"ab", b"b"])),
+    lambda m, x: m.argmin(m.asarray([["b", "ab"], ["", "zz"]]), axis=1),
 ])
 def test_reduce_cases(call):
     a = data((3, 4), "f8")

@@ -380,7 +380,11 @@ def count_nonzero(a, axis=None, *, keepdims=False):
     array)."""
     arr = _asarray(a)
     if arr.dtype.kind in "SU":
-        nz = _ufunc("not_equal")(arr, arr.dtype.type())
+        # A string is non-zero when any of its bytes is (NumPy compares
+        # with the empty string).
+        chars = _core.ascontiguousarray(arr).view(_core.uint8)
+        chars = chars.reshape(arr.shape + (arr.dtype.itemsize,))
+        nz = _ufunc("logical_or").reduce(chars, axis=-1)
     else:
         nz = arr.astype(_core.bool_, copy=False)
     return _ufunc("add").reduce(nz, axis=axis, dtype=_core.int64,
