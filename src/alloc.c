@@ -38,9 +38,10 @@ count_allocation(NdmBuffer *buffer)
     ndm_live_buffers.prev->next = buffer;
     ndm_live_buffers.prev = buffer;
     /* Failure to trace (tracemalloc off, or out of memory in it) must not
-     * fail the allocation itself. */
-    (void)PyTraceMalloc_Track(NDM_TRACEMALLOC_DOMAIN,
-                              (uintptr_t)buffer->data, buffer->nbytes);
+     * fail the allocation itself; a buffer not traced needs no untracking
+     * (tracemalloc forgets everything when it stops). */
+    buffer->traced = PyTraceMalloc_Track(NDM_TRACEMALLOC_DOMAIN,
+                                         (uintptr_t)buffer->data, buffer->nbytes) == 0;
 }
 
 static void
@@ -58,7 +59,9 @@ count_release(NdmBuffer *buffer)
     }
     buffer->prev->next = buffer->next;
     buffer->next->prev = buffer->prev;
-    (void)PyTraceMalloc_Untrack(NDM_TRACEMALLOC_DOMAIN, (uintptr_t)buffer->data);
+    if (buffer->traced) {
+        (void)PyTraceMalloc_Untrack(NDM_TRACEMALLOC_DOMAIN, (uintptr_t)buffer->data);
+    }
 }
 #else
 #define count_allocation(buffer) ((void)(buffer))
@@ -130,6 +133,7 @@ ndm_buffer_new(size_t nbytes, int zeroed)
     buffer->views.array = NULL;
     buffer->nviews = 0;
     buffer->pin_warned = 0;
+    buffer->traced = 0;
     buffer->serial = 0;
     count_allocation(buffer);
     return buffer;

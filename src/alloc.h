@@ -38,6 +38,7 @@ typedef struct NdmBuffer {
     NdmViewLink views;      /* ring head of the arrays viewing the data */
     Py_ssize_t nviews;
     int pin_warned;         /* a PinWarning was issued for this buffer */
+    int traced;             /* reported to tracemalloc */
     long long serial;       /* its number among all allocations (1, 2, ...) */
     struct NdmBuffer *prev; /* all live buffers */
     struct NdmBuffer *next;
