@@ -401,3 +401,49 @@ def test_threads_share_a_generator_safely():
     ref = np.random.default_rng(0)
     ref.random(800_000)
     assert g.random() == ref.random()
+
+
+def test_out_argument_matches_numpy():
+    def f(g, m):
+        out = m.empty((3, 4))
+        res = g.random(out=out)
+        assert res is out
+        out32 = m.empty(5, dtype=m.float32)
+        g.standard_normal(5, dtype=m.float32, out=out32)
+        return m.array(out.ravel().tolist() + out32.tolist())
+    assert_same(*both(f))
+    raises_same(lambda m: m.random.default_rng(0).random(out=m.empty(3, dtype=m.float32)))
+    raises_same(lambda m: m.random.default_rng(0).random(size=4, out=m.empty(3)))
+
+
+def test_repeated_draws_do_not_leak():
+    import tracemalloc
+    g = nd.random.default_rng(0)
+
+    def work():
+        g.random(10)
+        g.random()
+        g.integers(0, 10, 5, dtype=nd.int16)
+        g.integers([1, 2], 9)
+        g.normal([0.0, 1.0], 2.0)
+        g.choice(10, 3, replace=False)
+        g.choice(3, 4, p=[0.2, 0.3, 0.5])
+        g.shuffle(nd.arange(5))
+        g.permutation(nd.arange(6).reshape(3, 2))
+        g.bit_generator.state
+        nd.random.randn(3)
+        nd.random.randint(5)
+
+    for _ in range(200):
+        work()
+    live0 = nd.memory.stats()["live_bytes"]
+    tracemalloc.start()
+    for _ in range(2000):  # caches and free lists settle here
+        work()
+    traced0 = tracemalloc.get_traced_memory()[0]
+    for _ in range(2000):
+        work()
+    traced1 = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert nd.memory.stats()["live_bytes"] == live0
+    assert traced1 - traced0 < 2_000

@@ -60,8 +60,9 @@ class Generator:
             return size
         if not isinstance(out, ndmem.ndarray) or out.dtype != ndmem.dtype(
                 "float32" if single else "float64"):
+            got = out.dtype if isinstance(out, ndmem.ndarray) else type(out).__name__
             raise TypeError("Supplied output array has the wrong type. "
-                            f"Expected {'float32' if single else 'float64'}")
+                            f"Expected {'float32' if single else 'float64'}, got {got}")
         if size is not None and C.size_tuple(size) != out.shape:
             raise ValueError("size must match out.shape when used together")
         return out.shape
