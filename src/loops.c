@@ -184,14 +184,14 @@ static inline t sq_##nm(t a) { return a * a; }                               \
 static inline t recip_##nm(t a) { return (t)1 / a; }                         \
 static inline t abs_##nm(t a) { return NDM_LIBM(fabs, N)(a); }               \
 static inline t sign_##nm(t a)                                               \
-{ return NDM_QGT(a, 0) ? (t)1 : (NDM_QLT(a, 0) ? (t)-1 : (a == 0 ? (t)0 : a)); } \
+{ return a > 0 ? (t)1 : (a < 0 ? (t)-1 : (a == 0 ? (t)0 : a)); }            \
 /* maximum/minimum propagate NaN; a tie gives b, as NumPy's x86 loops */   \
-static inline t max_##nm(t a, t b) { return (NDM_QGT(a, b) || a != a) ? a : b; } \
-static inline t min_##nm(t a, t b) { return (NDM_QLT(a, b) || a != a) ? a : b; } \
-static inline t fmax_##nm(t a, t b) { return (NDM_QGT(a, b) || b != b) ? a : b; } \
-static inline t fmin_##nm(t a, t b) { return (NDM_QLT(a, b) || b != b) ? a : b; } \
-static inline t clipmax_##nm(t a, t b) { return (a != a || NDM_QGT(a, b)) ? a : b; } \
-static inline t clipmin_##nm(t a, t b) { return (a != a || NDM_QLT(a, b)) ? a : b; } \
+static inline t max_##nm(t a, t b) { return (a > b || a != a) ? a : b; }     \
+static inline t min_##nm(t a, t b) { return (a < b || a != a) ? a : b; }     \
+static inline t fmax_##nm(t a, t b) { return (a > b || b != b) ? a : b; }    \
+static inline t fmin_##nm(t a, t b) { return (a < b || b != b) ? a : b; }    \
+static inline t clipmax_##nm(t a, t b) { return (a != a || a > b) ? a : b; } \
+static inline t clipmin_##nm(t a, t b) { return (a != a || a < b) ? a : b; } \
 static inline t clip_##nm(t x, t lo, t hi)                                   \
 { return clipmin_##nm(clipmax_##nm(x, lo), hi); }                             \
 static inline ndm_bool nz_##nm(t a) { return a != 0; }                       \
@@ -426,14 +426,14 @@ static inline ndm_bool gt_##nm(t a, t b) { return a > b; }                   \
 static inline ndm_bool ge_##nm(t a, t b) { return a >= b; }
 NDM_FOR_EACH_NUMERIC(NDM_ON_BINT)
 #undef NDM_EACH
-/* Quiet comparisons: NaN operands raise no invalid flag, as NumPy's. */
+/* Their kernels are NDM_QUIET_KERNEL: NaN raises no invalid flag. */
 #define NDM_EACH(N, nm, t)                                                  \
 static inline ndm_bool eq_##nm(t a, t b) { return a == b; }                  \
 static inline ndm_bool ne_##nm(t a, t b) { return a != b; }                  \
-static inline ndm_bool lt_##nm(t a, t b) { return NDM_QLT(a, b); }            \
-static inline ndm_bool le_##nm(t a, t b) { return NDM_QLE(a, b); }       \
-static inline ndm_bool gt_##nm(t a, t b) { return NDM_QGT(a, b); }         \
-static inline ndm_bool ge_##nm(t a, t b) { return NDM_QGE(a, b); }
+static inline ndm_bool lt_##nm(t a, t b) { return a < b; }                  \
+static inline ndm_bool le_##nm(t a, t b) { return a <= b; }                 \
+static inline ndm_bool gt_##nm(t a, t b) { return a > b; }                  \
+static inline ndm_bool ge_##nm(t a, t b) { return a >= b; }
 NDM_FOR_EACH_NUMERIC(NDM_ON_F)
 #undef NDM_EACH
 #define NDM_EACH(N, nm, t)                                                   \
@@ -447,15 +447,19 @@ static inline ndm_bool gt_##nm(t a, t b) { return clt_##nm(b, a); }           \
 static inline ndm_bool ge_##nm(t a, t b) { return cle_##nm(b, a); }
 NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 #undef NDM_EACH
-#define NDM_HCMP(op)                                                        \
+#define NDM_HCMP(op, CMP)                                                   \
 static inline ndm_bool op##_float16(ndm_half a, ndm_half b)                 \
-{ return op##_float32(ndm_h2f(a), ndm_h2f(b)); }
-NDM_HCMP(eq)
-NDM_HCMP(ne)
-NDM_HCMP(lt)
-NDM_HCMP(le)
-NDM_HCMP(gt)
-NDM_HCMP(ge)
+{ return CMP(ndm_h2f(a), ndm_h2f(b)); }
+#define NDM_HEQ(a, b) ((a) == (b))
+#define NDM_HNE(a, b) ((a) != (b))
+NDM_HCMP(eq, NDM_HEQ)
+NDM_HCMP(ne, NDM_HNE)
+NDM_HCMP(lt, NDM_QLT)
+NDM_HCMP(le, NDM_QLE)
+NDM_HCMP(gt, NDM_QGT)
+NDM_HCMP(ge, NDM_QGE)
+#undef NDM_HEQ
+#undef NDM_HNE
 #undef NDM_HCMP
 
 /* Logical ufuncs on the truth value of each type. */
@@ -613,7 +617,8 @@ k_add_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)    \
     NDM_BINARY2_KERNEL(k_divmod_##nm, t, divmod_##nm)                         \
     NDM_UNARY_KERNEL(k_neg_##nm, t, t, neg_##nm)                              \
     NDM_UNARY_KERNEL(k_abs_##nm, t, t, abs_##nm)                              \
-    NDM_UNARY_KERNEL(k_sign_##nm, t, t, sign_##nm)                            \
+    NDM_UNARY_KERNEL(kq_sign_##nm, t, t, sign_##nm)                           \
+    NDM_QUIET_KERNEL(k_sign_##nm, kq_sign_##nm)                               \
     NDM_UNARY_KERNEL(k_sq_##nm, t, t, sq_##nm)                                \
     NDM_UNARY_KERNEL(k_recip_##nm, t, t, recip_##nm)
 NDM_FOR_EACH_NUMERIC(NDM_ON_F)
@@ -683,21 +688,42 @@ k_add_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)    \
 NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 #undef NDM_EACH
 
-/* Generated for every type that has the scalar op. */
+/* Ordering kernels: float32/64 get the quiet wrapper. */
+#define NDM_ORDER_KERNELS(P, nm, t)                                         \
+    NDM_BINARY_KERNEL_R(P##max_##nm, t, max_##nm)                           \
+    NDM_BINARY_KERNEL_R(P##min_##nm, t, min_##nm)                           \
+    NDM_BINARY_KERNEL(P##lt_##nm, t, t, ndm_bool, lt_##nm)                  \
+    NDM_BINARY_KERNEL(P##le_##nm, t, t, ndm_bool, le_##nm)                  \
+    NDM_BINARY_KERNEL(P##gt_##nm, t, t, ndm_bool, gt_##nm)                  \
+    NDM_BINARY_KERNEL(P##ge_##nm, t, t, ndm_bool, ge_##nm)                  \
+    NDM_TERNARY_KERNEL(P##clip_##nm, t, clip_##nm)
+#define NDM_EACH(N, nm, t) NDM_ORDER_KERNELS(k_, nm, t)
+NDM_FOR_EACH_NUMERIC(NDM_ON_NOTF)
+#undef NDM_EACH
+#define NDM_EACH(N, nm, t)                                                  \
+    NDM_ORDER_KERNELS(kq_, nm, t)                                           \
+    NDM_BINARY_KERNEL_R(kq_fmax_##nm, t, fmax_##nm)                         \
+    NDM_BINARY_KERNEL_R(kq_fmin_##nm, t, fmin_##nm)                         \
+    NDM_QUIET_KERNEL(k_max_##nm, kq_max_##nm)                               \
+    NDM_QUIET_KERNEL(k_min_##nm, kq_min_##nm)                               \
+    NDM_QUIET_KERNEL(k_fmax_##nm, kq_fmax_##nm)                             \
+    NDM_QUIET_KERNEL(k_fmin_##nm, kq_fmin_##nm)                             \
+    NDM_QUIET_KERNEL(k_lt_##nm, kq_lt_##nm)                                 \
+    NDM_QUIET_KERNEL(k_le_##nm, kq_le_##nm)                                 \
+    NDM_QUIET_KERNEL(k_gt_##nm, kq_gt_##nm)                                 \
+    NDM_QUIET_KERNEL(k_ge_##nm, kq_ge_##nm)                                 \
+    NDM_QUIET_KERNEL(k_clip_##nm, kq_clip_##nm)
+NDM_FOR_EACH_NUMERIC(NDM_ON_F)
+#undef NDM_EACH
+#undef NDM_ORDER_KERNELS
+
 #define NDM_EACH(N, nm, t)                                                   \
-    NDM_BINARY_KERNEL_R(k_max_##nm, t, max_##nm)                              \
-    NDM_BINARY_KERNEL_R(k_min_##nm, t, min_##nm)                              \
     NDM_BINARY_KERNEL(k_eq_##nm, t, t, ndm_bool, eq_##nm)                     \
     NDM_BINARY_KERNEL(k_ne_##nm, t, t, ndm_bool, ne_##nm)                     \
-    NDM_BINARY_KERNEL(k_lt_##nm, t, t, ndm_bool, lt_##nm)                     \
-    NDM_BINARY_KERNEL(k_le_##nm, t, t, ndm_bool, le_##nm)                     \
-    NDM_BINARY_KERNEL(k_gt_##nm, t, t, ndm_bool, gt_##nm)                     \
-    NDM_BINARY_KERNEL(k_ge_##nm, t, t, ndm_bool, ge_##nm)                     \
     NDM_BINARY_KERNEL(k_land_##nm, t, t, ndm_bool, land_##nm)                 \
     NDM_BINARY_KERNEL(k_lor_##nm, t, t, ndm_bool, lor_##nm)                   \
     NDM_BINARY_KERNEL(k_lxor_##nm, t, t, ndm_bool, lxor_##nm)                 \
-    NDM_UNARY_KERNEL(k_lnot_##nm, t, ndm_bool, lnot_##nm)                     \
-    NDM_TERNARY_KERNEL(k_clip_##nm, t, clip_##nm)
+    NDM_UNARY_KERNEL(k_lnot_##nm, t, ndm_bool, lnot_##nm)
 NDM_FOR_EACH_NUMERIC(NDM_ON_ALL)
 #undef NDM_EACH
 
@@ -705,9 +731,10 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_ALL)
 #define NDM_EACH(N, nm, t)                                                   \
     NDM_BINARY_KERNEL_R(k_fmax_##nm, t, fmax_##nm)                            \
     NDM_BINARY_KERNEL_R(k_fmin_##nm, t, fmin_##nm)
-NDM_FOR_EACH_NUMERIC(NDM_ON_HF)
 NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 #undef NDM_EACH
+NDM_BINARY_KERNEL_R(k_fmax_float16, ndm_half, fmax_float16)
+NDM_BINARY_KERNEL_R(k_fmin_float16, ndm_half, fmin_float16)
 #define NDM_EACH(N, nm, t)                                                   \
     NDM_UNARY_KERNEL(k_abs_##nm, t, t, abs_##nm)
 NDM_FOR_EACH_NUMERIC(NDM_ON_SINT)

@@ -9,9 +9,10 @@
 #include "loops.h"
 
 /* GCC's -O2 cost model only vectorizes loops whose trip count it knows;
- * the kernels want the "cheap" model of -O3. */
+ * the kernels want the "cheap" model of -O3.  No errno from libm lets
+ * sqrt and friends inline (NumPy reports the fenv flags, never errno). */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-loop-vectorize", "vect-cost-model=cheap")
+#pragma GCC optimize("tree-loop-vectorize", "vect-cost-model=cheap", "no-math-errno")
 #endif
 
 #define NDM_CAT(a, b) NDM_CAT_(a, b)
@@ -108,6 +109,12 @@
 #define NDM_S_BREAL_KH NDM_KEEP
 #define NDM_S_BREAL_KF NDM_KEEP
 #define NDM_S_BREAL_KC NDM_DROP
+#define NDM_S_NOTF_KB NDM_KEEP      /* everything but float32/64 */
+#define NDM_S_NOTF_KS NDM_KEEP
+#define NDM_S_NOTF_KU NDM_KEEP
+#define NDM_S_NOTF_KH NDM_KEEP
+#define NDM_S_NOTF_KF NDM_DROP
+#define NDM_S_NOTF_KC NDM_KEEP
 #define NDM_S_ALL_KB NDM_KEEP
 #define NDM_S_ALL_KS NDM_KEEP
 #define NDM_S_ALL_KU NDM_KEEP
@@ -126,6 +133,7 @@
 #define NDM_ON_NUM(N, n, t) NDM_ON(NDM_S_NUM, N, n, t)
 #define NDM_ON_REAL(N, n, t) NDM_ON(NDM_S_REAL, N, n, t)
 #define NDM_ON_BREAL(N, n, t) NDM_ON(NDM_S_BREAL, N, n, t)
+#define NDM_ON_NOTF(N, n, t) NDM_ON(NDM_S_NOTF, N, n, t)
 #define NDM_ON_ALL(N, n, t) NDM_ON(NDM_S_ALL, N, n, t)
 
 /* Unsigned twin of each integer type (wrap-around arithmetic without
@@ -162,10 +170,11 @@
 #define NDM_NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* Ordered float comparisons that raise no invalid flag for NaN, as
- * NumPy's: once vectorized, GCC turns even isless() into SSE2's
- * signalling cmpltpd, so NaNs are masked to 0 through the bits before
- * comparing (which also keeps the loop scalar) and the result is
- * forced false for them. */
+ * NumPy's, for code that must stay quiet element by element: NaNs are
+ * masked to 0 through the bits before comparing and the result is forced
+ * false for them.  (Vectorized kernels instead use plain compares, which
+ * GCC turns into SSE2's signalling cmpltpd, and drop the flag afterwards:
+ * NDM_QUIET_KERNEL.) */
 static inline double
 ndm_qz(double x)
 {
@@ -193,6 +202,20 @@ ndm_qzf(float x)
 #define NDM_QLE(a, b) NDM_QCMP(a, b, <=)
 #define NDM_QGT(a, b) NDM_QCMP(a, b, >)
 #define NDM_QGE(a, b) NDM_QCMP(a, b, >=)
+
+/* A kernel whose NumPy counterpart never reports invalid (ordered
+ * comparisons, maximum, clip ...): run the vectorizable INNER and clear
+ * the invalid flag it raised on NaN lanes, unless it was already set. */
+#define NDM_QUIET_KERNEL(NAME, INNER)                                       \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    int had = fetestexcept(FE_INVALID);                                     \
+    INNER(args, n, steps, ctx);                                             \
+    if (!had) {                                                             \
+        feclearexcept(FE_INVALID);                                          \
+    }                                                                       \
+}
 
 static inline float
 ndm_h2f(ndm_half h)

@@ -5,12 +5,6 @@
  * complex functions are C99's, which NumPy's npy_c* wrap. */
 #include "loops_internal.h"
 
-/* No errno from libm: lets sqrt and friends inline and vectorize; the
- * fenv flags NumPy reports are unaffected. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-math-errno")
-#endif
-
 /* ------------------------------------------------------------------ */
 /* Real unary functions: X(ufunc-op, libm base name)                   */
 

@@ -201,8 +201,7 @@ def run_loop(name, sig, layout):
             assert_same(name, g, e, approx, ctx)
     else:
         assert_same(name, got, exp, approx, ctx)
-    if not approx or sig[0] not in "efFD":
-        assert wgot == wexp, ctx
+    assert wgot == wexp, ctx
 
 
 ALL = EXACT + APPROX
