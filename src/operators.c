@@ -5,6 +5,12 @@
 #include "ufunc.h"
 #include "scalar.h"
 
+#if defined(__linux__) || defined(__APPLE__)
+#define NDM_CAN_ELIDE 1
+#include <dlfcn.h>
+#include <execinfo.h>
+#endif
+
 static PyObject *s_array_ufunc;
 static PyObject *s_array_priority;
 
@@ -92,15 +98,194 @@ should_defer(PyObject *self, PyObject *other, int inplace)
     (NB_SLOT(m2, SLOT) != (void *)(fn) && should_defer((m1), (m2), (inplace)))
 
 /* ------------------------------------------------------------------ */
+/* Temporary elision (NumPy's temp_elide.c)                           */
+/* ------------------------------------------------------------------ */
+
+/* In `a * 2 + 1` the product is a temporary only the interpreter's stack
+ * holds (reference count 1): NumPy adds 1 into it instead of allocating a
+ * second result, which is what keeps its peak memory at one array.  ndmem
+ * does the same so peaks match.  A C extension may call the number
+ * protocol on an object it holds once and use it afterwards, so, as in
+ * NumPy, the call stack must lead straight back to the interpreter's
+ * frame evaluation through CPython and ndmem only. */
+
+#define ELIDE_MIN_BYTES (256 * 1024)
+#define ELIDE_MAX_STACK 10
+
+#ifdef NDM_CAN_ELIDE
+static int
+in_range(void *p, void *lo, void *hi)
+{
+    return (char *)p >= (char *)lo && (char *)p <= (char *)hi;
+}
+
+/* 1 when every caller up to _PyEval_EvalFrameDefault is CPython or this
+ * extension; 0 otherwise (or when the stack cannot be read). */
+static int
+called_from_interpreter(void)
+{
+    static int state;               /* 0 unknown, 1 ready, -1 unusable */
+    static void *py_lo, *py_hi, *self_lo, *self_hi;
+    static void *eval_addr[32];
+    static int n_eval;
+    void *frames[ELIDE_MAX_STACK];
+    Dl_info info;
+
+    if (state < 0) {
+        return 0;
+    }
+    if (state == 0) {
+        Dl_info self;
+        if (!dladdr((void *)&PyNumber_Or, &info) || !dladdr((void *)&called_from_interpreter,
+                                                             &self)) {
+            state = -1;
+            return 0;
+        }
+        py_lo = py_hi = info.dli_fbase;
+        self_lo = self_hi = self.dli_fbase;
+        state = 1;
+    }
+    int n = backtrace(frames, ELIDE_MAX_STACK);
+    for (int i = 0; i < n; i++) {
+        void *f = frames[i];
+        int in_py = in_range(f, py_lo, py_hi), in_self = in_range(f, self_lo, self_hi);
+        if (!in_py && !in_self) {
+            if (!dladdr(f, &info)) {
+                return 0;
+            }
+            if (info.dli_fbase == py_lo) {
+                py_hi = f > py_hi ? f : py_hi;
+                in_py = 1;
+            }
+            else if (info.dli_fbase == self_lo) {
+                self_hi = f > self_hi ? f : self_hi;
+                in_self = 1;
+            }
+            else {
+                return 0;
+            }
+        }
+        if (!in_py) {
+            continue;
+        }
+        for (int k = 0; k < n_eval; k++) {
+            if (eval_addr[k] == f) {
+                return 1;
+            }
+        }
+        if (dladdr(f, &info) && info.dli_sname != NULL
+                && strcmp(info.dli_sname, "_PyEval_EvalFrameDefault") == 0) {
+            if (n_eval < (int)(sizeof eval_addr / sizeof eval_addr[0])) {
+                eval_addr[n_eval++] = f;
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+#endif
+
+/* Is o a temporary ndmem may overwrite (exact numeric array owning a large
+ * writeable buffer, referenced once)? */
+static int
+is_temporary(PyObject *o)
+{
+#ifdef NDM_CAN_ELIDE
+    if (Py_REFCNT(o) != 1 || !NdmArray_CheckExact(o)) {
+        return 0;
+    }
+    NdmArray *a = (NdmArray *)o;
+    return a->descr->type_num < NDM_NNUMERIC && (a->flags & NDM_OWNDATA)
+           && ndm_array_is_writeable(a) && ndm_array_nbytes(a) >= ELIDE_MIN_BYTES;
+#else
+    (void)o;
+    return 0;
+#endif
+}
+
+/* May "lhs op rhs" be computed into lhs?  rhs must be an exact array of
+ * lhs's shape, or a scalar, of a dtype that casts safely to lhs's. */
+static int
+can_elide(PyObject *lhs, PyObject *rhs)
+{
+    if (!is_temporary(lhs)) {
+        return 0;
+    }
+    if (!NdmArray_CheckExact(rhs) && !ndm_scalar_check(rhs) && !PyLong_Check(rhs)
+            && !PyFloat_Check(rhs) && !PyComplex_Check(rhs) && !PyUnicode_Check(rhs)
+            && !PyBytes_Check(rhs)) {
+        return 0;
+    }
+    PyObject *r = ndm_array_from_any(rhs, NULL, -1, 'K', 0);
+    if (r == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    NdmArray *a = (NdmArray *)lhs, *b = (NdmArray *)r;
+    int ok = (b->nd == 0 || (b->nd == a->nd
+                             && memcmp(a->shape, b->shape, (size_t)a->nd * sizeof(Py_ssize_t)) == 0))
+             && ndm_dtype_can_cast(b->descr, a->descr, NDM_SAFE_CASTING) == 1;
+    Py_DECREF(r);
+#ifdef NDM_CAN_ELIDE
+    return ok && called_from_interpreter();
+#else
+    return ok;
+#endif
+}
+
+/* *res = lhs op= rhs (or rhs op= lhs for a commutative op) when one of
+ * them is an elidable temporary: 1, else 0. */
+static int
+try_elide(PyObject *m1, PyObject *m2, const char *ufunc, int commutative, PyObject **res)
+{
+    if (can_elide(m1, m2)) {
+        *res = ndm_ufunc_inplace(ufunc, m1, m2);
+        return 1;
+    }
+    if (commutative && can_elide(m2, m1)) {
+        *res = ndm_ufunc_inplace(ufunc, m2, m1);
+        return 1;
+    }
+    return 0;
+}
+
+static int
+can_elide_unary(PyObject *a)
+{
+#ifdef NDM_CAN_ELIDE
+    return is_temporary(a) && called_from_interpreter();
+#else
+    (void)a;
+    return 0;
+#endif
+}
+
+/* ufunc(a), into a itself when a is a temporary. */
+static PyObject *
+unary(const char *name, PyObject *a, int may_elide)
+{
+    if (may_elide && can_elide_unary(a)) {
+        PyObject *f = ndm_ufunc_lookup(name);
+        return f == NULL ? NULL : PyObject_CallFunctionObjArgs(f, a, a, NULL);
+    }
+    return ndm_ufunc_unary(name, a);
+}
+
+/* ------------------------------------------------------------------ */
 /* Binary and in-place operators                                      */
 /* ------------------------------------------------------------------ */
 
-#define BINARY(fn, SLOT, UFUNC)                                            \
+/* ELIDE: 0 never, 1 into the left operand, 2 into either (commutative). */
+#define BINARY(fn, SLOT, UFUNC, ELIDE)                                     \
 static PyObject *                                                          \
 fn(PyObject *m1, PyObject *m2)                                             \
 {                                                                          \
+    PyObject *res;                                                         \
     if (GIVE_UP(m1, m2, SLOT, fn, 0)) {                                    \
         Py_RETURN_NOTIMPLEMENTED;                                          \
+    }                                                                      \
+    if ((ELIDE) && try_elide(m1, m2, UFUNC, (ELIDE) == 2, &res)) {         \
+        return res;                                                        \
     }                                                                      \
     return ndm_ufunc_binary(UFUNC, m1, m2);                                \
 }
@@ -115,18 +300,35 @@ fn(PyObject *m1, PyObject *m2)                                             \
     return ndm_ufunc_inplace(UFUNC, m1, m2);                               \
 }
 
-BINARY(op_add, nb_add, "add")
-BINARY(op_subtract, nb_subtract, "subtract")
-BINARY(op_multiply, nb_multiply, "multiply")
-BINARY(op_true_divide, nb_true_divide, "divide")
-BINARY(op_floor_divide, nb_floor_divide, "floor_divide")
-BINARY(op_remainder, nb_remainder, "remainder")
-BINARY(op_divmod, nb_divmod, "divmod")
-BINARY(op_lshift, nb_lshift, "left_shift")
-BINARY(op_rshift, nb_rshift, "right_shift")
-BINARY(op_and, nb_and, "bitwise_and")
-BINARY(op_or, nb_or, "bitwise_or")
-BINARY(op_xor, nb_xor, "bitwise_xor")
+BINARY(op_add, nb_add, "add", 2)
+BINARY(op_subtract, nb_subtract, "subtract", 1)
+BINARY(op_multiply, nb_multiply, "multiply", 2)
+BINARY(op_floor_divide, nb_floor_divide, "floor_divide", 1)
+BINARY(op_remainder, nb_remainder, "remainder", 0)
+BINARY(op_divmod, nb_divmod, "divmod", 0)
+BINARY(op_lshift, nb_lshift, "left_shift", 1)
+BINARY(op_rshift, nb_rshift, "right_shift", 1)
+BINARY(op_and, nb_and, "bitwise_and", 2)
+BINARY(op_or, nb_or, "bitwise_or", 2)
+BINARY(op_xor, nb_xor, "bitwise_xor", 2)
+
+/* Division elides only into an inexact left operand, whose dtype the
+ * quotient keeps (as NumPy). */
+static PyObject *
+op_true_divide(PyObject *m1, PyObject *m2)
+{
+    PyObject *res;
+    if (GIVE_UP(m1, m2, nb_true_divide, op_true_divide, 0)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    if (NdmArray_CheckExact(m1)) {
+        int t = ((NdmArray *)m1)->descr->type_num;
+        if (t >= NDM_FLOAT16 && t <= NDM_COMPLEX128 && try_elide(m1, m2, "divide", 0, &res)) {
+            return res;
+        }
+    }
+    return ndm_ufunc_binary("divide", m1, m2);
+}
 
 INPLACE(op_iadd, nb_inplace_add, "add")
 INPLACE(op_isubtract, nb_inplace_subtract, "subtract")
@@ -187,7 +389,7 @@ fast_power(PyObject *a, PyObject *exp, int inplace, PyObject **res)
         PyErr_Clear();
         return 0;
     }
-    *res = PyObject_CallFunctionObjArgs(f, a, inplace ? a : NULL, NULL);
+    *res = PyObject_CallFunctionObjArgs(f, a, inplace || can_elide_unary(a) ? a : NULL, NULL);
     return 1;
 }
 
@@ -368,10 +570,17 @@ fail:
 /* Unary operators                                                    */
 /* ------------------------------------------------------------------ */
 
-static PyObject *op_negative(PyObject *a) { return ndm_ufunc_unary("negative", a); }
-static PyObject *op_positive(PyObject *a) { return ndm_ufunc_unary("positive", a); }
-static PyObject *op_absolute(PyObject *a) { return ndm_ufunc_unary("absolute", a); }
-static PyObject *op_invert(PyObject *a) { return ndm_ufunc_unary("invert", a); }
+static PyObject *op_negative(PyObject *a) { return unary("negative", a, 1); }
+static PyObject *op_positive(PyObject *a) { return unary("positive", a, 1); }
+static PyObject *op_invert(PyObject *a) { return unary("invert", a, 1); }
+
+/* |z| of a complex array is real: never into the operand */
+static PyObject *
+op_absolute(PyObject *a)
+{
+    int t = ((NdmArray *)a)->descr->type_num;
+    return unary("absolute", a, t != NDM_COMPLEX64 && t != NDM_COMPLEX128);
+}
 
 /* ------------------------------------------------------------------ */
 /* Comparisons                                                        */
