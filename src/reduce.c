@@ -1844,23 +1844,98 @@ forward(const char *name, PyObject *self, PyObject *args, PyObject *kwds)
     return r;
 }
 
+/* The plain reductions go straight to ufunc.reduce (NumPy's methods are
+ * ufunc.reduce with axis=None): the method's positional parameters
+ * become keywords, in the method's own order. */
+static PyObject *
+method_reduce(const char *ufname, const char *const *names, int any_all,
+              PyObject *self, PyObject *args, PyObject *kwds)
+{
+    PyObject *uf = ndm_ufunc_lookup(ufname);
+    if (uf == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args), nnames = 0;
+    while (names[nnames] != NULL) {
+        nnames++;
+    }
+    if (n > nnames) {
+        PyErr_Format(PyExc_TypeError, "%s() takes at most %zd positional arguments "
+                     "(%zd given)", ufname, nnames, n);
+        return NULL;
+    }
+    PyObject *kw = kwds != NULL ? PyDict_Copy(kwds) : PyDict_New();
+    PyObject *full = PyTuple_Pack(1, self);
+    PyObject *r = NULL;
+    if (kw == NULL || full == NULL) {
+        goto done;
+    }
+    if (strcmp(names[1], "dtype") != 0 && PyDict_GetItemString(kw, "dtype") != NULL) {
+        PyErr_SetString(PyExc_TypeError, "got an unexpected keyword argument 'dtype'");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (PyDict_GetItemString(kw, names[i]) != NULL) {
+            PyErr_Format(PyExc_TypeError, "argument for %s() given by name ('%s') "
+                         "and position (%zd)", ufname, names[i], i + 1);
+            goto done;
+        }
+        if (PyDict_SetItemString(kw, names[i], PyTuple_GET_ITEM(args, i)) < 0) {
+            goto done;
+        }
+    }
+    if (PyDict_GetItemString(kw, "axis") == NULL
+            && PyDict_SetItemString(kw, "axis", Py_None) < 0) {
+        goto done;
+    }
+    if (any_all) {
+        NdmDtype *b = ndm_dtype_builtin(NDM_BOOL);
+        if (b == NULL) {
+            goto done;
+        }
+        int rc = PyDict_SetItemString(kw, "dtype", (PyObject *)b);
+        Py_DECREF(b);
+        if (rc < 0) {
+            goto done;
+        }
+    }
+    r = ndm_ufunc_reduce(uf, full, kw);
+done:
+    Py_XDECREF(kw);
+    Py_XDECREF(full);
+    return r;
+}
+
+static const char *const names_sum[] = {"axis", "dtype", "out", "keepdims",
+                                        "initial", "where", NULL};
+static const char *const names_max[] = {"axis", "out", "keepdims", "initial",
+                                        "where", NULL};
+static const char *const names_any[] = {"axis", "out", "keepdims", NULL};
+
+#define DIRECT(name, ufname, names, any_all)                                \
+static PyObject *                                                           \
+m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
+{                                                                           \
+    return method_reduce(ufname, names, any_all, self, args, kwds);         \
+}
+DIRECT(sum, "add", names_sum, 0)
+DIRECT(prod, "multiply", names_sum, 0)
+DIRECT(min, "minimum", names_max, 0)
+DIRECT(max, "maximum", names_max, 0)
+DIRECT(any, "logical_or", names_any, 1)
+DIRECT(all, "logical_and", names_any, 1)
+
 #define FORWARD(name)                                                       \
 static PyObject *                                                           \
 m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
 {                                                                           \
     return forward(#name, self, args, kwds);                                \
 }
-FORWARD(sum)
-FORWARD(prod)
 FORWARD(mean)
 FORWARD(std)
 FORWARD(var)
-FORWARD(min)
-FORWARD(max)
 FORWARD(argmin)
 FORWARD(argmax)
-FORWARD(any)
-FORWARD(all)
 FORWARD(cumsum)
 FORWARD(cumprod)
 
