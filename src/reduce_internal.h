@@ -1,0 +1,52 @@
+/* Shared by reduce.c (ufunc.reduce/accumulate, methods) and
+ * reduce_stats.c (argmin/argmax, var's fused pass): the reduction
+ * iteration in NumPy's order. */
+#ifndef NDM_REDUCE_INTERNAL_H
+#define NDM_REDUCE_INTERNAL_H
+
+#include "ufunc.h"
+
+/* Inputs at least this large run with the GIL released. */
+#define NDM_REDUCE_GIL_THRESHOLD 16384
+
+/* A reduction's loop: dims sorted (0 innermost), length-1 dims dropped,
+ * coalesced; strides of the accumulator (0 on reduced dims), the input
+ * and the where mask. */
+typedef struct RedIter {
+    int nd;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    Py_ssize_t so[NDM_MAXDIMS];     /* accumulator (0 on reduced axes) */
+    Py_ssize_t si[NDM_MAXDIMS];     /* input */
+    Py_ssize_t sm[NDM_MAXDIMS];     /* where mask */
+    char red[NDM_MAXDIMS];
+    char *out;
+    char *in;
+    const char *mask;               /* NULL: every element */
+    int g;                          /* dims [0, g) form one inner loop */
+    Py_ssize_t chunk;               /* kernel calls cover at most this many */
+} RedIter;
+
+/* np.asarray(obj) (new reference). */
+NdmArray *ndm_reduce_as_array(PyObject *obj);
+
+/* axis (None, int, tuple) as per-axis flags; the number of axes marked,
+ * or -1 with NumPy's exception (AxisError, duplicate ValueError). */
+int ndm_reduce_parse_axes(PyObject *axis, int nd, char *flags);
+
+/* NumPy's iterator axis order: perm[0] innermost. */
+void ndm_reduce_sort_axes(int nd, const Py_ssize_t *shape, int nops,
+                          Py_ssize_t (*strides)[NDM_MAXDIMS], int *perm);
+
+/* A new array laid out in perm's order (descr stolen). */
+NdmArray *ndm_reduce_new_in_order(NdmDtype *descr, int nd,
+                                  const Py_ssize_t *shape, const int *perm);
+
+/* Fill it from full-rank strides[3] (accumulator, input, mask). */
+void ndm_reduce_iter_build(RedIter *it, int nd, const Py_ssize_t *shape,
+                           const int *perm, const char *red,
+                           Py_ssize_t (*strides)[NDM_MAXDIMS]);
+
+/* reduce_stats.c: adds _argext and _var_sq to the module. */
+int ndm_reduce_stats_init(PyObject *module);
+
+#endif
