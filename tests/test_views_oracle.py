@@ -486,3 +486,167 @@ def test_structured_field_views(data):
             assert r_nm.flags[flag] == r_np.flags[flag], flag
     elif np_out[1] is None:
         assert repr(r_nm) == repr(r_np)
+
+
+# ---------------------------------------------------------------- shape functions
+
+def _axis(data, ndim, extra=0):
+    """An axis of an ndim-d array, negative too, sometimes out of range."""
+    bound = max(ndim, 1) + extra
+    return data.draw(st.integers(-bound, bound - 1))
+
+
+def _new_shape(data, shape):
+    """A shape with the same size: the axes shuffled or merged, one -1, or
+    (rarely) a wrong size."""
+    dims = list(shape)
+    dims = data.draw(st.permutations(dims)) if dims else dims
+    if len(dims) > 1 and data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(dims) - 2))
+        dims[i:i + 2] = [dims[i] * dims[i + 1]]
+    if data.draw(st.booleans()):
+        dims = [d for d in dims if d != 1] + [1] * data.draw(st.integers(0, 2))
+    if dims and data.draw(st.booleans()) and 0 not in dims:
+        dims[data.draw(st.integers(0, len(dims) - 1))] = -1
+    if not data.draw(st.integers(0, 19)):
+        dims.append(2)
+    return tuple(dims)
+
+
+def _draw_call(data, shape):
+    """(name, function of (lib, a)) for a random shape function and random
+    arguments that suit an array of ``shape``."""
+    nd = len(shape)
+    draw = data.draw
+    name = draw(st.sampled_from([
+        "reshape", "reshape_method", "ravel", "flatten", "transpose", "T",
+        "swapaxes", "moveaxis", "rollaxis", "squeeze", "expand_dims", "flip",
+        "flipud", "fliplr", "broadcast_to", "broadcast_arrays", "concatenate",
+        "stack", "vstack", "hstack", "dstack", "column_stack", "split",
+        "array_split", "tile", "repeat", "roll", "pad", "atleast_1d",
+        "atleast_2d", "atleast_3d", "view", "view_dtype", "flat", "as_strided",
+        "sliding_window_view"]))
+    if name == "reshape":
+        new, order = _new_shape(data, shape), draw(st.sampled_from("CFA"))
+        copy = draw(st.sampled_from([None, None, True, False]))
+        return name, lambda m, a: m.reshape(a, new, order=order, copy=copy)
+    if name == "reshape_method":
+        new = _new_shape(data, shape)
+        return name, lambda m, a: a.reshape(*new) if new else a.reshape(())
+    if name in ("ravel", "flatten"):
+        order = draw(st.sampled_from("CFAK"))
+        return name, lambda m, a: getattr(a, name)(order)
+    if name == "transpose":
+        axes = tuple(draw(st.permutations(range(nd)))) if draw(st.booleans()) else None
+        if axes and not draw(st.integers(0, 9)):
+            axes = axes[:-1]
+        return name, lambda m, a: m.transpose(a, axes)
+    if name == "T":
+        return name, lambda m, a: a.T
+    if name == "swapaxes":
+        i, j = _axis(data, nd, 1), _axis(data, nd)
+        return name, lambda m, a: m.swapaxes(a, i, j)
+    if name == "moveaxis":
+        k = draw(st.integers(0, min(nd, 2)))
+        src = draw(st.lists(st.integers(-nd, nd - 1), min_size=k, max_size=k, unique=True)) if nd else []
+        dst = draw(st.lists(st.integers(-nd, nd - 1), min_size=k, max_size=k, unique=True)) if nd else []
+        return name, lambda m, a: m.moveaxis(a, src, dst)
+    if name == "rollaxis":
+        i, start = _axis(data, nd), draw(st.integers(-nd, nd))
+        return name, lambda m, a: m.rollaxis(a, i, start)
+    if name == "squeeze":
+        ones = [i for i, n in enumerate(shape) if n == 1]
+        axis = None
+        if nd and draw(st.booleans()):
+            axis = tuple(draw(st.lists(st.sampled_from(ones), unique=True))) if ones else _axis(data, nd)
+        return name, lambda m, a: m.squeeze(a, axis)
+    if name == "expand_dims":
+        axis = _axis(data, nd + 1) if draw(st.booleans()) else (0, -1)
+        return name, lambda m, a: m.expand_dims(a, axis)
+    if name == "flip":
+        axis = None if draw(st.booleans()) else _axis(data, nd)
+        return name, lambda m, a: m.flip(a, axis)
+    if name in ("flipud", "fliplr"):
+        return name, lambda m, a: getattr(m, name)(a)
+    if name == "broadcast_to":
+        new = tuple(draw(st.sampled_from([n, 3]) if n == 1 else st.just(n)) for n in shape)
+        new = tuple(draw(st.lists(st.integers(0, 3), max_size=2))) + new
+        return name, lambda m, a: m.broadcast_to(a, new)
+    if name == "broadcast_arrays":
+        return name, lambda m, a: m.broadcast_arrays(a, m.arange(shape[-1] if nd else 1),
+                                                     m.zeros((2,) + (1,) * nd))
+    if name in ("concatenate", "stack"):
+        axis = None if name == "concatenate" and not draw(st.integers(0, 4)) else \
+            _axis(data, nd + (name == "stack"))
+        return name, lambda m, a: getattr(m, name)([a, a[...]], axis=axis)
+    if name in ("vstack", "hstack", "dstack", "column_stack"):
+        return name, lambda m, a: getattr(m, name)((a, a))
+    if name in ("split", "array_split"):
+        axis = _axis(data, nd)
+        parts = draw(st.sampled_from([1, 2, 3, [1], [0, 2], [3, 1]]))
+        return name, lambda m, a: getattr(m, name)(a, parts, axis=axis)
+    if name == "tile":
+        reps = draw(st.sampled_from([1, 2, (2, 1), (1, 1, 2), (0,), ()]))
+        return name, lambda m, a: m.tile(a, reps)
+    if name == "repeat":
+        axis = None if draw(st.booleans()) else _axis(data, nd)
+        reps = draw(st.sampled_from([0, 1, 2]))
+        return name, lambda m, a: m.repeat(a, reps, axis=axis)
+    if name == "roll":
+        shift = draw(st.integers(-5, 5))
+        axis = None if draw(st.booleans()) else _axis(data, nd)
+        return name, lambda m, a: m.roll(a, shift, axis=axis)
+    if name == "pad":
+        width = draw(st.sampled_from([0, 1, (1, 2), ((0, 1),) * nd]))
+        return name, lambda m, a: m.pad(a, width, constant_values=7)
+    if name.startswith("atleast"):
+        return name, lambda m, a: getattr(m, name)(a)
+    if name == "view":
+        return name, lambda m, a: a.view()
+    if name == "view_dtype":
+        dtype = draw(st.sampled_from(["int8", "uint16", "float64", "<i4", "complex128"]))
+        return name, lambda m, a: a.view(dtype)
+    if name == "flat":
+        key = draw(st.one_of(st.integers(-3, 3), st.just(slice(None, None, 2)),
+                             st.just([0, -1]), st.just(Ellipsis)))
+        return name, lambda m, a: a.flat[key]
+    if name == "as_strided":
+        return name, lambda m, a: m.lib.stride_tricks.as_strided(a)
+    window = tuple(draw(st.integers(0, n)) for n in shape)
+    return name, lambda m, a: m.lib.stride_tricks.sliding_window_view(a, window)
+
+
+def compare_results(r_np, r_nm, known_np, known_nm, source_np, source_nm):
+    if isinstance(r_np, (tuple, list)):
+        assert type(r_nm).__name__ == type(r_np).__name__
+        assert len(r_nm) == len(r_np)
+        for x_np, x_nm in zip(r_np, r_nm):
+            compare_results(x_np, x_nm, known_np, known_nm, source_np, source_nm)
+        return
+    if not isinstance(r_np, np.ndarray):
+        assert not isinstance(r_nm, nm.ndarray)
+        assert repr(r_nm) == repr(r_np)
+        return
+    assert_same_array(r_np, r_nm)
+    assert nm.shares_memory(r_nm, source_nm) == np.shares_memory(r_np, source_np)
+    assert relation(r_nm, known_nm) == relation(r_np, known_np)
+    assert (r_nm is source_nm) == (r_np is source_np)
+
+
+@pytest.mark.filterwarnings("ignore:future versions will not create a writeable array")
+@settings(max_examples=1200, **SETTINGS)
+@given(st.data())
+def test_shape_functions_oracle(data):
+    """Every shape function of the issue on random layouts (empty and
+    length-1 axes, F, transposed, reversed, strided, broadcast read-only):
+    values, strides, flags, sharing and ``base`` as NumPy; errors too."""
+    recipe = data.draw(recipes())
+    o_np, a_np, o_nm, a_nm = arrays_of(recipe)
+    name, call = _draw_call(data, recipe[0])
+    np_out = outcome(lambda: call(np, a_np))
+    nm_out = outcome(lambda: call(nm, a_nm))
+    assert_same_outcome(np_out, nm_out)
+    if np_out[1] is None:
+        known_np = {"owner": o_np, "source": a_np, "source.base": a_np.base}
+        known_nm = {"owner": o_nm, "source": a_nm, "source.base": a_nm.base}
+        compare_results(np_out[0], nm_out[0], known_np, known_nm, a_np, a_nm)

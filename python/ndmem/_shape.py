@@ -76,10 +76,17 @@ def _fix_unknown(shape, size):
 
 
 def _fmt(shape):
-    parts = ["newaxis" if s < 0 else str(s) for s in shape]
-    if len(parts) == 1:
+    """NumPy's convert_shape_to_string: no spaces, newaxis for negatives."""
+    shape = list(shape)
+    first = 0
+    while first < len(shape) and shape[first] < 0:
+        first += 1   # leading newaxis entries are not printed
+    if first == len(shape):
+        return "()"
+    parts = [str(shape[first])] + ["newaxis" if s < 0 else str(s) for s in shape[first + 1:]]
+    if len(shape) == 1:
         return f"({parts[0]},)"
-    return "(" + ",".join(parts) + ")" if any(s < 0 for s in shape) else "(" + ", ".join(parts) + ")"
+    return "(" + ",".join(parts) + ")"
 
 
 def _packed(a, shape, order):
@@ -147,8 +154,8 @@ def _reshape(a, shape, order="C", copy=None):
     if order == "A":
         order = "F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"
     if copy:
-        c = a.copy(order=order)
-        return _reshape(c, shape, order)
+        # NumPy views the new copy with packed strides, even for the same shape
+        return _packed(a.copy(order=order), shape, order)
     if given == a.shape:
         return a.view()
     if order == "C" and a.flags.c_contiguous or order == "F" and a.flags.f_contiguous:
@@ -223,16 +230,35 @@ def _m_flatten(a, order="C"):
     from ndmem import empty
     out = empty((a.size,), dtype=a.dtype)
     if order == "K":
-        c = a.copy(order="K")
-        if c.flags.c_contiguous:
-            out.reshape(c.shape)[...] = c
-        else:
-            out.reshape(c.shape[::-1]).T[...] = c
+        axes = _iter_k_order(a)
+        out.reshape(tuple(a.shape[i] for i in axes))[...] = a.transpose(axes)
     elif order == "C":
         out.reshape(a.shape)[...] = a
     else:
         out.reshape(a.shape[::-1]).T[...] = a
     return out
+
+
+def _iter_k_order(a):
+    """Axes, outermost first, in which NumPy's nditer walks ``a`` in K order
+    without flipping negative strides (npyiter_find_best_axis_ordering):
+    an insertion sort by |stride| in which a zero stride (or a length-1
+    axis) compares with nothing, so C order stays where memory is silent."""
+    strides = [0 if n == 1 else st for n, st in zip(a.shape, a.strides)]
+    perm = list(range(a.ndim))[::-1]          # innermost first
+    for i0 in range(1, len(perm)):
+        ipos, ax0 = i0, perm[i0]
+        for i1 in range(i0 - 1, -1, -1):
+            s0, s1 = strides[ax0], strides[perm[i1]]
+            if s0 == 0 or s1 == 0:
+                continue
+            if abs(s1) <= abs(s0):
+                break
+            ipos = i1
+        if ipos != i0:
+            perm[ipos + 1:i0 + 1] = perm[ipos:i0]
+            perm[ipos] = ax0
+    return perm[::-1]
 
 
 def transpose(a, axes=None):
@@ -290,6 +316,10 @@ def _m_squeeze(a, axis=None):
         if len(keep) == a.ndim:
             return a  # nothing to squeeze: NumPy returns the array itself
     else:
+        if not isinstance(axis, tuple):
+            axis = operator.index(axis) if not isinstance(axis, list) else _not_int(axis)
+            if a.ndim == 0 and axis in (0, -1):
+                return a  # NumPy lets 0 and -1 through for 0-d arrays
         axes = _norm_axis_tuple(axis, a.ndim)
         for ax in axes:
             if a.shape[ax] != 1:
@@ -299,6 +329,10 @@ def _m_squeeze(a, axis=None):
         keep = [i for i in range(a.ndim) if i not in axes]
     return _strided_view(a, [a.shape[i] for i in keep], [a.strides[i] for i in keep], 0,
                          a.flags.writeable)
+
+
+def _not_int(obj):
+    raise TypeError(f"'{type(obj).__name__}' object cannot be interpreted as an integer")
 
 
 def squeeze(a, axis=None):
@@ -490,6 +524,9 @@ def _empty_like_layout(arrays, shape, dtype):
     for p in reversed(perm):
         strides[p] = st
         st *= max(shape[p], 1)
+    if 0 in shape:
+        # NumPy zeroes every stride of a newly allocated empty array
+        strides = [0] * len(shape)
     return ndarray(tuple(shape), dt, strides=tuple(strides))
 
 
@@ -612,9 +649,10 @@ def split(ary, indices_or_sections, axis=0):
 
 def _m_repeat(a, repeats, axis=None):
     from ndmem import asarray, empty
-    if axis is None:
+    if axis is None or a.ndim == 0:
+        # NumPy's PyArray_CheckAxis: 0-d arrays count as 1-d
         a = _m_ravel(a)
-        axis = 0
+        axis = 0 if axis is None else axis
     axis = _norm_axis(axis, a.ndim)
     n = a.shape[axis]
     try:
@@ -821,13 +859,17 @@ class flatiter:
             pass
         else:
             if i < -n or i >= n:
-                raise IndexError(f"index {i} is out of bounds for axis 0 with size {n}")
+                raise IndexError(f"index {i} is out of bounds for size {n}")
             return i % n, None
         if isinstance(key, tuple):
             if len(key) == 1:
                 return self._positions(key[0])
             raise IndexError("unsupported iterator index")
-        pos = arange(n)[key]
+        try:
+            pos = arange(n)[key]
+        except IndexError as exc:
+            # NumPy's flat iterator names no axis
+            raise IndexError(str(exc).replace(" for axis 0 with size ", " for size ")) from None
         return None, pos
 
     def __getitem__(self, key):
