@@ -219,16 +219,17 @@ fill_float(BitGen *self, int dist, float *out, Py_ssize_t n)
     self->h = local;
 }
 
-/* fill(dist, size, single=False, p1=None, p2=None): an array of the size's
- * shape, or a Python float for size None. */
+/* fill(dist, size, single=False, p1=None, p2=None, out=None): an array of
+ * the size's shape (out itself when given), or a Python float for size
+ * None. */
 static PyObject *
 bitgen_fill(BitGen *self, PyObject *args)
 {
     int dist, single = 0, nd, arrays = 0;
-    PyObject *size, *p1obj = NULL, *p2obj = NULL;
+    PyObject *size, *p1obj = NULL, *p2obj = NULL, *outobj = Py_None;
     Py_ssize_t shape[NDM_MAXDIMS];
     Param p1, p2;
-    if (!PyArg_ParseTuple(args, "iO|pOO", &dist, &size, &single, &p1obj, &p2obj)) {
+    if (!PyArg_ParseTuple(args, "iO|pOOO", &dist, &size, &single, &p1obj, &p2obj, &outobj)) {
         return NULL;
     }
     if (dist < 0 || dist >= D_COUNT
@@ -265,9 +266,24 @@ bitgen_fill(BitGen *self, PyObject *args)
         unlock_gen(self);
         return PyFloat_FromDouble(v);
     }
-    NdmArray *out = new_output(single ? NDM_FLOAT32 : NDM_FLOAT64, nd, shape);
-    if (out == NULL) {
-        return NULL;
+    NdmArray *out;
+    if (outobj != Py_None) {
+        /* fill a caller's array in memory order (C or Fortran contiguous) */
+        out = (NdmArray *)outobj;
+        if (!NdmArray_Check(outobj) || !ndm_array_is_writeable(out)
+                || !(out->flags & (NDM_C_CONTIGUOUS | NDM_F_CONTIGUOUS))
+                || out->descr->type_num != (single ? NDM_FLOAT32 : NDM_FLOAT64)
+                || !ndm_dtype_isnative(out->descr) || ndm_array_size(out) != n) {
+            PyErr_SetString(PyExc_ValueError, "internal: unusable out array");
+            return NULL;
+        }
+        Py_INCREF(out);
+    }
+    else {
+        out = new_output(single ? NDM_FLOAT32 : NDM_FLOAT64, nd, shape);
+        if (out == NULL) {
+            return NULL;
+        }
     }
     lock_gen(self);
     if (n >= NOGIL_MIN) {
@@ -920,7 +936,7 @@ bitgen_dealloc(BitGen *self)
 
 static PyMethodDef bitgen_methods[] = {
     {"fill", (PyCFunction)bitgen_fill, METH_VARARGS,
-     "fill(dist, size, single=False, p1=None, p2=None)"},
+     "fill(dist, size, single=False, p1=None, p2=None, out=None)"},
     {"integers", (PyCFunction)bitgen_integers, METH_VARARGS,
      "integers(size, off, rng, dtype, masked)"},
     {"integers_each", (PyCFunction)bitgen_integers_each, METH_VARARGS,

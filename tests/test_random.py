@@ -447,3 +447,19 @@ def test_repeated_draws_do_not_leak():
     tracemalloc.stop()
     assert nd.memory.stats()["live_bytes"] == live0
     assert traced1 - traced0 < 2_000
+
+
+def test_out_fills_in_memory_order_and_checks():
+    def f(g, m):
+        a = m.empty((4, 3))
+        g.random(out=a.T)
+        return a
+    assert_same(*both(f))
+    raises_same(lambda m: m.random.default_rng(0).random(out=m.empty((4, 4))[:, ::2]))
+    raises_same(lambda m: m.random.default_rng(0).standard_normal(out=[1.0]))
+
+    def readonly(m):
+        b = m.empty(3)
+        b.flags.writeable = False
+        m.random.default_rng(0).random(out=b)
+    raises_same(readonly)

@@ -49,20 +49,19 @@ class Generator:
     def __reduce__(self):
         return (Generator, (self._bit_generator,))
 
-    def _fill_out(self, result, out):
-        if out is None:
-            return result
-        out[...] = result
-        return out
-
     def _out_size(self, size, out, single):
+        """The shape to draw for ``out`` after NumPy's checks (check_output)."""
         if out is None:
             return size
-        if not isinstance(out, ndmem.ndarray) or out.dtype != ndmem.dtype(
-                "float32" if single else "float64"):
-            got = out.dtype if isinstance(out, ndmem.ndarray) else type(out).__name__
+        if not (isinstance(out, ndmem.ndarray) and out.flags.writeable and out.flags.aligned
+                and (out.flags.c_contiguous or out.flags.f_contiguous)
+                and out.dtype.isnative):
+            raise ValueError("Supplied output array must be contiguous, writable, aligned, "
+                             "and in machine byte-order.")
+        want = "float32" if single else "float64"
+        if out.dtype != ndmem.dtype(want):
             raise TypeError("Supplied output array has the wrong type. "
-                            f"Expected {'float32' if single else 'float64'}, got {got}")
+                            f"Expected {want}, got {out.dtype}")
         if size is not None and C.size_tuple(size) != out.shape:
             raise ValueError("size must match out.shape when used together")
         return out.shape
@@ -86,7 +85,7 @@ class Generator:
         if out is None:
             return self._core.fill(_RANDOM, size, single)
         size = self._out_size(size, out, single)
-        return self._fill_out(self._core.fill(_RANDOM, size, single), out)
+        return self._core.fill(_RANDOM, size, single, None, None, out)
 
     def standard_normal(self, size=None, dtype="float64", out=None):
         """Standard normal draws (mean 0, standard deviation 1), by ziggurat."""
@@ -94,7 +93,7 @@ class Generator:
         if out is None:
             return self._core.fill(_STD_NORMAL, size, single)
         size = self._out_size(size, out, single)
-        return self._fill_out(self._core.fill(C.DIST["standard_normal"], size, single), out)
+        return self._core.fill(_STD_NORMAL, size, single, None, None, out)
 
     def standard_exponential(self, size=None, dtype="float64", method="zig", out=None):
         """Exponential draws with scale 1 (ziggurat, or inversion with method='inv')."""
@@ -104,8 +103,7 @@ class Generator:
         if method == "inv":
             raise NotImplementedError("method='inv' is not supported")
         size = self._out_size(size, out, single)
-        return self._fill_out(self._core.fill(C.DIST["standard_exponential"], size, single),
-                              out)
+        return self._core.fill(C.DIST["standard_exponential"], size, single, None, None, out)
 
     def normal(self, loc=0.0, scale=1.0, size=None):
         """Normal (Gaussian) draws: ``loc + scale * standard_normal()``.
