@@ -341,6 +341,51 @@ def test_track_net_peak_allocations():
     assert "net +12,000 B" in repr(t)
 
 
+def numpy_peak(f):
+    """NumPy's peak over the block, from tracemalloc (array data dominates)."""
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        r = f()
+        return tracemalloc.get_traced_memory()[1] - base, r
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("expr, temporaries", [
+    ("(x * y) + (y * w)", 2),        # the second add reuses the first temporary
+    ("x * y + y * w + w * x", 2),
+    ("-x", 1),
+])
+def test_peak_counts_temporaries_as_numpy(expr, temporaries):
+    n = 1_000_000                     # past NumPy's 256 KiB elision threshold
+    code = compile(expr, "<expr>", "eval")
+    nx, ny, nw = numpy.ones(n), numpy.ones(n), numpy.ones(n)
+    x, y, w = ndmem.ones(n), ndmem.ones(n), ndmem.ones(n)
+    with memory.track() as t:
+        r = eval(code)
+    one = nx.nbytes
+    assert t.peak_bytes == temporaries * one
+    assert t.net_bytes == one
+    peak, nr = numpy_peak(lambda: eval(code, {"x": nx, "y": ny, "w": nw}))
+    assert temporaries * one <= peak < temporaries * one + 65536
+    assert r.tolist() == nr.tolist()
+
+
+def test_inplace_and_out_allocate_nothing():
+    x, y = ndmem.ones(1000), ndmem.ones(1000)
+    with memory.track() as t:
+        x += y
+        ndmem.multiply(x, y, out=x)
+    assert (t.peak_bytes, t.allocations) == (0, 0)
+    with memory.no_copy():
+        x *= y
+    with pytest.raises(memory.CopyError):     # the scalar becomes a 0-d array
+        with memory.no_copy():
+            x *= 2
+
+
 def test_track_nested_keeps_the_outer_peak():
     memory.reset_peak()
     with memory.track() as outer:
