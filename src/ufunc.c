@@ -119,6 +119,11 @@ parse_kwargs(NdmUfuncCall *call, PyObject *const *kwvalues, PyObject *kwnames,
             signature = value;
         }
         else if (PyUnicode_CompareWithASCIIString(key, "casting") == 0) {
+            if (!PyUnicode_Check(value)) {
+                PyErr_Format(PyExc_TypeError, "casting must be str, not %s",
+                             Py_TYPE(value)->tp_name);
+                return -1;
+            }
             if (!ndm_casting_converter(value, &call->casting)) {
                 return -1;
             }
@@ -805,8 +810,7 @@ ufunc_outer(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *k
         return NULL;
     }
     if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "outer() takes exactly 2 positional arguments (%zd given)",
-                     nargs);
+        PyErr_SetString(PyExc_TypeError, "exactly two arguments expected");
         return NULL;
     }
     int handled;

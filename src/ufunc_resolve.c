@@ -563,8 +563,17 @@ type_of(PyObject *spec, int *out)
     if (d == NULL) {
         return -1;
     }
-    *out = d->type_num < NDM_NNUMERIC ? d->type_num : NDM_NTYPES;
+    int t = d->type_num;
     Py_DECREF(d);
+    if (t >= NDM_NNUMERIC) {
+        PyErr_SetString(PyExc_TypeError,
+                        "The `dtype` and `signature` arguments to ufuncs only select the "
+                        "general DType and not details such as the byte order or time unit. "
+                        "You can avoid this error by using the scalar types `np.float64` or "
+                        "the dtype string notation.");
+        return -1;
+    }
+    *out = t;
     return 0;
 }
 
@@ -597,6 +606,9 @@ parse_string_signature(NdmUfuncCall *call, PyObject *s)
         int r = type_of(c, &call->sig[n]);
         Py_DECREF(c);
         if (r < 0) {
+            if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+                PyErr_SetString(PyExc_ValueError, "Invalid data-type for array");
+            }
             return -1;
         }
         n++;
@@ -611,7 +623,7 @@ parse_string_signature(NdmUfuncCall *call, PyObject *s)
         return 0;
     }
     if (n != call->nop) {
-        PyErr_Format(PyExc_TypeError,
+        PyErr_Format(PyExc_ValueError,
                      "a type-string for %s, %d typecode(s) before and %d after the -> sign",
                      call->def->name, call->nin, call->nout);
         return -1;
