@@ -488,20 +488,32 @@ NAME(const char *a, Py_ssize_t n, Py_ssize_t stride)                        \
         return res;                                                         \
     }                                                                       \
     if (n <= NDM_PW_BLOCK) {                                                \
-        ACC r[8], res;                                                      \
+        /* eight accumulators in registers (an array would live in memory) */ \
+        ACC r0, r1, r2, r3, r4, r5, r6, r7, res;                            \
         Py_ssize_t i;                                                       \
-        for (int k = 0; k < 8; k++) {                                       \
-            r[k] = CONV(*(const ELEM *)(a + k * stride));                   \
-        }                                                                   \
+        const Py_ssize_t s = stride;                                        \
+        r0 = CONV(*(const ELEM *)(a + 0 * s));                              \
+        r1 = CONV(*(const ELEM *)(a + 1 * s));                              \
+        r2 = CONV(*(const ELEM *)(a + 2 * s));                              \
+        r3 = CONV(*(const ELEM *)(a + 3 * s));                              \
+        r4 = CONV(*(const ELEM *)(a + 4 * s));                              \
+        r5 = CONV(*(const ELEM *)(a + 5 * s));                              \
+        r6 = CONV(*(const ELEM *)(a + 6 * s));                              \
+        r7 = CONV(*(const ELEM *)(a + 7 * s));                              \
         for (i = 8; i < n - (n % 8); i += 8) {                              \
-            for (int k = 0; k < 8; k++) {                                   \
-                r[k] += CONV(*(const ELEM *)(a + (i + k) * stride));        \
-            }                                                               \
+            const char *q = a + i * s;                                      \
+            r0 += CONV(*(const ELEM *)(q + 0 * s));                         \
+            r1 += CONV(*(const ELEM *)(q + 1 * s));                         \
+            r2 += CONV(*(const ELEM *)(q + 2 * s));                         \
+            r3 += CONV(*(const ELEM *)(q + 3 * s));                         \
+            r4 += CONV(*(const ELEM *)(q + 4 * s));                         \
+            r5 += CONV(*(const ELEM *)(q + 5 * s));                         \
+            r6 += CONV(*(const ELEM *)(q + 6 * s));                         \
+            r7 += CONV(*(const ELEM *)(q + 7 * s));                         \
         }                                                                   \
-        res = ((r[0] + r[1]) + (r[2] + r[3])) +                             \
-              ((r[4] + r[5]) + (r[6] + r[7]));                              \
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));            \
         for (; i < n; i++) {                                                \
-            res += CONV(*(const ELEM *)(a + i * stride));                   \
+            res += CONV(*(const ELEM *)(a + i * s));                        \
         }                                                                   \
         return res;                                                         \
     }                                                                       \
@@ -530,23 +542,33 @@ NAME(RT *rr, RT *ri, const char *a, Py_ssize_t n, Py_ssize_t stride)        \
         return;                                                             \
     }                                                                       \
     if (n <= NDM_PW_BLOCK) {                                                \
-        RT r[8];                                                            \
+        RT r0, r1, r2, r3, r4, r5, r6, r7;                                  \
         Py_ssize_t i;                                                       \
-        for (int k = 0; k < 8; k += 2) {                                    \
-            r[k] = *(const RT *)(a + k * stride);                           \
-            r[k + 1] = *(const RT *)(a + k * stride + sizeof(RT));          \
-        }                                                                   \
+        const Py_ssize_t s = stride;                                        \
+        r0 = *(const RT *)(a + 0 * s);                                      \
+        r1 = *(const RT *)(a + 0 * s + sizeof(RT));                         \
+        r2 = *(const RT *)(a + 2 * s);                                      \
+        r3 = *(const RT *)(a + 2 * s + sizeof(RT));                         \
+        r4 = *(const RT *)(a + 4 * s);                                      \
+        r5 = *(const RT *)(a + 4 * s + sizeof(RT));                         \
+        r6 = *(const RT *)(a + 6 * s);                                      \
+        r7 = *(const RT *)(a + 6 * s + sizeof(RT));                         \
         for (i = 8; i < n - (n % 8); i += 8) {                              \
-            for (int k = 0; k < 8; k += 2) {                                \
-                r[k] += *(const RT *)(a + (i + k) * stride);                \
-                r[k + 1] += *(const RT *)(a + (i + k) * stride + sizeof(RT)); \
-            }                                                               \
+            const char *q = a + i * s;                                      \
+            r0 += *(const RT *)(q + 0 * s);                                 \
+            r1 += *(const RT *)(q + 0 * s + sizeof(RT));                    \
+            r2 += *(const RT *)(q + 2 * s);                                 \
+            r3 += *(const RT *)(q + 2 * s + sizeof(RT));                    \
+            r4 += *(const RT *)(q + 4 * s);                                 \
+            r5 += *(const RT *)(q + 4 * s + sizeof(RT));                    \
+            r6 += *(const RT *)(q + 6 * s);                                 \
+            r7 += *(const RT *)(q + 6 * s + sizeof(RT));                    \
         }                                                                   \
-        *rr = ((r[0] + r[2]) + (r[4] + r[6]));                              \
-        *ri = ((r[1] + r[3]) + (r[5] + r[7]));                              \
+        *rr = ((r0 + r2) + (r4 + r6));                                      \
+        *ri = ((r1 + r3) + (r5 + r7));                                      \
         for (; i < n; i += 2) {                                             \
-            *rr += *(const RT *)(a + i * stride);                           \
-            *ri += *(const RT *)(a + i * stride + sizeof(RT));              \
+            *rr += *(const RT *)(a + i * s);                                \
+            *ri += *(const RT *)(a + i * s + sizeof(RT));                   \
         }                                                                   \
         return;                                                             \
     }                                                                       \
