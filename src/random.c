@@ -110,6 +110,8 @@ enum {
     D_GAUSS,            /* p1 + p2 * polar normal (RandomState) */
     D_UNIFORM,          /* p1 + p2 * U */
     D_EXPONENTIAL,      /* p1 * standard exponential */
+    D_STD_EXP_INV,      /* -log(1 - U) (Generator, method='inv') */
+    D_LEGACY_EXP,       /* p1 * -log(1 - U) (RandomState) */
     D_COUNT
 };
 
@@ -190,6 +192,16 @@ fill_double(BitGen *self, int dist, double *out, Py_ssize_t n, Param p1, Param p
             out[i] = PARAM(p1, i) * standard_exponential(g);
         }
         break;
+    case D_STD_EXP_INV:
+        for (i = 0; i < n; i++) {
+            out[i] = -log1p(-next_double(g));
+        }
+        break;
+    case D_LEGACY_EXP:
+        for (i = 0; i < n; i++) {
+            out[i] = PARAM(p1, i) * -log(1.0 - next_double(g));
+        }
+        break;
     }
     self->h = local;
 }
@@ -215,6 +227,12 @@ fill_float(BitGen *self, int dist, float *out, Py_ssize_t n)
             out[i] = standard_exponential_f(g);
         }
         break;
+    case D_STD_EXP_INV:
+        for (i = 0; i < n; i++) {
+            /* in double, as NumPy's random_standard_exponential_inv_fill_f */
+            out[i] = (float)-log1p(-(double)next_float(g));
+        }
+        break;
     }
     self->h = local;
 }
@@ -233,7 +251,8 @@ bitgen_fill(BitGen *self, PyObject *args)
         return NULL;
     }
     if (dist < 0 || dist >= D_COUNT
-            || (single && dist != D_RANDOM && dist != D_STD_NORMAL && dist != D_STD_EXP)) {
+            || (single && dist != D_RANDOM && dist != D_STD_NORMAL && dist != D_STD_EXP
+                && dist != D_STD_EXP_INV)) {
         PyErr_SetString(PyExc_ValueError, "internal: unknown distribution");
         return NULL;
     }
@@ -973,7 +992,8 @@ ndm_random_init(PyObject *module)
 {
     static const char *names[D_COUNT] = {
         "random", "standard_normal", "standard_exponential", "normal",
-        "gauss", "uniform", "exponential",
+        "gauss", "uniform", "exponential", "standard_exponential_inv",
+        "legacy_exponential",
     };
     bitgen_type = (PyTypeObject *)PyType_FromSpec(&bitgen_spec);
     if (bitgen_type == NULL) {

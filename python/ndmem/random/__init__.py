@@ -12,9 +12,9 @@ from ndmem.random._legacy import RandomState
 
 __all__ = [
     "BitGenerator", "Generator", "MT19937", "PCG64", "RandomState", "SeedSequence",
-    "choice", "default_rng", "get_state", "normal", "permutation", "rand", "randint",
-    "randn", "random", "random_sample", "sample", "ranf", "seed", "set_state", "shuffle",
-    "standard_normal", "uniform",
+    "choice", "default_rng", "exponential", "get_state", "normal", "permutation", "rand",
+    "randint", "randn", "random", "random_sample", "sample", "ranf", "seed", "set_state",
+    "shuffle", "standard_exponential", "standard_normal", "uniform",
 ]
 
 _rand = RandomState()
@@ -32,6 +32,8 @@ ranf = _rand.random_sample
 uniform = _rand.uniform
 normal = _rand.normal
 standard_normal = _rand.standard_normal
+standard_exponential = _rand.standard_exponential
+exponential = _rand.exponential
 choice = _rand.choice
 shuffle = _rand.shuffle
 permutation = _rand.permutation

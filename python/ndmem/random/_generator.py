@@ -100,10 +100,9 @@ class Generator:
         single = C.float_dtype(dtype, "standard_exponential")
         if method not in ("zig", "inv"):
             raise ValueError("'method' argument must be either 'zig' or 'inv'")
-        if method == "inv":
-            raise NotImplementedError("method='inv' is not supported")
+        dist = C.DIST["standard_exponential" if method == "zig" else "standard_exponential_inv"]
         size = self._out_size(size, out, single)
-        return self._core.fill(C.DIST["standard_exponential"], size, single, None, None, out)
+        return self._core.fill(dist, size, single, None, None, out)
 
     def normal(self, loc=0.0, scale=1.0, size=None):
         """Normal (Gaussian) draws: ``loc + scale * standard_normal()``.

@@ -88,6 +88,16 @@ class RandomState:
         C.check_non_negative(fsigma, "scale")
         return self._core.fill(C.DIST["gauss"], shape, False, mu, sigma)
 
+    def standard_exponential(self, size=None):
+        """Exponential draws with scale 1, by inversion: ``-log(1 - U)``."""
+        return self._core.fill(C.DIST["legacy_exponential"], size, False, 1.0)
+
+    def exponential(self, scale=1.0, size=None):
+        """Exponential draws with the given scale (scale >= 0)."""
+        shape, (beta,), (fbeta,) = C.broadcast_params(size, scale)
+        C.check_non_negative(fbeta, "scale")
+        return self._core.fill(C.DIST["legacy_exponential"], shape, False, beta)
+
     def uniform(self, low=0.0, high=1.0, size=None):
         """Uniform draws in [low, high)."""
         return C.uniform(self._core, low, high, size, legacy=True)
