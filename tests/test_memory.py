@@ -446,7 +446,7 @@ def test_explain_text_matches_numpy_facts():
 
 def test_explain_foreign_memory():
     text = memory.explain(ndmem.frombuffer(b"abcd", dtype="u1"))
-    assert "not ndmem's" in text and "WRITEABLE=False" in text
+    assert "not ndmem's array data" in text and "WRITEABLE=False" in text
 
 
 # ---------------------------------------------------------------------------

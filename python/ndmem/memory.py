@@ -504,7 +504,8 @@ def explain(x):
                  f"({x.itemsize} B per element)")
     record = _core._alloc_buffer_of(x)
     if record is None:
-        lines.append("memory: not ndmem's (held through its base, not counted)")
+        lines.append(f"memory: not ndmem's array data; {type(x.base).__name__} "
+                     f"holds it (file pages of a memmap, or a foreign buffer)")
         html = "<pre>" + _escape("\n".join(lines)) + "</pre>"
         return _explanation(lines, html)
     info = _Record(record)
