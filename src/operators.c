@@ -641,6 +641,10 @@ incomparable_result(NdmArray *self, PyObject *other, int op, int only_objects)
     }
     PyObject *res = filled_bool(nop, ops, op == Py_NE);
     Py_XDECREF(arr);
+    if (res != NULL && NdmArray_Check(res) && !NdmArray_CheckExact((PyObject *)self)) {
+        /* basic subclass support, as NumPy: a view of self's type */
+        Py_SETREF(res, PyObject_CallMethod(res, "view", "O", (PyObject *)Py_TYPE(self)));
+    }
     return res;
 }
 

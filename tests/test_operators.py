@@ -364,6 +364,17 @@ def test_structured_compare(i):
     assert outcome(lambda: STRUCT_CASES[i](nm), True) == outcome(lambda: STRUCT_CASES[i](np), True)
 
 
+def test_subclass_results():
+    got = []
+    for m in (np, nm):
+        class Sub(m.ndarray):
+            pass
+        s = m.arange(3).view(Sub)
+        got.append([type(r).__name__ for r in (s == "a", s == None, s + 1, s == 1,  # noqa: E711
+                                                 -s, s[::-1] != "b")])
+    assert got[1] == got[0]
+
+
 def test_eq_shape_mismatch_raises():
     a = outcome(lambda: np.ones(3) == [1, 2], True)
     b = outcome(lambda: nm.ones(3) == [1, 2], True)
