@@ -1,7 +1,8 @@
 /* The ndarray's arithmetic operators and comparisons, through the ufuncs,
  * with NumPy's rules for handing an operation to the other operand
- * (number.c, binop_override.h) and for == / != between incomparable
- * dtypes (arrayobject.c, array_richcompare). */
+ * (number.c, binop_override.h), its temporary elision (temp_elide.c),
+ * == / != between incomparable dtypes and of structured arrays
+ * (arrayobject.c), `x in a`, and the ndarray.clip method. */
 #include "ufunc.h"
 #include "scalar.h"
 
