@@ -18,8 +18,36 @@ static void
 call_clear(NdmUfuncCall *call)
 {
     for (int i = 0; i < NDM_UFUNC_MAXOPS; i++) {
-        Py_CLEAR(call->ops[i]);
+        if (call->scratch_mask & (1u << i)) {
+            call->ops[i] = NULL;
+            Py_CLEAR(call->scratch_descr[i]);
+        }
+        else {
+            Py_CLEAR(call->ops[i]);
+        }
     }
+}
+
+NdmArray *
+ndm_ufunc_scratch(NdmUfuncCall *call, int i, NdmDtype *descr, const char *data)
+{
+    NdmArray *a = &call->scratch[i];
+    memset(a, 0, sizeof *a);
+    Py_SET_REFCNT((PyObject *)a, 1);
+    Py_SET_TYPE((PyObject *)a, ndm_state.ndarray_type);
+    a->data = data != NULL ? (char *)data : call->scratch_data[i].c;
+    a->nd = 0;
+    a->shape = a->dims_inline;
+    a->strides = a->dims_inline + NDM_INLINE_DIMS;
+    a->descr = descr;
+    a->flags = NDM_C_CONTIGUOUS | NDM_F_CONTIGUOUS | NDM_WRITEABLE;
+    if ((uintptr_t)a->data % (uintptr_t)descr->alignment == 0) {
+        a->flags |= NDM_ALIGNED;
+    }
+    call->scratch_descr[i] = descr;
+    call->scratch_mask |= 1u << i;
+    call->ops[i] = a;
+    return a;
 }
 
 static int
@@ -170,6 +198,15 @@ convert_inputs(NdmUfuncCall *call, PyObject *const *args)
         else if (PyComplex_CheckExact(o)) {
             call->weak[i] = WEAK_COMPLEX;
         }
+        else if ((unsigned)ndm_scalar_typenum(o) < NDM_NNUMERIC) {
+            NdmDtype *d = ndm_scalar_get_dtype(o);
+            const char *p = d != NULL ? ndm_scalar_data(o) : NULL;
+            if (p == NULL) {
+                Py_XDECREF(d);
+                return -1;
+            }
+            ndm_ufunc_scratch(call, i, d, p);
+        }
         else {
             PyObject *a = ndm_array_from_any(o, NULL, -1, 'K', 0);
             if (a == NULL) {
@@ -206,6 +243,9 @@ same_layout(NdmArray *a, NdmArray *b)
 static int
 copy_if_overlap(NdmUfuncCall *call, NdmArray **op)
 {
+    if (*op >= call->scratch && *op < call->scratch + NDM_UFUNC_MAXOPS) {
+        return 0;   /* a scalar's own storage */
+    }
     for (int j = call->nin; j < call->nop; j++) {
         NdmArray *out = call->ops[j];
         if (out == NULL || out == *op || same_layout(*op, out)
@@ -256,11 +296,16 @@ find_wrap_input(NdmUfuncCall *call)
 }
 
 static int
-allocate_output(NdmUfuncCall *call, int j, int nd, const Py_ssize_t *shape)
+allocate_output(NdmUfuncCall *call, int j, int nd, const Py_ssize_t *shape,
+                int scalar_result)
 {
     NdmDtype *d = ndm_dtype_builtin(call->loop->types[j]);
     if (d == NULL) {
         return -1;
+    }
+    if (scalar_result) {
+        ndm_ufunc_scratch(call, j, d, NULL);
+        return 0;
     }
     Py_ssize_t strides[NDM_MAXDIMS];
     const Py_ssize_t *sp = NULL;
@@ -580,7 +625,7 @@ done:
 static void
 call_init(NdmUfuncCall *call, const NdmUfuncDef *def)
 {
-    memset(call, 0, sizeof *call);
+    memset(call, 0, offsetof(NdmUfuncCall, scratch));
     call->def = def;
     call->nin = def->nin;
     call->nout = def->nout;
@@ -693,8 +738,10 @@ ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
             goto fail;
         }
     }
+    PyObject *wrap_obj = call.subok ? find_wrap_input(&call) : NULL;
     for (int j = call.nin; j < call.nop; j++) {
-        if (call.ops[j] == NULL && allocate_output(&call, j, nd, shape) < 0) {
+        if (call.ops[j] == NULL
+                && allocate_output(&call, j, nd, shape, nd == 0 && wrap_obj == NULL) < 0) {
             goto fail;
         }
     }
@@ -702,7 +749,6 @@ ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
         goto fail;
     }
     {
-        PyObject *wrap_obj = call.subok ? find_wrap_input(&call) : NULL;
         if (call.nout == 1) {
             result = wrap_result((PyObject *)self, &call, call.nin, given[call.nin],
                                  wrap_obj, args);

@@ -401,7 +401,14 @@ ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *
     int nop = call->nop, rc = -1, gil_free, buffered = 0;
     Py_ssize_t size = 1;
 
-    memset(&ex, 0, sizeof ex);
+    /* the loop geometry is filled by ndm_loop_init; clearing the whole
+     * struct would cost more than a small ufunc call */
+    for (int k = 0; k < NDM_UFUNC_MAXOPS; k++) {
+        ex.cast[k] = NULL;
+        ex.op_dtype[k] = NULL;
+        ex.loop_dtype[k] = NULL;
+        ex.buf[k] = NULL;
+    }
     ex.nin = call->nin;
     ex.nop = nop;
     ex.has_mask = mask != NULL;

@@ -31,7 +31,20 @@ typedef struct NdmUfuncCall {
     int subok;
     PyObject *where_obj;                  /* borrowed; NULL means True */
     const NdmLoopDef *loop;
+    /* 0-d operands for scalars (Python and ndmem) and 0-d results, kept
+     * in the call instead of allocated: no array data, no allocation to
+     * count.  ops[i] == &scratch[i] for those; never a Python object
+     * anyone else holds. */
+    unsigned scratch_mask;
+    NdmArray scratch[NDM_UFUNC_MAXOPS];
+    NdmDtype *scratch_descr[NDM_UFUNC_MAXOPS];    /* owned */
+    union { double d; long long l; char c[32]; } scratch_data[NDM_UFUNC_MAXOPS];
 } NdmUfuncCall;
+
+/* Make ops[i] a 0-d scratch operand of descr (stolen) over data (NULL:
+ * the call's own storage for one element). */
+NdmArray *ndm_ufunc_scratch(NdmUfuncCall *call, int i, NdmDtype *descr,
+                            const char *data);
 
 /* ufunc_resolve.c: pick the loop (NEP 50 weak scalars, NumPy's linear
  * search), then turn weak scalars into 0-d arrays of the loop's types and

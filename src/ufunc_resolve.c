@@ -11,6 +11,22 @@
 static unsigned char safe_table[NDM_NNUMERIC][NDM_NNUMERIC];
 static int safe_table_ready;
 
+/* Per ufunc: which NumPy resolver quirks apply, and the last few input
+ * type combinations resolved (the linear search is the costliest step of
+ * a small call). */
+#define SPECIAL_DIVIDE 1u
+#define SPECIAL_COMPARISON 2u
+#define CACHE_WAYS 4
+
+typedef struct ResolveCache {
+    unsigned special;
+    unsigned next;
+    uint32_t key[CACHE_WAYS];
+    const NdmLoopDef *loop[CACHE_WAYS];
+} ResolveCache;
+
+static ResolveCache *caches;
+
 /* 0 bool, 1 integer, 2 inexact: NumPy's dtype_kind_to_simplified_ordering. */
 static int
 type_kind(int t)
@@ -52,6 +68,22 @@ fill_safe_table(void)
             Py_DECREF(db);
         }
         Py_DECREF(da);
+    }
+    caches = PyMem_Calloc((size_t)ndm_ufunc_ndefs, sizeof *caches);
+    if (caches == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int k = 0; k < ndm_ufunc_ndefs; k++) {
+        const char *name = ndm_ufunc_defs[k].name;
+        if (strcmp(name, "divide") == 0) {
+            caches[k].special |= SPECIAL_DIVIDE;
+        }
+        if (strcmp(name, "equal") == 0 || strcmp(name, "not_equal") == 0
+                || strcmp(name, "less") == 0 || strcmp(name, "less_equal") == 0
+                || strcmp(name, "greater") == 0 || strcmp(name, "greater_equal") == 0) {
+            caches[k].special |= SPECIAL_COMPARISON;
+        }
     }
     safe_table_ready = 1;
     return 0;
@@ -272,33 +304,13 @@ materialize_weak(NdmUfuncCall *call, int i, int inf)
     if (d == NULL) {
         return -1;
     }
-    Py_INCREF(d);
-    NdmArray *a = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, d, 0, NULL,
-                                            NULL, NULL, 0, NULL);
-    if (a == NULL) {
-        Py_DECREF(d);
-        return -1;
-    }
+    NdmArray *a = ndm_ufunc_scratch(call, i, d, NULL);
     if (inf) {
         /* the loop is float64 here (fix_integer_comparison) */
         *(double *)a->data = inf > 0 ? Py_HUGE_VAL : -Py_HUGE_VAL;
+        return 0;
     }
-    else if (ndm_dtype_setitem(d, a->data, call->in_obj[i]) < 0) {
-        Py_DECREF(d);
-        Py_DECREF(a);
-        return -1;
-    }
-    Py_DECREF(d);
-    call->ops[i] = a;
-    return 0;
-}
-
-static int
-is_comparison(const char *name)
-{
-    return strcmp(name, "equal") == 0 || strcmp(name, "not_equal") == 0
-           || strcmp(name, "less") == 0 || strcmp(name, "less_equal") == 0
-           || strcmp(name, "greater") == 0 || strcmp(name, "greater_equal") == 0;
+    return ndm_dtype_setitem(d, a->data, call->in_obj[i]);
 }
 
 static const NdmLoopDef *
@@ -431,9 +443,35 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
         return -1;
     }
     int use_weak = !all_weak && strong_kind >= weak_max;
-    divide_ints = divide_ints && !call->have_sig && strcmp(call->def->name, "divide") == 0;
-
-    const NdmLoopDef *lp = search(call, in, use_weak, 0, divide_ints);
+    ResolveCache *cache = NULL;
+    uint32_t key = 0;
+    const NdmLoopDef *lp = NULL;
+    ptrdiff_t index = call->def - ndm_ufunc_defs;
+    if (index >= 0 && index < ndm_ufunc_ndefs) {
+        cache = &caches[index];
+    }
+    divide_ints = divide_ints && !call->have_sig && cache != NULL
+                  && (cache->special & SPECIAL_DIVIDE);
+    if (cache != NULL && !call->have_sig && call->nin <= 3) {
+        key = 1u << 16 | (uint32_t)use_weak << 15;
+        for (int i = 0; i < call->nin; i++) {
+            key |= (uint32_t)(in[i] >= 0 ? in[i] : 16 + call->weak[i]) << (5 * i);
+        }
+        for (int w = 0; w < CACHE_WAYS; w++) {
+            if (cache->key[w] == key) {
+                lp = cache->loop[w];
+                break;
+            }
+        }
+    }
+    if (lp == NULL) {
+        lp = search(call, in, use_weak, 0, divide_ints);
+        if (lp != NULL && key != 0) {
+            cache->key[cache->next] = key;
+            cache->loop[cache->next] = lp;
+            cache->next = (cache->next + 1) % CACHE_WAYS;
+        }
+    }
     if (lp == NULL && call->have_sig) {
         /* a fixed signature is taken even when the inputs do not cast
          * safely; the casting rule is checked below, as NumPy reports it */
@@ -455,7 +493,7 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
     call->loop = lp;
 
     int inf[NDM_UFUNC_MAXOPS] = {0};
-    if (use_weak && !call->have_sig && is_comparison(call->def->name)
+    if (use_weak && !call->have_sig && cache != NULL && (cache->special & SPECIAL_COMPARISON)
             && fix_integer_comparison(call, in, inf) < 0) {
         return -1;
     }
