@@ -375,6 +375,22 @@ def test_subclass_results():
     assert got[1] == got[0]
 
 
+MIXED_INT_CASES = [
+    lambda m: m.array([2**53 + 1], m.int64) == m.array([2**53], m.uint64),
+    lambda m: m.array([-1], m.int64) < m.array([2**64 - 1], m.uint64),
+    lambda m: m.array([2**63], m.uint64) > m.array([2**63 - 1], m.int64),
+    lambda m: m.array([1, 2], m.int8) < 2**70, lambda m: m.array([1, 2], m.uint8) > -1,
+]
+
+
+@pytest.mark.parametrize("i", range(len(MIXED_INT_CASES)))
+def test_mixed_sign_integer_compare(i):
+    """int64 against uint64 compares exactly (no float64 rounding), Python
+    ints out of the dtype's range compare by value (NumPy 2)."""
+    assert outcome(lambda: MIXED_INT_CASES[i](nm), True) == \
+        outcome(lambda: MIXED_INT_CASES[i](np), True)
+
+
 def test_eq_shape_mismatch_raises():
     a = outcome(lambda: np.ones(3) == [1, 2], True)
     b = outcome(lambda: nm.ones(3) == [1, 2], True)
