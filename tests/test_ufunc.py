@@ -381,6 +381,45 @@ def test_buffered_casts(n):
     check(lambda m: m.add(make(m, "int16", (n, 1)), make(m, "float32", (1, 3))))
 
 
+def test_where_and_casts_across_chunks():
+    def run(m):
+        n = 20000
+        mask = (m.arange(n) % 3) != 1
+        out = m.full(n, -1.0, dtype=m.float32)
+        m.multiply(make(m, "int16", (n,)), 1.5, out=out, where=mask)
+        return out
+
+    check(run)
+
+
+def test_threads_share_nothing():
+    a = ndmem.arange(200000.0)
+    results = [None] * 4
+
+    def work(i):
+        results[i] = ndmem.multiply(a, i + 1.0, out=ndmem.empty(a.shape, ndmem.float32))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = numpy.arange(200000.0)
+    for i, r in enumerate(results):
+        assert numpy.array_equal(numpy.asarray(r.tolist(), dtype=numpy.float32),
+                                 (expected * (i + 1.0)).astype(numpy.float32))
+
+
+def test_scalar_operands_allocate_nothing():
+    x = ndmem.ones(1000)
+    with ndmem.memory.track() as t:
+        y = ndmem.multiply(x, 2)
+    assert (t.allocations, t.peak_bytes) == (1, y.nbytes)
+    with ndmem.memory.track() as t:
+        ndmem.add(ndmem.float64(1.0), 2)
+    assert t.allocations == 0
+
+
 def test_unaligned_input():
     def run(m):
         raw = m.zeros(8 * 100 + 1, m.uint8)
