@@ -835,7 +835,7 @@ from_interface(PyObject *obj, PyObject *iface)
         Py_ssize_t sd = descr->itemsize;
         for (int i = nd - 1; i >= 0; i--) {
             strides[i] = sd;
-            sd *= shape[i];
+            sd *= shape[i] ? shape[i] : 1;   /* NumPy's _array_fill_strides */
         }
     }
     static char empty_data[16];

@@ -2167,16 +2167,11 @@ void_getitem(PyObject *self, PyObject *key)
     /* field lists and subarray fields: NumPy indexes a 0-d array over the
      * scalar's bytes (voidtype_subscript), so the result views the array
      * the scalar came from */
-    PyObject *zero_d;
+    int writeable = v->base != NULL && NdmArray_Check(v->base)
+                    && (((NdmArray *)v->base)->flags & NDM_WRITEABLE);
     Py_INCREF(v->descr);
-    if (v->base != NULL && NdmArray_Check(v->base)) {
-        zero_d = ndm_array_view((NdmArray *)v->base, v->descr, 0, NULL, NULL, v->data,
-                                ndm_state.ndarray_type);
-    }
-    else {
-        zero_d = ndm_array_new(ndm_state.ndarray_type, v->descr, 0, NULL, NULL, v->data,
-                               0, self);
-    }
+    PyObject *zero_d = ndm_array_new(ndm_state.ndarray_type, v->descr, 0, NULL, NULL,
+                                     v->data, writeable ? NDM_WRITEABLE : 0, self);
     if (zero_d == NULL) {
         return NULL;
     }
