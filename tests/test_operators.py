@@ -536,11 +536,27 @@ def test_where(i):
     _same(WHERE_CASES[i], message=False)
 
 
-def test_where_layout():
-    for m in (np, nm):
-        f = m.ones((2, 3), order="F")
-        assert m.where(f > 0, f, 0).flags.f_contiguous
-        assert m.where(f > 0, f, 0).base is None
+WHERE_LAYOUTS = [
+    lambda m: m.where(m.ones((3, 4), order="F") > 0, m.arange(4.0), 0),
+    lambda m: m.where(m.ones((3, 4)) > 0, m.ones((3, 4), order="F"), 0),
+    lambda m: m.where(True, m.ones((3, 4), order="F"), m.zeros((3, 4), order="F")),
+    lambda m: m.where(m.ones((3, 4), order="F") > 0, m.ones((3, 4), order="F"), m.ones((3, 4))),
+    lambda m: m.where(m.ones((2, 3, 4)).transpose(2, 0, 1) > 0, 1.0, 0),
+    lambda m: m.where(m.ones((3, 4))[:, ::-1] > 0, 1.0, 0),
+    lambda m: m.where([[True], [False]], m.ones((2, 3), order="F"), 0),
+    lambda m: m.where(m.ones((2, 1, 4)).transpose(2, 1, 0) > 0, m.ones((4, 3, 2)), 0),
+    lambda m: m.where(m.ones((5, 0, 3)).T > 0, 1, 0),
+    lambda m: m.where(m.ones((2, 3, 4)).transpose(1, 0, 2)[::-1] > 0, 1,
+                      m.ones((3, 2, 4))[:, ::-1]),
+]
+
+
+@pytest.mark.parametrize("i", range(len(WHERE_LAYOUTS)))
+def test_where_layout(i):
+    """where allocates its result in NumPy's 'K' order, owning its data."""
+    a, b = WHERE_LAYOUTS[i](np), WHERE_LAYOUTS[i](nm)
+    assert b.strides == a.strides and b.shape == a.shape
+    assert b.base is None and b.flags.owndata
 
 
 ISCLOSE_CASES = [

@@ -35,13 +35,51 @@ def _ignore_invalid():
         yield
 
 
-def _result_order(*arrays):
-    # NumPy allocates where's result in the operands' memory order: Fortran
-    # when every multi-dimensional operand is Fortran- and not C-ordered.
-    nd = [a for a in arrays if a.ndim > 1]
-    if nd and all(a.flags.f_contiguous and not a.flags.c_contiguous for a in nd):
-        return "F"
-    return "C"
+def _broadcast_strides(a, shape):
+    # the strides a has when broadcast to shape; 0 on every length-1 axis
+    # (the iterator's view of it)
+    off = len(shape) - a.ndim
+    return [0] * off + [0 if n == 1 else st for n, st in zip(a.shape, a.strides)]
+
+
+def _result_like(shape, dtype, *arrays):
+    """An uninitialised array in NumPy's 'K' order for these operands.
+
+    The axes are sorted by the operands' strides as NumPy's iterator does
+    (npyiter_find_best_axis_ordering): innermost first, an axis moves
+    inwards when some operand walks it with a smaller stride and none
+    prefers the C order.
+    """
+    nd = len(shape)
+    if 0 in shape:
+        return _nm.empty(shape, dtype=dtype)      # all-zero strides, as NumPy
+    strides = [_broadcast_strides(a, shape) for a in arrays]
+    order = list(range(nd - 1, -1, -1))     # innermost first, C order
+    for i0 in range(1, nd):
+        ax0 = order[i0]
+        pos = i0
+        for i1 in range(i0 - 1, -1, -1):
+            ax1 = order[i1]
+            ambiguous, swap = True, False
+            for st in strides:
+                s0, s1 = st[ax0], st[ax1]
+                if s0 != 0 and s1 != 0:
+                    if abs(s1) <= abs(s0):
+                        swap = False
+                    elif ambiguous:
+                        swap = True
+                    ambiguous = False
+            if ambiguous or not swap:
+                break
+            pos = i1
+        order.insert(pos, order.pop(i0))
+    dtype = _nm.dtype(dtype)
+    result_strides = [0] * nd
+    step = dtype.itemsize
+    for ax in order:
+        result_strides[ax] = step
+        step *= shape[ax]
+    return _nm.ndarray(shape, dtype=dtype, strides=tuple(result_strides))
 
 
 def where(condition, x=None, y=None, /):
@@ -82,7 +120,7 @@ def where(condition, x=None, y=None, /):
     dtype = _nm.result_type(xa, ya)
     xa, ya = asarray(xa), asarray(ya)
     shape = _nm.broadcast_shapes(cond.shape, xa.shape, ya.shape)
-    out = _nm.empty(shape, dtype=dtype, order=_result_order(cond, xa, ya))
+    out = _result_like(shape, dtype, cond, xa, ya)
     _nm.copyto(out, ya, casting="unsafe")
     _nm.copyto(out, xa, casting="unsafe", where=cond)
     return out
