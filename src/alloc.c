@@ -8,8 +8,11 @@ NdmBuffer ndm_live_buffers = {.prev = &ndm_live_buffers, .next = &ndm_live_buffe
 PyObject *ndm_alloc_hook;
 int ndm_alloc_pin_checks;
 
-/* no_copy(): while set, every allocation raises this exception (owned). */
-static PyObject *forbid_exc;
+/* no_copy() is per thread: the exception class to raise (an owned
+ * reference) sits in thread-local storage; forbid_threads counts the threads
+ * that have one, so allocation pays a TSS lookup only while some do. */
+static Py_tss_t forbid_key = Py_tss_NEEDS_INIT;
+static int forbid_threads;
 /* warn_pins(): the fraction of a buffer views must cover, and the category. */
 static double pin_threshold;
 static PyObject *pin_category;
@@ -93,7 +96,9 @@ ndm_buffer_new(size_t nbytes, int zeroed)
     size_t total;
     size_t mapped = 0;
 
-    if (forbid_exc != NULL) {
+    PyObject *forbid_exc;
+    if (forbid_threads > 0
+            && (forbid_exc = PyThread_tss_get(&forbid_key)) != NULL) {
         PyErr_Format(forbid_exc,
                      "ndmem.memory.no_copy(): an operation allocated %zu bytes of array data",
                      nbytes);
@@ -506,7 +511,16 @@ alloc_forbid(PyObject *Py_UNUSED(module), PyObject *arg)
         PyErr_SetString(PyExc_TypeError, "expected an exception class or None");
         return NULL;
     }
-    return swap_slot(&forbid_exc, arg);
+    PyObject *old = PyThread_tss_get(&forbid_key);
+    PyObject *new = arg == Py_None ? NULL : arg;
+    if (PyThread_tss_set(&forbid_key, new) != 0) {
+        PyErr_SetString(PyExc_RuntimeError, "no_copy: thread-local storage failed");
+        return NULL;
+    }
+    Py_XINCREF(new);
+    forbid_threads += (new != NULL) - (old != NULL);
+    /* the reference the slot held becomes the caller's */
+    return old != NULL ? old : Py_NewRef(Py_None);
 }
 
 static PyObject *
@@ -569,7 +583,7 @@ static PyMethodDef alloc_functions[] = {
     {"_alloc_set_peak", alloc_set_peak, METH_O,
      "Set the peak to max(value, live bytes)."},
     {"_alloc_forbid", alloc_forbid, METH_O,
-     "Make every allocation raise this exception class (None: allow); returns the previous one."},
+     "Make every allocation in this thread raise this exception class (None: allow); returns the previous one."},
     {"_alloc_set_hook", alloc_set_hook, METH_O,
      "Call hook(nbytes, shape, dtype) for every new array buffer (None: off); returns the previous hook."},
     {"_alloc_warn_pins", alloc_warn_pins, METH_VARARGS,
@@ -587,6 +601,10 @@ int
 ndm_alloc_init(PyObject *module)
 {
     if (PyModule_AddFunctions(module, alloc_functions) < 0) {
+        return -1;
+    }
+    if (!PyThread_tss_is_created(&forbid_key) && PyThread_tss_create(&forbid_key) != 0) {
+        PyErr_SetString(PyExc_RuntimeError, "cannot create thread-local storage");
         return -1;
     }
 #ifdef NDMEM_NO_COUNTERS

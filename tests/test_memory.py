@@ -320,6 +320,18 @@ def test_no_copy_acceptance_and_exception_class():
     assert ndmem.zeros(3).shape == (3,)        # allocations work again
 
 
+def test_no_copy_is_per_thread():
+    import threading
+    shapes = []
+    with memory.no_copy():
+        t = threading.Thread(target=lambda: shapes.append(ndmem.zeros(3).shape))
+        t.start()
+        t.join()
+        with pytest.raises(memory.CopyError):
+            ndmem.zeros(3)
+    assert shapes == [numpy.zeros(3).shape]
+
+
 # ---------------------------------------------------------------------------
 # track
 
