@@ -264,6 +264,15 @@ def test_generator_state_and_pickle():
     assert g2.random(4).tolist() == g.random(4).tolist()
 
 
+def test_reprs_match_numpy():
+    for ours, theirs in [(nd.random.default_rng(0), np.random.default_rng(0)),
+                         (nd.random.RandomState(0), np.random.RandomState(0))]:
+        assert str(ours) == str(theirs)
+        assert repr(ours).startswith(str(ours) + " at 0x")
+        assert repr(theirs).startswith(str(theirs) + " at 0x")
+    assert repr(nd.random.SeedSequence(5)) == repr(np.random.SeedSequence(5))
+
+
 def test_default_rng_passthrough():
     g = nd.random.default_rng(1)
     assert nd.random.default_rng(g) is g

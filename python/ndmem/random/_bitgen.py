@@ -5,7 +5,7 @@ Melissa O'Neill's seed_seq design, MIT licensed), so that ``PCG64(seed)``
 starts from NumPy's state and the streams match bit for bit.
 """
 
-import secrets
+import os
 from itertools import cycle
 
 import ndmem
@@ -99,7 +99,7 @@ class SeedSequence:
         if pool_size < _POOL_SIZE:
             raise ValueError(f"The size of the entropy pool should be at least {_POOL_SIZE}")
         if entropy is None:
-            entropy = secrets.randbits(pool_size * 32)
+            entropy = int.from_bytes(os.urandom(pool_size * 4), "little")
         elif not (isinstance(entropy, (int, list, tuple, range))
                   or _is_integer_scalar(entropy) or hasattr(entropy, "ndim")):
             raise TypeError("SeedSequence expects int or sequence of ints for "
@@ -216,9 +216,6 @@ class BitGenerator:
         self._core = _BitGen(self._kind)
         self._seed_seq = st[1]
         self.state = st[0]
-
-    def __repr__(self):
-        return f"{type(self).__name__}()"
 
 
 class PCG64(BitGenerator):

@@ -31,8 +31,11 @@ class Generator:
         self._bit_generator = bit_generator
         self._core = bit_generator._core
 
+    def __str__(self):
+        return f"Generator({type(self._bit_generator).__name__})"
+
     def __repr__(self):
-        return f"Generator({type(self._bit_generator).__name__}) at 0x{id(self):X}"
+        return f"{self} at 0x{id(self):X}"
 
     @property
     def bit_generator(self):

@@ -31,8 +31,11 @@ class RandomState:
             self._bit_generator._legacy_seeding(seed)
         self._core = self._bit_generator._core
 
+    def __str__(self):
+        return "RandomState(MT19937)"
+
     def __repr__(self):
-        return f"RandomState(MT19937) at 0x{id(self):X}"
+        return f"{self} at 0x{id(self):X}"
 
     def seed(self, seed=None):
         """Reseed the generator (int in [0, 2**32), array of such ints, or None)."""
