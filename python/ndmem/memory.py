@@ -272,9 +272,8 @@ def check_pins():
 class no_copy:
     """Context manager in which allocating array data raises CopyError.
 
-    Proves that the code inside makes views only.  It applies to the
-    thread that enters it; a Python scalar operand (``x *= 2``) counts, as
-    it becomes a 0-d array.
+    Proves that the code inside makes views only (or works in place).  It
+    applies to the thread that enters it.
 
     Examples
     --------
