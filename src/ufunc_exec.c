@@ -119,7 +119,7 @@ ndm_ufunc_fpe_take(void)
 }
 
 /* The errstate lives in a context variable (as NumPy 2's extobj): a tuple
- * (divide, over, under, invalid, callback) of modes, see _ufunc_config.py. */
+ * (divide, over, under, invalid, callback, bufsize), see _ufunc_config.py. */
 static PyObject *errstate_var;
 
 enum { MODE_IGNORE = 0, MODE_WARN, MODE_RAISE, MODE_CALL, MODE_PRINT, MODE_LOG };
@@ -127,8 +127,8 @@ enum { MODE_IGNORE = 0, MODE_WARN, MODE_RAISE, MODE_CALL, MODE_PRINT, MODE_LOG }
 int
 ndm_ufunc_errstate_init(PyObject *module)
 {
-    PyObject *dflt = Py_BuildValue("(iiiiO)", MODE_WARN, MODE_WARN, MODE_IGNORE,
-                                   MODE_WARN, Py_None);
+    PyObject *dflt = Py_BuildValue("(iiiiOn)", MODE_WARN, MODE_WARN, MODE_IGNORE,
+                                   MODE_WARN, Py_None, (Py_ssize_t)NDM_UFUNC_BUFSIZE);
     if (dflt == NULL) {
         return -1;
     }
@@ -206,7 +206,7 @@ ndm_ufunc_fpe_report(int flags, const char *name)
     }
     int modes[4] = {MODE_WARN, MODE_WARN, MODE_IGNORE, MODE_WARN};
     PyObject *callback = Py_None;
-    if (state != NULL && PyTuple_Check(state) && PyTuple_GET_SIZE(state) == 5) {
+    if (state != NULL && PyTuple_Check(state) && PyTuple_GET_SIZE(state) == 6) {
         for (int i = 0; i < 4; i++) {
             modes[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(state, i));
         }
@@ -226,12 +226,32 @@ ndm_ufunc_fpe_report(int flags, const char *name)
     return rc;
 }
 
+/* The current setbufsize() value (elements per buffered chunk). */
+static Py_ssize_t
+current_bufsize(void)
+{
+    PyObject *state = NULL;
+    Py_ssize_t n = NDM_UFUNC_BUFSIZE;
+    if (errstate_var != NULL && PyContextVar_Get(errstate_var, NULL, &state) == 0
+            && state != NULL && PyTuple_Check(state) && PyTuple_GET_SIZE(state) == 6) {
+        n = PyLong_AsSsize_t(PyTuple_GET_ITEM(state, 5));
+        if (n < 16) {
+            PyErr_Clear();
+            n = NDM_UFUNC_BUFSIZE;
+        }
+    }
+    PyErr_Clear();
+    Py_XDECREF(state);
+    return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* the buffered loop                                                  */
 
 typedef struct Exec {
     NdmLoop loop;
     int nin, nop, has_mask;
+    Py_ssize_t bufsize;
     ndm_kernel kernel;
     int needs_gil;
     ndm_cast_fn cast[NDM_UFUNC_MAXOPS];   /* NULL: the kernel reads/writes in place */
@@ -291,8 +311,8 @@ run_row(Exec *ex, char **ptrs, const Py_ssize_t *steps, Py_ssize_t n)
     Py_ssize_t st[NDM_UFUNC_MAXOPS];
     Py_ssize_t mstep = ex->has_mask ? steps[ex->nop] : 0;
 
-    for (Py_ssize_t off = 0; off < n; off += NDM_UFUNC_BUFSIZE) {
-        Py_ssize_t m = n - off < NDM_UFUNC_BUFSIZE ? n - off : NDM_UFUNC_BUFSIZE;
+    for (Py_ssize_t off = 0; off < n; off += ex->bufsize) {
+        Py_ssize_t m = n - off < ex->bufsize ? n - off : ex->bufsize;
         for (int k = 0; k < ex->nop; k++) {
             base[k] = ptrs[k] + off * steps[k];
             if (ex->cast[k] == NULL) {
@@ -430,6 +450,7 @@ ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *
     if (size == 0) {
         return 0;
     }
+    ex.bufsize = NDM_UFUNC_BUFSIZE;
     for (int k = 0; k < nop; k++) {
         ex.loop_dtype[k] = ndm_dtype_builtin(call->loop->types[k]);
         if (ex.loop_dtype[k] == NULL) {
@@ -448,7 +469,10 @@ ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *
             ex.cast[k] = ndm_dtype_get_cast(ex.loop_dtype[k], ops[k]->descr);
             gil_free &= ndm_cast_is_gil_free(ex.loop_dtype[k], ops[k]->descr);
         }
-        Py_ssize_t cap = size < NDM_UFUNC_BUFSIZE ? size : NDM_UFUNC_BUFSIZE;
+        if (!buffered) {
+            ex.bufsize = current_bufsize();
+        }
+        Py_ssize_t cap = size < ex.bufsize ? size : ex.bufsize;
         ex.buf[k] = PyMem_Malloc((size_t)(cap * ex.isz[k]));
         if (ex.buf[k] == NULL) {
             PyErr_NoMemory();

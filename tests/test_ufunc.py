@@ -658,6 +658,25 @@ def test_errstate_decorator_and_reentry():
                 pass
 
 
+def test_bufsize():
+    assert ndmem.getbufsize() == numpy.getbufsize()
+    for value in (-1, 4, 5, 100, 10 ** 7 + 1, True, 2.5, "x"):
+        check(lambda m: m.setbufsize(value), messages=True)
+    for m in MODULES:
+        with m.errstate():
+            assert m.setbufsize(4096) == 8192
+            assert m.getbufsize() == 4096
+        assert m.getbufsize() == 8192
+    with ndmem.errstate():
+        ndmem.setbufsize(16)
+        r = ndmem.add(ndmem.arange(1000, dtype=ndmem.int8), ndmem.ones(1000, ndmem.float32),
+                      where=ndmem.arange(1000) % 7 != 0, out=ndmem.zeros(1000))
+    x = numpy.zeros(1000)
+    numpy.add(numpy.arange(1000, dtype=numpy.int8), numpy.ones(1000, numpy.float32),
+              where=numpy.arange(1000) % 7 != 0, out=x)
+    assert r.tolist() == x.tolist()
+
+
 def test_errstate_is_context_local():
     seen = {}
 

@@ -1,17 +1,19 @@
 """Floating-point error handling of the ufuncs (NumPy's ``_ufunc_config``).
 
 The state is a context variable owned by the C core (``_core._errstate_var``)
-holding ``(divide, over, under, invalid, callback)``; the C side reads it only
-when a kernel raised a floating-point flag, so calls without errors pay
-nothing.  As in NumPy 2, ``errstate`` is context-local (threads and asyncio
+holding ``(divide, over, under, invalid, callback, bufsize)``; the C side
+reads it only when a kernel raised a floating-point flag or a loop needs
+buffers, so plain calls pay nothing.  As in NumPy 2, ``errstate`` is context-local (threads and asyncio
 tasks each see their own), and ``seterr`` changes the current context.
 """
 
 import functools
+import operator
 
 from ndmem._core import _errstate_var
 
-__all__ = ["seterr", "geterr", "seterrcall", "geterrcall", "errstate"]
+__all__ = ["seterr", "geterr", "seterrcall", "geterrcall", "errstate", "setbufsize",
+           "getbufsize"]
 
 _MODES = ("ignore", "warn", "raise", "call", "print", "log")
 _KEYS = ("divide", "over", "under", "invalid")
@@ -45,7 +47,7 @@ def _updated(state, all=None, divide=None, over=None, under=None, invalid=None,
             raise TypeError("python object must be callable or have a callable "
                             "write method")
         callback = call
-    return (*modes, callback)
+    return (*modes, callback, state[5])
 
 
 def _as_dict(state):
@@ -119,6 +121,52 @@ def geterrcall():
     return _errstate_var.get()[4]
 
 
+def setbufsize(size):
+    """
+    Set the size of the buffer used in ufuncs (elements per chunk when
+    operands are cast).
+
+    The setting belongs to the current context: leaving a ``with errstate():``
+    block restores it.
+
+    Parameters
+    ----------
+    size : int
+        Size of buffer: a multiple of 16 between 16 and 10,000,000.
+
+    Returns
+    -------
+    bufsize : int
+        Previous size of ufunc buffer.
+    """
+    if size < 0:
+        raise ValueError("buffer size must be non-negative")
+    if isinstance(size, bool):
+        raise TypeError("an integer is required")
+    size = operator.index(size)
+    if size > 10_000_000:
+        raise ValueError(f"Buffer size, {size}, is too big")
+    if size < 5:
+        raise ValueError(f"Buffer size, {size}, is too small")
+    if size % 16:
+        raise ValueError(f"Buffer size, {size}, is not a multiple of 16")
+    old = _errstate_var.get()
+    _errstate_var.set((*old[:5], size))
+    return old[5]
+
+
+def getbufsize():
+    """
+    Return the size of the buffer used in ufuncs.
+
+    Returns
+    -------
+    getbufsize : int
+        Size of ufunc buffer.
+    """
+    return _errstate_var.get()[5]
+
+
 class errstate:
     """
     errstate(**kwargs)
@@ -177,3 +225,4 @@ class errstate:
 # NumPy reports these as numpy.errstate etc.
 errstate.__module__ = seterr.__module__ = geterr.__module__ = "ndmem"
 seterrcall.__module__ = geterrcall.__module__ = "ndmem"
+setbufsize.__module__ = getbufsize.__module__ = "ndmem"
