@@ -7,7 +7,6 @@ as first argument.  The work is done by ``ufunc.reduce``/``accumulate`` in
 the C core, which iterates in NumPy's order so float results match NumPy.
 """
 
-import contextlib
 import operator
 import warnings
 
@@ -50,21 +49,6 @@ def _reduce(ufunc, a, axis, dtype, out, **kwargs):
                                 **_given(**kwargs))
 
 
-@contextlib.contextmanager
-def _quiet(**what):
-    errstate = getattr(_core, "errstate", None)
-    if errstate is None:
-        import ndmem
-        errstate = getattr(ndmem, "errstate", None)
-    if errstate is not None:
-        with errstate(**what):
-            yield
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
-
-
 def _any_true(x):
     return bool(_ufunc("logical_or").reduce(x, axis=None))
 
@@ -95,19 +79,6 @@ def _count(arr, axis, keepdims, where):
     mask = broadcast_to(_asarray(where), arr.shape)
     return _ufunc("add").reduce(mask, axis=axis, dtype=_core.int64,
                                 keepdims=keepdims)
-
-
-def _divide(ret, count, float16_result=False, dtype=None):
-    """ret / count as NumPy's _mean and _var do: in place for arrays, through
-    the scalar type for scalars."""
-    if isinstance(ret, _core.ndarray):
-        ret = _ufunc("true_divide")(ret, count, out=ret, casting="unsafe")
-        if float16_result and dtype is not None:
-            ret = ret.astype(dtype)
-        return ret
-    if float16_result:
-        return dtype.type(ret / count)
-    return ret.dtype.type(ret / count)
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=_NoValue,
@@ -428,7 +399,8 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *,
               keepdims=keepdims, where=where)
     tot = sum(arr, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
               where=where)
-    with _quiet(invalid="ignore", divide="ignore"):
+    from ndmem._ufunc_config import errstate
+    with errstate(invalid="ignore", divide="ignore"):
         if isinstance(tot, _core.ndarray):
             avg = _ufunc("true_divide")(tot, cnt, out=tot if out is None else out,
                                         casting="unsafe")
