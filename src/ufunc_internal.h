@@ -76,11 +76,4 @@ extern PyObject *ndm_ufunc_type_error;
 /* ufunc_exec.c: errstate. */
 int ndm_ufunc_errstate_init(PyObject *module);
 
-/* The ufunc's "add()" style name for messages. */
-static inline const char *
-ndm_ufunc_name(const NdmUfuncCall *call)
-{
-    return call->def->name;
-}
-
 #endif
