@@ -464,6 +464,76 @@ bitgen_integers_each(BitGen *self, PyObject *args)
     return (PyObject *)out;
 }
 
+static int
+check_f64_array(PyObject *obj)
+{
+    if (!NdmArray_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "internal: expected an ndarray");
+        return -1;
+    }
+    NdmArray *a = (NdmArray *)obj;
+    if (a->descr->type_num != NDM_FLOAT64 || !ndm_dtype_isnative(a->descr)
+            || !(a->flags & NDM_C_CONTIGUOUS)) {
+        PyErr_SetString(PyExc_ValueError, "internal: expected contiguous float64 arrays");
+        return -1;
+    }
+    return 0;
+}
+
+/* search_cdf(p, u): for each uniform draw u, the index NumPy's choice gives
+ * it: cdf = cumsum(p) / sum, then searchsorted(cdf, u, side='right'). */
+static PyObject *
+bitgen_search_cdf(BitGen *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *pobj, *uobj;
+    if (!PyArg_ParseTuple(args, "OO", &pobj, &uobj)
+            || check_f64_array(pobj) < 0 || check_f64_array(uobj) < 0) {
+        return NULL;
+    }
+    NdmArray *pa = (NdmArray *)pobj, *ua = (NdmArray *)uobj;
+    Py_ssize_t k = ndm_array_size(pa), n = ndm_array_size(ua);
+    if (k == 0) {
+        PyErr_SetString(PyExc_ValueError, "internal: empty probabilities");
+        return NULL;
+    }
+    double *cdf = PyMem_Malloc((size_t)k * sizeof(double));
+    if (cdf == NULL) {
+        return PyErr_NoMemory();
+    }
+    NdmArray *out = new_output(NDM_INT64, ua->nd, ua->shape);
+    if (out == NULL) {
+        PyMem_Free(cdf);
+        return NULL;
+    }
+    const double *p = (const double *)pa->data, *u = (const double *)ua->data;
+    int64_t *idx = (int64_t *)out->data;
+    Py_BEGIN_ALLOW_THREADS
+    double acc = 0.0;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        acc += p[j];
+        cdf[j] = acc;
+    }
+    for (Py_ssize_t j = 0; j < k; j++) {
+        cdf[j] /= acc;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t lo = 0, hi = k;
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (cdf[mid] <= u[i]) {
+                lo = mid + 1;
+            }
+            else {
+                hi = mid;
+            }
+        }
+        idx[i] = lo;
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_Free(cdf);
+    return (PyObject *)out;
+}
+
 /* Swap sub-arrays i and j along axis 0 of a, element by element. */
 static void
 swap_rows(NdmArray *a, Py_ssize_t i, Py_ssize_t j)
@@ -960,6 +1030,7 @@ static PyMethodDef bitgen_methods[] = {
      "integers(size, off, rng, dtype, masked)"},
     {"integers_each", (PyCFunction)bitgen_integers_each, METH_VARARGS,
      "integers_each(off, rng, dtype, masked)"},
+    {"search_cdf", (PyCFunction)bitgen_search_cdf, METH_VARARGS, "search_cdf(p, u)"},
     {"shuffle", (PyCFunction)bitgen_shuffle, METH_O, "shuffle(array) along axis 0"},
     {"intervals", (PyCFunction)bitgen_intervals, METH_O, "intervals(n)"},
     {"choice_noreplace", (PyCFunction)bitgen_choice_noreplace, METH_VARARGS,

@@ -93,6 +93,8 @@ GENERATOR_CASES = {
     "choice list": lambda g, m: g.choice([1.5, 2.5, 3.5], 5),
     "choice list scalar": lambda g, m: g.choice([1.5, 2.5, 3.5]),
     "choice p": lambda g, m: g.choice(4, 1000, p=[0.1, 0.2, 0.3, 0.4]),
+    "choice p many": lambda g, m: g.choice(500, (100, 50), p=[(i + 1) / 125250 for i in range(500)]),
+    "choice p scalar": lambda g, m: g.choice([7, 8, 9], p=[0.2, 0.3, 0.5]),
     "choice no replace": lambda g, m: g.choice(100, 30, replace=False),
     "choice no replace tail shuffle": lambda g, m: g.choice(100000, 5000, replace=False),
     "choice no replace unshuffled": lambda g, m: g.choice(50, 20, replace=False, shuffle=False),

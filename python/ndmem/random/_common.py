@@ -202,8 +202,8 @@ def _integers_each(core, low, high, size, dt, endpoint, masked, lowbnd, highbnd)
 
 
 def choice_p(a_len, p):
-    """p as a list of floats, checked as NumPy checks it."""
-    parr = ndmem.asarray(p, dtype=_F64)
+    """p as a contiguous float64 array, checked as NumPy checks it."""
+    parr = ndmem.ascontiguousarray(ndmem.asarray(p, dtype=_F64))
     if parr.ndim != 1:
         raise ValueError("p must be 1-dimensional")
     if parr.size != a_len:
@@ -217,7 +217,7 @@ def choice_p(a_len, p):
     if abs(total - 1.0) > math.sqrt(2.220446049250313e-16):
         raise ValueError("Probabilities do not sum to 1. See Notes section of "
                          "docstring for more information.")
-    return values
+    return parr
 
 
 def _cdf(p):
@@ -226,20 +226,19 @@ def _cdf(p):
     return [c / last for c in cdf]
 
 
-def sample_p(draw_uniform, p, shape, n):
-    """n indices with probabilities p (with replacement): inverse CDF."""
-    cdf = _cdf(p)
+def sample_p(core, draw_uniform, p, shape):
+    """Indices with probabilities p (with replacement): inverse CDF in C."""
     u = draw_uniform(shape)
-    flat = u.ravel().tolist()
-    idx = [bisect.bisect_right(cdf, x) for x in flat]
-    return ndmem.array(idx, dtype="int64").reshape(shape)
+    if not isinstance(u, ndmem.ndarray):
+        u = ndmem.array(u)
+    return core.search_cdf(p, u)
 
 
 def sample_p_unique(draw_uniform, p, shape, n):
     """n distinct indices with probabilities p, as NumPy's rejection loop."""
+    p = p.tolist()
     if sum(1 for v in p if v > 0) < n:
         raise ValueError("Fewer non-zero entries in p than size")
-    p = list(p)
     found = []
     while len(found) < n:
         x = draw_uniform((n - len(found),)).tolist()

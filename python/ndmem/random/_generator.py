@@ -195,7 +195,7 @@ class Generator:
         shape = () if size is None else C.size_tuple(size)
         if replace:
             if probs is not None:
-                idx = C.sample_p(self.random, probs, shape, nsamples)
+                idx = C.sample_p(self._core, self.random, probs, shape)
             else:
                 idx = self.integers(0, pop, size=shape, dtype="int64")
         else:

@@ -129,7 +129,7 @@ class RandomState:
             nsamples *= s
         if replace:
             if probs is not None:
-                idx = C.sample_p(self.random_sample, probs, shape, nsamples)
+                idx = C.sample_p(self._core, self.random_sample, probs, shape)
             else:
                 idx = self.randint(0, pop, size=shape)
         else:
