@@ -584,19 +584,51 @@ NDM_CPAIRWISE(pw_complex64, float)
 NDM_CPAIRWISE(pw_complex128, double)
 
 /* ------------------------------------------------------------------ */
+/* 16-byte GCC vectors of each integer type, for the reduce paths of    */
+/* associative ops (NDM_BINARY_REDUCE_VEC): same per-lane results as   */
+/* the scalar ops; add/mul wrap in the unsigned twin.                  */
+
+#define NDM_EACH(N, nm, t)                                                  \
+typedef t vt_##nm __attribute__((vector_size(16)));                         \
+typedef NDM_UT_##N vu_##nm __attribute__((vector_size(16)));                \
+static inline vt_##nm vadd_##nm(vt_##nm a, vt_##nm b)                      \
+{ return (vt_##nm)((vu_##nm)a + (vu_##nm)b); }                              \
+static inline vt_##nm vmul_##nm(vt_##nm a, vt_##nm b)                      \
+{ return (vt_##nm)((vu_##nm)a * (vu_##nm)b); }                              \
+static inline vt_##nm vand_##nm(vt_##nm a, vt_##nm b) { return a & b; }    \
+static inline vt_##nm vor_##nm(vt_##nm a, vt_##nm b) { return a | b; }     \
+static inline vt_##nm vxor_##nm(vt_##nm a, vt_##nm b) { return a ^ b; }    \
+static inline vt_##nm vmax_##nm(vt_##nm a, vt_##nm b)                      \
+{                                                                           \
+    vu_##nm m = (vu_##nm)(a > b);                                           \
+    return (vt_##nm)(((vu_##nm)a & m) | ((vu_##nm)b & ~m));                 \
+}                                                                           \
+static inline vt_##nm vmin_##nm(vt_##nm a, vt_##nm b)                      \
+{                                                                           \
+    vu_##nm m = (vu_##nm)(a < b);                                           \
+    return (vt_##nm)(((vu_##nm)a & m) | ((vu_##nm)b & ~m));                 \
+}
+NDM_FOR_EACH_NUMERIC(NDM_ON_INT)
+#undef NDM_EACH
+
+#define NDM_LANES(t) ((int)(16 / sizeof(t)))
+
+/* ------------------------------------------------------------------ */
 /* Kernels                                                             */
 
 /* Same-type binary ops with the sequential reduce path. */
 #define NDM_EACH(N, nm, t)                                                   \
-    NDM_BINARY_KERNEL_R(k_add_##nm, t, add_##nm)                              \
+    NDM_BINARY_KERNEL_RV(k_add_##nm, t, vt_##nm, NDM_LANES(t), add_##nm, vadd_##nm) \
     NDM_BINARY_KERNEL_R(k_sub_##nm, t, sub_##nm)                              \
-    NDM_BINARY_KERNEL_R(k_mul_##nm, t, mul_##nm)                              \
+    NDM_BINARY_KERNEL_RV(k_mul_##nm, t, vt_##nm, NDM_LANES(t), mul_##nm, vmul_##nm) \
     NDM_BINARY_KERNEL_R(k_fdiv_##nm, t, fdiv_##nm)                            \
     NDM_BINARY_KERNEL_R(k_rem_##nm, t, rem_##nm)                              \
     NDM_BINARY_KERNEL_R(k_fmod_##nm, t, fmod_##nm)                            \
-    NDM_BINARY_KERNEL_R(k_and_##nm, t, and_##nm)                              \
-    NDM_BINARY_KERNEL_R(k_or_##nm, t, or_##nm)                                \
-    NDM_BINARY_KERNEL_R(k_xor_##nm, t, xor_##nm)                              \
+    NDM_BINARY_KERNEL_RV(k_and_##nm, t, vt_##nm, NDM_LANES(t), and_##nm, vand_##nm) \
+    NDM_BINARY_KERNEL_RV(k_or_##nm, t, vt_##nm, NDM_LANES(t), or_##nm, vor_##nm) \
+    NDM_BINARY_KERNEL_RV(k_xor_##nm, t, vt_##nm, NDM_LANES(t), xor_##nm, vxor_##nm) \
+    NDM_BINARY_KERNEL_RV(k_max_##nm, t, vt_##nm, NDM_LANES(t), max_##nm, vmax_##nm) \
+    NDM_BINARY_KERNEL_RV(k_min_##nm, t, vt_##nm, NDM_LANES(t), min_##nm, vmin_##nm) \
     NDM_BINARY_KERNEL_R(k_lshift_##nm, t, lshift_##nm)                        \
     NDM_BINARY_KERNEL_R(k_rshift_##nm, t, rshift_##nm)                        \
     NDM_BINARY_KERNEL_R(k_gcd_##nm, t, gcd_##nm)                              \
@@ -712,8 +744,6 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 
 /* Ordering kernels: float32/64 get the quiet wrapper. */
 #define NDM_ORDER_KERNELS(P, nm, t)                                         \
-    NDM_BINARY_KERNEL_R(P##max_##nm, t, max_##nm)                           \
-    NDM_BINARY_KERNEL_R(P##min_##nm, t, min_##nm)                           \
     NDM_BINARY_KERNEL(P##lt_##nm, t, t, ndm_bool, lt_##nm)                  \
     NDM_BINARY_KERNEL(P##le_##nm, t, t, ndm_bool, le_##nm)                  \
     NDM_BINARY_KERNEL(P##gt_##nm, t, t, ndm_bool, gt_##nm)                  \
@@ -722,8 +752,18 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_C)
 #define NDM_EACH(N, nm, t) NDM_ORDER_KERNELS(k_, nm, t)
 NDM_FOR_EACH_NUMERIC(NDM_ON_NOTF)
 #undef NDM_EACH
+/* bool, float16, complex: sequential reduce (integers are above) */
+#define NDM_EACH(N, nm, t)                                                  \
+    NDM_BINARY_KERNEL_R(k_max_##nm, t, max_##nm)                            \
+    NDM_BINARY_KERNEL_R(k_min_##nm, t, min_##nm)
+NDM_FOR_EACH_NUMERIC(NDM_ON_C)
+NDM_EACH(FLOAT16, float16, ndm_half)
+NDM_EACH(BOOL, bool, ndm_bool)
+#undef NDM_EACH
 #define NDM_EACH(N, nm, t)                                                  \
     NDM_ORDER_KERNELS(kq_, nm, t)                                           \
+    NDM_BINARY_KERNEL_R(kq_max_##nm, t, max_##nm)                           \
+    NDM_BINARY_KERNEL_R(kq_min_##nm, t, min_##nm)                           \
     NDM_BINARY_KERNEL_R(kq_fmax_##nm, t, fmax_##nm)                         \
     NDM_BINARY_KERNEL_R(kq_fmin_##nm, t, fmin_##nm)                         \
     NDM_QUIET_KERNEL(k_max_##nm, kq_max_##nm)                               \

@@ -155,6 +155,54 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
         return;                                                             \
     }
 
+/* Reduce in interleaved accumulators, for associative and commutative F
+ * (integer add, maximum ...): VT is a GCC vector of LANES elements of T
+ * and VF the same operation on whole vectors, so the chain of F runs
+ * LANES * 4 wide in registers. */
+#define NDM_BINARY_REDUCE_VEC(T, VT, LANES, F, VF)                          \
+    if (NDM_IS_BINARY_REDUCE && steps[1] == (Py_ssize_t)sizeof(T)           \
+            && n >= 8 * (LANES)) {                                          \
+        const char *b = args[1];                                            \
+        VT r0, r1, r2, r3, v;                                               \
+        Py_ssize_t i;                                                       \
+        memcpy(&r0, b, sizeof(VT));                                         \
+        memcpy(&r1, b + sizeof(VT), sizeof(VT));                            \
+        memcpy(&r2, b + 2 * sizeof(VT), sizeof(VT));                        \
+        memcpy(&r3, b + 3 * sizeof(VT), sizeof(VT));                        \
+        for (i = 4 * (LANES); i + 4 * (LANES) <= n; i += 4 * (LANES)) {     \
+            const char *q = b + i * (Py_ssize_t)sizeof(T);                  \
+            memcpy(&v, q, sizeof(VT));                                      \
+            r0 = VF(r0, v);                                                 \
+            memcpy(&v, q + sizeof(VT), sizeof(VT));                         \
+            r1 = VF(r1, v);                                                 \
+            memcpy(&v, q + 2 * sizeof(VT), sizeof(VT));                     \
+            r2 = VF(r2, v);                                                 \
+            memcpy(&v, q + 3 * sizeof(VT), sizeof(VT));                     \
+            r3 = VF(r3, v);                                                 \
+        }                                                                   \
+        r0 = VF(VF(r0, r1), VF(r2, r3));                                    \
+        T acc = *(T *)args[0];                                              \
+        for (int k = 0; k < (LANES); k++) {                                 \
+            acc = F(acc, r0[k]);                                            \
+        }                                                                   \
+        for (; i < n; i++) {                                                \
+            acc = F(acc, ((const T *)b)[i]);                                \
+        }                                                                   \
+        *(T *)args[0] = acc;                                                \
+        return;                                                             \
+    }
+
+/* Same-type binary kernel with a vector reduce (NDM_BINARY_REDUCE_VEC). */
+#define NDM_BINARY_KERNEL_RV(NAME, T, VT, LANES, F, VF)                     \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    (void)ctx;                                                              \
+    NDM_BINARY_REDUCE_VEC(T, VT, LANES, F, VF)                              \
+    NDM_BINARY_REDUCE_SEQ(T, F)                                             \
+    NDM_BINARY_BODY(T, T, T, F)                                             \
+}
+
 #define NDM_BINARY_KERNEL(NAME, T1, T2, TO, F)                              \
 static void                                                                 \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
