@@ -265,7 +265,7 @@ plan_core(RedIter *it, int cast_in, int has_mask)
     Py_ssize_t *st[3] = {it->so, it->si, it->sm};
     int nops = has_mask ? 3 : 2;
     int single[3] = {1, 1, 1};
-    int cost = 1 + cast_in, outer_red = 0;
+    int cost = 1 + cast_in, outer_red = 0, stop = 0;
     Py_ssize_t size = it->shape[0];
     int best_dim = 0, best_cost = cost;
     Py_ssize_t best_size = size, best_core = 1;
@@ -280,6 +280,13 @@ plan_core(RedIter *it, int cast_in, int has_mask)
                     single[op]++;
                     continue;
                 }
+                if (op == 0 && cs != 0 && ps != 0) {
+                    /* out= with a layout of its own: NumPy would buffer
+                     * it; these axes are not reduced, so the order of the
+                     * additions is the same when the core stops here. */
+                    stop = 1;
+                    break;
+                }
                 if (!(op == 1 && cast_in)) {
                     cost++;
                 }
@@ -287,6 +294,9 @@ plan_core(RedIter *it, int cast_in, int has_mask)
             if (op == 0 && (cs == 0 || ps == 0)) {
                 outer_red = idim;
             }
+        }
+        if (stop) {
+            break;
         }
         Py_ssize_t core = size;
         size *= it->shape[idim];
