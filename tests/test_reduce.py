@@ -438,3 +438,23 @@ def test_subclass_and_memmap_results(tmp_path):
         else:
             got = [[type(f(m, x)).__name__ for f in calls] for x in (mm, sub)]
     assert got == expected
+
+
+@pytest.mark.parametrize("axis", [(0,), (0, 3), (3,), (0, 1), (1, 2)])
+def test_strided_out(axis):
+    """out= views with their own strides receive the same values."""
+    a = data((5, 4, 3, 7), "f8")
+    shape = [s for i, s in enumerate(a.shape) if i not in axis]
+    results = []
+    for m, x in ((np, a), (nm, nm.asarray(a))):
+        big = m.zeros([2 * s for s in shape])
+        out = big[tuple(slice(None, None, 2) for _ in shape)][::-1]
+        assert m.add.reduce(x, axis=axis, out=out) is out
+        results.append(out)
+    same_value(results[0], results[1])
+    acc = []
+    for m, x in ((np, a), (nm, nm.asarray(a))):
+        out = m.zeros((10, 4, 3, 7))[::2].transpose(0, 2, 1, 3).transpose(0, 2, 1, 3)
+        m.multiply.accumulate(x, axis=axis[0], out=out)
+        acc.append(out)
+    same_value(acc[0], acc[1])
