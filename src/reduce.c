@@ -1330,6 +1330,69 @@ DIRECT(max, "maximum", names_max, 0)
 DIRECT(any, "logical_or", names_any, 1)
 DIRECT(all, "logical_and", names_any, 1)
 
+/* cumsum/cumprod: ufunc.accumulate over axis, or over the C-order
+ * flattening when axis is None (a 0-d array counts as 1-d). */
+static PyObject *
+method_accumulate(const char *ufname, PyObject *self, PyObject *args,
+                  PyObject *kwds)
+{
+    static char *kwlist[] = {"axis", "dtype", "out", NULL};
+    PyObject *axis = Py_None, *dtype = Py_None, *out = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OOO", kwlist, &axis, &dtype, &out)) {
+        return NULL;
+    }
+    PyObject *uf = ndm_ufunc_lookup(ufname);
+    if (uf == NULL) {
+        return NULL;
+    }
+    NdmArray *a = (NdmArray *)self;
+    PyObject *arr, *ax = NULL, *r = NULL;
+    if (axis == Py_None || a->nd == 0) {
+        NdmArray *src = a;
+        if (a->flags & NDM_C_CONTIGUOUS) {
+            Py_INCREF(src);
+        }
+        else if ((src = (NdmArray *)ndm_array_copy(a, 'C')) == NULL) {
+            return NULL;
+        }
+        Py_ssize_t n = ndm_array_size(src), st = src->descr->itemsize;
+        Py_INCREF(src->descr);
+        arr = ndm_array_view(src, src->descr, 1, &n, &st, src->data, Py_TYPE(self));
+        Py_DECREF(src);
+        if (arr == NULL) {
+            return NULL;
+        }
+        if (axis == Py_None && (ax = PyLong_FromLong(0)) == NULL) {
+            Py_DECREF(arr);
+            return NULL;
+        }
+    }
+    else {
+        arr = self;
+        Py_INCREF(arr);
+    }
+    PyObject *full = PyTuple_Pack(4, arr, ax != NULL ? ax : axis, dtype, out);
+    if (full != NULL) {
+        r = ndm_ufunc_accumulate(uf, full, NULL);
+        Py_DECREF(full);
+    }
+    Py_DECREF(arr);
+    Py_XDECREF(ax);
+    return r;
+}
+
+static PyObject *
+m_cumsum(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    return method_accumulate("add", self, args, kwds);
+}
+
+static PyObject *
+m_cumprod(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    return method_accumulate("multiply", self, args, kwds);
+}
+
 #define FORWARD(name)                                                       \
 static PyObject *                                                           \
 m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
@@ -1341,8 +1404,6 @@ FORWARD(std)
 FORWARD(var)
 FORWARD(argmin)
 FORWARD(argmax)
-FORWARD(cumsum)
-FORWARD(cumprod)
 
 #define METHOD(name, doc)                                                   \
     {#name, (PyCFunction)(void (*)(void))m_##name,                          \

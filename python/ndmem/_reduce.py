@@ -152,26 +152,20 @@ def all(a, axis=None, out=None, keepdims=_NoValue, *, where=_NoValue):
                    keepdims=keepdims, where=where)
 
 
-def _accumulate(ufunc, a, axis, dtype, out):
-    arr = _asarray(a)
-    if axis is None:
-        arr = arr.ravel()
-        axis = 0
-    elif arr.ndim == 0:
-        # NumPy's PyArray_CheckAxis: a 0-d array takes part as 1-d.
-        arr = arr.reshape(1)
-    return _ufunc(ufunc).accumulate(arr, axis=axis, dtype=dtype, out=out)
+def _accumulate(method, a, axis, dtype, out):
+    # The ndarray methods flatten for axis=None and treat 0-d as 1-d.
+    return getattr(_asarray(a), method)(axis=axis, dtype=dtype, out=out)
 
 
 def cumsum(a, axis=None, dtype=None, out=None):
     """Cumulative sum along an axis (None: over the C-order flattening)."""
-    return _accumulate("add", a, axis, dtype, out)
+    return _accumulate("cumsum", a, axis, dtype, out)
 
 
 def cumprod(a, axis=None, dtype=None, out=None):
     """Cumulative product along an axis (None: over the C-order
     flattening)."""
-    return _accumulate("multiply", a, axis, dtype, out)
+    return _accumulate("cumprod", a, axis, dtype, out)
 
 
 def ptp(a, axis=None, out=None, keepdims=_NoValue):
