@@ -1038,23 +1038,22 @@ op_contains(PyObject *self, PyObject *el)
 }
 
 /* ------------------------------------------------------------------ */
-/* a.clip(min, max, out=None, **kwargs)                               */
+/* Methods whose NumPy implementation is Python (_methods.py) call the   */
+/* function form in ndmem's Python modules: a.clip(...) is ndmem.clip.  */
 /* ------------------------------------------------------------------ */
 
-/* NumPy's method is _methods._clip; ndmem's lives in _ufunclike.py next
- * to the function form. */
 static PyObject *
-array_clip(PyObject *self, PyObject *args, PyObject *kwds)
+call_python_method(PyObject **impl, const char *module, const char *name,
+                   PyObject *self, PyObject *args, PyObject *kwds)
 {
-    static PyObject *impl;
-    if (impl == NULL) {
-        PyObject *mod = PyImport_ImportModule("ndmem._ufunclike");
+    if (*impl == NULL) {
+        PyObject *mod = PyImport_ImportModule(module);
         if (mod == NULL) {
             return NULL;
         }
-        impl = PyObject_GetAttrString(mod, "_clip");
+        *impl = PyObject_GetAttrString(mod, name);
         Py_DECREF(mod);
-        if (impl == NULL) {
+        if (*impl == NULL) {
             return NULL;
         }
     }
@@ -1070,14 +1069,30 @@ array_clip(PyObject *self, PyObject *args, PyObject *kwds)
         Py_INCREF(item);
         PyTuple_SET_ITEM(full, i + 1, item);
     }
-    PyObject *res = PyObject_Call(impl, full, kwds);
+    PyObject *res = PyObject_Call(*impl, full, kwds);
     Py_DECREF(full);
     return res;
+}
+
+static PyObject *
+array_clip(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static PyObject *impl;
+    return call_python_method(&impl, "ndmem._ufunclike", "_clip", self, args, kwds);
+}
+
+static PyObject *
+array_round(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static PyObject *impl;
+    return call_python_method(&impl, "ndmem._numeric", "_round_method", self, args, kwds);
 }
 
 static PyMethodDef operator_methods[] = {
     {"clip", (PyCFunction)(void (*)(void))array_clip, METH_VARARGS | METH_KEYWORDS,
      "a.clip(min=None, max=None, out=None, **kwargs): see ndmem.clip."},
+    {"round", (PyCFunction)(void (*)(void))array_round, METH_VARARGS | METH_KEYWORDS,
+     "a.round(decimals=0, out=None): see ndmem.round."},
     {NULL, NULL, 0, NULL},
 };
 
