@@ -112,7 +112,35 @@ static inline t lcm_##nm(t a, t b)                                           \
     return g == 0 ? (t)0 : (t)((0u + (NDM_UT_##N)(ua / g)) * ub);           \
 }                                                                           \
 static inline uint8_t popcnt_##nm(t a)                                       \
-{ return (uint8_t)__builtin_popcountll(uabs_##nm(a)); }
+{ return (uint8_t)__builtin_popcountll(uabs_##nm(a)); }                      \
+/* Divisors without 0 and -1 (checked first, see NDM_DIV_KERNEL): up to   \
+ * 32 bits the truncated quotient of doubles is exact (the rounding error  \
+ * stays below the 1/|b| gap to the next integer) and vectorizes. */       \
+static inline ndm_bool divbad_##nm(t b) { return (b == 0) | (b == -1); }    \
+static inline t fdivq_##nm(t a, t b)                                        \
+{                                                                           \
+    t q = sizeof(t) < 8 ? (t)(int32_t)((double)a / (double)b) : (t)(a / b); \
+    return (t)(q - (((a ^ b) < 0) & ((t)(q * b) != a)));                    \
+}                                                                           \
+static inline t remq_##nm(t a, t b)                                         \
+{                                                                           \
+    return (t)((0u + (NDM_UT_##N)a) -                                       \
+               (0u + (NDM_UT_##N)fdivq_##nm(a, b)) * (NDM_UT_##N)b);        \
+}                                                                           \
+/* One divisor b with inv = 1 / b: trunc((a +- 0.5) * inv) is trunc(a / b) \
+ * exactly below 2**51 (a margin of 0.5 / |b| on both sides). */            \
+static inline t fdivqs_##nm(t a, t b, double inv)                           \
+{                                                                           \
+    t q = sizeof(t) < 8                                                     \
+        ? (t)(int32_t)(((double)a + copysign(0.5, (double)a)) * inv)        \
+        : (t)(a / b);                                                       \
+    return (t)(q - (((a ^ b) < 0) & ((t)(q * b) != a)));                    \
+}                                                                           \
+static inline t remqs_##nm(t a, t b, double inv)                            \
+{                                                                           \
+    return (t)((0u + (NDM_UT_##N)a) -                                       \
+               (0u + (NDM_UT_##N)fdivqs_##nm(a, b, inv)) * (NDM_UT_##N)b);  \
+}
 NDM_FOR_EACH_NUMERIC(NDM_ON_SINT)
 #undef NDM_EACH
 
@@ -155,7 +183,26 @@ static inline t lcm_##nm(t a, t b)                                           \
     return g == 0 ? (t)0 : (t)((0u + (NDM_UT_##N)(a / g)) * b);             \
 }                                                                           \
 static inline uint8_t popcnt_##nm(t a)                                       \
-{ return (uint8_t)__builtin_popcountll(a); }
+{ return (uint8_t)__builtin_popcountll(a); }                                 \
+static inline ndm_bool divbad_##nm(t b) { return b == 0; }                  \
+static inline t fdivq_##nm(t a, t b)                                        \
+{                                                                           \
+    if (sizeof(t) <= 2) {                                                   \
+        return (t)(int32_t)((double)a / (double)b);                         \
+    }                                                                       \
+    return sizeof(t) == 4 ? (t)(int64_t)((double)a / (double)b) : (t)(a / b); \
+}                                                                           \
+static inline t remq_##nm(t a, t b)                                         \
+{ return (t)((0u + a) - (0u + fdivq_##nm(a, b)) * b); }                      \
+static inline t fdivqs_##nm(t a, t b, double inv)                           \
+{                                                                           \
+    if (sizeof(t) <= 2) {                                                   \
+        return (t)(int32_t)(((double)a + 0.5) * inv);                       \
+    }                                                                       \
+    return sizeof(t) == 4 ? (t)(int64_t)(((double)a + 0.5) * inv) : (t)(a / b); \
+}                                                                           \
+static inline t remqs_##nm(t a, t b, double inv)                            \
+{ return (t)((0u + a) - (0u + fdivqs_##nm(a, b, inv)) * b); }
 NDM_FOR_EACH_NUMERIC(NDM_ON_UINT)
 #undef NDM_EACH
 
@@ -616,13 +663,64 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_INT)
 /* ------------------------------------------------------------------ */
 /* Kernels                                                             */
 
+/* Integer floor_divide/remainder: when no divisor needs NumPy's special
+ * handling (0: divide-by-zero flag, -1: MIN overflow), the checks leave
+ * the loop and FQ runs vectorized. */
+#define NDM_DIV_KERNEL(NAME, t, F, FQ, FQS, BAD)                            \
+NDM_BINARY_KERNEL(NAME##_fast, t, t, t, FQ)                                 \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    if (!NDM_IS_BINARY_REDUCE) {                                            \
+        ndm_bool bad = 0;                                                   \
+        const char *p = args[1];                                            \
+        if (steps[1] == 0) {                                                \
+            const t b = n > 0 ? *(const t *)p : (t)1;                       \
+            const double inv = 1.0 / (double)b;                             \
+            char *ip = args[0], *op = args[2];                              \
+            if (BAD(b)) {                                                   \
+                bad = 1;                                                    \
+            }                                                               \
+            else if (steps[0] == (Py_ssize_t)sizeof(t) &&                   \
+                     steps[2] == (Py_ssize_t)sizeof(t)) {                   \
+                const t *restrict a = (const t *)ip;                        \
+                t *restrict o = (t *)op;                                    \
+                for (Py_ssize_t i = 0; i < n; i++) {                        \
+                    o[i] = FQS(a[i], b, inv);                               \
+                }                                                           \
+                return;                                                     \
+            }                                                               \
+            else {                                                          \
+                for (Py_ssize_t i = 0; i < n; i++) {                        \
+                    *(t *)(op + i * steps[2]) =                             \
+                        FQS(*(const t *)(ip + i * steps[0]), b, inv);       \
+                }                                                           \
+                return;                                                     \
+            }                                                               \
+        }                                                                   \
+        else {                                                              \
+            for (Py_ssize_t i = 0; i < n; i++, p += steps[1]) {             \
+                bad |= BAD(*(const t *)p);                                  \
+            }                                                               \
+        }                                                                   \
+        if (!bad) {                                                         \
+            NAME##_fast(args, n, steps, ctx);                               \
+            return;                                                         \
+        }                                                                   \
+    }                                                                       \
+    NDM_BINARY_REDUCE_SEQ(t, F)                                             \
+    NDM_BINARY_BODY(t, t, t, F)                                             \
+}
+
 /* Same-type binary ops with the sequential reduce path. */
 #define NDM_EACH(N, nm, t)                                                   \
     NDM_BINARY_KERNEL_RV(k_add_##nm, t, vt_##nm, NDM_LANES(t), add_##nm, vadd_##nm) \
     NDM_BINARY_KERNEL_R(k_sub_##nm, t, sub_##nm)                              \
     NDM_BINARY_KERNEL_RV(k_mul_##nm, t, vt_##nm, NDM_LANES(t), mul_##nm, vmul_##nm) \
-    NDM_BINARY_KERNEL_R(k_fdiv_##nm, t, fdiv_##nm)                            \
-    NDM_BINARY_KERNEL_R(k_rem_##nm, t, rem_##nm)                              \
+    NDM_DIV_KERNEL(k_fdiv_##nm, t, fdiv_##nm, fdivq_##nm, fdivqs_##nm,        \
+                   divbad_##nm)                                             \
+    NDM_DIV_KERNEL(k_rem_##nm, t, rem_##nm, remq_##nm, remqs_##nm,            \
+                   divbad_##nm)                                             \
     NDM_BINARY_KERNEL_R(k_fmod_##nm, t, fmod_##nm)                            \
     NDM_BINARY_KERNEL_RV(k_and_##nm, t, vt_##nm, NDM_LANES(t), and_##nm, vand_##nm) \
     NDM_BINARY_KERNEL_RV(k_or_##nm, t, vt_##nm, NDM_LANES(t), or_##nm, vor_##nm) \
