@@ -16,6 +16,7 @@ static int safe_table_ready;
  * a small call). */
 #define SPECIAL_DIVIDE 1u
 #define SPECIAL_COMPARISON 2u
+#define SPECIAL_NEW_STYLE 4u       /* gcd, lcm: NumPy's non-legacy errors */
 #define CACHE_WAYS 4
 
 typedef struct ResolveCache {
@@ -84,6 +85,9 @@ fill_safe_table(void)
                 || strcmp(name, "greater") == 0 || strcmp(name, "greater_equal") == 0) {
             caches[k].special |= SPECIAL_COMPARISON;
         }
+        if (strcmp(name, "gcd") == 0 || strcmp(name, "lcm") == 0) {
+            caches[k].special |= SPECIAL_NEW_STYLE;
+        }
     }
     safe_table_ready = 1;
     return 0;
@@ -106,22 +110,43 @@ weak_fits(int w, int t)
     return 0;
 }
 
-/* in[i]: strong type number, or -1 for a weak input (weak[i]). */
+/* Can type a cast to loop type t under the call's casting rule (the
+ * signature= search checks the free inputs that way, as NumPy's
+ * type_tuple_type_resolver). */
+static int
+can_cast_types(int a, int t, NdmCasting casting)
+{
+    if (casting == NDM_SAFE_CASTING) {
+        return safe_table[a][t];
+    }
+    NdmDtype *da = ndm_dtype_builtin(a), *dt = ndm_dtype_builtin(t);
+    int ok = da != NULL && dt != NULL && ndm_dtype_can_cast(da, dt, casting);
+    Py_XDECREF(da);
+    Py_XDECREF(dt);
+    PyErr_Clear();
+    return ok;
+}
+
+/* in[i]: strong type number, or -1 for a weak input (weak[i]).  Fixed
+ * signature entries must match exactly and are not checked for casting;
+ * free inputs must cast safely (plain search) or under the call's rule
+ * (signature search). */
 static int
 loop_matches(const NdmUfuncCall *call, const NdmLoopDef *lp, const int *in,
-             int use_weak, int only_fixed)
+             int use_weak, const int *sig)
 {
-    for (int i = 0; i < call->nop; i++) {
-        if (call->sig[i] >= 0 && lp->types[i] != call->sig[i]) {
-            return 0;
+    NdmCasting rule = NDM_SAFE_CASTING;
+    if (sig != NULL) {
+        for (int i = 0; i < call->nop; i++) {
+            if (sig[i] >= 0 && lp->types[i] != sig[i]) {
+                return 0;
+            }
         }
-    }
-    if (only_fixed) {
-        return 1;
+        rule = call->casting;
     }
     for (int i = 0; i < call->nin; i++) {
         int t = lp->types[i];
-        if (call->sig[i] >= 0) {
+        if (sig != NULL && sig[i] >= 0) {
             continue;
         }
         if (in[i] < 0) {
@@ -131,11 +156,11 @@ loop_matches(const NdmUfuncCall *call, const NdmLoopDef *lp, const int *in,
                 }
                 continue;
             }
-            if (!safe_table[weak_default(call->weak[i])][t]) {
+            if (!can_cast_types(weak_default(call->weak[i]), t, rule)) {
                 return 0;
             }
         }
-        else if (!safe_table[in[i]][t]) {
+        else if (!can_cast_types(in[i], t, rule)) {
             return 0;
         }
     }
@@ -155,7 +180,7 @@ all_float64(const NdmLoopDef *lp, int nop)
 }
 
 static const NdmLoopDef *
-search(const NdmUfuncCall *call, const int *in, int use_weak, int only_fixed,
+search(const NdmUfuncCall *call, const int *in, int use_weak, const int *sig,
        int divide_ints)
 {
     const NdmUfuncDef *def = call->def;
@@ -164,11 +189,35 @@ search(const NdmUfuncCall *call, const int *in, int use_weak, int only_fixed,
         if (divide_ints && !all_float64(lp, call->nop)) {
             continue;
         }
-        if (loop_matches(call, lp, in, use_weak, only_fixed)) {
+        if (loop_matches(call, lp, in, use_weak, sig)) {
             return lp;
         }
     }
     return NULL;
+}
+
+/* signature=/dtype=: the loops matching the fixed types whose free inputs
+ * cast under the casting rule; failing that, when only the outputs were
+ * fixed (dtype=), all operands of the output's type (NumPy's homogeneous
+ * retry, which may then fail the casting check). */
+static const NdmLoopDef *
+search_signature(const NdmUfuncCall *call, const int *in, int use_weak)
+{
+    const NdmLoopDef *lp = search(call, in, use_weak, call->sig, 0);
+    if (lp != NULL) {
+        return lp;
+    }
+    int t = call->sig[call->nin];
+    for (int i = 0; i < call->nop; i++) {
+        if ((i < call->nin && call->sig[i] >= 0) || (i >= call->nin && call->sig[i] != t)) {
+            return NULL;
+        }
+    }
+    int all[NDM_UFUNC_MAXOPS];
+    for (int i = 0; i < call->nop; i++) {
+        all[i] = t;
+    }
+    return search(call, in, use_weak, all, 0);
 }
 
 /* repr of a dtype for messages, "dtype('int64')". */
@@ -251,6 +300,80 @@ cast_error(const NdmUfuncCall *call, int output, int index, NdmDtype *from,
     return -1;
 }
 
+/* The DType class NumPy names in its non-legacy "no loop" errors. */
+static PyObject *
+dtype_class_text(int t, int weak)
+{
+    static const char *const names[NDM_NNUMERIC] = {
+        "Bool", "Int8", "UInt8", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64",
+        "Float16", "Float32", "Float64", "Complex64", "Complex128",
+    };
+    if (t < 0) {
+        return PyUnicode_FromFormat("<class 'ndmem.dtypes._Py%sDType'>",
+                                    weak == WEAK_INT ? "Long" : weak == WEAK_FLOAT
+                                    ? "Float" : "Complex");
+    }
+    return PyUnicode_FromFormat("<class 'ndmem.dtypes.%sDType'>", names[t]);
+}
+
+/* UFuncTypeError "ufunc 'gcd' did not contain a loop with signature
+ * matching types (<class '...Float64DType'>, <class '...Int64DType'>) -> None"
+ * (ufuncs NumPy implements without the legacy type resolver). */
+static int
+new_style_no_loop(const NdmUfuncCall *call, const int *in)
+{
+    PyObject *parts[2] = {PyList_New(0), PyList_New(0)};
+    PyObject *text[2] = {NULL, NULL}, *sep = PyUnicode_FromString(", ");
+    if (parts[0] == NULL || parts[1] == NULL || sep == NULL) {
+        goto done;
+    }
+    for (int i = 0; i < call->nop; i++) {
+        int out = i >= call->nin;
+        int t = out ? call->sig[i] : in[i];
+        PyObject *c = out && t < 0 ? Py_NewRef(Py_None)
+                                   : dtype_class_text(t, out ? 0 : call->weak[i]);
+        if (c == NULL || PyList_Append(parts[out], c) < 0) {
+            Py_XDECREF(c);
+            goto done;
+        }
+        Py_DECREF(c);
+    }
+    for (int k = 0; k < 2; k++) {
+        if (PyList_GET_SIZE(parts[k]) == 1) {
+            text[k] = PyObject_Str(PyList_GET_ITEM(parts[k], 0));
+        }
+        else {
+            PyObject *strs = PyList_New(0);
+            for (Py_ssize_t j = 0; strs != NULL && j < PyList_GET_SIZE(parts[k]); j++) {
+                PyObject *one = PyObject_Str(PyList_GET_ITEM(parts[k], j));
+                if (one == NULL || PyList_Append(strs, one) < 0) {
+                    Py_XDECREF(one);
+                    Py_CLEAR(strs);
+                    break;
+                }
+                Py_DECREF(one);
+            }
+            PyObject *joined = strs ? PyUnicode_Join(sep, strs) : NULL;
+            Py_XDECREF(strs);
+            text[k] = joined ? PyUnicode_FromFormat("(%U)", joined) : NULL;
+            Py_XDECREF(joined);
+        }
+        if (text[k] == NULL) {
+            goto done;
+        }
+    }
+    PyErr_Format(ndm_ufunc_type_error,
+                 "ufunc '%s' did not contain a loop with signature matching types %U -> %U",
+                 call->def->name, text[0], text[1]);
+done:
+    for (int k = 0; k < 2; k++) {
+        Py_XDECREF(parts[k]);
+        Py_XDECREF(text[k]);
+    }
+    Py_XDECREF(sep);
+    return -1;
+}
+
 /* Messages NumPy gives for boolean inputs to the arithmetic that refuses
  * them (the negative/subtract type resolvers and the ufuncs without a
  * boolean loop whose promotion NumPy does not allow). */
@@ -279,13 +402,7 @@ bool_refusal(const NdmUfuncCall *call, const int *in)
     }
     if (strcmp(name, "gcd") == 0 || strcmp(name, "lcm") == 0
             || strcmp(name, "sign") == 0 || strcmp(name, "positive") == 0) {
-        const char *b = "<class 'ndmem.dtypes.BoolDType'>";
-        PyErr_Format(ndm_ufunc_type_error,
-                     "ufunc '%s' did not contain a loop with signature matching "
-                     "types %s%s%s%s%s -> None", name,
-                     call->nin > 1 ? "(" : "", b, call->nin > 1 ? ", " : "",
-                     call->nin > 1 ? b : "", call->nin > 1 ? ")" : "");
-        return -1;
+        return new_style_no_loop(call, in);
     }
     return 0;
 }
@@ -412,6 +529,41 @@ fix_integer_comparison(NdmUfuncCall *call, const int *in, int *inf)
     return 0;
 }
 
+/* The casting rule for a Python scalar input (checked before the arrays,
+ * as NumPy resolves their descriptors first): as a weak scalar it fits
+ * its loop type, except that NumPy refuses 'equiv' when that is not the
+ * scalar's default type; under a signature with no strong operand of its
+ * kind it is an int64/float64/complex128 array. */
+static int
+check_weak_cast(const NdmUfuncCall *call, int i, int as_weak)
+{
+    int t = call->loop->types[i], dflt = weak_default(call->weak[i]);
+    if (as_weak && weak_fits(call->weak[i], t)) {
+        if (call->casting != NDM_EQUIV_CASTING || t == dflt) {
+            return 0;
+        }
+        NdmDtype *to = ndm_dtype_builtin(t);
+        if (to != NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "cannot cast Python %s to %S under the casting rule 'equiv'",
+                         Py_TYPE(call->in_obj[i])->tp_name, (PyObject *)to);
+            Py_DECREF(to);
+        }
+        return -1;
+    }
+    NdmDtype *from = ndm_dtype_builtin(dflt), *to = ndm_dtype_builtin(t);
+    int rc = 0;
+    if (from == NULL || to == NULL) {
+        rc = -1;
+    }
+    else if (!ndm_dtype_can_cast(from, to, call->casting)) {
+        rc = cast_error(call, 0, i, from, to);
+    }
+    Py_XDECREF(from);
+    Py_XDECREF(to);
+    return rc;
+}
+
 int
 ndm_ufunc_resolve(NdmUfuncCall *call)
 {
@@ -464,24 +616,25 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
             }
         }
     }
-    if (lp == NULL) {
-        lp = search(call, in, use_weak, 0, divide_ints);
+    if (lp == NULL && call->have_sig) {
+        lp = search_signature(call, in, use_weak);
+    }
+    else if (lp == NULL) {
+        lp = search(call, in, use_weak, NULL, divide_ints);
         if (lp != NULL && key != 0) {
             cache->key[cache->next] = key;
             cache->loop[cache->next] = lp;
             cache->next = (cache->next + 1) % CACHE_WAYS;
         }
     }
+    if (lp == NULL && cache != NULL && (cache->special & SPECIAL_NEW_STYLE)) {
+        return new_style_no_loop(call, in);
+    }
     if (lp == NULL && call->have_sig) {
-        /* a fixed signature is taken even when the inputs do not cast
-         * safely; the casting rule is checked below, as NumPy reports it */
-        lp = search(call, in, use_weak, 1, 0);
-        if (lp == NULL) {
-            PyErr_Format(PyExc_TypeError,
-                         "No loop matching the specified signature and casting was "
-                         "found for ufunc %s", call->def->name);
-            return -1;
-        }
+        PyErr_Format(PyExc_TypeError,
+                     "No loop matching the specified signature and casting was "
+                     "found for ufunc %s", call->def->name);
+        return -1;
     }
     if (lp == NULL) {
         PyErr_Format(PyExc_TypeError,
@@ -499,7 +652,8 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
     }
     lp = call->loop;
     for (int i = 0; i < call->nin; i++) {
-        if (in[i] < 0 && materialize_weak(call, i, inf[i]) < 0) {
+        if (in[i] < 0 && (check_weak_cast(call, i, use_weak || (!call->have_sig && call->nin > 1)) < 0
+                          || materialize_weak(call, i, inf[i]) < 0)) {
             return -1;
         }
     }
@@ -509,8 +663,8 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
             continue;
         }
         int output = i >= call->nin;
-        if (!output && in[i] < 0 && call->ops[i]->descr->type_num == lp->types[i]) {
-            continue;   /* a weak scalar stored straight into the loop type */
+        if (!output && in[i] < 0) {
+            continue;
         }
         NdmDtype *ld = ndm_dtype_builtin(lp->types[i]);
         if (ld == NULL) {
@@ -556,7 +710,7 @@ ndm_ufunc_find_loop(const NdmUfuncDef *def, const int *in_types)
             return NULL;
         }
     }
-    const NdmLoopDef *lp = search(&call, in_types, 0, 0, 0);
+    const NdmLoopDef *lp = search(&call, in_types, 0, NULL, 0);
     if (lp == NULL) {
         PyObject *parts = PyList_New(0);
         if (parts == NULL) {
