@@ -284,3 +284,25 @@ def test_in_place_and_out():
     np.testing.assert_array_equal(np.asarray(x), a * a)
     ndmem.sqrt(x, out=x)
     np.testing.assert_array_equal(np.asarray(x), np.sqrt(a * a))
+
+
+@pytest.mark.parametrize("c", "bBhHiIlL")
+@pytest.mark.parametrize("name", ["floor_divide", "remainder", "divmod"])
+def test_integer_division_without_special_divisors(c, name):
+    # no 0 or -1 divisor: the kernels' unchecked (vectorized) paths
+    info = np.iinfo(c)
+    a = np.concatenate([RNG.integers(info.min, info.max, 300, dtype=c,
+                                     endpoint=True),
+                        np.array([info.min, info.max, 0, 1], dtype=c)])
+    b = RNG.integers(info.min, info.max, a.size, dtype=c, endpoint=True)
+    b[::4] = RNG.integers(1, 10, b[::4].size)
+    b[(b == 0) | (b == -1 if info.min < 0 else b == 0)] = 3
+    nu, u = nd_ufunc(name), np_ufunc(name)
+    cases = [(a, b)] + [(a, b[k:k + 1]) for k in range(12)]
+    for x, y in cases:
+        exp = u(x, y)
+        got = nu(to_nd(x), to_nd(y))
+        for g, e in zip(got if name == "divmod" else [got],
+                        exp if name == "divmod" else [exp]):
+            np.testing.assert_array_equal(np.asarray(g), e)
+            assert np.asarray(g).dtype == e.dtype
