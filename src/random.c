@@ -626,21 +626,28 @@ bitgen_intervals(BitGen *self, PyObject *arg)
     if (n == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    PyObject *list = PyList_New(n > 1 ? n - 1 : 0);
-    if (list == NULL) {
-        return NULL;
+    Py_ssize_t count = n > 1 ? n - 1 : 0;
+    uint64_t *js = PyMem_Malloc((size_t)(count > 0 ? count : 1) * sizeof(uint64_t));
+    if (js == NULL) {
+        return PyErr_NoMemory();
     }
+    /* draw under the lock, build Python objects after it (no Python code
+     * may run while the lock is held) */
     lock_gen(self);
     for (Py_ssize_t i = n - 1; i > 0; i--) {
-        PyObject *v = PyLong_FromUnsignedLongLong(random_interval(&self->h, (uint64_t)i));
-        if (v == NULL) {
-            unlock_gen(self);
-            Py_DECREF(list);
-            return NULL;
-        }
-        PyList_SET_ITEM(list, n - 1 - i, v);
+        js[n - 1 - i] = random_interval(&self->h, (uint64_t)i);
     }
     unlock_gen(self);
+    PyObject *list = PyList_New(count);
+    for (Py_ssize_t k = 0; list != NULL && k < count; k++) {
+        PyObject *v = PyLong_FromUnsignedLongLong(js[k]);
+        if (v == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, k, v);
+    }
+    PyMem_Free(js);
     return list;
 }
 
@@ -863,29 +870,34 @@ long_to_u128(PyObject *obj, u128 *out)
 static PyObject *
 bitgen_get_state(BitGen *self, PyObject *Py_UNUSED(ignored))
 {
-    if (self->h.kind == BG_PCG64) {
-        PyObject *s = u128_to_long(self->h.pcg_state);
-        PyObject *inc = s ? u128_to_long(self->h.pcg_inc) : NULL;
-        PyObject *res = inc ? Py_BuildValue("(NNiK)", s, inc, self->h.has_uint32,
-                                            (unsigned long long)self->h.uinteger) : NULL;
+    /* a consistent copy even while another thread draws without the GIL */
+    uint32_t key[MT_N];
+    lock_gen(self);
+    Hot h = self->h;
+    memcpy(key, self->key, sizeof(key));
+    unlock_gen(self);
+    if (h.kind == BG_PCG64) {
+        PyObject *s = u128_to_long(h.pcg_state);
+        PyObject *inc = s ? u128_to_long(h.pcg_inc) : NULL;
         if (inc == NULL) {
             Py_XDECREF(s);
+            return NULL;
         }
-        return res;
+        return Py_BuildValue("(NNiK)", s, inc, h.has_uint32, (unsigned long long)h.uinteger);
     }
-    PyObject *key = PyList_New(MT_N);
-    if (key == NULL) {
+    PyObject *list = PyList_New(MT_N);
+    if (list == NULL) {
         return NULL;
     }
     for (int i = 0; i < MT_N; i++) {
-        PyObject *v = PyLong_FromUnsignedLong(self->h.mt_key[i]);
+        PyObject *v = PyLong_FromUnsignedLong(key[i]);
         if (v == NULL) {
-            Py_DECREF(key);
+            Py_DECREF(list);
             return NULL;
         }
-        PyList_SET_ITEM(key, i, v);
+        PyList_SET_ITEM(list, i, v);
     }
-    return Py_BuildValue("(Niid)", key, self->h.mt_pos, self->h.has_gauss, self->h.gauss);
+    return Py_BuildValue("(Niid)", list, h.mt_pos, h.has_gauss, h.gauss);
 }
 
 static PyObject *

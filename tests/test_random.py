@@ -214,6 +214,13 @@ def test_legacy_stream_matches_numpy(name):
     assert_same(x, y)
 
 
+def test_bytes_match_numpy():
+    a, b = both(lambda g, m: g.bytes(13))
+    assert a == b and len(a) == 13
+    a, b = legacy(lambda m: m.random.bytes(9))
+    assert a == b and len(a) == 9
+
+
 def test_legacy_shuffle_matches_numpy():
     def f(m):
         a = m.arange(10)

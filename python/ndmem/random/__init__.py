@@ -12,7 +12,7 @@ from ndmem.random._legacy import RandomState
 
 __all__ = [
     "BitGenerator", "Generator", "MT19937", "PCG64", "RandomState", "SeedSequence",
-    "choice", "default_rng", "exponential", "get_state", "normal", "permutation", "rand",
+    "bytes", "choice", "default_rng", "exponential", "get_state", "normal", "permutation", "rand",
     "randint", "randn", "random", "random_sample", "sample", "ranf", "seed", "set_state",
     "shuffle", "standard_exponential", "standard_normal", "uniform",
 ]
@@ -35,5 +35,6 @@ standard_normal = _rand.standard_normal
 standard_exponential = _rand.standard_exponential
 exponential = _rand.exponential
 choice = _rand.choice
+bytes = _rand.bytes
 shuffle = _rand.shuffle
 permutation = _rand.permutation

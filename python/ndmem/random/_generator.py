@@ -159,6 +159,12 @@ class Generator:
             return bool(result)
         return result
 
+    def bytes(self, length):
+        """`length` random bytes (little-endian words of ``integers``, as NumPy)."""
+        n_words = (length - 1) // 4 + 1
+        words = self.integers(0, 4294967296, size=n_words, dtype="uint32")
+        return words.astype("<u4").tobytes()[:length]
+
     def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True):
         """Random sample from a 1-d array or from ``arange(a)``.
 

@@ -113,6 +113,12 @@ class RandomState:
             return dtype(result)
         return result
 
+    def bytes(self, length):
+        """`length` random bytes (little-endian words of ``randint``, as NumPy)."""
+        n_words = (length - 1) // 4 + 1
+        words = self.randint(0, 4294967296, size=n_words, dtype="uint32")
+        return words.astype("<u4").tobytes()[:length]
+
     def choice(self, a, size=None, replace=True, p=None):
         """Random sample from a 1-d array or from ``arange(a)``."""
         arr, pop = C.population(a)
