@@ -282,13 +282,15 @@ new_impl(PyTypeObject *subtype, NdmDtype *descr, int nd,
         self->data = data;
         self->flags = flags & NDM_WRITEABLE;
         if (base != NULL) {
-            base = collapse_base(base, subtype);
-            Py_INCREF(base);
-            self->base = base;
+            /* the data lives where the uncollapsed base's does: after
+             * __setstate__ the collapsed owner may hold a new buffer */
             NdmBuffer *home = home_buffer(base);
             if (home != NULL) {
                 ndm_buffer_attach(home, &self->link, (PyObject *)self);
             }
+            base = collapse_base(base, subtype);
+            Py_INCREF(base);
+            self->base = base;
         }
     }
     ndm_array_update_flags(self);

@@ -207,8 +207,12 @@ def test_setstate_keeps_old_data_for_existing_views():
     a.__setstate__(state)
     assert v.tolist() == [2, 3, 4]               # the old buffer lives on with v
     assert [h.array for h in memory.holders(v)] == [v]
-    before = live()
+    w = v[1:]                                   # a view of v lives there too
     del v
+    assert w.tolist() == [3, 4]
+    assert [h.array for h in memory.holders(w)] == [w]
+    before = live()
+    del w
     assert before - live() == numpy.arange(10).nbytes
 
 
