@@ -214,6 +214,14 @@ def test_dtype_and_signature():
     check(lambda m: m.add(a(m), 1, dtype=m.int8, casting="safe"), messages=True)
     check(lambda m: m.add(m.ones(3), 1, dtype=m.int64), messages=True)
     check(lambda m: m.add(a(m), 1, casting="unsafe", dtype=m.int8))
+    check(lambda m: m.add(m.ones(2), 1, signature=(None, None, "l")), messages=True)
+    check(lambda m: m.add(m.ones(2), 1, signature="dd->F"), messages=True)
+    check(lambda m: m.ldexp(m.ones(2, complex), 2.0, dtype="d"), messages=True)
+    check(lambda m: m.add(m.ones(2, m.int8), 1.5, dtype=m.int8), messages=True)
+    check(lambda m: m.add(m.ones(2, m.uint8), m.ones(2, m.int8), dtype=m.int8))
+    check(lambda m: m.sqrt(m.ones(2), dtype="l"), messages=True)
+    check(lambda m: m.gcd(m.ones(2), 1))
+    check(lambda m: m.lcm(m.ones(2, m.int8), 2.5))
 
 
 def test_casting_keyword():
@@ -222,6 +230,12 @@ def test_casting_keyword():
     check(lambda m: m.add(i8(m), i8(m), casting="no"))
     check(lambda m: m.add(i8(m), i16(m), casting="equiv"), messages=True)
     check(lambda m: m.add(i8(m), 1, casting="bad"), messages=True)
+    check(lambda m: m.add(i8(m), 1, casting="equiv"), messages=True)
+    check(lambda m: m.add(i8(m), 1, casting="no"))
+    check(lambda m: m.add(m.ones(2), 1.0, casting="equiv"))
+    check(lambda m: m.arctan2(1, 1, casting="no"))
+    check(lambda m: m.cosh(1, casting="equiv"), messages=True)
+    check(lambda m: m.fmod(1, 1.5, casting="equiv"), messages=True)
     check(lambda m: m.add(i8(m), 1.5, out=m.zeros(3, m.int8)), messages=True)
     check(lambda m: m.add(i8(m), 1.5, out=m.zeros(3, m.int8), casting="unsafe"))
     check(lambda m: m.divmod(m.ones(3), 2, out=(m.zeros(3, m.int64), None)), messages=True)
