@@ -14,12 +14,11 @@ DIST = _BitGen.DISTS
 _F64 = ndmem.dtype("float64")
 _F32 = ndmem.dtype("float32")
 
-# (low bound, high bound) of each integer dtype by name
-_BOUNDS = {"bool": (0, 1)}
+# (lowest, highest) value of each integer dtype
+_BOUNDS = {ndmem.dtype("bool"): (0, 1)}
 for _bits in (8, 16, 32, 64):
-    _BOUNDS[f"int{_bits}"] = (-(1 << (_bits - 1)), (1 << (_bits - 1)) - 1)
-    _BOUNDS[f"uint{_bits}"] = (0, (1 << _bits) - 1)
-_BOUNDS = {ndmem.dtype(name): bounds for name, bounds in _BOUNDS.items()}
+    _BOUNDS[ndmem.dtype(f"int{_bits}")] = (-(1 << (_bits - 1)), (1 << (_bits - 1)) - 1)
+    _BOUNDS[ndmem.dtype(f"uint{_bits}")] = (0, (1 << _bits) - 1)
 
 
 # the common spellings, resolved without building a dtype on every call
