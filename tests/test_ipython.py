@@ -8,6 +8,8 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
+from ndmem import memory
+
 
 @pytest.fixture(scope="module")
 def shell():
@@ -70,3 +72,12 @@ def test_memtrack_shows_cell_output_and_errors(shell):
     result, out = run(shell, "%%memtrack\ny = np.ones(10)\nraise ValueError('boom')\n")
     assert "ValueError" in out and "boom" in out
     assert figures(out, "memtrack")[0] == numpy.ones(10).nbytes
+
+
+def test_pin_warning_after_the_cell_that_drops_the_owner(shell):
+    run(shell, "np.memory.warn_pins(0.5)\nbig = np.arange(10_000)\nsmall = big[:5]")
+    try:
+        with pytest.warns(memory.PinWarning, match="80000 bytes"):
+            shell.run_cell("del big")
+    finally:
+        run(shell, "np.memory.warn_pins(None)\ndel small")

@@ -46,7 +46,16 @@ def memtrack(line, cell):
     _run(get_ipython(), cell, "memtrack")
 
 
+def _check_pins(result=None):
+    # a `del` in a cell frees nothing when views remain, so nothing else
+    # would run the memory.warn_pins() check before the next cell
+    memory.check_pins()
+
+
 def load_ipython_extension(ipython):
-    """Register ``%memit`` and ``%%memtrack`` with an IPython shell."""
+    """Register ``%memit`` and ``%%memtrack`` with an IPython shell, and run
+    the :func:`ndmem.memory.warn_pins` check after every cell."""
     ipython.register_magic_function(memit, "line", "memit")
     ipython.register_magic_function(memtrack, "cell", "memtrack")
+    if _check_pins not in ipython.events.callbacks["post_run_cell"]:
+        ipython.events.register("post_run_cell", _check_pins)
