@@ -42,5 +42,7 @@ int ndm_overlap_init(PyObject *module);
 int ndm_random_init(PyObject *module);
 int ndm_mmap_init(PyObject *module);
 int ndm_fileio_init(PyObject *module);
+int ndm_sort_init(PyObject *module);
+int ndm_linalg_init(PyObject *module);
 
 #endif

@@ -26,7 +26,9 @@ core_exec(PyObject *module)
             || ndm_overlap_init(module) < 0
             || ndm_mmap_init(module) < 0
             || ndm_fileio_init(module) < 0
-            || ndm_random_init(module) < 0) {
+            || ndm_random_init(module) < 0
+            || ndm_linalg_init(module) < 0
+            || ndm_sort_init(module) < 0) {
         return -1;
     }
     return 0;

@@ -1,0 +1,635 @@
+/* The matrix product behind matmul, dot, tensordot and einsum.
+ *
+ * python/ndmem/_linalg.py resolves shapes, promotion, broadcasting and out=;
+ * this file multiplies stacks of matrices of one native dtype:
+ * _core._gemm(a, b, out) with a (..., m, k), b (..., k, n), out (..., m, n)
+ * and equal batch shapes (broadcast batches arrive with zero strides).
+ *
+ * The kernel is the usual cache-blocked GEMM (Goto/BLIS loop order): panels
+ * of B (KC x NC) and of A (MC x KC) are packed into contiguous micro-panels
+ * so that a register-blocked micro-kernel (MR x NR accumulators) streams
+ * them; packing also absorbs any strides (transposed, Fortran, sliced or
+ * broadcast operands cost nothing extra) and converts the element type to a
+ * compute type: float16 and float32 to float, every integer and bool to
+ * uint64 (two's complement wrap-around equals NumPy's integer overflow; bool
+ * is "sum != 0"), complex to pairs.  On x86-64 with AVX2+FMA the float and
+ * double micro-kernels use intrinsics; elsewhere a portable C kernel.
+ * Large products split the rows of C between two threads (the GIL is
+ * released for the whole call).  Scratch panels are not array data, so they
+ * come from PyMem_RawMalloc rather than alloc.c. */
+#include "common.h"
+#include "ndarray.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NDM_LINALG_X86 1
+#include <immintrin.h>
+#endif
+
+typedef struct { float re, im; } cfloat;
+typedef struct { double re, im; } cdouble;
+
+/* ------------------------------------------------------------------ */
+/* Compute types: micro-kernels and tile accumulation                 */
+/* ------------------------------------------------------------------ */
+
+typedef void (*ukr_fn)(Py_ssize_t kc, const void *A, const void *B, void *tile);
+/* c[i*rs + j*cs] (+)= tile[i*nr + j] for i < m, j < n; strides in bytes. */
+typedef void (*tile_fn)(char *c, Py_ssize_t rs, Py_ssize_t cs, const void *tile,
+                        int m, int n, int nr, int accumulate);
+/* c (m x n, row-major) = A (m-panel packed) . B (n-panel packed). */
+typedef void (*naive_fn)(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                         const void *A, const void *B, void *c);
+
+typedef struct {
+    int mr, nr;
+    Py_ssize_t mc, kc, nc;
+    size_t size;
+    ukr_fn ukr;
+    tile_fn tile;
+    naive_fn naive;
+} ComputeType;
+
+#define REAL_MAC(c, a, b) ((c) += (a) * (b))
+#define CPLX_MAC(c, a, b)                                   \
+    do {                                                    \
+        (c).re += (a).re * (b).re - (a).im * (b).im;        \
+        (c).im += (a).re * (b).im + (a).im * (b).re;        \
+    } while (0)
+#define REAL_ADD(c, a) ((c) += (a))
+#define CPLX_ADD(c, a) do { (c).re += (a).re; (c).im += (a).im; } while (0)
+
+#define DEFINE_COMPUTE(NAME, T, MR, NR, MAC, ADD)                                  \
+    static void                                                                    \
+    ukr_##NAME(Py_ssize_t kc, const void *Av, const void *Bv, void *tv)            \
+    {                                                                              \
+        const T *restrict A = Av;                                                  \
+        const T *restrict B = Bv;                                                  \
+        T acc[MR][NR];                                                             \
+        memset(acc, 0, sizeof(acc));                                               \
+        for (Py_ssize_t p = 0; p < kc; p++) {                                      \
+            for (int i = 0; i < MR; i++) {                                         \
+                for (int j = 0; j < NR; j++) {                                     \
+                    MAC(acc[i][j], A[i], B[j]);                                    \
+                }                                                                  \
+            }                                                                      \
+            A += MR;                                                               \
+            B += NR;                                                               \
+        }                                                                          \
+        memcpy(tv, acc, sizeof(acc));                                              \
+    }                                                                              \
+    static void                                                                    \
+    tile_##NAME(char *c, Py_ssize_t rs, Py_ssize_t cs, const void *tv,             \
+                int m, int n, int nr, int accumulate)                              \
+    {                                                                              \
+        const T *t = tv;                                                           \
+        for (int i = 0; i < m; i++) {                                              \
+            for (int j = 0; j < n; j++) {                                          \
+                T *dst = (T *)(c + i * rs + j * cs);                               \
+                if (accumulate) {                                                  \
+                    ADD(*dst, t[i * nr + j]);                                      \
+                }                                                                  \
+                else {                                                             \
+                    *dst = t[i * nr + j];                                          \
+                }                                                                  \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+    static void                                                                    \
+    naive_##NAME(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,                         \
+                 const void *Av, const void *Bv, void *cv)                         \
+    {                                                                              \
+        const T *restrict A = Av;                                                  \
+        const T *restrict B = Bv;                                                  \
+        T *restrict c = cv;                                                        \
+        memset(c, 0, (size_t)(m * n) * sizeof(T));                                 \
+        for (Py_ssize_t p = 0; p < k; p++) {                                       \
+            for (Py_ssize_t i = 0; i < m; i++) {                                   \
+                T a = A[p * m + i];                                                \
+                for (Py_ssize_t j = 0; j < n; j++) {                               \
+                    MAC(c[i * n + j], a, B[p * n + j]);                            \
+                }                                                                  \
+            }                                                                      \
+        }                                                                          \
+    }
+
+DEFINE_COMPUTE(f32, float, 4, 8, REAL_MAC, REAL_ADD)
+DEFINE_COMPUTE(f64, double, 4, 4, REAL_MAC, REAL_ADD)
+DEFINE_COMPUTE(u64, uint64_t, 4, 4, REAL_MAC, REAL_ADD)
+DEFINE_COMPUTE(c64, cfloat, 2, 4, CPLX_MAC, CPLX_ADD)
+DEFINE_COMPUTE(c128, cdouble, 2, 4, CPLX_MAC, CPLX_ADD)
+
+#ifdef NDM_LINALG_X86
+/* 6 x 8 doubles: twelve ymm accumulators, two B loads and one broadcast per
+ * row of A keep both FMA ports busy. */
+__attribute__((target("avx2,fma"))) static void
+ukr_f64_avx2(Py_ssize_t kc, const void *Av, const void *Bv, void *tv)
+{
+    const double *A = Av, *B = Bv;
+    double *t = tv;
+    __m256d c00 = _mm256_setzero_pd(), c01 = _mm256_setzero_pd();
+    __m256d c10 = _mm256_setzero_pd(), c11 = _mm256_setzero_pd();
+    __m256d c20 = _mm256_setzero_pd(), c21 = _mm256_setzero_pd();
+    __m256d c30 = _mm256_setzero_pd(), c31 = _mm256_setzero_pd();
+    __m256d c40 = _mm256_setzero_pd(), c41 = _mm256_setzero_pd();
+    __m256d c50 = _mm256_setzero_pd(), c51 = _mm256_setzero_pd();
+    for (Py_ssize_t p = 0; p < kc; p++) {
+        __m256d b0 = _mm256_loadu_pd(B), b1 = _mm256_loadu_pd(B + 4);
+        __m256d a;
+        a = _mm256_broadcast_sd(A + 0);
+        c00 = _mm256_fmadd_pd(a, b0, c00); c01 = _mm256_fmadd_pd(a, b1, c01);
+        a = _mm256_broadcast_sd(A + 1);
+        c10 = _mm256_fmadd_pd(a, b0, c10); c11 = _mm256_fmadd_pd(a, b1, c11);
+        a = _mm256_broadcast_sd(A + 2);
+        c20 = _mm256_fmadd_pd(a, b0, c20); c21 = _mm256_fmadd_pd(a, b1, c21);
+        a = _mm256_broadcast_sd(A + 3);
+        c30 = _mm256_fmadd_pd(a, b0, c30); c31 = _mm256_fmadd_pd(a, b1, c31);
+        a = _mm256_broadcast_sd(A + 4);
+        c40 = _mm256_fmadd_pd(a, b0, c40); c41 = _mm256_fmadd_pd(a, b1, c41);
+        a = _mm256_broadcast_sd(A + 5);
+        c50 = _mm256_fmadd_pd(a, b0, c50); c51 = _mm256_fmadd_pd(a, b1, c51);
+        A += 6;
+        B += 8;
+    }
+    _mm256_storeu_pd(t + 0, c00); _mm256_storeu_pd(t + 4, c01);
+    _mm256_storeu_pd(t + 8, c10); _mm256_storeu_pd(t + 12, c11);
+    _mm256_storeu_pd(t + 16, c20); _mm256_storeu_pd(t + 20, c21);
+    _mm256_storeu_pd(t + 24, c30); _mm256_storeu_pd(t + 28, c31);
+    _mm256_storeu_pd(t + 32, c40); _mm256_storeu_pd(t + 36, c41);
+    _mm256_storeu_pd(t + 40, c50); _mm256_storeu_pd(t + 44, c51);
+}
+
+/* 6 x 16 floats, the same register plan with eight lanes. */
+__attribute__((target("avx2,fma"))) static void
+ukr_f32_avx2(Py_ssize_t kc, const void *Av, const void *Bv, void *tv)
+{
+    const float *A = Av, *B = Bv;
+    float *t = tv;
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (Py_ssize_t p = 0; p < kc; p++) {
+        __m256 b0 = _mm256_loadu_ps(B), b1 = _mm256_loadu_ps(B + 8);
+        __m256 a;
+        a = _mm256_broadcast_ss(A + 0);
+        c00 = _mm256_fmadd_ps(a, b0, c00); c01 = _mm256_fmadd_ps(a, b1, c01);
+        a = _mm256_broadcast_ss(A + 1);
+        c10 = _mm256_fmadd_ps(a, b0, c10); c11 = _mm256_fmadd_ps(a, b1, c11);
+        a = _mm256_broadcast_ss(A + 2);
+        c20 = _mm256_fmadd_ps(a, b0, c20); c21 = _mm256_fmadd_ps(a, b1, c21);
+        a = _mm256_broadcast_ss(A + 3);
+        c30 = _mm256_fmadd_ps(a, b0, c30); c31 = _mm256_fmadd_ps(a, b1, c31);
+        a = _mm256_broadcast_ss(A + 4);
+        c40 = _mm256_fmadd_ps(a, b0, c40); c41 = _mm256_fmadd_ps(a, b1, c41);
+        a = _mm256_broadcast_ss(A + 5);
+        c50 = _mm256_fmadd_ps(a, b0, c50); c51 = _mm256_fmadd_ps(a, b1, c51);
+        A += 6;
+        B += 16;
+    }
+    _mm256_storeu_ps(t + 0, c00); _mm256_storeu_ps(t + 8, c01);
+    _mm256_storeu_ps(t + 16, c10); _mm256_storeu_ps(t + 24, c11);
+    _mm256_storeu_ps(t + 32, c20); _mm256_storeu_ps(t + 40, c21);
+    _mm256_storeu_ps(t + 48, c30); _mm256_storeu_ps(t + 56, c31);
+    _mm256_storeu_ps(t + 64, c40); _mm256_storeu_ps(t + 72, c41);
+    _mm256_storeu_ps(t + 80, c50); _mm256_storeu_ps(t + 88, c51);
+}
+#endif
+
+enum { CT_F32, CT_F64, CT_U64, CT_C64, CT_C128, CT_N };
+
+/* MC x KC of A stays in L2, KC x NC of B in L3. */
+static ComputeType compute_types[CT_N] = {
+    [CT_F32] = {4, 8, 128, 256, 4096, sizeof(float), ukr_f32, tile_f32, naive_f32},
+    [CT_F64] = {4, 4, 128, 256, 2048, sizeof(double), ukr_f64, tile_f64, naive_f64},
+    [CT_U64] = {4, 4, 128, 256, 2048, sizeof(uint64_t), ukr_u64, tile_u64, naive_u64},
+    [CT_C64] = {2, 4, 64, 256, 2048, sizeof(cfloat), ukr_c64, tile_c64, naive_c64},
+    [CT_C128] = {2, 4, 64, 128, 2048, sizeof(cdouble), ukr_c128, tile_c128, naive_c128},
+};
+
+/* ------------------------------------------------------------------ */
+/* Dtypes: packing (load + convert) and the final store                */
+/* ------------------------------------------------------------------ */
+
+/* Pack rows x cols of src (byte strides rs, cs) into panels of `panel`
+ * rows: dst[r0 / panel][c][r], zero-padded past the last row. */
+typedef void (*pack_fn)(const char *src, Py_ssize_t rs, Py_ssize_t cs,
+                        Py_ssize_t rows, Py_ssize_t cols, int panel, void *dst);
+/* dst (byte strides) = c (m x n row-major, compute type). */
+typedef void (*store_fn)(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *c,
+                         Py_ssize_t m, Py_ssize_t n);
+
+#define LOAD_PLAIN(T, CT, p, v) do { T x_; memcpy(&x_, (p), sizeof(T)); (v) = (CT)x_; } while (0)
+#define LOAD_HALF(T, CT, p, v) do { T x_; memcpy(&x_, (p), sizeof(T)); (v) = ndm_half_to_float(x_); } while (0)
+#define LOAD_SIGNED(T, CT, p, v) do { T x_; memcpy(&x_, (p), sizeof(T)); (v) = (CT)(int64_t)x_; } while (0)
+#define LOAD_BOOL(T, CT, p, v) do { T x_; memcpy(&x_, (p), sizeof(T)); (v) = x_ != 0; } while (0)
+#define LOAD_COPY(T, CT, p, v) memcpy(&(v), (p), sizeof(T))
+#define STORE_COPY(T, CT, p, v) memcpy((p), &(v), sizeof(T))
+#define STORE_PLAIN(T, CT, p, v) do { T x_ = (T)(v); memcpy((p), &x_, sizeof(T)); } while (0)
+#define STORE_HALF(T, CT, p, v) do { T x_ = ndm_float_to_half(v); memcpy((p), &x_, sizeof(T)); } while (0)
+#define STORE_BOOL(T, CT, p, v) do { T x_ = (v) != 0; memcpy((p), &x_, sizeof(T)); } while (0)
+
+#define DEFINE_DTYPE(name, T, CT, LOAD, STORE, ZERO)                                \
+    static void                                                                     \
+    pack_##name(const char *src, Py_ssize_t rs, Py_ssize_t cs, Py_ssize_t rows,     \
+                Py_ssize_t cols, int panel, void *dstv)                             \
+    {                                                                               \
+        CT *dst = dstv;                                                             \
+        for (Py_ssize_t r0 = 0; r0 < rows; r0 += panel) {                           \
+            int h = rows - r0 < panel ? (int)(rows - r0) : panel;                   \
+            const char *base = src + r0 * rs;                                       \
+            for (Py_ssize_t c = 0; c < cols; c++) {                                 \
+                const char *p = base + c * cs;                                      \
+                int r = 0;                                                          \
+                for (; r < h; r++) {                                                \
+                    LOAD(T, CT, p + r * rs, dst[r]);                                \
+                }                                                                   \
+                for (; r < panel; r++) {                                            \
+                    dst[r] = ZERO;                                                  \
+                }                                                                   \
+                dst += panel;                                                       \
+            }                                                                       \
+        }                                                                           \
+    }                                                                               \
+    static void                                                                     \
+    store_##name(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *cv,           \
+                 Py_ssize_t m, Py_ssize_t n)                                        \
+    {                                                                               \
+        const CT *c = cv;                                                           \
+        for (Py_ssize_t i = 0; i < m; i++) {                                        \
+            for (Py_ssize_t j = 0; j < n; j++) {                                    \
+                STORE(T, CT, dst + i * rs + j * cs, c[i * n + j]);                  \
+            }                                                                       \
+        }                                                                           \
+    }
+
+DEFINE_DTYPE(bool, ndm_bool, uint64_t, LOAD_BOOL, STORE_BOOL, 0)
+DEFINE_DTYPE(int8, int8_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0)
+DEFINE_DTYPE(uint8, uint8_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0)
+DEFINE_DTYPE(int16, int16_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0)
+DEFINE_DTYPE(uint16, uint16_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0)
+DEFINE_DTYPE(int32, int32_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0)
+DEFINE_DTYPE(uint32, uint32_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0)
+DEFINE_DTYPE(int64, int64_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0)
+DEFINE_DTYPE(uint64, uint64_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0)
+DEFINE_DTYPE(float16, ndm_half, float, LOAD_HALF, STORE_HALF, 0.0f)
+DEFINE_DTYPE(float32, float, float, LOAD_PLAIN, STORE_PLAIN, 0.0f)
+DEFINE_DTYPE(float64, double, double, LOAD_PLAIN, STORE_PLAIN, 0.0)
+DEFINE_DTYPE(complex64, cfloat, cfloat, LOAD_COPY, STORE_COPY, ((cfloat){0, 0}))
+DEFINE_DTYPE(complex128, cdouble, cdouble, LOAD_COPY, STORE_COPY, ((cdouble){0, 0}))
+
+typedef struct {
+    int ct;
+    pack_fn pack;
+    store_fn store;
+} DtypeOps;
+
+static const DtypeOps dtype_ops[NDM_NNUMERIC] = {
+    [NDM_BOOL] = {CT_U64, pack_bool, store_bool},
+    [NDM_INT8] = {CT_U64, pack_int8, store_int8},
+    [NDM_UINT8] = {CT_U64, pack_uint8, store_uint8},
+    [NDM_INT16] = {CT_U64, pack_int16, store_int16},
+    [NDM_UINT16] = {CT_U64, pack_uint16, store_uint16},
+    [NDM_INT32] = {CT_U64, pack_int32, store_int32},
+    [NDM_UINT32] = {CT_U64, pack_uint32, store_uint32},
+    [NDM_INT64] = {CT_U64, pack_int64, store_int64},
+    [NDM_UINT64] = {CT_U64, pack_uint64, store_uint64},
+    [NDM_FLOAT16] = {CT_F32, pack_float16, store_float16},
+    [NDM_FLOAT32] = {CT_F32, pack_float32, store_float32},
+    [NDM_FLOAT64] = {CT_F64, pack_float64, store_float64},
+    [NDM_COMPLEX64] = {CT_C64, pack_complex64, store_complex64},
+    [NDM_COMPLEX128] = {CT_C128, pack_complex128, store_complex128},
+};
+
+/* ------------------------------------------------------------------ */
+/* The driver                                                         */
+/* ------------------------------------------------------------------ */
+
+#define TILE_BYTES 1024
+#define SMALL_WORK 16384.0     /* m*n*k below which packing does not pay */
+#define THREAD_WORK 4.0e6      /* m*n*k from which a second thread pays */
+
+/* One product c = a . b.  c is the output itself (direct) or a row-major
+ * compute buffer that store() converts afterwards. */
+typedef struct {
+    const ComputeType *ct;
+    pack_fn pack;
+    const char *a;
+    Py_ssize_t a_rs, a_cs;
+    const char *b;
+    Py_ssize_t b_rs, b_cs;
+    char *c;
+    Py_ssize_t c_rs, c_cs;
+    Py_ssize_t m, n, k;
+    char *apack, *bpack;
+} Gemm;
+
+static Py_ssize_t
+round_up(Py_ssize_t x, Py_ssize_t to)
+{
+    return (x + to - 1) / to * to;
+}
+
+static void
+gemm_blocked(const Gemm *g)
+{
+    const ComputeType *ct = g->ct;
+    _Alignas(64) char tile[TILE_BYTES];
+    Py_ssize_t size = (Py_ssize_t)ct->size;
+    for (Py_ssize_t jc = 0; jc < g->n; jc += ct->nc) {
+        Py_ssize_t nc = g->n - jc < ct->nc ? g->n - jc : ct->nc;
+        for (Py_ssize_t pc = 0; pc < g->k; pc += ct->kc) {
+            Py_ssize_t kc = g->k - pc < ct->kc ? g->k - pc : ct->kc;
+            g->pack(g->b + pc * g->b_rs + jc * g->b_cs, g->b_cs, g->b_rs, nc, kc,
+                    ct->nr, g->bpack);
+            for (Py_ssize_t ic = 0; ic < g->m; ic += ct->mc) {
+                Py_ssize_t mc = g->m - ic < ct->mc ? g->m - ic : ct->mc;
+                g->pack(g->a + ic * g->a_rs + pc * g->a_cs, g->a_rs, g->a_cs, mc, kc,
+                        ct->mr, g->apack);
+                for (Py_ssize_t jr = 0; jr < nc; jr += ct->nr) {
+                    int nb = nc - jr < ct->nr ? (int)(nc - jr) : ct->nr;
+                    const char *bp = g->bpack + jr * kc * size;
+                    for (Py_ssize_t ir = 0; ir < mc; ir += ct->mr) {
+                        int mb = mc - ir < ct->mr ? (int)(mc - ir) : ct->mr;
+                        ct->ukr(kc, g->apack + ir * kc * size, bp, tile);
+                        ct->tile(g->c + (ic + ir) * g->c_rs + (jc + jr) * g->c_cs,
+                                 g->c_rs, g->c_cs, tile, mb, nb, ct->nr, pc > 0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void *
+gemm_thread(void *arg)
+{
+    gemm_blocked(arg);
+    return NULL;
+}
+
+typedef struct {
+    NdmArray *a, *b, *out;
+    const DtypeOps *ops;
+    const ComputeType *ct;
+    Py_ssize_t m, n, k, batch;
+    int small, direct, nthreads;
+    char *apack[2], *bpack[2], *cbuf;
+} Plan;
+
+/* c of one batch item: the output, or the compute buffer then a store. */
+static void
+run_one(const Plan *pl, const char *a, const char *b, char *out)
+{
+    NdmArray *A = pl->a, *B = pl->b, *O = pl->out;
+    int nd = A->nd;
+    const ComputeType *ct = pl->ct;
+    Py_ssize_t size = (Py_ssize_t)ct->size;
+    Py_ssize_t o_rs = O->strides[nd - 2], o_cs = O->strides[nd - 1];
+    if (pl->m == 0 || pl->n == 0) {
+        return;
+    }
+    if (pl->small) {
+        pl->ops->pack(a, A->strides[nd - 2], A->strides[nd - 1], pl->m, pl->k,
+                      (int)pl->m, pl->apack[0]);
+        pl->ops->pack(b, B->strides[nd - 1], B->strides[nd - 2], pl->n, pl->k,
+                      (int)pl->n, pl->bpack[0]);
+        ct->naive(pl->m, pl->n, pl->k, pl->apack[0], pl->bpack[0], pl->cbuf);
+        if (pl->direct) {
+            ct->tile(out, o_rs, o_cs, pl->cbuf, (int)pl->m, (int)pl->n, (int)pl->n, 0);
+        }
+        else {
+            pl->ops->store(out, o_rs, o_cs, pl->cbuf, pl->m, pl->n);
+        }
+        return;
+    }
+    Gemm g[2];
+    Gemm base = {
+        .ct = ct, .pack = pl->ops->pack,
+        .a = a, .a_rs = A->strides[nd - 2], .a_cs = A->strides[nd - 1],
+        .b = b, .b_rs = B->strides[nd - 2], .b_cs = B->strides[nd - 1],
+        .c = pl->direct ? out : pl->cbuf,
+        .c_rs = pl->direct ? o_rs : pl->n * size,
+        .c_cs = pl->direct ? o_cs : size,
+        .m = pl->m, .n = pl->n, .k = pl->k,
+        .apack = pl->apack[0], .bpack = pl->bpack[0],
+    };
+    g[0] = base;
+    int started = 0;
+    pthread_t tid;
+    if (pl->nthreads == 2) {
+        Py_ssize_t half = round_up(pl->m / 2, ct->mr);
+        g[1] = base;
+        g[0].m = half;
+        g[1].m = pl->m - half;
+        g[1].a += half * base.a_rs;
+        g[1].c += half * base.c_rs;
+        g[1].apack = pl->apack[1];
+        g[1].bpack = pl->bpack[1];
+        started = pthread_create(&tid, NULL, gemm_thread, &g[1]) == 0;
+        if (!started) {
+            g[0].m = pl->m;
+        }
+    }
+    gemm_blocked(&g[0]);
+    if (started) {
+        pthread_join(tid, NULL);
+    }
+    if (!pl->direct) {
+        pl->ops->store(out, o_rs, o_cs, pl->cbuf, pl->m, pl->n);
+    }
+}
+
+static void
+run_batches(const Plan *pl)
+{
+    int nb = pl->a->nd - 2;
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    const char *a = pl->a->data, *b = pl->b->data;
+    char *o = pl->out->data;
+    for (Py_ssize_t t = 0; t < pl->batch; t++) {
+        run_one(pl, a, b, o);
+        for (int d = nb - 1; d >= 0; d--) {
+            if (++idx[d] < pl->out->shape[d]) {
+                a += pl->a->strides[d];
+                b += pl->b->strides[d];
+                o += pl->out->strides[d];
+                break;
+            }
+            idx[d] = 0;
+            a -= (pl->out->shape[d] - 1) * pl->a->strides[d];
+            b -= (pl->out->shape[d] - 1) * pl->b->strides[d];
+            o -= (pl->out->shape[d] - 1) * pl->out->strides[d];
+        }
+    }
+}
+
+/* Scratch that is 64-byte aligned for the micro-kernels' loads. */
+static char *
+scratch_alloc(Py_ssize_t nbytes, void **raw)
+{
+    *raw = PyMem_RawMalloc((size_t)nbytes + 64);
+    if (*raw == NULL) {
+        return NULL;
+    }
+    return (char *)(((uintptr_t)*raw + 63) & ~(uintptr_t)63);
+}
+
+static int
+check_operands(PyObject *oa, PyObject *ob, PyObject *oo)
+{
+    if (!NdmArray_Check(oa) || !NdmArray_Check(ob) || !NdmArray_Check(oo)) {
+        PyErr_SetString(PyExc_TypeError, "_gemm expects three ndarrays");
+        return -1;
+    }
+    NdmArray *a = (NdmArray *)oa, *b = (NdmArray *)ob, *o = (NdmArray *)oo;
+    int nd = a->nd;
+    if (nd < 2 || b->nd != nd || o->nd != nd) {
+        PyErr_SetString(PyExc_ValueError, "_gemm needs stacks of matrices of one rank");
+        return -1;
+    }
+    for (int d = 0; d < nd - 2; d++) {
+        if (a->shape[d] != o->shape[d] || b->shape[d] != o->shape[d]) {
+            PyErr_SetString(PyExc_ValueError, "_gemm needs equal batch shapes");
+            return -1;
+        }
+    }
+    if (a->shape[nd - 1] != b->shape[nd - 2] || o->shape[nd - 2] != a->shape[nd - 2]
+            || o->shape[nd - 1] != b->shape[nd - 1]) {
+        PyErr_SetString(PyExc_ValueError, "_gemm: core dimensions do not match");
+        return -1;
+    }
+    int t = o->descr->type_num;
+    if (t >= NDM_NNUMERIC || a->descr->type_num != t || b->descr->type_num != t
+            || !ndm_dtype_isnative(a->descr) || !ndm_dtype_isnative(b->descr)
+            || !ndm_dtype_isnative(o->descr)) {
+        PyErr_SetString(PyExc_TypeError, "_gemm needs one native numeric dtype");
+        return -1;
+    }
+    if (ndm_array_fail_unless_writeable(o) < 0) {
+        return -1;
+    }
+    if (ndm_overlap_may_share(a, o) || ndm_overlap_may_share(b, o)) {
+        PyErr_SetString(PyExc_ValueError, "_gemm: out overlaps an operand");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+aligned_for(NdmArray *o, Py_ssize_t size)
+{
+    if ((uintptr_t)o->data % (uintptr_t)o->descr->alignment != 0) {
+        return 0;
+    }
+    for (int d = 0; d < o->nd; d++) {
+        if (o->strides[d] % size != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static long ncpus = 1;
+
+static PyObject *
+linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *oa, *ob, *oo;
+    if (!PyArg_ParseTuple(args, "OOO:_gemm", &oa, &ob, &oo) || check_operands(oa, ob, oo) < 0) {
+        return NULL;
+    }
+    Plan pl = {.a = (NdmArray *)oa, .b = (NdmArray *)ob, .out = (NdmArray *)oo};
+    void *raw[5] = {NULL, NULL, NULL, NULL, NULL};
+    PyObject *res = NULL;
+    int nd = pl.out->nd, t = pl.out->descr->type_num;
+    pl.ops = &dtype_ops[t];
+    pl.ct = &compute_types[pl.ops->ct];
+    pl.m = pl.out->shape[nd - 2];
+    pl.n = pl.out->shape[nd - 1];
+    pl.k = pl.a->shape[nd - 1];
+    pl.batch = 1;
+    for (int d = 0; d < nd - 2; d++) {
+        pl.batch *= pl.out->shape[d];
+    }
+    if (pl.batch == 0 || pl.m == 0 || pl.n == 0) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t size = (Py_ssize_t)pl.ct->size;
+    double work = (double)pl.m * (double)pl.n * (double)pl.k;
+    pl.small = work <= SMALL_WORK || pl.k == 0;
+    pl.direct = (t == NDM_FLOAT32 || t == NDM_FLOAT64 || t == NDM_COMPLEX64
+                 || t == NDM_COMPLEX128) && aligned_for(pl.out, size);
+    pl.nthreads = !pl.small && ncpus > 1 && work >= THREAD_WORK && pl.m >= 4 * pl.ct->mr ? 2 : 1;
+    if (pl.small) {
+        pl.apack[0] = scratch_alloc(pl.m * pl.k * size, &raw[0]);
+        pl.bpack[0] = scratch_alloc(pl.k * pl.n * size, &raw[1]);
+        pl.cbuf = scratch_alloc(pl.m * pl.n * size, &raw[2]);
+        if (raw[0] == NULL || raw[1] == NULL || raw[2] == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+    }
+    else {
+        Py_ssize_t kc = pl.k < pl.ct->kc ? pl.k : pl.ct->kc;
+        Py_ssize_t mc = pl.m < pl.ct->mc ? pl.m : pl.ct->mc;
+        Py_ssize_t nc = pl.n < pl.ct->nc ? pl.n : pl.ct->nc;
+        Py_ssize_t abytes = round_up(mc, pl.ct->mr) * kc * size;
+        Py_ssize_t bbytes = round_up(nc, pl.ct->nr) * kc * size;
+        for (int i = 0; i < pl.nthreads; i++) {
+            pl.apack[i] = scratch_alloc(abytes, &raw[2 * i]);
+            pl.bpack[i] = scratch_alloc(bbytes, &raw[2 * i + 1]);
+            if (raw[2 * i] == NULL || raw[2 * i + 1] == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+        }
+        if (!pl.direct) {
+            pl.cbuf = scratch_alloc(pl.m * pl.n * size, &raw[4]);
+            if (raw[4] == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    run_batches(&pl);
+    Py_END_ALLOW_THREADS
+    res = Py_NewRef(Py_None);
+fail:
+    for (int i = 0; i < 5; i++) {
+        PyMem_RawFree(raw[i]);
+    }
+    return res;
+}
+
+static PyMethodDef linalg_functions[] = {
+    {"_gemm", linalg_gemm, METH_VARARGS,
+     "_gemm(a, b, out): out[...] = a @ b for stacks of one native numeric dtype\n"
+     "with equal batch shapes (the kernel under matmul, dot and einsum)."},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+ndm_linalg_init(PyObject *module)
+{
+    ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef NDM_LINALG_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        compute_types[CT_F64].mr = 6;
+        compute_types[CT_F64].nr = 8;
+        compute_types[CT_F64].mc = 120;
+        compute_types[CT_F64].ukr = ukr_f64_avx2;
+        compute_types[CT_F32].mr = 6;
+        compute_types[CT_F32].nr = 16;
+        compute_types[CT_F32].mc = 120;
+        compute_types[CT_F32].ukr = ukr_f32_avx2;
+    }
+#endif
+    return PyModule_AddFunctions(module, linalg_functions);
+}
