@@ -8,6 +8,7 @@
 #include "scalar.h"
 
 static PyTypeObject *ufunc_type;
+static PyObject *s_array_wrap;
 PyObject *ndm_ufunc_type_error;
 static PyObject *ufunc_by_name;     /* dict: name and alias -> ufunc */
 
@@ -262,19 +263,33 @@ copy_if_overlap(NdmUfuncCall *call, NdmArray **op)
     return 0;
 }
 
-/* The input subclass whose type the results take (highest
- * __array_priority__, first one on ties), or NULL for ndarray. */
+/* The input whose __array_wrap__ (or, for an ndarray subclass without
+ * one, whose type) the results take, or NULL for plain arrays/scalars:
+ * NumPy's npy_find_array_wrap (highest __array_priority__; exact arrays
+ * count 0, scalars -1e6; a priority-0 wrapper beats plain arrays). */
 static PyObject *
 find_wrap_input(NdmUfuncCall *call)
 {
     PyObject *best = NULL;
+    int have = 0;
     double best_p = 0.0;
     for (int i = 0; i < call->nin; i++) {
         PyObject *o = call->in_obj[i];
-        if (!NdmArray_Check(o) || NdmArray_CheckExact(o)) {
+        double p;
+        if (NdmArray_CheckExact(o) || call->weak[i] || ndm_scalar_typenum(o) >= 0
+                || PyBool_Check(o) || PyList_Check(o) || PyTuple_Check(o)) {
+            p = NdmArray_CheckExact(o) ? 0.0 : -1000000.0;
+            if (!have || best_p < p) {
+                best = NULL;
+                best_p = p;
+                have = 1;
+            }
             continue;
         }
-        double p = 0.0;
+        if (!NdmArray_Check(o) && _PyType_Lookup(Py_TYPE(o), s_array_wrap) == NULL) {
+            continue;
+        }
+        p = 0.0;
         PyObject *v = PyObject_GetAttrString(o, "__array_priority__");
         if (v == NULL) {
             PyErr_Clear();
@@ -287,9 +302,10 @@ find_wrap_input(NdmUfuncCall *call)
                 p = 0.0;
             }
         }
-        if (best == NULL || p > best_p) {
+        if (!have || best_p < p || (p == 0.0 && best == NULL)) {
             best = o;
             best_p = p;
+            have = 1;
         }
     }
     return best;
@@ -365,7 +381,7 @@ wrap_result(PyObject *ufunc, NdmUfuncCall *call, int j, int was_given,
         Py_INCREF(a);
         return (PyObject *)a;
     }
-    PyObject *wrap = PyObject_GetAttrString(wrap_obj, "__array_wrap__");
+    PyObject *wrap = PyObject_GetAttr(wrap_obj, s_array_wrap);
     if (wrap == NULL) {
         PyErr_Clear();
         Py_INCREF(a->descr);
@@ -1128,7 +1144,8 @@ int
 ndm_ufunc_init(PyObject *module)
 {
     s_array_ufunc = PyUnicode_InternFromString("__array_ufunc__");
-    if (s_array_ufunc == NULL) {
+    s_array_wrap = PyUnicode_InternFromString("__array_wrap__");
+    if (s_array_ufunc == NULL || s_array_wrap == NULL) {
         return -1;
     }
     ufunc_type = (PyTypeObject *)PyType_FromSpec(&ufunc_spec);

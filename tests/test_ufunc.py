@@ -563,6 +563,36 @@ def test_pickle_by_name():
     assert pickle.loads(pickle.dumps(ndmem.abs)) is ndmem.absolute
 
 
+def test_wrap_priority():
+    def run(m):
+        class W:
+            __array_priority__ = 5
+
+            def __init__(self):
+                self.v = m.arange(3.0)
+
+            def __array__(self, dtype=None, copy=None):
+                return self.v
+
+            def __array_wrap__(self, arr, context=None, return_scalar=False):
+                return ("W", type(arr).__name__, arr.tolist(), context[0].__name__,
+                        context[2], return_scalar)
+
+        class S(m.ndarray):
+            pass
+
+        class T(m.ndarray):
+            __array_priority__ = -5
+
+        s, t = m.ones(3).view(S), m.ones(3).view(T)
+        return [m.add(W(), 1), m.add(m.ones(3), W()), m.sqrt(W()),
+                type(m.add(s, m.ones(3))).__name__, type(m.add(m.ones(3), s)).__name__,
+                type(m.add(m.ones(3), t)).__name__, type(m.add(t, 1)).__name__,
+                type(m.add(t, s)).__name__, type(m.add(1.0, t)).__name__]
+
+    assert run(numpy) == run(ndmem)
+
+
 # ---------------------------------------------------------------- outer
 
 def test_outer():
