@@ -200,22 +200,26 @@ def _integers_each(core, low, high, size, dt, endpoint, masked, lowbnd, highbnd)
     return core.integers_each(off, rng, dt, masked)
 
 
-def choice_p(a_len, p):
-    """p as a contiguous float64 array, checked as NumPy checks it."""
+def choice_p(a_len, p, legacy=False):
+    """p as a contiguous float64 array, checked as NumPy checks it (the
+    legacy RandomState words its messages differently)."""
     parr = ndmem.ascontiguousarray(ndmem.asarray(p, dtype=_F64))
     if parr.ndim != 1:
-        raise ValueError("p must be 1-dimensional")
+        raise ValueError("'p' must be 1-dimensional" if legacy else "p must be 1-dimensional")
     if parr.size != a_len:
-        raise ValueError("a and p must have same size")
+        raise ValueError("'a' and 'p' must have same size" if legacy
+                         else "a and p must have same size")
     values = parr.tolist()
     total = math.fsum(values)
     if math.isnan(total):
-        raise ValueError("Probabilities contain NaN")
+        raise ValueError("probabilities contain NaN" if legacy else "Probabilities contain NaN")
     if any(v < 0 for v in values):
-        raise ValueError("Probabilities are not non-negative")
+        raise ValueError("probabilities are not non-negative" if legacy
+                         else "Probabilities are not non-negative")
     if abs(total - 1.0) > math.sqrt(2.220446049250313e-16):
-        raise ValueError("Probabilities do not sum to 1. See Notes section of "
-                         "docstring for more information.")
+        raise ValueError("probabilities do not sum to 1" if legacy
+                         else "Probabilities do not sum to 1. See Notes section of "
+                              "docstring for more information.")
     return parr
 
 
@@ -253,15 +257,17 @@ def sample_p_unique(draw_uniform, p, shape, n):
     return ndmem.array(found, dtype="int64").reshape(shape)
 
 
-def population(a):
-    """(a as an array, population size) for choice."""
+def population(a, legacy=False):
+    """(a as an array, population size) for choice; a must be an integer or
+    an array."""
     arr = ndmem.asarray(a)
     if arr.ndim == 0:
         try:
             pop = operator.index(arr.tolist())
         except TypeError as exc:
-            raise ValueError("a must be a sequence or an integer, "
-                             f"not {type(a)}") from exc
+            msg = ("a must be 1-dimensional or an integer" if legacy
+                   else f"a must be a sequence or an integer, not {type(a)}")
+            raise ValueError(msg) from exc
         return arr, pop
     return arr, arr.shape[0]
 

@@ -5,6 +5,8 @@ use init_by_array) and drawing with the legacy algorithms (53-bit doubles
 from two words, the polar normal, masked integer rejection), so the
 streams equal ``numpy.random.RandomState(seed)``'s."""
 
+import math
+
 import ndmem
 
 from ndmem.random import _common as C
@@ -121,18 +123,16 @@ class RandomState:
 
     def choice(self, a, size=None, replace=True, p=None):
         """Random sample from a 1-d array or from ``arange(a)``."""
-        arr, pop = C.population(a)
+        arr, pop = C.population(a, legacy=True)
+        shape = () if size is None else C.size_tuple(size)
+        nsamples = math.prod(shape)
+        if arr.ndim == 0 and pop <= 0 and (size is None or nsamples != 0):
+            raise ValueError("a must be greater than 0 unless no samples are taken")
         if arr.ndim > 1:
             raise ValueError("a must be 1-dimensional")
-        if arr.ndim == 0 and pop <= 0:
-            raise ValueError("a must be 1-dimensional or an integer")
-        if arr.ndim == 1 and pop == 0:
+        if arr.ndim == 1 and pop == 0 and (size is None or nsamples != 0):
             raise ValueError("'a' cannot be empty unless no samples are taken")
-        probs = C.choice_p(pop, p) if p is not None else None
-        shape = () if size is None else C.size_tuple(size)
-        nsamples = 1
-        for s in shape:
-            nsamples *= s
+        probs = C.choice_p(pop, p, legacy=True) if p is not None else None
         if replace:
             if probs is not None:
                 idx = C.sample_p(self._core, self.random_sample, probs, shape)
