@@ -321,12 +321,27 @@ cursor_carry(VarCursor *c)
         out = r2_ + i2_;                                                    \
     }
 
+/* float16 as NumPy computes it: the subtraction and the square each
+ * rounded to half, the sum in float, stored back as half. */
+#define SQ_HALF(CT, T, pa, pm, out)                                         \
+    {                                                                       \
+        float a_ = ndm_half_to_float(*(const ndm_half *)(pa));              \
+        float m_ = ndm_half_to_float(*(const ndm_half *)(pm));              \
+        float f_ = ndm_half_to_float(ndm_float_to_half(a_ - m_));           \
+        out = ndm_half_to_float(ndm_float_to_half(f_ * f_));                \
+    }
+
+#define LOAD_OUT(T, p) (*(T *)(p))
+#define STORE_OUT(T, p, v) (*(T *)(p) = (v))
+#define LOAD_HALF(T, p) ndm_half_to_float(*(ndm_half *)(p))
+#define STORE_HALF(T, p, v) (*(ndm_half *)(p) = ndm_float_to_half(v))
+
 #define VAR_LEAF 128
 
 /* Per input type: fill (the next n squared deviations in x's order), the
  * pairwise sum of umath/loops_utils.h.src over them, and the run driver;
  * T is x's real type. */
-#define VAR_IMPL(name, CT, T, SQ)                                           \
+#define VAR_IMPL(name, CT, T, SQ, LOADO, STOREO)                            \
 static void                                                                 \
 fill_##name(VarCursor *c, T *dst, Py_ssize_t n)                             \
 {                                                                           \
@@ -397,17 +412,17 @@ var_run_##name(RedIter *it, VarCursor *c)                                   \
     T v[VAR_LEAF];                                                          \
     for (;;) {                                                              \
         if (so == 0) {                                                      \
-            T acc = *(T *)po;                                               \
+            T acc = LOADO(T, po);                                           \
             acc += pw_##name(c, n);                                         \
-            *(T *)po = acc;                                                 \
+            STOREO(T, po, acc);                                             \
         }                                                                   \
         else {                                                              \
             for (Py_ssize_t k0 = 0; k0 < n; k0 += VAR_LEAF) {               \
                 Py_ssize_t m = n - k0 < VAR_LEAF ? n - k0 : VAR_LEAF;       \
                 fill_##name(c, v, m);                                       \
                 for (Py_ssize_t k = 0; k < m; k++) {                        \
-                    T *o = (T *)(po + (k0 + k) * so);                       \
-                    *o = *o + v[k];                                         \
+                    char *o = po + (k0 + k) * so;                           \
+                    STOREO(T, o, LOADO(T, o) + v[k]);                       \
                 }                                                           \
             }                                                               \
         }                                                                   \
@@ -427,19 +442,20 @@ var_run_##name(RedIter *it, VarCursor *c)                                   \
     }                                                                       \
 }
 
-VAR_IMPL(bool, ndm_bool, double, SQ_REAL)
-VAR_IMPL(int8, int8_t, double, SQ_REAL)
-VAR_IMPL(uint8, uint8_t, double, SQ_REAL)
-VAR_IMPL(int16, int16_t, double, SQ_REAL)
-VAR_IMPL(uint16, uint16_t, double, SQ_REAL)
-VAR_IMPL(int32, int32_t, double, SQ_REAL)
-VAR_IMPL(uint32, uint32_t, double, SQ_REAL)
-VAR_IMPL(int64, int64_t, double, SQ_REAL)
-VAR_IMPL(uint64, uint64_t, double, SQ_REAL)
-VAR_IMPL(float32, float, float, SQ_REAL)
-VAR_IMPL(float64, double, double, SQ_REAL)
-VAR_IMPL(complex64, float, float, SQ_COMPLEX)
-VAR_IMPL(complex128, double, double, SQ_COMPLEX)
+VAR_IMPL(bool, ndm_bool, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(int8, int8_t, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(uint8, uint8_t, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(int16, int16_t, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(uint16, uint16_t, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(int32, int32_t, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(uint32, uint32_t, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(int64, int64_t, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(uint64, uint64_t, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(float16, ndm_half, float, SQ_HALF, LOAD_HALF, STORE_HALF)
+VAR_IMPL(float32, float, float, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(float64, double, double, SQ_REAL, LOAD_OUT, STORE_OUT)
+VAR_IMPL(complex64, float, float, SQ_COMPLEX, LOAD_OUT, STORE_OUT)
+VAR_IMPL(complex128, double, double, SQ_COMPLEX, LOAD_OUT, STORE_OUT)
 
 typedef void (*var_run_fn)(RedIter *, VarCursor *);
 
@@ -456,6 +472,7 @@ var_runner(int t)
     case NDM_UINT32: return var_run_uint32;
     case NDM_INT64: return var_run_int64;
     case NDM_UINT64: return var_run_uint64;
+    case NDM_FLOAT16: return var_run_float16;
     case NDM_FLOAT32: return var_run_float32;
     case NDM_FLOAT64: return var_run_float64;
     case NDM_COMPLEX64: return var_run_complex64;
@@ -485,7 +502,7 @@ py_var_sq(PyObject *Py_UNUSED(m), PyObject *args)
              ? NDM_COMPLEX128 : at;
     int rt = xt == NDM_COMPLEX64 ? NDM_FLOAT32 : xt == NDM_COMPLEX128 ? NDM_FLOAT64 : xt;
     var_run_fn run = var_runner(at);
-    if (run == NULL || at == NDM_FLOAT16 || !ndm_dtype_isnative(a->descr)
+    if (run == NULL || !ndm_dtype_isnative(a->descr)
             || !(a->flags & NDM_ALIGNED) || mean->descr->type_num != xt
             || !ndm_dtype_isnative(mean->descr) || !(mean->flags & NDM_ALIGNED)
             || mean->nd != nd || ndm_array_size(a) == 0) {

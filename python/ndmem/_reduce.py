@@ -259,9 +259,12 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
     """Variance over the given axes: mean((a - a.mean())**2) with
     ``ddof`` degrees of freedom removed from the count.
 
-    Same results as NumPy's two-pass formula, but for the common cases
-    (no where=, out= or mean=) the squared deviations are summed in one
-    fused pass, without NumPy's temporary the size of `a`.
+    Same results as NumPy's two-pass formula, bit for bit: for plain
+    ndarrays without where=, out= or mean= the squared deviations are
+    summed in one fused pass (same roundings, same summation order),
+    without NumPy's temporary the size of `a`.  When that pass meets a
+    floating-point exception (inf - inf, overflow) NumPy's own path runs
+    instead, so the warnings name the same operations.
     """
     if correction is not _NoValue:
         if ddof != 0:
@@ -311,7 +314,7 @@ def _fusable(arr, arrmean, dtype):
     k = arr.dtype.char
     if arr.dtype.kind in _INT_KINDS:
         return arrmean.dtype.char == "d" and dtype == _core.dtype("f8")
-    return (dtype is None and k in "fdFD" and arrmean.dtype == arr.dtype
+    return (dtype is None and k in "efdFD" and arrmean.dtype == arr.dtype
             and arr.dtype.isnative)
 
 
