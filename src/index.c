@@ -795,10 +795,27 @@ set_element(NdmArray *self, char *ptr, PyObject *value)
     }
     NdmArray *arr = (NdmArray *)value;
     if (arr->nd != 0) {
-        PyErr_SetString(PyExc_ValueError, "setting an array element with a sequence.");
-        return -1;
+        /* NumPy's per-dtype setitem: complex calls complex(arr), bool takes
+         * the truth of a one-element array */
+        if (self->descr->kind == 'c') {
+            PyErr_SetString(PyExc_TypeError,
+                            "only 0-dimensional arrays can be converted to Python scalars");
+            return -1;
+        }
+        if (self->descr->kind != 'b' || ndm_array_size(arr) != 1) {
+            PyErr_SetString(PyExc_ValueError, "setting an array element with a sequence.");
+            return -1;
+        }
+        Py_INCREF(arr->descr);
+        arr = (NdmArray *)ndm_array_view(arr, arr->descr, 0, NULL, NULL, arr->data,
+                                         ndm_state.ndarray_type);
+        if (arr == NULL) {
+            return -1;
+        }
     }
-    Py_INCREF(arr);
+    else {
+        Py_INCREF(arr);
+    }
     Py_INCREF(self->descr);
     NdmArray *view = (NdmArray *)ndm_array_view(self, self->descr, 0, NULL, NULL,
                                                 ptr, ndm_state.ndarray_type);

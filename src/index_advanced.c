@@ -939,6 +939,11 @@ mask_set(NdmArray *self, NdmArray *m, PyObject *value)
         Py_DECREF(val);
         return -1;
     }
+    if (count == 0) {
+        /* NumPy picks no cast (and gives no cast warning) for an empty mask */
+        Py_DECREF(val);
+        return 0;
+    }
     /* NumPy casts element by element while it walks the mask and makes no
      * copy for an overlapping value of the same dtype; a value of another
      * dtype is cast into a private copy first */
@@ -953,11 +958,54 @@ mask_set(NdmArray *self, NdmArray *m, PyObject *value)
         }
         Py_SETREF(val, c);
     }
-    if (count > 0) {
-        mask_copy(self, m, val->data, vlen == 1 ? 0 : val->strides[0], 0);
-    }
+    mask_copy(self, m, val->data, vlen == 1 ? 0 : val->strides[0], 0);
     Py_DECREF(val);
     return 0;
+}
+
+/* a[True] = v and a[False] = v on a 0-d array: NumPy's single boolean
+ * index of matching (empty) shape, selecting one element or none. */
+static int
+bool0_set(NdmArray *self, int truth, PyObject *value)
+{
+    NdmArray *val;
+    if (NdmArray_Check(value)) {
+        Py_INCREF(value);
+        val = (NdmArray *)value;
+    }
+    else {
+        val = (NdmArray *)ndm_array_from_any(value, self->descr, -1, 'K', 0);
+        if (val == NULL) {
+            return -1;
+        }
+    }
+    int rc = -1;
+    Py_ssize_t vlen = val->nd == 0 ? 1 : val->shape[0];
+    if (val->nd > 1) {
+        PyErr_Format(PyExc_TypeError,
+                     "NumPy boolean array indexing assignment requires a 0 or "
+                     "1-dimensional input, input has %d dimensions", val->nd);
+    }
+    else if (vlen != 1 && vlen != truth) {
+        PyErr_Format(PyExc_ValueError,
+                     "NumPy boolean array indexing assignment cannot assign "
+                     "%zd input values to the %d output values where the mask is true",
+                     vlen, truth);
+    }
+    else if (!truth) {
+        rc = 0;
+    }
+    else {
+        Py_INCREF(val->descr);
+        NdmArray *first = (NdmArray *)ndm_array_view(val, val->descr, 0, NULL, NULL,
+                                                     val->data, ndm_state.ndarray_type);
+        if (first != NULL) {
+            rc = ndm_array_assign(self, first, NDM_UNSAFE_CASTING);
+            Py_DECREF(first);
+        }
+    }
+    Py_DECREF(val);
+    return rc;
 }
 
 static PyObject *
@@ -1177,13 +1225,12 @@ fancy_set(NdmArray *self, Fancy *f, NdmArray *val)
     else if (walk_indices(f, visit_nothing, NULL) < 0) {
         return -1;
     }
-    if (total == 0) {
-        return 0;
-    }
     /* one private copy in our dtype settles casting and overlap (NumPy
-     * copies a value that may share memory with the array) */
+     * copies a value that may share memory with the array); made even for
+     * an empty result, as NumPy's cast warnings come before the size */
     Py_INCREF(val);
-    if (!ndm_dtype_equiv(val->descr, self->descr) || ndm_overlap_may_share(val, self)) {
+    if (!ndm_dtype_equiv(val->descr, self->descr)
+            || (total > 0 && ndm_overlap_may_share(val, self))) {
         Py_INCREF(self->descr);
         NdmArray *c = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, self->descr,
                                                 val->nd, val->shape, NULL, NULL, 0, NULL);
@@ -1194,6 +1241,10 @@ fancy_set(NdmArray *self, Fancy *f, NdmArray *val)
         }
         Py_SETREF(val, c);
         value_strides(f, val, rshape, rnd, vstr);
+    }
+    if (total == 0) {
+        Py_DECREF(val);
+        return 0;
     }
     int rc;
     if (val->nd == 0) {
@@ -1299,6 +1350,9 @@ ndm_index_advanced_set(NdmArray *self, Parsed *p, PyObject *value)
 {
     if (is_full_mask(self, p)) {
         return mask_set(self, p->e[0].arr, value);
+    }
+    if (self->nd == 0 && p->n == 1 && p->e[0].kind == IDX_BOOL0) {
+        return bool0_set(self, (int)p->e[0].value, value);
     }
     /* NumPy converts the value before it broadcasts the index arrays and
      * checks their bounds, so a bad value is the error reported first */

@@ -709,6 +709,11 @@ ndm_array_assign(NdmArray *dst, NdmArray *src, NdmCasting casting)
     }
     Py_ssize_t size = ndm_array_size(dst);
     if (size == 0) {
+        /* NumPy warns when it picks the cast, before it looks at the size */
+        if (src->descr->kind == 'c' && dst->descr->kind != 'c' && dst->descr->kind != 'b') {
+            return PyErr_WarnEx(ndm_complex_warning,
+                                "Casting complex values to real discards the imaginary part", 1);
+        }
         return 0;
     }
     if (src->data == dst->data && src->descr->itemsize == dst->descr->itemsize) {

@@ -134,9 +134,13 @@ def keys(draw, shape):
         length = shape[axis] if axis < ndim else 0
         if kind == "int":
             if length and draw(st.integers(0, 9)):
-                parts.append(draw(st.integers(-length, length - 1)))
+                value = draw(st.integers(-length, length - 1))
             else:
-                parts.append(draw(st.integers(-length - 2, length + 1)))
+                value = draw(st.integers(-length - 2, length + 1))
+            # a Python int, a NumPy integer scalar or a 0-d integer array
+            # (the last makes the result a copy)
+            wrap = draw(st.sampled_from([int, int, int, np.intp, np.int8, np.array]))
+            parts.append(wrap(value) if wrap is not np.int8 or -128 <= value < 128 else value)
             axis += 1
         elif kind == "slice":
             bound = st.one_of(st.none(), st.integers(-2 * length - 2, 2 * length + 2))
@@ -190,6 +194,8 @@ def to_nm(key):
         return nm.array(key)
     if isinstance(key, np.bool_):
         return nm.True_ if key else nm.False_
+    if isinstance(key, np.generic):
+        return getattr(nm, type(key).__name__)(key.item())
     return key
 
 
@@ -329,7 +335,8 @@ def values_for(draw, target_shape):
     if not draw(st.integers(0, 9)):
         shape = draw(st.sampled_from([(2,), (3, 1), (4,)]))
     size = math.prod(shape)
-    dtype = draw(st.sampled_from(["int64", "float64", "int8", "bool", "float32", "uint8", ">i2"]))
+    dtype = draw(st.sampled_from(["int64", "float64", "int8", "bool", "float32", "uint8", ">i2",
+                                  "complex128"]))
     flat = draw(st.lists(st.integers(-2, 99), min_size=size, max_size=size))
     value = (np.array(flat) * (1.25 if dtype.startswith("float") else 1)).astype(dtype).reshape(shape)
     if kind == "list":
@@ -358,6 +365,17 @@ def test_setitem_oracle(data):
         target_shape = getattr(target, "shape", ())
     except (IndexError, ValueError, TypeError):
         target_shape = recipe[0]
+    if recipe[0] and not data.draw(st.integers(0, 4)):
+        # the value is the array's own mirror image under the same key: for
+        # a basic key it overlaps the destination
+        flip = (slice(None, None, -1),) * data.draw(st.integers(1, len(recipe[0])))
+        o_np, a_np, o_nm, a_nm = arrays
+        try:
+            value = a_np[flip][key]
+        except (IndexError, ValueError, TypeError):
+            return
+        compare_set(arrays, key, value, a_nm[flip][to_nm(key)])
+        return
     compare_set(arrays, key, data.draw(values_for(target_shape)))
 
 
