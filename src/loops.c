@@ -665,8 +665,6 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_INT)
  * max_; the NaN rule is blended in: NaN in the accumulator a propagates
  * (maximum), NaN in b is skipped (fmax). */
 #if defined(__SSE2__)
-#include <emmintrin.h>
-#define NDM_HAVE_SSE_MINMAX 1
 #define NDM_SSE_MINMAX(nm, V, sfx)                                          \
 static inline V vmax_##nm(V a, V b)                                         \
 {                                                                           \
@@ -911,10 +909,18 @@ NDM_EACH(BOOL, bool, ndm_bool)
     NDM_QUIET_KERNEL(k_min_##nm, kq_min_##nm)                               \
     NDM_QUIET_KERNEL(k_fmax_##nm, kq_fmax_##nm)                             \
     NDM_QUIET_KERNEL(k_fmin_##nm, kq_fmin_##nm)                             \
-    NDM_QUIET_KERNEL(k_lt_##nm, kq_lt_##nm)                                 \
-    NDM_QUIET_KERNEL(k_le_##nm, kq_le_##nm)                                 \
-    NDM_QUIET_KERNEL(k_gt_##nm, kq_gt_##nm)                                 \
-    NDM_QUIET_KERNEL(k_ge_##nm, kq_ge_##nm)                                 \
+    NDM_SSE_CMP2_KERNEL(ks_lt_##nm, kq_lt_##nm, N, t, cmplt)                \
+    NDM_SSE_CMP2_KERNEL(ks_le_##nm, kq_le_##nm, N, t, cmple)                \
+    NDM_SSE_CMP2_KERNEL(ks_gt_##nm, kq_gt_##nm, N, t, cmpgt)                \
+    NDM_SSE_CMP2_KERNEL(ks_ge_##nm, kq_ge_##nm, N, t, cmpge)                \
+    NDM_QUIET_KERNEL(k_lt_##nm, ks_lt_##nm)                                 \
+    NDM_QUIET_KERNEL(k_le_##nm, ks_le_##nm)                                 \
+    NDM_QUIET_KERNEL(k_gt_##nm, ks_gt_##nm)                                 \
+    NDM_QUIET_KERNEL(k_ge_##nm, ks_ge_##nm)                                 \
+    NDM_BINARY_KERNEL(kq_eq_##nm, t, t, ndm_bool, eq_##nm)                  \
+    NDM_BINARY_KERNEL(kq_ne_##nm, t, t, ndm_bool, ne_##nm)                  \
+    NDM_SSE_CMP2_KERNEL(k_eq_##nm, kq_eq_##nm, N, t, cmpeq)                 \
+    NDM_SSE_CMP2_KERNEL(k_ne_##nm, kq_ne_##nm, N, t, cmpneq)                \
     NDM_QUIET_KERNEL(k_clip_##nm, kq_clip_##nm)
 NDM_FOR_EACH_NUMERIC(NDM_ON_F)
 #undef NDM_EACH
@@ -922,7 +928,10 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_F)
 
 #define NDM_EACH(N, nm, t)                                                   \
     NDM_BINARY_KERNEL(k_eq_##nm, t, t, ndm_bool, eq_##nm)                     \
-    NDM_BINARY_KERNEL(k_ne_##nm, t, t, ndm_bool, ne_##nm)                     \
+    NDM_BINARY_KERNEL(k_ne_##nm, t, t, ndm_bool, ne_##nm)
+NDM_FOR_EACH_NUMERIC(NDM_ON_NOTF)
+#undef NDM_EACH
+#define NDM_EACH(N, nm, t)                                                   \
     NDM_BINARY_KERNEL(k_land_##nm, t, t, ndm_bool, land_##nm)                 \
     NDM_BINARY_KERNEL(k_lor_##nm, t, t, ndm_bool, lor_##nm)                   \
     NDM_BINARY_KERNEL(k_lxor_##nm, t, t, ndm_bool, lxor_##nm)                 \

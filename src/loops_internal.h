@@ -217,6 +217,97 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
     }                                                                       \
 }
 
+/* Float comparisons and predicates into bool with SSE2 (the x86-64
+ * baseline): GCC does not vectorize a double -> byte narrowing, so these
+ * compare LANES elements at once and store the movemask bits as bytes.
+ * FALLBACK is the generic kernel for other layouts and the tail. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define NDM_SSEV_FLOAT32 __m128
+#define NDM_SSES_FLOAT32 ps
+#define NDM_SSEL_FLOAT32 4
+#define NDM_SSEV_FLOAT64 __m128d
+#define NDM_SSES_FLOAT64 pd
+#define NDM_SSEL_FLOAT64 2
+
+static inline void
+ndm_store_mask2(ndm_bool *o, int m)
+{
+    uint16_t v = (uint16_t)((m & 1) | ((m & 2) << 7));
+    memcpy(o, &v, 2);
+}
+
+static inline void
+ndm_store_mask4(ndm_bool *o, int m)
+{
+    uint32_t v = (uint32_t)((m & 1) | ((m & 2) << 7) | ((m & 4) << 14) |
+                            ((m & 8) << 21));
+    memcpy(o, &v, 4);
+}
+
+#define NDM_SSE_CMP2_KERNEL(NAME, FALLBACK, N, t, CMP)                     \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    const Py_ssize_t L = NDM_SSEL_##N;                                      \
+    if (n >= L && steps[2] == 1 && steps[0] == (Py_ssize_t)sizeof(t) &&     \
+            (steps[1] == (Py_ssize_t)sizeof(t) || steps[1] == 0)) {         \
+        const t *a = (const t *)args[0], *b = (const t *)args[1];           \
+        ndm_bool *o = (ndm_bool *)args[2];                                  \
+        const int bs = steps[1] != 0;                                       \
+        const NDM_SSEV_##N b0 = NDM_CAT(_mm_set1_, NDM_SSES_##N)(*b);       \
+        Py_ssize_t i = 0;                                                   \
+        for (; i + L <= n; i += L) {                                        \
+            NDM_SSEV_##N va = NDM_CAT(_mm_loadu_, NDM_SSES_##N)(a + i);     \
+            NDM_SSEV_##N vb = bs ? NDM_CAT(_mm_loadu_, NDM_SSES_##N)(b + i) : b0; \
+            NDM_CAT(ndm_store_mask, NDM_SSEL_##N)(o + i,                     \
+                NDM_CAT(_mm_movemask_, NDM_SSES_##N)(                       \
+                    NDM_CAT(_mm_##CMP##_, NDM_SSES_##N)(va, vb)));          \
+        }                                                                   \
+        if (i < n) {                                                        \
+            char *rest[3] = {(char *)(a + i), (char *)(bs ? b + i : b),     \
+                             (char *)(o + i)};                              \
+            FALLBACK(rest, n - i, steps, ctx);                              \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    FALLBACK(args, n, steps, ctx);                                          \
+}
+
+/* PRED(v) gives an all-ones lane where the predicate holds. */
+#define NDM_SSE_PRED_KERNEL(NAME, FALLBACK, N, t, PRED)                     \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    const Py_ssize_t L = NDM_SSEL_##N;                                      \
+    if (n >= L && steps[1] == 1 && steps[0] == (Py_ssize_t)sizeof(t)) {     \
+        const t *a = (const t *)args[0];                                    \
+        ndm_bool *o = (ndm_bool *)args[1];                                  \
+        Py_ssize_t i = 0;                                                   \
+        for (; i + L <= n; i += L) {                                        \
+            NDM_CAT(ndm_store_mask, NDM_SSEL_##N)(o + i,                     \
+                NDM_CAT(_mm_movemask_, NDM_SSES_##N)(                       \
+                    PRED(NDM_CAT(_mm_loadu_, NDM_SSES_##N)(a + i))));       \
+        }                                                                   \
+        if (i < n) {                                                        \
+            char *rest[2] = {(char *)(a + i), (char *)(o + i)};             \
+            FALLBACK(rest, n - i, steps, ctx);                              \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    FALLBACK(args, n, steps, ctx);                                          \
+}
+#else
+#define NDM_SSE_CMP2_KERNEL(NAME, FALLBACK, N, t, CMP)                     \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    FALLBACK(args, n, steps, ctx);                                          \
+}
+#define NDM_SSE_PRED_KERNEL(NAME, FALLBACK, N, t, PRED)                     \
+    NDM_SSE_CMP2_KERNEL(NAME, FALLBACK, N, t, PRED)
+#endif
+
 static inline float
 ndm_h2f(ndm_half h)
 {

@@ -451,10 +451,49 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_C)
     NDM_UNARY_KERNEL(k_isnan_##nm, t, ndm_bool, isnan_##nm)                 \
     NDM_UNARY_KERNEL(k_isinf_##nm, t, ndm_bool, isinf_##nm)                 \
     NDM_UNARY_KERNEL(k_isfinite_##nm, t, ndm_bool, isfinite_##nm)
-NDM_FOR_EACH_NUMERIC(NDM_ON_ALL)
+NDM_FOR_EACH_NUMERIC(NDM_ON_NOTF)
 #undef NDM_EACH
+
+#if defined(__SSE2__)
 #define NDM_EACH(N, nm, t)                                                  \
-    NDM_UNARY_KERNEL(k_signbit_##nm, t, ndm_bool, signbit_##nm)             \
+static inline NDM_SSEV_##N vabs_##nm(NDM_SSEV_##N v)                        \
+{                                                                           \
+    return NDM_CAT(_mm_and_, NDM_SSES_##N)(v,                               \
+        NDM_CAT(_mm_castsi128_, NDM_SSES_##N)(                              \
+            sizeof(t) == 8 ? _mm_set1_epi64x(0x7fffffffffffffffLL)          \
+                           : _mm_set1_epi32(0x7fffffff)));                  \
+}                                                                           \
+static inline NDM_SSEV_##N vinf_##nm(void)                                  \
+{ return NDM_CAT(_mm_set1_, NDM_SSES_##N)((t)INFINITY); }                   \
+static inline NDM_SSEV_##N visnan_##nm(NDM_SSEV_##N v)                      \
+{ return NDM_CAT(_mm_cmpunord_, NDM_SSES_##N)(v, v); }                      \
+static inline NDM_SSEV_##N visinf_##nm(NDM_SSEV_##N v)                      \
+{ return NDM_CAT(_mm_cmpeq_, NDM_SSES_##N)(vabs_##nm(v), vinf_##nm()); }    \
+static inline NDM_SSEV_##N visfinite_##nm(NDM_SSEV_##N v)                   \
+{                                                                           \
+    return NDM_CAT(_mm_and_, NDM_SSES_##N)(                                 \
+        NDM_CAT(_mm_cmpord_, NDM_SSES_##N)(v, v),                           \
+        NDM_CAT(_mm_cmpneq_, NDM_SSES_##N)(vabs_##nm(v), vinf_##nm()));     \
+}                                                                           \
+static inline NDM_SSEV_##N vsignbit_##nm(NDM_SSEV_##N v) { return v; }
+NDM_FOR_EACH_NUMERIC(NDM_ON_F)
+#undef NDM_EACH
+#endif
+
+/* float32/64 predicates: generic kernels behind the SSE2 ones. */
+#define NDM_EACH(N, nm, t)                                                  \
+    NDM_UNARY_KERNEL(kg_isnan_##nm, t, ndm_bool, isnan_##nm)                \
+    NDM_UNARY_KERNEL(kg_isinf_##nm, t, ndm_bool, isinf_##nm)                \
+    NDM_UNARY_KERNEL(kg_isfinite_##nm, t, ndm_bool, isfinite_##nm)          \
+    NDM_UNARY_KERNEL(kg_signbit_##nm, t, ndm_bool, signbit_##nm)            \
+    NDM_SSE_PRED_KERNEL(k_isnan_##nm, kg_isnan_##nm, N, t, visnan_##nm)     \
+    NDM_SSE_PRED_KERNEL(k_isinf_##nm, kg_isinf_##nm, N, t, visinf_##nm)     \
+    NDM_SSE_PRED_KERNEL(k_isfinite_##nm, kg_isfinite_##nm, N, t, visfinite_##nm) \
+    NDM_SSE_PRED_KERNEL(k_signbit_##nm, kg_signbit_##nm, N, t, vsignbit_##nm)
+NDM_FOR_EACH_NUMERIC(NDM_ON_F)
+#undef NDM_EACH
+NDM_UNARY_KERNEL(k_signbit_float16, ndm_half, ndm_bool, signbit_float16)
+#define NDM_EACH(N, nm, t)                                                  \
     NDM_UNARY2_KERNEL(k_modf_##nm, t, t, t, modf_##nm)                      \
     NDM_UNARY2_KERNEL(k_frexp_##nm, t, t, int32_t, frexp_##nm)              \
     NDM_BINARY_KERNEL(k_ldexpi_##nm, t, int32_t, t, ldexpi_##nm)            \
