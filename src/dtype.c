@@ -1366,8 +1366,12 @@ descr_of(NdmDtype *d)
         Py_ssize_t j = i, oi, oj;
         NdmDtype *f;
         while (j > 0) {
-            field_at(d, order[j], &f, &oi);
-            field_at(d, order[j - 1], &f, &oj);
+            if (field_at(d, order[j], &f, &oi) < 0
+                    || field_at(d, order[j - 1], &f, &oj) < 0) {
+                PyMem_Free(order);
+                Py_DECREF(lst);
+                return NULL;
+            }
             if (oj <= oi) {
                 break;
             }
@@ -1743,7 +1747,10 @@ dtype_hash(PyObject *self)
         for (Py_ssize_t i = 0; i < n; i++) {
             NdmDtype *fd;
             Py_ssize_t off;
-            field_at(d, i, &fd, &off);
+            if (field_at(d, i, &fd, &off) < 0) {
+                Py_DECREF(key);
+                return -1;
+            }
             Py_hash_t fh = dtype_hash((PyObject *)fd);
             PyObject *t = Py_BuildValue("(Onn)", PyTuple_GET_ITEM(d->names, i), (Py_ssize_t)fh, off);
             if (t == NULL) {
