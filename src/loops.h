@@ -56,9 +56,16 @@ extern const int ndm_ufunc_ndefs;
  * Every kernel is one of these shapes around a scalar operation F (a
  * static inline function, so the contiguous loops vectorize): a unit-step
  * path over typed restrict pointers, the scalar-broadcast paths (one input
- * step 0), and a strided path for everything else.  restrict is sound
- * because ufunc.c hands kernels operands that are either identical (in
- * place) or do not overlap at all. */
+ * step 0), and a strided path for everything else.  The typed paths are
+ * taken only when the output is the input itself (in place) or does not
+ * overlap it, so restrict holds; a call like accumulate's (output one
+ * element past the input) runs the strided path, element by element. */
+
+/* pn bytes at p and qn bytes at q: the same start, or disjoint. */
+#define NDM_SAME_OR_DISJOINT(p, pn, q, qn)                                  \
+    ((const char *)(p) == (const char *)(q) ||                              \
+     (const char *)(p) + (pn) <= (const char *)(q) ||                       \
+     (const char *)(q) + (qn) <= (const char *)(p))
 
 #define NDM_UNARY_KERNEL(NAME, TI, TO, F)                                   \
 static void                                                                 \
@@ -67,7 +74,8 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
     (void)ctx;                                                              \
     char *ip = args[0], *op = args[1];                                      \
     const Py_ssize_t is = steps[0], os = steps[1];                          \
-    if (is == (Py_ssize_t)sizeof(TI) && os == (Py_ssize_t)sizeof(TO)) {     \
+    if (is == (Py_ssize_t)sizeof(TI) && os == (Py_ssize_t)sizeof(TO) &&     \
+            NDM_SAME_OR_DISJOINT(ip, n * is, op, n * os)) {                 \
         const TI *restrict a = (const TI *)ip;                              \
         TO *restrict o = (TO *)op;                                          \
         for (Py_ssize_t i = 0; i < n; i++) {                                \
@@ -98,7 +106,11 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 #define NDM_BINARY_BODY(T1, T2, TO, F)                                      \
     char *i1 = args[0], *i2 = args[1], *op = args[2];                       \
     const Py_ssize_t s1 = steps[0], s2 = steps[1], so = steps[2];           \
-    if (so == (Py_ssize_t)sizeof(TO)) {                                     \
+    if (so == (Py_ssize_t)sizeof(TO) &&                                     \
+            NDM_SAME_OR_DISJOINT(i1, s1 ? n * s1 : (Py_ssize_t)sizeof(T1),  \
+                                 op, n * so) &&                             \
+            NDM_SAME_OR_DISJOINT(i2, s2 ? n * s2 : (Py_ssize_t)sizeof(T2),  \
+                                 op, n * so)) {                             \
         TO *restrict o = (TO *)op;                                          \
         if (s1 == (Py_ssize_t)sizeof(T1) && s2 == (Py_ssize_t)sizeof(T2)) { \
             const T1 *restrict a = (const T1 *)i1;                          \

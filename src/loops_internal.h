@@ -162,7 +162,7 @@
 #define NDM_MKC_COMPLEX64 CMPLXF
 #define NDM_MKC_COMPLEX128 CMPLX
 
-/* One loop-table row per entry: NDM_LOOPDEF1/2/3 for 1-3 operands. */
+/* One loop-table row: NDM_LD2/3/4 for 2-4 operands (inputs, outputs). */
 #define NDM_LD2(T0, T1, K) {{NDM_##T0, NDM_##T1, -1, -1}, K, 0},
 #define NDM_LD3(T0, T1, T2, K) {{NDM_##T0, NDM_##T1, NDM_##T2, -1}, K, 0},
 #define NDM_LD4(T0, T1, T2, T3, K) {{NDM_##T0, NDM_##T1, NDM_##T2, NDM_##T3}, K, 0},
