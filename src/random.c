@@ -60,7 +60,12 @@ parse_size(PyObject *size, int *nd, Py_ssize_t *shape)
         shape[0] = v;
     }
     else {
-        PyObject *seq = PySequence_Fast(size, "size must be an int or a tuple of ints");
+        if (!PySequence_Check(size)) {
+            PyErr_Format(PyExc_TypeError, "expected a sequence of integers or a single "
+                         "integer, got '%R'", size);
+            return -1;
+        }
+        PyObject *seq = PySequence_Fast(size, "size must be a sequence of integers");
         if (seq == NULL) {
             return -1;
         }

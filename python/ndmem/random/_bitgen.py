@@ -284,14 +284,12 @@ class MT19937(BitGenerator):
                 raise ValueError("Seed must be between 0 and 2**32 - 1")
             self._core.seed_mt19937(int(idx))
             return
-        if isinstance(seed, float) or _is_float_scalar(seed):
-            raise TypeError(f"Cannot cast scalar from {ndmem.dtype('float64')!r} to "
-                            f"{ndmem.dtype('int64')!r} according to the rule 'safe'")
         arr = ndmem.asarray(seed)
         if arr.size == 0:
             raise ValueError("Seed must be non-empty")
-        if arr.dtype.kind not in "iub":
-            raise TypeError(f"Cannot cast array data from {arr.dtype!r} to "
+        if arr.dtype.kind not in "iub" or arr.dtype == ndmem.dtype("uint64"):
+            what = "scalar" if arr.ndim == 0 else "array data"
+            raise TypeError(f"Cannot cast {what} from {arr.dtype!r} to "
                             f"{ndmem.dtype('int64')!r} according to the rule 'safe'")
         if arr.ndim != 1:
             raise ValueError("Seed array must be 1-d")
