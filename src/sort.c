@@ -1,0 +1,922 @@
+/* Sorting and searching kernels: in-place sort and argsort along an axis,
+ * searchsorted, nonzero and bincount.  The public functions (sort, unique,
+ * percentile, ...) are Python in python/ndmem/_sort.py over these.
+ *
+ * Integer, bool and float lanes are sorted by an LSD radix sort on an
+ * unsigned key that orders as NumPy compares: signed ints flip the sign
+ * bit, floats flip the sign bit (positives) or all bits (negatives).  Radix
+ * sorting is stable, so one kernel serves every `kind`, and its speed does
+ * not depend on the input order.  NaNs go to the end in their input order
+ * (NumPy's ordering treats NaNs as equal and largest); -0.0 and 0.0 compare
+ * equal in NumPy, so when a lane holds both, it is sorted by a canonical
+ * key with an index payload, keeping the zeros in input order as a stable
+ * sort must.  Complex lanes use a stable merge sort with NumPy's
+ * lexicographic comparison (NaNs last).
+ *
+ * Lanes are copied into scratch (any stride), sorted there and written
+ * back; scratch is not array data, so it comes from PyMem_RawMalloc and the
+ * GIL is released around the loop over lanes. */
+#include "ndarray.h"
+
+#define INSERTION_MAX 24
+#define GIL_THRESHOLD 4096
+
+typedef struct {
+    void *k, *kt;              /* keys and their radix scratch */
+    int64_t *ix, *ixt;         /* index payload and its scratch */
+    char *v;                   /* complex lane values */
+} Scratch;
+
+/* ------------------------------------------------------------ radix */
+
+#define DEF_RADIX(W, KT)                                                    \
+static void                                                                 \
+radix##W(KT *k, KT *kt, int64_t *ix, int64_t *ixt, Py_ssize_t n)            \
+{                                                                           \
+    enum { NP = sizeof(KT) };                                               \
+    if (n <= INSERTION_MAX) {                                               \
+        for (Py_ssize_t i = 1; i < n; i++) {                                \
+            KT v = k[i];                                                    \
+            int64_t x = ix != NULL ? ix[i] : 0;                             \
+            Py_ssize_t j = i;                                               \
+            while (j > 0 && k[j - 1] > v) {                                 \
+                k[j] = k[j - 1];                                            \
+                if (ix != NULL) {                                           \
+                    ix[j] = ix[j - 1];                                      \
+                }                                                           \
+                j--;                                                        \
+            }                                                               \
+            k[j] = v;                                                       \
+            if (ix != NULL) {                                               \
+                ix[j] = x;                                                  \
+            }                                                               \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    Py_ssize_t cnt[NP][256];                                                \
+    memset(cnt, 0, sizeof(cnt));                                            \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        KT v = k[i];                                                        \
+        for (int b = 0; b < NP; b++) {                                      \
+            cnt[b][(v >> (8 * b)) & 255]++;                                 \
+        }                                                                   \
+    }                                                                       \
+    KT *src = k, *dst = kt;                                                 \
+    int64_t *isrc = ix, *idst = ixt;                                        \
+    for (int b = 0; b < NP; b++) {                                          \
+        const int sh = 8 * b;                                               \
+        if (cnt[b][(src[0] >> sh) & 255] == n) {                            \
+            continue;           /* every key has this digit */              \
+        }                                                                   \
+        Py_ssize_t off[256], sum = 0;                                       \
+        for (int d = 0; d < 256; d++) {                                     \
+            off[d] = sum;                                                   \
+            sum += cnt[b][d];                                               \
+        }                                                                   \
+        if (isrc != NULL) {                                                 \
+            for (Py_ssize_t i = 0; i < n; i++) {                            \
+                KT v = src[i];                                              \
+                Py_ssize_t o = off[(v >> sh) & 255]++;                      \
+                dst[o] = v;                                                 \
+                idst[o] = isrc[i];                                          \
+            }                                                               \
+            int64_t *it = isrc;                                             \
+            isrc = idst;                                                    \
+            idst = it;                                                      \
+        }                                                                   \
+        else {                                                              \
+            for (Py_ssize_t i = 0; i < n; i++) {                            \
+                KT v = src[i];                                              \
+                dst[off[(v >> sh) & 255]++] = v;                            \
+            }                                                               \
+        }                                                                   \
+        KT *t = src;                                                        \
+        src = dst;                                                          \
+        dst = t;                                                            \
+    }                                                                       \
+    if (src != k) {                                                         \
+        memcpy(k, src, (size_t)n * sizeof(KT));                             \
+        if (ix != NULL) {                                                   \
+            memcpy(ix, isrc, (size_t)n * sizeof(int64_t));                  \
+        }                                                                   \
+    }                                                                       \
+}
+
+DEF_RADIX(8, uint8_t)
+DEF_RADIX(16, uint16_t)
+DEF_RADIX(32, uint32_t)
+DEF_RADIX(64, uint64_t)
+
+/* ------------------------------------------------------------ keys */
+
+/* cls: 0 unsigned (and bool), 1 signed, 2 IEEE float.  EXP is the
+ * exponent mask of the float of that width. */
+#define DEF_KEYS(W, KT, EXP)                                                \
+static inline KT                                                            \
+sign##W(void)                                                               \
+{                                                                           \
+    return (KT)((KT)1 << (W - 1));                                          \
+}                                                                           \
+static inline KT                                                            \
+inv##W(KT b, int cls)                                                       \
+{                                                                           \
+    if (cls == 0) {                                                         \
+        return b;                                                           \
+    }                                                                       \
+    if (cls == 1) {                                                         \
+        return (KT)(b ^ sign##W());                                         \
+    }                                                                       \
+    return (KT)(b ^ ((b & sign##W()) ? (KT)~(KT)0 : sign##W()));            \
+}                                                                           \
+static inline KT                                                            \
+back##W(KT k, int cls)                                                      \
+{                                                                           \
+    if (cls == 0) {                                                         \
+        return k;                                                           \
+    }                                                                       \
+    if (cls == 1) {                                                         \
+        return (KT)(k ^ sign##W());                                         \
+    }                                                                       \
+    return (KT)(k ^ ((k & sign##W()) ? sign##W() : (KT)~(KT)0));            \
+}                                                                           \
+static inline int                                                           \
+isnan##W(KT b, int cls)                                                     \
+{                                                                           \
+    return cls == 2 && (KT)(b & (KT)~sign##W()) > (KT)(EXP);                \
+}                                                                           \
+static inline int                                                           \
+iszero##W(KT b, int cls)                                                    \
+{                                                                           \
+    return cls == 2 && (KT)(b & (KT)~sign##W()) == 0;                       \
+}                                                                           \
+/* NumPy's order as a key: NaNs equal and largest, -0.0 equal to 0.0. */    \
+static inline KT                                                            \
+canon##W(KT b, int cls)                                                     \
+{                                                                           \
+    if (isnan##W(b, cls)) {                                                 \
+        return (KT)~(KT)0;                                                  \
+    }                                                                       \
+    if (iszero##W(b, cls)) {                                                \
+        return sign##W();                                                   \
+    }                                                                       \
+    return inv##W(b, cls);                                                  \
+}
+
+DEF_KEYS(8, uint8_t, 0)
+DEF_KEYS(16, uint16_t, 0x7C00u)
+DEF_KEYS(32, uint32_t, 0x7F800000u)
+DEF_KEYS(64, uint64_t, 0x7FF0000000000000ull)
+
+/* ------------------------------------------------------------ lanes */
+
+typedef void (*sort_lane_fn)(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s);
+typedef void (*arg_lane_fn)(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,
+                            char *out, Py_ssize_t ost);
+
+static void
+write_indices(const int64_t *ix, Py_ssize_t n, char *out, Py_ssize_t ost)
+{
+    if (ost == (Py_ssize_t)sizeof(int64_t)) {
+        memcpy(out, ix, (size_t)n * sizeof(int64_t));
+        return;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        memcpy(out + i * ost, &ix[i], sizeof(int64_t));
+    }
+}
+
+#define DEF_LANES(W, KT, CLS)                                               \
+static void                                                                 \
+argsort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,       \
+                    char *out, Py_ssize_t ost)                              \
+{                                                                           \
+    KT *k = s->k;                                                           \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        KT b;                                                               \
+        memcpy(&b, p + i * st, sizeof(KT));                                 \
+        k[i] = canon##W(b, CLS);                                            \
+        s->ix[i] = i;                                                       \
+    }                                                                       \
+    radix##W(k, s->kt, s->ix, s->ixt, n);                                   \
+    write_indices(s->ix, n, out, ost);                                      \
+}                                                                           \
+static void                                                                 \
+sort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)          \
+{                                                                           \
+    KT *k = s->k, *kt = s->kt;                                              \
+    Py_ssize_t m = 0, tail = n;                                             \
+    int negz = 0, posz = 0;                                                 \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        KT b;                                                               \
+        memcpy(&b, p + i * st, sizeof(KT));                                 \
+        if (isnan##W(b, CLS)) {                                             \
+            k[--tail] = b;      /* reversed; put right below */             \
+            continue;                                                       \
+        }                                                                   \
+        if (iszero##W(b, CLS)) {                                            \
+            if (b & sign##W()) {                                            \
+                negz = 1;                                                   \
+            }                                                               \
+            else {                                                          \
+                posz = 1;                                                   \
+            }                                                               \
+        }                                                                   \
+        k[m++] = inv##W(b, CLS);                                            \
+    }                                                                       \
+    if (negz && posz) {                                                     \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            KT b;                                                           \
+            memcpy(&b, p + i * st, sizeof(KT));                             \
+            k[i] = canon##W(b, CLS);                                        \
+            s->ix[i] = i;                                                   \
+        }                                                                   \
+        radix##W(k, kt, s->ix, s->ixt, n);                                  \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            memcpy(&kt[i], p + s->ix[i] * st, sizeof(KT));                  \
+        }                                                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            memcpy(p + i * st, &kt[i], sizeof(KT));                         \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    for (Py_ssize_t i = tail, j = n - 1; i < j; i++, j--) {                 \
+        KT t = k[i];                                                        \
+        k[i] = k[j];                                                        \
+        k[j] = t;                                                           \
+    }                                                                       \
+    radix##W(k, kt, NULL, NULL, m);                                         \
+    for (Py_ssize_t i = 0; i < m; i++) {                                    \
+        KT b = back##W(k[i], CLS);                                          \
+        memcpy(p + i * st, &b, sizeof(KT));                                 \
+    }                                                                       \
+    for (Py_ssize_t i = m; i < n; i++) {                                    \
+        memcpy(p + i * st, &k[i], sizeof(KT));                              \
+    }                                                                       \
+}
+
+DEF_LANES(8, uint8_t, 0)
+DEF_LANES(8, uint8_t, 1)
+DEF_LANES(16, uint16_t, 0)
+DEF_LANES(16, uint16_t, 1)
+DEF_LANES(16, uint16_t, 2)
+DEF_LANES(32, uint32_t, 0)
+DEF_LANES(32, uint32_t, 1)
+DEF_LANES(32, uint32_t, 2)
+DEF_LANES(64, uint64_t, 0)
+DEF_LANES(64, uint64_t, 1)
+DEF_LANES(64, uint64_t, 2)
+
+/* Complex: NumPy's CFLOAT_LT (npysort_common.h), NaNs last. */
+#define CLESS(ar, ai, br, bi)                                               \
+    ((ar) < (br) ? ((ai) == (ai) || (bi) != (bi))                           \
+     : (ar) > (br) ? ((bi) != (bi) && (ai) == (ai))                         \
+     : ((ar) == (br) || ((ar) != (ar) && (br) != (br)))                     \
+       ? ((ai) < (bi) || ((bi) != (bi) && (ai) == (ai)))                    \
+     : ((br) != (br)))
+
+#define DEF_COMPLEX(NAME, T)                                                \
+static inline int                                                           \
+less_##NAME(const T *v, int64_t a, int64_t b)                               \
+{                                                                           \
+    return CLESS(v[2 * a], v[2 * a + 1], v[2 * b], v[2 * b + 1]);           \
+}                                                                           \
+/* Stable merge sort of the indices ix[0..n) by v, tmp of n. */             \
+static void                                                                 \
+msort_##NAME(const T *v, int64_t *ix, int64_t *tmp, Py_ssize_t n)           \
+{                                                                           \
+    if (n <= INSERTION_MAX) {                                               \
+        for (Py_ssize_t i = 1; i < n; i++) {                                \
+            int64_t x = ix[i];                                              \
+            Py_ssize_t j = i;                                               \
+            while (j > 0 && less_##NAME(v, x, ix[j - 1])) {                 \
+                ix[j] = ix[j - 1];                                          \
+                j--;                                                        \
+            }                                                               \
+            ix[j] = x;                                                      \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    Py_ssize_t h = n / 2;                                                   \
+    msort_##NAME(v, ix, tmp, h);                                            \
+    msort_##NAME(v, ix + h, tmp, n - h);                                    \
+    if (!less_##NAME(v, ix[h], ix[h - 1])) {                                \
+        return;                 /* already in order */                      \
+    }                                                                       \
+    memcpy(tmp, ix, (size_t)h * sizeof(int64_t));                           \
+    Py_ssize_t i = 0, j = h, o = 0;                                         \
+    while (i < h && j < n) {                                                \
+        ix[o++] = less_##NAME(v, ix[j], tmp[i]) ? ix[j++] : tmp[i++];       \
+    }                                                                       \
+    while (i < h) {                                                         \
+        ix[o++] = tmp[i++];                                                 \
+    }                                                                       \
+}                                                                           \
+static void                                                                 \
+cload_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)              \
+{                                                                           \
+    T *v = (T *)s->v;                                                       \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        memcpy(&v[2 * i], p + i * st, 2 * sizeof(T));                      \
+        s->ix[i] = i;                                                       \
+    }                                                                       \
+    msort_##NAME(v, s->ix, s->ixt, n);                                      \
+}                                                                           \
+static void                                                                 \
+argsort_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,            \
+               char *out, Py_ssize_t ost)                                   \
+{                                                                           \
+    cload_##NAME(p, st, n, s);                                              \
+    write_indices(s->ix, n, out, ost);                                      \
+}                                                                           \
+static void                                                                 \
+sort_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)               \
+{                                                                           \
+    cload_##NAME(p, st, n, s);                                              \
+    const T *v = (const T *)s->v;                                           \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        memcpy(p + i * st, &v[2 * s->ix[i]], 2 * sizeof(T));                \
+    }                                                                       \
+}
+
+DEF_COMPLEX(c64, float)
+DEF_COMPLEX(c128, double)
+
+typedef struct {
+    sort_lane_fn sort;
+    arg_lane_fn arg;
+    int keysize;        /* bytes of a radix key; 0 for complex */
+} SortEntry;
+
+static const SortEntry sort_table[NDM_NNUMERIC] = {
+    [NDM_BOOL] = {sort_8_0, argsort_8_0, 1},
+    [NDM_INT8] = {sort_8_1, argsort_8_1, 1},
+    [NDM_UINT8] = {sort_8_0, argsort_8_0, 1},
+    [NDM_INT16] = {sort_16_1, argsort_16_1, 2},
+    [NDM_UINT16] = {sort_16_0, argsort_16_0, 2},
+    [NDM_INT32] = {sort_32_1, argsort_32_1, 4},
+    [NDM_UINT32] = {sort_32_0, argsort_32_0, 4},
+    [NDM_INT64] = {sort_64_1, argsort_64_1, 8},
+    [NDM_UINT64] = {sort_64_0, argsort_64_0, 8},
+    [NDM_FLOAT16] = {sort_16_2, argsort_16_2, 2},
+    [NDM_FLOAT32] = {sort_32_2, argsort_32_2, 4},
+    [NDM_FLOAT64] = {sort_64_2, argsort_64_2, 8},
+    [NDM_COMPLEX64] = {sort_c64, argsort_c64, 0},
+    [NDM_COMPLEX128] = {sort_c128, argsort_c128, 0},
+};
+
+/* ------------------------------------------------------------ driver */
+
+static NdmArray *
+array_arg(PyObject *obj, const char *what)
+{
+    if (!NdmArray_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an ndarray", what);
+        return NULL;
+    }
+    return (NdmArray *)obj;
+}
+
+static const SortEntry *
+sortable(NdmArray *a)
+{
+    int t = a->descr->type_num;
+    if (t < 0 || t >= NDM_NNUMERIC || !ndm_dtype_isnative(a->descr)) {
+        PyErr_SetString(PyExc_TypeError, "sort kernels need a native numeric dtype");
+        return NULL;
+    }
+    return &sort_table[t];
+}
+
+static void
+scratch_free(Scratch *s)
+{
+    PyMem_RawFree(s->k);
+    PyMem_RawFree(s->kt);
+    PyMem_RawFree(s->ix);
+    PyMem_RawFree(s->ixt);
+    PyMem_RawFree(s->v);
+}
+
+static int
+scratch_alloc(Scratch *s, const SortEntry *e, Py_ssize_t n, Py_ssize_t itemsize)
+{
+    size_t m = (size_t)(n > 0 ? n : 1);
+    memset(s, 0, sizeof(*s));
+    if (e->keysize > 0) {
+        s->k = PyMem_RawMalloc(m * (size_t)e->keysize);
+        s->kt = PyMem_RawMalloc(m * (size_t)e->keysize);
+    }
+    else {
+        s->v = PyMem_RawMalloc(m * (size_t)itemsize);
+    }
+    s->ix = PyMem_RawMalloc(m * sizeof(int64_t));
+    s->ixt = PyMem_RawMalloc(m * sizeof(int64_t));
+    if (s->ix == NULL || s->ixt == NULL
+            || (e->keysize > 0 ? (s->k == NULL || s->kt == NULL) : s->v == NULL)) {
+        scratch_free(s);
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+/* Run the lane kernel over every lane of a along axis; out (argsort) has
+ * a's shape. */
+static int
+run_lanes(NdmArray *a, int axis, NdmArray *out)
+{
+    const SortEntry *e = sortable(a);
+    if (e == NULL) {
+        return -1;
+    }
+    int nd = a->nd;
+    Py_ssize_t n = a->shape[axis], size = ndm_array_size(a);
+    if (size == 0 || (n <= 1 && out == NULL)) {
+        return 0;
+    }
+    Scratch s;
+    if (scratch_alloc(&s, e, n, a->descr->itemsize) < 0) {
+        return -1;
+    }
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    Py_ssize_t nlanes = size / n;
+    char *p = a->data, *o = out != NULL ? out->data : NULL;
+    Py_ssize_t ost = out != NULL ? out->strides[axis] : 0;
+    int gil_free = size >= GIL_THRESHOLD;
+    PyThreadState *ts = gil_free ? PyEval_SaveThread() : NULL;
+    for (Py_ssize_t lane = 0; lane < nlanes; lane++) {
+        if (out != NULL) {
+            e->arg(p, a->strides[axis], n, &s, o, ost);
+        }
+        else {
+            e->sort(p, a->strides[axis], n, &s);
+        }
+        for (int d = nd - 1; d >= 0; d--) {
+            if (d == axis) {
+                continue;
+            }
+            if (++idx[d] < a->shape[d]) {
+                p += a->strides[d];
+                if (o != NULL) {
+                    o += out->strides[d];
+                }
+                break;
+            }
+            idx[d] = 0;
+            p -= a->strides[d] * (a->shape[d] - 1);
+            if (o != NULL) {
+                o -= out->strides[d] * (a->shape[d] - 1);
+            }
+        }
+    }
+    if (ts != NULL) {
+        PyEval_RestoreThread(ts);
+    }
+    scratch_free(&s);
+    return 0;
+}
+
+static int
+parse_axis(NdmArray *a, int axis)
+{
+    if (axis < 0 || axis >= a->nd) {
+        PyErr_SetString(PyExc_ValueError, "sort kernel: axis out of range");
+        return -1;
+    }
+    return 0;
+}
+
+/* _sort_inplace(a, axis): sort a's lanes along a normalized axis. */
+static PyObject *
+sort_inplace(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *obj;
+    int axis;
+    if (!PyArg_ParseTuple(args, "Oi:_sort_inplace", &obj, &axis)) {
+        return NULL;
+    }
+    NdmArray *a = array_arg(obj, "_sort_inplace");
+    if (a == NULL || parse_axis(a, axis) < 0 || ndm_array_fail_unless_writeable(a) < 0
+            || run_lanes(a, axis, NULL) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* _argsort(a, axis): int64 indices that sort a along axis, C order. */
+static PyObject *
+argsort(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *obj;
+    int axis;
+    if (!PyArg_ParseTuple(args, "Oi:_argsort", &obj, &axis)) {
+        return NULL;
+    }
+    NdmArray *a = array_arg(obj, "_argsort");
+    if (a == NULL || parse_axis(a, axis) < 0 || sortable(a) == NULL) {
+        return NULL;
+    }
+    NdmDtype *i64 = ndm_dtype_builtin(NDM_INT64);
+    if (i64 == NULL) {
+        return NULL;
+    }
+    PyObject *out = ndm_array_new(ndm_state.ndarray_type, i64, a->nd, a->shape,
+                                  NULL, NULL, 0, NULL);
+    if (out == NULL) {
+        return NULL;
+    }
+    if (run_lanes(a, axis, (NdmArray *)out) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* ------------------------------------------------------------ searchsorted */
+
+/* First i in [0, n) with !(a[i] < v) (left) or v < a[i] (right), by key. */
+#define DEF_SEARCH(W, KT, CLS)                                              \
+static void                                                                 \
+search_##W##_##CLS(const char *a, Py_ssize_t n, const char *v, Py_ssize_t m,\
+                   int right, int64_t *out)                                 \
+{                                                                           \
+    const KT *ak = (const KT *)a, *vk = (const KT *)v;                      \
+    for (Py_ssize_t j = 0; j < m; j++) {                                    \
+        KT key = canon##W(vk[j], CLS);                                      \
+        Py_ssize_t lo = 0, hi = n;                                          \
+        while (lo < hi) {                                                   \
+            Py_ssize_t mid = lo + (hi - lo) / 2;                            \
+            KT x = canon##W(ak[mid], CLS);                                  \
+            if (right ? x <= key : x < key) {                               \
+                lo = mid + 1;                                               \
+            }                                                               \
+            else {                                                          \
+                hi = mid;                                                   \
+            }                                                               \
+        }                                                                   \
+        out[j] = lo;                                                        \
+    }                                                                       \
+}
+
+DEF_SEARCH(8, uint8_t, 0)
+DEF_SEARCH(8, uint8_t, 1)
+DEF_SEARCH(16, uint16_t, 0)
+DEF_SEARCH(16, uint16_t, 1)
+DEF_SEARCH(16, uint16_t, 2)
+DEF_SEARCH(32, uint32_t, 0)
+DEF_SEARCH(32, uint32_t, 1)
+DEF_SEARCH(32, uint32_t, 2)
+DEF_SEARCH(64, uint64_t, 0)
+DEF_SEARCH(64, uint64_t, 1)
+DEF_SEARCH(64, uint64_t, 2)
+
+#define DEF_CSEARCH(NAME, T)                                                \
+static void                                                                 \
+search_##NAME(const char *a, Py_ssize_t n, const char *v, Py_ssize_t m,     \
+              int right, int64_t *out)                                      \
+{                                                                           \
+    const T *av = (const T *)a, *vv = (const T *)v;                         \
+    for (Py_ssize_t j = 0; j < m; j++) {                                    \
+        T vr = vv[2 * j], vi = vv[2 * j + 1];                               \
+        Py_ssize_t lo = 0, hi = n;                                          \
+        while (lo < hi) {                                                   \
+            Py_ssize_t mid = lo + (hi - lo) / 2;                            \
+            T xr = av[2 * mid], xi = av[2 * mid + 1];                       \
+            int go = right ? !CLESS(vr, vi, xr, xi) : CLESS(xr, xi, vr, vi);\
+            if (go) {                                                       \
+                lo = mid + 1;                                               \
+            }                                                               \
+            else {                                                          \
+                hi = mid;                                                   \
+            }                                                               \
+        }                                                                   \
+        out[j] = lo;                                                        \
+    }                                                                       \
+}
+
+DEF_CSEARCH(c64, float)
+DEF_CSEARCH(c128, double)
+
+typedef void (*search_fn)(const char *, Py_ssize_t, const char *, Py_ssize_t,
+                          int, int64_t *);
+
+static const search_fn search_table[NDM_NNUMERIC] = {
+    [NDM_BOOL] = search_8_0, [NDM_INT8] = search_8_1, [NDM_UINT8] = search_8_0,
+    [NDM_INT16] = search_16_1, [NDM_UINT16] = search_16_0,
+    [NDM_INT32] = search_32_1, [NDM_UINT32] = search_32_0,
+    [NDM_INT64] = search_64_1, [NDM_UINT64] = search_64_0,
+    [NDM_FLOAT16] = search_16_2, [NDM_FLOAT32] = search_32_2,
+    [NDM_FLOAT64] = search_64_2,
+    [NDM_COMPLEX64] = search_c64, [NDM_COMPLEX128] = search_c128,
+};
+
+static int
+is_packed(NdmArray *a)
+{
+    return (a->flags & NDM_C_CONTIGUOUS) && (a->flags & NDM_ALIGNED);
+}
+
+/* _searchsorted(a, v, right): a 1-d, a and v C-contiguous of one native
+ * numeric dtype; int64 insertion points with v's shape. */
+static PyObject *
+searchsorted(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *aobj, *vobj;
+    int right;
+    if (!PyArg_ParseTuple(args, "OOp:_searchsorted", &aobj, &vobj, &right)) {
+        return NULL;
+    }
+    NdmArray *a = array_arg(aobj, "_searchsorted"), *v;
+    if (a == NULL || (v = array_arg(vobj, "_searchsorted")) == NULL
+            || sortable(a) == NULL) {
+        return NULL;
+    }
+    if (a->nd != 1 || !is_packed(a) || !is_packed(v)
+            || a->descr->type_num != v->descr->type_num || !ndm_dtype_isnative(v->descr)) {
+        PyErr_SetString(PyExc_ValueError, "_searchsorted: bad operands");
+        return NULL;
+    }
+    NdmDtype *i64 = ndm_dtype_builtin(NDM_INT64);
+    if (i64 == NULL) {
+        return NULL;
+    }
+    PyObject *out = ndm_array_new(ndm_state.ndarray_type, i64, v->nd, v->shape,
+                                  NULL, NULL, 0, NULL);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t m = ndm_array_size(v);
+    search_fn fn = search_table[a->descr->type_num];
+    Py_BEGIN_ALLOW_THREADS
+    fn(a->data, a->shape[0], v->data, m, right, (int64_t *)((NdmArray *)out)->data);
+    Py_END_ALLOW_THREADS
+    return out;
+}
+
+/* ------------------------------------------------------------ nonzero */
+
+/* _nonzero(b): b a bool array of any layout, nd >= 1; a tuple of nd int64
+ * arrays with the C-order coordinates of its True elements. */
+static PyObject *
+nonzero(PyObject *Py_UNUSED(mod), PyObject *obj)
+{
+    NdmArray *b = array_arg(obj, "_nonzero");
+    if (b == NULL) {
+        return NULL;
+    }
+    if (b->descr->type_num != NDM_BOOL || b->nd < 1) {
+        PyErr_SetString(PyExc_ValueError, "_nonzero: needs a bool array with nd >= 1");
+        return NULL;
+    }
+    int nd = b->nd;
+    Py_ssize_t size = ndm_array_size(b), count = 0;
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    const int last = nd - 1;
+    const Py_ssize_t ls = b->strides[last], ln = b->shape[last];
+    /* Walks b in C order: the inner axis in a tight loop, the rest by an
+     * odometer.  Used twice: count, then fill. */
+#define WALK(BODY)                                                          \
+    do {                                                                    \
+        memset(idx, 0, sizeof(idx));                                        \
+        const char *row = b->data;                                          \
+        for (Py_ssize_t r = 0; size > 0 && r < size / ln; r++) {            \
+            for (Py_ssize_t i = 0; i < ln; i++) {                           \
+                if (row[i * ls]) {                                          \
+                    BODY                                                    \
+                }                                                           \
+            }                                                               \
+            for (int d = last - 1; d >= 0; d--) {                           \
+                if (++idx[d] < b->shape[d]) {                               \
+                    row += b->strides[d];                                   \
+                    break;                                                  \
+                }                                                           \
+                idx[d] = 0;                                                 \
+                row -= b->strides[d] * (b->shape[d] - 1);                   \
+            }                                                               \
+        }                                                                   \
+    } while (0)
+    Py_BEGIN_ALLOW_THREADS
+    WALK(count++;);
+    Py_END_ALLOW_THREADS
+    PyObject *res = PyTuple_New(nd);
+    if (res == NULL) {
+        return NULL;
+    }
+    int64_t *cols[NDM_MAXDIMS];
+    for (int d = 0; d < nd; d++) {
+        NdmDtype *i64 = ndm_dtype_builtin(NDM_INT64);
+        if (i64 == NULL) {
+            Py_DECREF(res);
+            return NULL;
+        }
+        PyObject *col = ndm_array_new(ndm_state.ndarray_type, i64, 1, &count,
+                                      NULL, NULL, 0, NULL);
+        if (col == NULL) {
+            Py_DECREF(res);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(res, d, col);
+        cols[d] = (int64_t *)((NdmArray *)col)->data;
+    }
+    Py_ssize_t k = 0;
+    Py_BEGIN_ALLOW_THREADS
+    WALK(
+        for (int d = 0; d < last; d++) {
+            cols[d][k] = idx[d];
+        }
+        cols[last][k++] = i;
+    );
+    Py_END_ALLOW_THREADS
+#undef WALK
+    return res;
+}
+
+/* ------------------------------------------------------------ bincount */
+
+/* _bincount(x, weights, length): x 1-d C-contiguous int64 in [0, length),
+ * weights None or a float64 array like x; int64 or float64 counts. */
+static PyObject *
+bincount(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *xobj, *wobj;
+    Py_ssize_t length;
+    if (!PyArg_ParseTuple(args, "OOn:_bincount", &xobj, &wobj, &length)) {
+        return NULL;
+    }
+    NdmArray *x = array_arg(xobj, "_bincount"), *w = NULL;
+    if (x == NULL) {
+        return NULL;
+    }
+    if (wobj != Py_None && (w = array_arg(wobj, "_bincount")) == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = ndm_array_size(x);
+    if (x->nd != 1 || x->descr->type_num != NDM_INT64 || !is_packed(x) || length < 0
+            || (w != NULL && (w->descr->type_num != NDM_FLOAT64 || !is_packed(w)
+                              || ndm_array_size(w) != n))) {
+        PyErr_SetString(PyExc_ValueError, "_bincount: bad operands");
+        return NULL;
+    }
+    const int64_t *xv = (const int64_t *)x->data;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (xv[i] < 0 || xv[i] >= length) {
+            PyErr_SetString(PyExc_ValueError, "_bincount: value out of range");
+            return NULL;
+        }
+    }
+    NdmDtype *d = ndm_dtype_builtin(w != NULL ? NDM_FLOAT64 : NDM_INT64);
+    if (d == NULL) {
+        return NULL;
+    }
+    PyObject *out = ndm_array_new(ndm_state.ndarray_type, d, 1, &length, NULL, NULL,
+                                  NDM_NEW_ZEROED, NULL);
+    if (out == NULL) {
+        return NULL;
+    }
+    char *od = ((NdmArray *)out)->data;
+    Py_BEGIN_ALLOW_THREADS
+    if (w != NULL) {
+        const double *wv = (const double *)w->data;
+        double *o = (double *)od;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            o[xv[i]] += wv[i];
+        }
+    }
+    else {
+        int64_t *o = (int64_t *)od;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            o[xv[i]]++;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    return out;
+}
+
+/* ------------------------------------------------------------ diagonal */
+
+/* _diagonal_view(a, offset, shape, strides): the read-only view diagonal()
+ * returns (NumPy 2), base collapsed to a's owner as every view.  The caller
+ * (_sort.diagonal) derives offset, shape and strides from a's own, so the
+ * view stays inside a's memory. */
+static PyObject *
+diagonal_view(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *obj, *shape_obj, *strides_obj;
+    Py_ssize_t offset;
+    if (!PyArg_ParseTuple(args, "OnO!O!:_diagonal_view", &obj, &offset,
+                          &PyTuple_Type, &shape_obj, &PyTuple_Type, &strides_obj)) {
+        return NULL;
+    }
+    NdmArray *a = array_arg(obj, "_diagonal_view");
+    if (a == NULL) {
+        return NULL;
+    }
+    Py_ssize_t nd = PyTuple_GET_SIZE(shape_obj);
+    if (nd > NDM_MAXDIMS || PyTuple_GET_SIZE(strides_obj) != nd) {
+        PyErr_SetString(PyExc_ValueError, "_diagonal_view: bad geometry");
+        return NULL;
+    }
+    Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+    for (Py_ssize_t i = 0; i < nd; i++) {
+        shape[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(shape_obj, i));
+        strides[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(strides_obj, i));
+        if ((shape[i] == -1 || strides[i] == -1) && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    Py_INCREF(a->descr);
+    PyObject *v = ndm_array_view(a, a->descr, (int)nd, shape, strides, a->data + offset,
+                                 Py_TYPE(a));
+    if (v != NULL) {
+        ((NdmArray *)v)->flags &= ~NDM_WRITEABLE;
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------ methods */
+
+/* The sorting and searching methods of ndarray are the functions of
+ * ndmem._sort with the array first (imported on first use, after ndmem). */
+static PyObject *
+forward(const char *name, PyObject *self, PyObject *args, PyObject *kwds)
+{
+    PyObject *mod = PyImport_ImportModule("ndmem._sort");
+    if (mod == NULL) {
+        return NULL;
+    }
+    PyObject *fn = PyObject_GetAttrString(mod, name);
+    Py_DECREF(mod);
+    if (fn == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *full = PyTuple_New(n + 1);
+    if (full == NULL) {
+        Py_DECREF(fn);
+        return NULL;
+    }
+    Py_INCREF(self);
+    PyTuple_SET_ITEM(full, 0, self);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(args, i);
+        Py_INCREF(item);
+        PyTuple_SET_ITEM(full, i + 1, item);
+    }
+    PyObject *r = PyObject_Call(fn, full, kwds);
+    Py_DECREF(full);
+    Py_DECREF(fn);
+    return r;
+}
+
+#define FORWARD(name, pyname)                                               \
+static PyObject *                                                           \
+m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
+{                                                                           \
+    return forward(pyname, self, args, kwds);                               \
+}
+FORWARD(sort, "_sort_method")
+FORWARD(argsort, "argsort")
+FORWARD(searchsorted, "searchsorted")
+FORWARD(nonzero, "_nonzero_method")
+FORWARD(partition, "_partition_method")
+FORWARD(argpartition, "argpartition")
+FORWARD(diagonal, "diagonal")
+FORWARD(trace, "trace")
+FORWARD(take, "take")
+FORWARD(put, "put")
+
+#define METHOD(name, doc)                                                   \
+    {#name, (PyCFunction)(void (*)(void))m_##name,                          \
+     METH_VARARGS | METH_KEYWORDS, doc}
+static PyMethodDef sort_methods[] = {
+    METHOD(sort, "Sort the array in place along an axis (see ndmem.sort)."),
+    METHOD(argsort, "Indices that would sort the array (see ndmem.argsort)."),
+    METHOD(searchsorted, "Insertion points into the sorted array (see ndmem.searchsorted)."),
+    METHOD(nonzero, "Indices of the non-zero elements (see ndmem.nonzero)."),
+    METHOD(partition, "Partition the array in place around kth (see ndmem.partition)."),
+    METHOD(argpartition, "Indices that would partition the array (see ndmem.argpartition)."),
+    METHOD(diagonal, "A read-only view of the given diagonal (see ndmem.diagonal)."),
+    METHOD(trace, "Sum along a diagonal (see ndmem.trace)."),
+    METHOD(take, "Take elements along an axis (see ndmem.take)."),
+    METHOD(put, "Set elements of the flattened array (see ndmem.put)."),
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef sort_functions[] = {
+    {"_sort_inplace", sort_inplace, METH_VARARGS, "Sort lanes in place (kernel)."},
+    {"_argsort", argsort, METH_VARARGS, "Stable argsort along an axis (kernel)."},
+    {"_searchsorted", searchsorted, METH_VARARGS, "Binary search (kernel)."},
+    {"_nonzero", nonzero, METH_O, "Coordinates of True elements (kernel)."},
+    {"_bincount", bincount, METH_VARARGS, "Counts of non-negative ints (kernel)."},
+    {"_diagonal_view", diagonal_view, METH_VARARGS, "Read-only strided view (diagonal)."},
+    {NULL, NULL, 0, NULL},
+};
+
+int
+ndm_sort_init(PyObject *module)
+{
+    if (PyModule_AddFunctions(module, sort_functions) < 0) {
+        return -1;
+    }
+    return ndm_array_add_methods(sort_methods);
+}
