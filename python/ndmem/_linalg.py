@@ -112,15 +112,25 @@ def matmul(x1, x2, /, out=None, *, casting="same_kind", order="K", dtype=None, s
     if out is not None:
         if not isinstance(out, _core.ndarray):
             raise TypeError("return arrays must be of ArrayType")
-        if out.shape != shape:
-            if out.ndim != len(shape) or out.shape[len(batch):] != shape[len(batch):]:
-                core = out.shape[len(batch):] if out.ndim >= len(shape) else out.shape
-                want = shape[len(batch):]
-                for d, (g, w) in enumerate(zip(core, want)):
-                    if g != w:
-                        raise _core_error("Output operand 0 has", d, g, w)
+        ncore = len(shape) - len(batch)
+        core = out.shape[out.ndim - ncore:] if out.ndim >= ncore else out.shape
+        for d, (g, w) in enumerate(zip(core, shape[len(batch):])):
+            if g != w:
+                raise _core_error("Output operand 0 has", d, g, w)
+        if out.ndim < ncore:
+            raise ValueError(f"matmul: Output operand 0 does not have enough dimensions "
+                             f"(has {out.ndim}, gufunc core with signature {_SIGNATURE} "
+                             f"requires {ncore})")
+        # the loop runs over out's batch shape, the operands broadcast to it
+        out_batch = out.shape[:out.ndim - ncore]
+        try:
+            full = ndmem.broadcast_shapes(batch, out_batch)
+        except ValueError:
+            full = None
+        if full != out_batch:
             raise ValueError(f"non-broadcastable output operand with shape {out.shape} "
                              f"doesn't match the broadcast shape {shape}")
+        batch, shape = out_batch, out.shape
         if not ndmem.can_cast(dt, out.dtype, casting=casting):
             raise _UFuncTypeError(f"Cannot cast ufunc 'matmul' output from {_dtype_text(dt)} "
                                   f"to {_dtype_text(out.dtype)} with casting rule '{casting}'")
@@ -172,11 +182,11 @@ def dot(a, b, out=None):
             raise ValueError("output array is not acceptable (must have the right datatype, "
                              "number of dimensions, and be a C-Array)")
     k = a.shape[-1]
-    a2 = _as_compute(a, dt).reshape(-1, k)
+    a2 = _as_compute(a, dt).reshape(_prod(a.shape[:-1]), k)
     bt = _as_compute(b, dt)
     if b.ndim > 2:
         bt = bt.transpose((b.ndim - 2,) + tuple(range(b.ndim - 2)) + (b.ndim - 1,))
-    b2 = bt.reshape(k, -1)
+    b2 = bt.reshape(k, _prod(bt.shape[1:]))
     res = out if out is not None and out.dtype.isnative else ndmem.empty(shape, dt)
     _gemm_into(a2, b2, res.reshape(a2.shape[0], b2.shape[1]))
     if out is not None:
@@ -749,5 +759,8 @@ def einsum(*operands, out=None, optimize=False, dtype=None, order="K", casting="
         return out
     if order in ("C", "F"):
         res = ndmem.asarray(res, order=order)
-    return res[()] if res.ndim == 0 else res
+    # NumPy's optimized path ends in its batched-matmul einsum for a pair,
+    # which keeps a 0-d result an array
+    pair_last = optimize is not False and len(contractions[-1][0]) == 2
+    return res[()] if res.ndim == 0 and not pair_last else res
 

@@ -1,0 +1,309 @@
+"""Products of arrays, differential against NumPy: matmul/@, dot, vdot,
+inner, outer, tensordot, einsum and einsum_path."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import ndmem as nd
+
+DTYPES = ["bool", "int8", "uint8", "int16", "int32", "uint32", "int64", "uint64",
+          "float16", "float32", "float64", "complex64", "complex128"]
+
+
+def data(shape, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-4, 5, size=shape) if np.dtype(dtype).kind in "iub" else rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "u":
+        x = np.abs(x)
+    return x.astype(dtype)
+
+
+def tol(dtype):
+    return {"float16": 2e-2, "float32": 1e-4, "complex64": 1e-4}.get(np.dtype(dtype).name, 1e-10)
+
+
+def check(got, want):
+    """Same type, dtype and shape; values equal (floats within tolerance)."""
+    if isinstance(want, np.ndarray):
+        assert isinstance(got, nd.ndarray), type(got)
+    else:
+        assert not isinstance(got, nd.ndarray) and type(got).__name__ == type(want).__name__
+    assert np.dtype(str(got.dtype)) == want.dtype
+    assert got.shape == want.shape
+    g = np.asarray(got)
+    if want.dtype.kind in "fc":
+        np.testing.assert_allclose(g, want, rtol=tol(want.dtype), atol=tol(want.dtype) * 10)
+    else:
+        np.testing.assert_array_equal(g, want)
+
+
+def both(f, *arrays, **kw):
+    """f(module, *arrays) on NumPy and ndmem; same result or same exception type."""
+    try:
+        want = f(np, *arrays, **kw)
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e).__mro__[-4] if type(e).__module__.startswith("numpy") else type(e)):
+            f(nd, *[nd.asarray(a) for a in arrays], **kw)
+        return None
+    got = f(nd, *[nd.asarray(a) for a in arrays], **kw)
+    check(got, want)
+    return got
+
+
+# ---------------------------------------------------------------- matmul
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 5)), ((4,), (4, 2)), ((3, 4), (4,)), ((5,), (5,)),
+                                    ((2, 3, 4), (4, 2)), ((2, 1, 3, 4), (5, 4, 2)),
+                                    ((0, 4), (4, 3)), ((3, 0), (0, 2)), ((40, 70), (70, 33))])
+def test_matmul_dtypes_shapes(dtype, shapes):
+    a, b = data(shapes[0], dtype, 1), data(shapes[1], dtype, 2)
+    both(lambda m, x, y: m.matmul(x, y), a, b)
+    both(lambda m, x, y: x @ y, a, b)
+
+
+@pytest.mark.parametrize("n", [1, 7, 64, 131, 300])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex128", "int64"])
+def test_matmul_sizes(n, dtype):
+    a, b = data((n, n + 3), dtype, 3), data((n + 3, n - 0 or 1), dtype, 4)
+    both(lambda m, x, y: x @ y, a, b)
+
+
+def test_matmul_large_two_threads():
+    a, b = data((257, 300), "float64", 5), data((300, 190), "float64", 6)
+    both(lambda m, x, y: x @ y, a, b)
+    both(lambda m, x, y: x @ y, a.T.copy().T, b[:, ::-1])
+
+
+def test_matmul_promotion():
+    for da, db in [("int8", "float32"), ("bool", "int16"), ("uint8", "int8"), ("float32", "complex64"),
+                   ("int64", "float16"), ("uint64", "int64")]:
+        both(lambda m, x, y: m.matmul(x, y), data((3, 4), da), data((4, 2), db))
+
+
+def test_matmul_lists_and_errors():
+    for f in [lambda m: m.matmul([[1, 2], [3, 4]], [5, 6]),
+              lambda m: m.matmul(m.ones((2, 3)), m.ones((4, 5))),
+              lambda m: m.matmul(m.ones((2, 2, 3)), m.ones((3, 3, 5))),
+              lambda m: m.matmul(m.ones((2, 3)), 3),
+              lambda m: m.matmul(3, m.ones(3)),
+              lambda m: m.matmul(m.ones((2, 3)), m.ones((3, 2)), out=m.ones((2, 2), int)),
+              lambda m: m.matmul(m.ones((2, 3)), m.ones((3, 2)), out=m.ones((3, 2))),
+              lambda m: m.matmul(m.ones((2, 3)), m.ones((3, 2)), out=m.ones((2, 2, 2))),
+              lambda m: m.matmul(m.array(["a"]), m.array(["b"])),
+              lambda m: m.matmul(m.ones((2, 3)), m.ones((3, 2)), dtype=m.int32)]:
+        try:
+            want = f(np)
+        except Exception as e:  # noqa: BLE001
+            with pytest.raises(TypeError if isinstance(e, TypeError) else type(e)) as info:
+                f(nd)
+            if isinstance(e, ValueError):
+                assert str(info.value) == str(e)
+        else:
+            check(f(nd), want)
+
+
+def test_matmul_out_and_inplace():
+    a, b = data((3, 4), "float64"), data((4, 4), "float64", 1)
+    for out_dtype in ["float64", "complex128", ">f8"]:
+        o_np, o_nd = np.zeros((3, 4), out_dtype), nd.zeros((3, 4), out_dtype)
+        r = nd.matmul(nd.asarray(a), nd.asarray(b), out=o_nd)
+        assert r is o_nd
+        np.testing.assert_allclose(np.asarray(o_nd), np.matmul(a, b, out=o_np))
+    # out overlapping an operand, non-contiguous out
+    x_np, x_nd = a.copy(), nd.asarray(a.copy())
+    np.matmul(x_np, b, out=x_np)
+    nd.matmul(x_nd, nd.asarray(b), out=x_nd)
+    np.testing.assert_allclose(np.asarray(x_nd), x_np)
+    big_np, big_nd = np.zeros((6, 8)), nd.zeros((6, 8))
+    np.matmul(a, b, out=big_np[::2, ::2])
+    nd.matmul(nd.asarray(a), nd.asarray(b), out=big_nd[::2, ::2])
+    np.testing.assert_allclose(np.asarray(big_nd), big_np)
+    # @=
+    y_np, y_nd = a.copy(), nd.asarray(a.copy())
+    y_np @= b
+    y_nd @= nd.asarray(b)
+    np.testing.assert_allclose(np.asarray(y_nd), y_np)
+    with pytest.raises(ValueError):
+        z = nd.ones((3, 4))
+        z @= nd.ones((4, 5))
+
+
+@st.composite
+def matmul_case(draw):
+    dtype = draw(st.sampled_from(["float64", "float32", "int32", "complex128", "bool"]))
+    m, k, n = (draw(st.integers(0, 9)) for _ in range(3))
+    batch_a = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    batch_b = tuple(1 if draw(st.booleans()) else d for d in batch_a)[draw(st.integers(0, len(batch_a))):]
+    a = data(batch_a + (m, k), dtype, draw(st.integers(0, 99)))
+    b = data(batch_b + (k, n), dtype, draw(st.integers(0, 99)))
+    layout = draw(st.sampled_from(["C", "F", "T", "strided"]))
+    if layout == "F":
+        a, b = np.asfortranarray(a), np.asfortranarray(b)
+    elif layout == "T":
+        a = np.swapaxes(np.swapaxes(a, -1, -2).copy(), -1, -2)
+    elif layout == "strided":
+        a = np.repeat(a, 2, axis=-1)[..., ::2]
+        b = np.repeat(b, 2, axis=-2)[..., ::2, :]
+    vec = draw(st.sampled_from([None, "a", "b"]))
+    if vec == "a":
+        a = data((2 * k,), dtype, 7)[::2]
+    elif vec == "b":
+        b = data((k,), dtype, 8)
+    return a, b
+
+
+@settings(max_examples=150, deadline=None)
+@given(matmul_case())
+def test_matmul_hypothesis(case):
+    a, b = case
+    both(lambda m, x, y: m.matmul(x, y), a, b)
+
+
+# ----------------------------------------------------------- dot & co
+
+@pytest.mark.parametrize("shapes", [((), ()), ((), (3,)), ((2, 3), ()), ((4,), (4,)), ((2, 3), (3,)),
+                                    ((3,), (3, 2)), ((2, 3), (3, 4)), ((2, 3, 4), (4,)),
+                                    ((2, 3, 4), (5, 4, 2)), ((3,), (2, 3, 4)), ((2, 3), (4, 5)),
+                                    ((2, 0), (0, 3))])
+@pytest.mark.parametrize("dtype", ["int16", "float64", "complex64"])
+def test_dot(shapes, dtype):
+    both(lambda m, x, y: m.dot(x, y), data(shapes[0], dtype), data(shapes[1], dtype, 1))
+
+
+def test_dot_out_and_python_scalars():
+    check(nd.dot(3, 4), np.dot(3, 4))
+    check(nd.dot(nd.asarray(np.int8([1, 2])), 2), np.dot(np.int8([1, 2]), 2))
+    check(nd.dot([1, 2], [3, 4]), np.dot([1, 2], [3, 4]))
+    a, b = data((3, 4), "float64"), data((4, 2), "float64", 1)
+    o = nd.zeros((3, 2))
+    assert nd.dot(nd.asarray(a), nd.asarray(b), out=o) is o
+    np.testing.assert_allclose(np.asarray(o), a @ b)
+    for bad in [nd.zeros((3, 2), "float32"), nd.zeros((2, 3)).T, nd.zeros((3, 3))]:
+        with pytest.raises(ValueError):
+            nd.dot(nd.asarray(a), nd.asarray(b), out=bad)
+
+
+@pytest.mark.parametrize("shapes", [((4,), (4,)), ((2, 3), (3, 2)), ((2, 2), (4,)), ((3,), (4,))])
+@pytest.mark.parametrize("dtype", ["int64", "float32", "complex128"])
+def test_vdot(shapes, dtype):
+    both(lambda m, x, y: m.vdot(x, y), data(shapes[0], dtype), data(shapes[1], dtype, 1))
+
+
+@pytest.mark.parametrize("shapes", [((), (3,)), ((4,), (4,)), ((2, 3), (3,)), ((2, 3), (4, 3)),
+                                    ((2, 1, 3), (4, 3)), ((2, 3), (2, 4))])
+def test_inner(shapes):
+    both(lambda m, x, y: m.inner(x, y), data(shapes[0], "float64"), data(shapes[1], "float64", 1))
+
+
+@pytest.mark.parametrize("shapes", [((3,), (4,)), ((2, 2), (3,)), ((), (2,)), ((0,), (3,))])
+def test_outer(shapes):
+    both(lambda m, x, y: m.outer(x, y), data(shapes[0], "int32"), data(shapes[1], "int32", 1))
+    o = nd.zeros((int(np.prod(shapes[0])), int(np.prod(shapes[1]))), "int32")
+    assert nd.outer(nd.asarray(data(shapes[0], "int32")), nd.asarray(data(shapes[1], "int32", 1)),
+                    out=o) is o
+
+
+@pytest.mark.parametrize("case", [((3, 4, 5), (4, 5, 2), 2), ((3, 4), (4, 5), 1), ((3,), (4,), 0),
+                                  ((3, 4, 5), (5, 3, 2), ([0, 2], [1, 0])), ((2, 3), (3, 2), (1, 0)),
+                                  ((2, 3), (3, 2), ([-1], [-2])), ((2, 3), (2, 3), 1),
+                                  ((4,), (4,), 1)])
+def test_tensordot(case):
+    sa, sb, axes = case
+    both(lambda m, x, y: m.tensordot(x, y, axes), data(sa, "float64"), data(sb, "float64", 1))
+
+
+# ----------------------------------------------------------------- einsum
+
+EINSUM_CASES = [
+    ("ij,jk->ik", [(3, 4), (4, 5)]), ("ij,jk", [(3, 4), (4, 5)]), ("ii", [(4, 4)]),
+    ("ii->i", [(4, 4)]), ("ij->ji", [(2, 3)]), ("ij->", [(2, 3)]), ("i,i", [(5,), (5,)]),
+    ("i,j->ij", [(3,), (4,)]), ("i,i->i", [(5,), (5,)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
+    ("...ij,...jk->...ik", [(2, 3, 4), (4, 5)]), ("...ii->...i", [(2, 3, 3)]),
+    ("i...->...", [(3, 2, 2)]), ("ij...,jk...->ik...", [(2, 3, 4), (3, 2, 1)]),
+    ("ij,ij->ij", [(2, 1), (2, 3)]), ("ij,jk", [(2, 1), (3, 4)]), ("iij,jk->ik", [(3, 3, 2), (2, 4)]),
+    ("ijk,jil->kl", [(3, 4, 5), (4, 3, 2)]), ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
+    ("ea,fb,abcd,gc,hd->efgh", [(2, 3), (2, 3), (3, 3, 3, 3), (2, 3), (2, 3)]),
+    ("i,,j", [(3,), (), (2,)]), (",i->i", [(), (3,)]), ("ji,ik->", [(2, 3), (3, 2)]),
+    ("Ab,bC->AC", [(2, 3), (3, 4)]), ("ij,kl->", [(2, 3), (3, 4)]), ("iii->i", [(3, 3, 3)]),
+    # errors
+    ("ij,jk->ik", [(3, 4), (5, 6)]), ("ij->ii", [(3, 3)]), ("ij->k", [(3, 3)]),
+    ("ij,jk", [(3, 4)]), ("i", [(3, 3)]), ("ii", [(2, 3)]), ("i->i->i", [(3,)]), ("i$", [(3,)]),
+]
+
+
+@pytest.mark.parametrize("optimize", [False, True, "optimal"])
+@pytest.mark.parametrize("sub,shapes", EINSUM_CASES)
+def test_einsum(sub, shapes, optimize):
+    arrays = [data(s, "float64", i) for i, s in enumerate(shapes)]
+    both(lambda m, *xs: m.einsum(sub, *xs, optimize=optimize), *arrays)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint32", "float32", "complex128"])
+def test_einsum_dtypes(dtype):
+    a, b = data((3, 4), dtype), data((4, 2), dtype, 1)
+    both(lambda m, x, y: m.einsum("ij,jk->ik", x, y), a, b)
+    both(lambda m, x: m.einsum("ij->i", x), a)
+    both(lambda m, x: m.einsum("ij->", x, dtype="float64"), a)
+    both(lambda m, x, y: m.einsum("ij,jk->ik", x, y, dtype="int8"), a, b)
+
+
+def test_einsum_out_interleaved_noncontig():
+    a, b = data((6, 8), "float64")[::2, ::2], np.asfortranarray(data((4, 5), "float64", 1))
+    o = nd.zeros((3, 5))
+    assert nd.einsum("ij,jk->ik", nd.asarray(a), nd.asarray(b), out=o) is o
+    np.testing.assert_allclose(np.asarray(o), a @ b)
+    with pytest.raises(TypeError):
+        nd.einsum("ij,jk->ik", nd.asarray(a), nd.asarray(b), out=nd.zeros((3, 5), int))
+    check(nd.einsum(nd.asarray(a), [0, 1], nd.asarray(b), [1, 2], [0, 2]),
+          np.einsum(a, [0, 1], b, [1, 2], [0, 2]))
+    for c in (b, b[:, :3]):
+        both(lambda m, x, y: m.einsum(x, [Ellipsis, 1], y, [1, Ellipsis]), a, c)
+
+
+@pytest.mark.parametrize("optimize", ["greedy", "optimal", True, ("greedy", 30), False])
+@pytest.mark.parametrize("sub,shapes", [
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
+    ("ij,jk,kl,lm->im", [(30, 4), (4, 50), (50, 6), (6, 2)]),
+    ("ea,fb,abcd,gc,hd->efgh", [(10, 10), (10, 10), (10, 10, 10, 10), (10, 10), (10, 10)]),
+    ("abc,cd,db->a", [(3, 4, 5), (5, 6), (6, 4)]),
+    ("ij,ij->", [(3, 4), (3, 4)]),
+    ("ij,kl->ijkl", [(2, 3), (3, 4)]),
+    ("i,j,k->ijk", [(2,), (3,), (4,)]),
+])
+def test_einsum_path(sub, shapes, optimize):
+    arrays = [data(s, "float64", i) for i, s in enumerate(shapes)]
+    want = np.einsum_path(sub, *arrays, optimize=optimize)
+    got = nd.einsum_path(sub, *[nd.asarray(a) for a in arrays], optimize=optimize)
+    assert got[0] == want[0]
+    assert got[1] == want[1]
+    check(nd.einsum(sub, *[nd.asarray(a) for a in arrays], optimize=got[0]),
+          np.einsum(sub, *arrays, optimize=want[0]))
+
+
+def test_einsum_path_errors():
+    a = nd.ones((2, 3))
+    with pytest.raises(TypeError):
+        nd.einsum_path("ij,jk", a, a.T, optimize=3.5)
+    with pytest.raises(KeyError):
+        nd.einsum_path("ij,jk,kl", a, a.T, a, optimize="fastest")
+    with pytest.raises(RuntimeError):
+        nd.einsum_path("ij,jk,kl", a, a.T, a, optimize=["einsum_path", (0, 1)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_einsum_hypothesis(draw):
+    labels = "abcde"
+    sizes = {c: draw.draw(st.integers(1, 4)) for c in labels}
+    nops = draw.draw(st.integers(1, 3))
+    terms = ["".join(draw.draw(st.lists(st.sampled_from(labels), max_size=3))) for _ in range(nops)]
+    used = sorted(set("".join(terms)))
+    out = "".join(draw.draw(st.permutations(used))[:draw.draw(st.integers(0, len(used)))])
+    sub = ",".join(terms) + "->" + out
+    arrays = [data(tuple(sizes[c] for c in t), "float64", i) for i, t in enumerate(terms)]
+    opt = draw.draw(st.sampled_from([False, "greedy"]))
+    both(lambda m, *xs: m.einsum(sub, *xs, optimize=opt), *arrays)
