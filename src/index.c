@@ -25,6 +25,25 @@ ndm_index_error_only(void)
     return -1;
 }
 
+/* An integer too big for an index (PyLong_AsSsize_t failed): NumPy turns
+ * one in [2**63, 2**64) into a uint64 index that does not fit intp
+ * (OverflowError), and anything else into an object, not an index. */
+static int
+too_big_index(PyObject *obj)
+{
+    if (!PyErr_ExceptionMatches(PyExc_OverflowError)) {
+        return -1;
+    }
+    PyErr_Clear();
+    unsigned long long u = PyLong_AsUnsignedLongLong(obj);
+    if (u == (unsigned long long)-1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return ndm_index_error_only();
+    }
+    PyErr_SetString(PyExc_OverflowError, "Python int too large to convert to C long");
+    return -1;
+}
+
 /* An integer index from any object with __index__; IndexError on overflow. */
 static int
 index_from_object(PyObject *obj, Py_ssize_t *out)
@@ -38,14 +57,12 @@ index_from_object(PyObject *obj, Py_ssize_t *out)
         return -1;
     }
     Py_ssize_t r = PyLong_AsSsize_t(v);
-    Py_DECREF(v);
     if (r == -1 && PyErr_Occurred()) {
-        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
-            PyErr_Clear();
-            return ndm_index_error_only();
-        }
-        return -1;
+        int rc = too_big_index(v);
+        Py_DECREF(v);
+        return rc;
     }
+    Py_DECREF(v);
     *out = r;
     return 0;
 }
@@ -151,8 +168,7 @@ parse_one(Entry *e, PyObject *obj, Parsed *p)
     if (PyLong_CheckExact(obj)) {
         Py_ssize_t v = PyLong_AsSsize_t(obj);
         if (v == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            return ndm_index_error_only();
+            return too_big_index(obj);
         }
         e->kind = IDX_INT;
         e->value = v;
@@ -682,17 +698,20 @@ int_tuple_ptr(NdmArray *self, PyObject *key, char **ptr)
             return 0;
         }
     }
+    /* every integer is converted before any bound is checked, as NumPy */
+    Py_ssize_t vals[NDM_MAXDIMS];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        vals[i] = PyLong_AsSsize_t(PyTuple_GET_ITEM(key, i));
+        if (vals[i] == -1 && PyErr_Occurred()) {
+            return too_big_index(PyTuple_GET_ITEM(key, i));
+        }
+    }
     char *p = self->data;
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t v = PyLong_AsSsize_t(PyTuple_GET_ITEM(key, i));
-        if (v == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            return ndm_index_error_only();
-        }
-        if (ndm_index_normalize(&v, (int)i, self->shape[i]) < 0) {
+        if (ndm_index_normalize(&vals[i], (int)i, self->shape[i]) < 0) {
             return -1;
         }
-        p += v * self->strides[i];
+        p += vals[i] * self->strides[i];
     }
     *ptr = p;
     return 1;
@@ -725,8 +744,7 @@ ndm_index_get(NdmArray *self, PyObject *key)
     if (PyLong_CheckExact(key)) {
         Py_ssize_t v = PyLong_AsSsize_t(key);
         if (v == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            ndm_index_error_only();
+            too_big_index(key);
             return NULL;
         }
         return ndm_index_item(self, v);
@@ -887,8 +905,7 @@ ndm_index_set(NdmArray *self, PyObject *key, PyObject *value)
     if (PyLong_CheckExact(key) && self->nd >= 1) {
         Py_ssize_t v = PyLong_AsSsize_t(key);
         if (v == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            return ndm_index_error_only();
+            return too_big_index(key);
         }
         if (ndm_index_normalize(&v, 0, self->shape[0]) < 0) {
             return -1;

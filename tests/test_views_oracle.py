@@ -301,6 +301,9 @@ BAD_KEYS = [
     (slice(None), [5]), (slice(None), [-6]), [[True, False]], [],
     np.zeros((2, 2), dtype=bool), np.zeros(3, dtype=bool), np.array([], dtype=float),
     (None, 5), (-4,), (0, -6), np.int64(7), np.uint64(2), np.array([[1], [2]]),
+    2**63, 2**63 - 1, 2**64, -2**63 - 1, (0, 2**63), (2**70, 0), [2**63], np.uint64(2**63),
+    (None,) * 65, (None,) * 62, slice(2**70, None), slice(-2**70, 2**70, 2**70),
+    slice(None, None, -2**63), (Ellipsis, 0, 0, 0), np.zeros((1,) * 33, dtype=np.intp),
 ]
 
 
