@@ -1293,7 +1293,8 @@ method_reduce(const char *ufname, const char *const *names, int any_all,
             && PyDict_SetItemString(kw, "axis", Py_None) < 0) {
         goto done;
     }
-    if (any_all) {
+    PyObject *dt = PyDict_GetItemString(kw, "dtype");
+    if (any_all && (dt == NULL || dt == Py_None)) {
         NdmDtype *b = ndm_dtype_builtin(NDM_BOOL);
         if (b == NULL) {
             goto done;
@@ -1315,7 +1316,7 @@ static const char *const names_sum[] = {"axis", "dtype", "out", "keepdims",
                                         "initial", "where", NULL};
 static const char *const names_max[] = {"axis", "out", "keepdims", "initial",
                                         "where", NULL};
-static const char *const names_any[] = {"axis", "out", "keepdims", NULL};
+static const char *const names_any[] = {"axis", "dtype", "out", "keepdims", NULL};
 
 #define DIRECT(name, ufname, names, any_all)                                \
 static PyObject *                                                           \

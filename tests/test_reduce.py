@@ -243,6 +243,9 @@ def test_axis_error_class():
     lambda m, x: m.add.accumulate(x, out=m.zeros((3, 5))), lambda m, x: m.add.accumulate(x, dtype=m.int32),
     lambda m, x: m.count_nonzero(m.asarray(["", "a", "bb"])), lambda m, x: m.argmax(m.asarray([b"ab", b"b"])),
     lambda m, x: m.argmin(m.asarray([["b", "ab"], ["", "zz"]]), axis=1),
+    lambda m, x: x.any(0, None), lambda m, x: x.all(0, m.bool_, None, True), lambda m, x: x.any(dtype=m.bool_),
+    lambda m, x: x.max(0, None, False), lambda m, x: x.max(dtype=m.float64), lambda m, x: x.sum(0, None, None, True),
+    lambda m, x: x.min(axis=0, axis2=1), lambda m, x: x.sum(0, None, None, False, 0, True, 7),
 ])
 def test_reduce_cases(call):
     a = data((3, 4), "f8")
