@@ -314,12 +314,13 @@ def test_nan_functions():
     a = data((5, 6), "f8", nan=True)
     a[2] = np.nan
     b = nm.asarray(a)
-    for f in ("nansum", "nanmean", "nanmin", "nanmax"):
+    for f in ("nansum", "nanmean", "nanmin", "nanmax", "nanprod", "nanargmin", "nanargmax",
+              "nancumsum", "nancumprod"):
         for ax in (None, 0, 1):
             same(lambda m, x: getattr(m, f)(x, axis=ax), a, b)
             same(lambda m, x: getattr(m, f)(x.T, axis=ax, keepdims=True), a, b)
     ints = np.arange(12).reshape(3, 4)
-    for f in ("nansum", "nanmean", "nanmin", "nanmax"):
+    for f in ("nansum", "nanmean", "nanmin", "nanmax", "nanprod", "nanargmax", "nancumsum"):
         same(lambda m, x: getattr(m, f)(x, axis=0), ints, nm.asarray(ints))
     f4 = a.astype("f4")
     same(lambda m, x: m.nanmean(x, axis=1), f4, nm.asarray(f4))

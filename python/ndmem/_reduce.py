@@ -14,7 +14,8 @@ from ndmem import _core
 
 __all__ = ["sum", "prod", "mean", "std", "var", "min", "max", "amin", "amax",
            "argmin", "argmax", "any", "all", "cumsum", "cumprod", "ptp",
-           "count_nonzero", "nansum", "nanmean", "nanmin", "nanmax"]
+           "count_nonzero", "nansum", "nanmean", "nanmin", "nanmax", "nanprod",
+           "nanargmin", "nanargmax", "nancumsum", "nancumprod"]
 
 
 class _NoValueType:
@@ -430,3 +431,43 @@ def nanmin(a, axis=None, out=None, keepdims=_NoValue, initial=_NoValue,
     """Minimum ignoring NaNs; an all-NaN slice gives NaN and a
     RuntimeWarning."""
     return _nan_ext("fmin", a, axis, out, keepdims, initial, where)
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=_NoValue,
+            initial=_NoValue, where=_NoValue):
+    """Product treating NaNs as one (see `prod`)."""
+    arr, _ = _replace_nan(a, 1)
+    return prod(arr, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                initial=initial, where=where)
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """Cumulative sum treating NaNs as zero (see `cumsum`)."""
+    arr, _ = _replace_nan(a, 0)
+    return cumsum(arr, axis=axis, dtype=dtype, out=out)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """Cumulative product treating NaNs as one (see `cumprod`)."""
+    arr, _ = _replace_nan(a, 1)
+    return cumprod(arr, axis=axis, dtype=dtype, out=out)
+
+
+def _nanarg(a, axis, out, keepdims, want_max):
+    arr, mask = _replace_nan(a, float("-inf") if want_max else float("inf"))
+    if mask is not None and mask.size:
+        if _any_true(_ufunc("logical_and").reduce(mask, axis=axis)):
+            raise ValueError("All-NaN slice encountered")
+    return _argext(arr, axis, out, keepdims, want_max)
+
+
+def nanargmax(a, axis=None, out=None, *, keepdims=_NoValue):
+    """Indices of the maximum values ignoring NaNs; ValueError for an
+    all-NaN slice."""
+    return _nanarg(a, axis, out, keepdims, True)
+
+
+def nanargmin(a, axis=None, out=None, *, keepdims=_NoValue):
+    """Indices of the minimum values ignoring NaNs; ValueError for an
+    all-NaN slice."""
+    return _nanarg(a, axis, out, keepdims, False)
