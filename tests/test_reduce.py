@@ -315,15 +315,19 @@ def test_nan_functions():
     a[2] = np.nan
     b = nm.asarray(a)
     for f in ("nansum", "nanmean", "nanmin", "nanmax", "nanprod", "nanargmin", "nanargmax",
-              "nancumsum", "nancumprod"):
+              "nancumsum", "nancumprod", "nanvar", "nanstd"):
         for ax in (None, 0, 1):
             same(lambda m, x: getattr(m, f)(x, axis=ax), a, b)
             same(lambda m, x: getattr(m, f)(x.T, axis=ax, keepdims=True), a, b)
     ints = np.arange(12).reshape(3, 4)
-    for f in ("nansum", "nanmean", "nanmin", "nanmax", "nanprod", "nanargmax", "nancumsum"):
+    for f in ("nansum", "nanmean", "nanmin", "nanmax", "nanprod", "nanargmax", "nancumsum", "nanvar"):
         same(lambda m, x: getattr(m, f)(x, axis=0), ints, nm.asarray(ints))
     f4 = a.astype("f4")
     same(lambda m, x: m.nanmean(x, axis=1), f4, nm.asarray(f4))
+    same(lambda m, x: m.nanvar(x, axis=1, ddof=1), f4, nm.asarray(f4))
+    same(lambda m, x: m.nanstd(x, axis=0, ddof=4), a, b)
+    same(lambda m, x: m.nanvar(x.astype(m.complex128), axis=0), a, b)
+    same(lambda m, x: m.nanstd(x[0]), a, b)
     same(lambda m, x: m.nansum(x, dtype=m.float64), f4, nm.asarray(f4))
 
 

@@ -15,7 +15,8 @@ from ndmem import _core
 __all__ = ["sum", "prod", "mean", "std", "var", "min", "max", "amin", "amax",
            "argmin", "argmax", "any", "all", "cumsum", "cumprod", "ptp",
            "count_nonzero", "nansum", "nanmean", "nanmin", "nanmax", "nanprod",
-           "nanargmin", "nanargmax", "nancumsum", "nancumprod"]
+           "nanargmin", "nanargmax", "nancumsum", "nancumprod", "nanvar",
+           "nanstd"]
 
 
 class _NoValueType:
@@ -471,3 +472,73 @@ def nanargmin(a, axis=None, out=None, *, keepdims=_NoValue):
     """Indices of the minimum values ignoring NaNs; ValueError for an
     all-NaN slice."""
     return _nanarg(a, axis, out, keepdims, False)
+
+
+def _divide_by_count(a, b, out=None):
+    """a / b quietly, in place for arrays (NumPy's nanfunctions helper)."""
+    from ndmem._ufunc_config import errstate
+    with errstate(invalid="ignore", divide="ignore"):
+        if isinstance(a, _core.ndarray):
+            return _ufunc("true_divide")(a, b, out=a if out is None else out,
+                                         casting="unsafe")
+        if out is None:
+            return a.dtype.type(a / b)
+        return _ufunc("true_divide")(a, b, out=out, casting="unsafe")
+
+
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
+           where=_NoValue, mean=_NoValue, correction=_NoValue):
+    """Variance ignoring NaNs (NumPy's formula); a slice with no more than
+    ``ddof`` numbers gives NaN and a RuntimeWarning."""
+    arr, mask = _replace_nan(a, 0)
+    if mask is None:
+        return var(arr, axis=axis, dtype=dtype, out=out, ddof=ddof,
+                   keepdims=keepdims, where=where, mean=mean,
+                   correction=correction)
+    if dtype is not None:
+        dtype = _core.dtype(dtype)
+        if dtype.kind not in "fc":
+            raise TypeError("If a is inexact, then dtype must be inexact")
+    if out is not None and out.dtype.kind not in "fc":
+        raise TypeError("If a is inexact, then out must be inexact")
+    if correction is not _NoValue:
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        ddof = correction
+    w = _given(where=where)
+    cnt = sum(_ufunc("logical_not")(mask), axis=axis, dtype=_core.int64,
+              keepdims=True, **w)
+    if mean is not _NoValue:
+        avg = mean
+    else:
+        avg = _divide_by_count(sum(arr, axis=axis, dtype=dtype, keepdims=True, **w), cnt)
+    _ufunc("subtract")(arr, avg, out=arr, casting="unsafe", **w)
+    arr[mask] = 0
+    if arr.dtype.kind == "c":
+        sqr = _ufunc("multiply")(arr, _ufunc("conjugate")(arr), out=arr, **w).real
+    else:
+        sqr = _ufunc("multiply")(arr, arr, out=arr, **w)
+    res = sum(sqr, axis=axis, dtype=dtype, out=out, keepdims=keepdims, **w)
+    if _asarray(res).ndim < cnt.ndim:
+        cnt = cnt.squeeze(axis)
+    dof = _ufunc("subtract")(cnt, ddof)
+    res = _divide_by_count(res, dof)
+    isbad = _ufunc("less_equal")(dof, 0)
+    if _any_true(isbad):
+        warnings.warn("Degrees of freedom <= 0 for slice.", RuntimeWarning,
+                      stacklevel=2)
+        if isinstance(res, _core.ndarray):
+            res[_asarray(isbad)] = float("nan")
+        else:
+            res = res.dtype.type(float("nan"))
+    return res
+
+
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
+           where=_NoValue, mean=_NoValue, correction=_NoValue):
+    """Standard deviation ignoring NaNs: the square root of `nanvar`."""
+    res = nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof,
+                 keepdims=keepdims, where=where, mean=mean, correction=correction)
+    if isinstance(res, _core.ndarray):
+        return _ufunc("sqrt")(res, out=res)
+    return res.dtype.type(_ufunc("sqrt")(res))
