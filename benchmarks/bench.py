@@ -109,6 +109,10 @@ def files_cases():
 
 CASES += files_cases()
 
+# Issue 5: square float64 matmul (NumPy: OpenBLAS, two threads here).
+CASES += [("matmul", f"matmul {n}x{n} f8", f"a = np.arange({n * n}.0).reshape({n}, {n}) % 7\nb = a.T.copy()",
+           "a @ b") for n in (100, 500, 1000)]
+
 
 def timed(stmt, setup, module, number):
     namespace = {"np": module}
