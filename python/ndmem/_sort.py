@@ -308,6 +308,8 @@ def searchsorted(a, v, side="left", sorter=None):
         if sorter.size and (sorter.min() < 0 or sorter.max() >= a.size):
             raise ValueError("Sorter index out of range.")
         a = a[sorter]
+    if not isinstance(v, (int, float, complex, _np.ndarray, _np.generic)):
+        v = _np.asarray(v)      # Python scalars stay weak in the promotion
     dtype = _np.result_type(a, v)
     varr = _np.asarray(v, dtype=dtype)
     if dtype.kind not in _NUMERIC_KINDS:
@@ -635,7 +637,7 @@ def _ureduce(a, func, axis, out, keepdims, **kwargs):
             index = (None,) * nd
         else:
             index = tuple(None if i in axis else slice(None) for i in range(nd))
-        r = r[(Ellipsis,) + index]
+        r = _np.asarray(r)[(Ellipsis,) + index]
     return r
 
 
@@ -704,8 +706,8 @@ def _quantile(arr, q, axis, out, method, weak_q):
     if axis != 0:
         arr = _np.moveaxis(arr, axis, 0)
     virtual = _np.asarray((n - 1) * q)
-    prev = _np.floor(virtual)
-    nxt = _np.add(prev, 1)
+    prev = _np.array(_np.floor(virtual))
+    nxt = _np.array(_np.add(prev, 1))
     above = virtual >= n - 1
     if above.any():
         prev[above] = -1
@@ -848,6 +850,17 @@ def bincount(x, weights=None, minlength=0):
     return _core._bincount(xi, w, length)
 
 
+def _unsigned_subtract(a, b):
+    """a - b without signed overflow (NumPy's histogram helper): signed
+    integers subtract in the unsigned type of the same size."""
+    dt = _np.result_type(a, b)
+    if dt.kind != "i":
+        return _np.subtract(a, b, dtype=dt)
+    unsigned = _np.dtype(f"u{dt.itemsize}")
+    return _np.subtract(_np.asarray(a, dtype=dt), _np.asarray(b, dtype=dt),
+                        casting="unsafe", dtype=unsigned)
+
+
 def _ravel_and_check_weights(a, weights):
     a = _asarray(a)
     if weights is not None:
@@ -946,7 +959,8 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
             if tmp_w is not None:
                 tmp_w = tmp_w[keep]
         tmp_a = tmp_a.astype(edges.dtype, copy=False)
-        f_indices = ((tmp_a - first) / (last - first)) * n_equal
+        f_indices = ((_unsigned_subtract(tmp_a, first)
+                      / _unsigned_subtract(last, first)) * n_equal)
         indices = f_indices.astype(_np.int64)
         indices[indices == n_equal] -= 1
         decrement = tmp_a < edges[indices]
@@ -1282,13 +1296,18 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     scalar or ndarray
     """
     a = _asarray(a)
-    idx = _asarray(indices)
-    if idx.dtype.kind not in "iu":
-        if idx.dtype.kind == "b" or idx.size == 0:
-            idx = idx.astype(_np.int64)
-        else:
+    if isinstance(indices, _np.ndarray):
+        idx = indices
+        if idx.dtype.kind not in "biu":
             raise TypeError(f"Cannot cast array data from {idx.dtype!r} to "
-                            "dtype('int64') according to the rule 'safe'")
+                            "dtype('int64') according to the rule 'same_kind'")
+    else:
+        # NumPy converts sequences straight to intp (floats truncated)
+        idx = _np.asarray(indices)
+        if idx.dtype.kind not in "biu":
+            idx = idx.astype(_np.int64)
+    if idx.dtype.kind == "b":
+        idx = idx.astype(_np.int64)
     if axis is None:
         a = a.ravel()
         axis = 0

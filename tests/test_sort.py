@@ -1,0 +1,546 @@
+"""Sorting, searching and counting against NumPy in the same process:
+values (bit for bit, NaN payloads and signed zeros included where NumPy
+defines the order), dtypes, shapes, strides, base relations and exception
+types."""
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import ndmem as nm
+
+DTYPES = ["?", "i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8",
+          "f2", "f4", "f8", "c8", "c16"]
+RNG = np.random.default_rng(7)
+
+
+def data(shape, dtype, special=True, rng=RNG):
+    dt = np.dtype(dtype)
+    n = int(np.prod(shape))
+    if dt.kind == "b":
+        x = rng.integers(0, 2, n).astype(dt)
+    elif dt.kind in "iu":
+        info = np.iinfo(dt)
+        x = rng.integers(max(info.min, -50), min(info.max, 50), n, endpoint=True).astype(dt)
+        if n > 3:
+            x[:2] = [info.min, info.max]
+    else:
+        x = (rng.standard_normal(n) * 10).round(1)
+        if dt.kind == "c":
+            x = x + 1j * (rng.standard_normal(n) * 10).round(0)
+        x = x.astype(dt)
+        if special and n > 6:
+            x[rng.integers(0, n, 3)] = np.nan
+            x[rng.integers(0, n, 2)] = 0.0
+            x[rng.integers(0, n, 2)] = -0.0
+            x[rng.integers(0, n, 1)] = np.inf
+    return x.reshape(shape)
+
+
+def pair(x):
+    return x, nm.array(x)
+
+
+def to_np(r):
+    if isinstance(r, tuple):
+        return tuple(to_np(v) for v in r)
+    if isinstance(r, nm.ndarray):
+        return np.asarray(r)
+    return r
+
+
+def same(r1, r2, bits=True):
+    """NumPy result r1 and ndmem result r2 agree in type, dtype, shape and
+    value (bitwise, so signed zeros and NaN payloads count)."""
+    if isinstance(r1, tuple):
+        assert isinstance(r2, tuple) and len(r1) == len(r2)
+        for u, v in zip(r1, r2):
+            same(u, v, bits)
+        return
+    if isinstance(r1, np.ndarray):
+        assert isinstance(r2, nm.ndarray), type(r2)
+        got = np.asarray(r2)
+        assert got.dtype == r1.dtype and got.shape == r1.shape
+        if bits:
+            assert got.tobytes() == np.ascontiguousarray(r1).tobytes(), (r1, got)
+        else:
+            np.testing.assert_array_equal(got, r1)
+        return
+    if isinstance(r1, np.generic):
+        assert type(r2).__name__ == type(r1).__name__, (r1, r2)
+        assert np.asarray(r2).tobytes() == np.asarray(r1).tobytes() or (r1 != r1 and r2 != r2)
+        return
+    assert r1 == r2
+
+
+def both(f, *args, bits=True, **kwargs):
+    """Call f on the NumPy arguments and on their ndmem twins; same result
+    or same exception type."""
+    conv = [nm.array(a) if isinstance(a, np.ndarray) else a for a in args]
+    try:
+        expected = f(np, *args, **kwargs)
+    except Exception as e:  # noqa: BLE001 - the type is what is compared
+        with pytest.raises(Exception) as info:
+            f(nm, *conv, **kwargs)
+        # ndmem's AxisError is its own class with NumPy's bases
+        assert type(info.value).__name__ == type(e).__name__, (e, info.value)
+        assert isinstance(info.value, type(e).__mro__[1]), (e, info.value)
+        return None
+    got = f(nm, *conv, **kwargs)
+    same(expected, got, bits)
+    return got
+
+
+# ------------------------------------------------------------ sort / argsort
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape,axis", [((0,), -1), ((1,), 0), ((37,), -1), ((300,), 0),
+                                        ((6, 7), 0), ((6, 7), 1), ((3, 4, 5), 1),
+                                        ((3, 4, 5), None), ((2, 0, 3), 1)])
+def test_sort_stable_bits(dtype, shape, axis):
+    x = data(shape, dtype)
+    both(lambda m, a: m.sort(a, axis=axis, kind="stable"), x)
+    both(lambda m, a: m.argsort(a, axis=axis, kind="stable"), x)
+    both(lambda m, a: m.argsort(a, axis=axis, stable=True), x)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sort_default_kind_values(dtype):
+    # NumPy's quicksort leaves equal elements (0.0/-0.0) in any order
+    x = data((500,), dtype)
+    both(lambda m, a: m.sort(a), x, bits=False)
+    s = nm.array(x)
+    idx = np.asarray(nm.argsort(s))
+    np.testing.assert_array_equal(x[idx], np.sort(x))
+
+
+def test_sort_large_radix_paths():
+    rng = np.random.default_rng(1)
+    for dt in ("i8", "u8", "f8", "f4", "i4", "i2", "f2", "u1"):
+        x = (rng.standard_normal(20000) * 1e4).astype(dt)
+        both(lambda m, a: m.sort(a, kind="stable"), x)
+        both(lambda m, a: m.argsort(a, kind="stable"), x)
+    x = rng.standard_normal(5000) + 1j * rng.integers(0, 3, 5000)
+    both(lambda m, a: m.sort(a), x)
+
+
+def test_sort_method_in_place_on_views():
+    x = data((8, 9), "f8")
+    a, b = x.copy(), nm.array(x)
+    a[::-1, 1::2].sort(axis=0)
+    b[::-1, 1::2].sort(axis=0)
+    same(a, b)
+    a[2].sort()
+    b[2].sort()
+    same(a, b)
+    a.T.sort(kind="mergesort")
+    b.T.sort(kind="mergesort")
+    same(a, b)
+    assert b.sort() is None
+
+
+def test_sort_copy_layout():
+    x = np.asfortranarray(data((4, 5), "i4"))
+    r = both(lambda m, a: m.sort(a, axis=0), x)
+    assert r.strides == np.sort(x, axis=0).strides
+    assert r.base is None
+    r = both(lambda m, a: m.argsort(a.T, axis=0), x)
+    assert r.strides == np.argsort(x.T, axis=0).strides
+
+
+def test_sort_byteswapped():
+    x = data((50,), ">f8")
+    both(lambda m, a: m.sort(a, kind="stable"), x)
+    a, b = x.copy(), nm.array(x)
+    a.sort(kind="stable")
+    b.sort(kind="stable")
+    same(a, b)
+    both(lambda m, a: m.argsort(a, kind="stable"), x)
+
+
+def test_sort_strings():
+    x = np.array(["pear", "apple", "fig", "apple"])
+    both(lambda m, a: m.sort(a), x)
+    both(lambda m, a: m.argsort(a, kind="stable"), x)
+    both(lambda m, a: m.unique(a, return_counts=True), x)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: m.sort(a, kind="foo"),
+    lambda m, a: m.sort(a, kind="stable", stable=True),
+    lambda m, a: m.sort(a, axis=2),
+    lambda m, a: m.sort(a, order="x"),
+    lambda m, a: m.sort(a[0, 0]),
+    lambda m, a: m.argsort(a, axis=-3),
+    lambda m, a: m.partition(a, 9),
+    lambda m, a: m.partition(a, 1.5),
+    lambda m, a: m.searchsorted(a, 1),
+    lambda m, a: m.searchsorted(a[0], 1, side="middle"),
+    lambda m, a: m.searchsorted(a[0], 1, sorter=[0, 1]),
+])
+def test_sort_errors(call):
+    both(call, np.arange(6).reshape(2, 3))
+
+
+def test_sort_read_only():
+    b = nm.arange(5)[::-1]
+    b.flags.writeable = False
+    with pytest.raises(ValueError):
+        b.sort()
+
+
+def test_sort_releases_gil_and_threads():
+    import threading
+    x = data((200000,), "f8")
+    ours = nm.array(x)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(nm.sort(ours))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        np.testing.assert_array_equal(np.asarray(r), np.sort(x))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DTYPES).flatmap(lambda dt: hnp.arrays(
+    dt, hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=6),
+    elements={"allow_subnormal": False} if np.dtype(dt).kind in "fc" else None)),
+    st.integers(-3, 2), st.booleans())
+def test_hypothesis_sort(x, axis, flip):
+    if flip:
+        x = x[..., ::-1]
+    axis = axis if -x.ndim <= axis < x.ndim else -1
+    both(lambda m, a: m.sort(a[..., ::-1] if flip else a, axis=axis, kind="stable"), x)
+    both(lambda m, a: m.argsort(a, axis=axis, kind="stable"), x)
+    both(lambda m, a: m.sort(a, axis=None, kind="stable"), x)
+
+
+# ------------------------------------------------------------ partition
+
+@pytest.mark.parametrize("dtype", ["i8", "f8", "f4", "u2"])
+def test_partition(dtype):
+    x = data((5, 40), dtype)
+    for kth in (0, 7, -1, [3, 20]):
+        for axis in (1, -1, None):
+            p = nm.partition(nm.array(x), kth, axis=axis)
+            ref = np.partition(x, kth, axis=axis)
+            for k in np.atleast_1d(kth):
+                np.testing.assert_array_equal(np.asarray(p)[..., k], ref[..., k])
+            idx = np.asarray(nm.argpartition(nm.array(x), kth, axis=axis))
+            flat = x.ravel() if axis is None else x
+            got = np.take_along_axis(flat, idx, axis=-1)
+            for k in np.atleast_1d(kth):
+                np.testing.assert_array_equal(got[..., k], ref[..., k])
+    a = nm.array(x)
+    a.partition(3)
+    assert np.asarray(a)[:, 3].tobytes() == np.partition(x, 3)[:, 3].tobytes()
+
+
+# ------------------------------------------------------------ searchsorted
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_searchsorted(dtype):
+    s = np.sort(data((60,), dtype))
+    v = data((4, 5), dtype)
+    for side in ("left", "right"):
+        both(lambda m, a, b: m.searchsorted(a, b, side=side), s, v)
+        both(lambda m, a, b: a.searchsorted(b, side), s, v)
+        both(lambda m, a: m.searchsorted(a, a[3], side=side), s)
+
+
+def test_searchsorted_promotion_and_sorter():
+    a = np.array([5, 1, 4, 2])
+    srt = np.argsort(a)
+    both(lambda m, x: m.searchsorted(x, [2.5, 4], sorter=srt), a)
+    both(lambda m, x: m.searchsorted(x, 3), np.array([1, 2, 3, 4], dtype=np.uint8))
+    both(lambda m, x: m.searchsorted(x, 2.5), np.array([1, 2, 3, 4], dtype=np.int16))
+    both(lambda m, x: m.searchsorted(x, np.nan), np.array([1.0, np.nan]))
+    both(lambda m, x: m.searchsorted(x, []), np.array([1.0, 2.0]))
+    both(lambda m, x: m.searchsorted(x, ["b"]), np.array(["a", "c"]))
+
+
+# ------------------------------------------------------------ unique and sets
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_unique(dtype):
+    # which of 0.0/-0.0 (and which NaN payload) NumPy keeps depends on its
+    # unstable sort: values compare as equal, not bitwise
+    x = data((7, 9), dtype)
+    both(lambda m, a: m.unique(a), x, bits=False)
+    both(lambda m, a: m.unique(a, return_index=True, return_inverse=True,
+                               return_counts=True), x)
+    both(lambda m, a: m.unique(a, equal_nan=False), x, bits=False)
+    both(lambda m, a: m.unique(a[:0]), x)
+
+
+def test_unique_axis():
+    x = np.array([[1, 0, 0], [1, 0, 0], [2, 3, 4], [0, 0, 9]])
+    for axis in (0, 1, -1):
+        both(lambda m, a: m.unique(a, axis=axis, return_index=True,
+                                   return_inverse=True, return_counts=True), x)
+
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(st.sampled_from(["i2", "f8", "u1"]), st.integers(0, 30),
+                  elements={"allow_subnormal": False}),
+       hnp.arrays("i2", st.integers(0, 10)))
+def test_hypothesis_sets(a, b):
+    both(lambda m, x: m.unique(x, return_index=True, return_inverse=True,
+                               return_counts=True), a)
+    both(lambda m, x, y: m.intersect1d(x, y), a, b, bits=False)
+    both(lambda m, x, y: m.intersect1d(x, y, return_indices=True), a, b, bits=False)
+    both(lambda m, x, y: m.union1d(x, y), a, b, bits=False)
+    both(lambda m, x, y: m.setdiff1d(x, y), a, b, bits=False)
+    both(lambda m, x, y: m.setxor1d(x, y), a, b, bits=False)
+    both(lambda m, x, y: m.isin(x, y), a, b)
+    both(lambda m, x, y: m.isin(x, y, invert=True), a, b)
+
+
+def test_in1d_is_flat_isin():
+    x, y = np.array([[1, 2], [3, 4]]), np.array([2, 4])
+    got = nm.in1d(nm.array(x), nm.array(y))
+    same(np.isin(x, y).ravel(), got)
+
+
+# ------------------------------------------------------------ nonzero family
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(0,), (7,), (3, 4), (2, 3, 4), (2, 0, 3)])
+def test_nonzero(dtype, shape):
+    x = data(shape, dtype)
+    both(lambda m, a: m.nonzero(a), x)
+    both(lambda m, a: a.nonzero(), x)
+    both(lambda m, a: m.flatnonzero(a), x)
+    r = both(lambda m, a: m.argwhere(a), x)
+    assert r.strides == np.argwhere(x).strides
+    both(lambda m, a: m.where(a), x)
+    both(lambda m, a: a[..., ::-1].nonzero(), x)
+
+
+def test_nonzero_0d():
+    both(lambda m, a: m.nonzero(a), np.array(3))
+    both(lambda m, a: m.argwhere(a), np.array(3))
+    both(lambda m, a: m.argwhere(a), np.array(0))
+
+
+# ------------------------------------------------------------ order statistics
+
+@pytest.mark.parametrize("dtype", ["?", "i1", "u2", "i8", "f2", "f4", "f8"])
+def test_median(dtype):
+    x = data((6, 5), dtype, special=False)
+    for axis in (None, 0, 1, -1, (0, 1)):
+        for keepdims in (False, True):
+            both(lambda m, a: m.median(a, axis=axis, keepdims=keepdims), x)
+    xn = data((9, 11), "f8")
+    both(lambda m, a: m.median(a, axis=1), xn)
+    both(lambda m, a: m.median(a), xn)
+
+
+def test_median_empty_and_out():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        both(lambda m, a: m.median(a), np.array([], dtype="f8"))
+    x = data((4, 6), "f8", special=False)
+    out = nm.empty(6)
+    r = nm.median(nm.array(x), axis=0, out=out)
+    assert r is out
+    same(np.median(x, axis=0), r)
+
+
+@pytest.mark.parametrize("dtype", ["i4", "u1", "f2", "f4", "f8"])
+def test_percentile_quantile(dtype):
+    x = data((7, 6), dtype, special=False)
+    for q in (0, 37.5, 50, 100, [10, 90], np.array([25.0, 75.0]),
+              np.array([1, 99], dtype=np.float32)):
+        for axis in (None, 0, 1, (0, 1)):
+            qf = np.true_divide(q, 100)
+            qf = qf.tolist() if isinstance(q, (list, int, float)) else qf
+            both(lambda m, a, qq: m.percentile(a, qq, axis=axis), x, q)
+            both(lambda m, a, qq: m.quantile(a, qq, axis=axis, keepdims=True), x, qf)
+    xn = data((9, 11), "f8")
+    both(lambda m, a: m.percentile(a, [30, 60], axis=1), xn)
+    both(lambda m, a: m.quantile(a, 0.3), xn)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: m.percentile(a, 101),
+    lambda m, a: m.quantile(a, -0.1),
+    lambda m, a: m.quantile(a.astype(complex), 0.5),
+    lambda m, a: m.median(a, axis=3),
+    lambda m, a: m.median(a, axis=(0, 0)),
+])
+def test_order_statistics_errors(call):
+    both(call, np.arange(6.0).reshape(2, 3))
+
+
+# ------------------------------------------------------------ counting
+
+def test_bincount():
+    x = np.array([0, 3, 3, 1, 7])
+    both(lambda m, a: m.bincount(a), x)
+    both(lambda m, a: m.bincount(a, minlength=12), x)
+    both(lambda m, a: m.bincount(a, weights=a * 0.5), x)
+    both(lambda m, a: m.bincount(a.astype(np.uint8)), x)
+    both(lambda m, a: m.bincount(a[:0]), x)
+    both(lambda m, a: m.bincount(a, minlength=-1), x)
+    both(lambda m, a: m.bincount(a - 1), x)
+    both(lambda m, a: m.bincount(a.reshape(1, 5)), x)
+    both(lambda m, a: m.bincount(a[0]), x)
+    both(lambda m, a: m.bincount(a, weights=[1, 2]), x)
+    both(lambda m, a: m.bincount(a.astype(complex)), x)
+
+
+@pytest.mark.parametrize("bins", [1, 3, 10, [0.0, 1.0, 2.5, 7.0], np.array([-1, 0, 3, 4])])
+@pytest.mark.parametrize("dtype", ["i8", "f8", "f4", "u1"])
+def test_histogram(bins, dtype):
+    x = data((200,), dtype, special=False)
+    both(lambda m, a: m.histogram(a, bins=bins), x)
+    both(lambda m, a: m.histogram(a, bins=bins, range=(-5, 5)), x)
+    both(lambda m, a: m.histogram(a, bins=bins, density=True), x)
+    both(lambda m, a: m.histogram(a, bins=bins, weights=np.arange(200) * 0.25), x)
+    both(lambda m, a: m.histogram_bin_edges(a, bins=bins), x)
+
+
+def test_histogram_errors():
+    x = np.array([1.0, 2.0, np.inf])
+    both(lambda m, a: m.histogram(a), x)
+    both(lambda m, a: m.histogram(a[:2], bins=0), x)
+    both(lambda m, a: m.histogram(a[:2], bins=[3, 1]), x)
+    both(lambda m, a: m.histogram(a[:2], range=(3, 1)), x)
+    both(lambda m, a: m.histogram(a[:0]), x)
+    both(lambda m, a: m.histogram(a[:1]), x)
+
+
+# ------------------------------------------------------------ diff, meshgrid
+
+@pytest.mark.parametrize("dtype", ["?", "u1", "i4", "f4", "c16"])
+def test_diff(dtype):
+    x = data((4, 6), dtype, special=False)
+    for n in (0, 1, 2, 7):
+        for axis in (0, 1, -1):
+            both(lambda m, a: m.diff(a, n=n, axis=axis), x)
+    both(lambda m, a: m.diff(a, prepend=0, append=a[:, :1]), x)
+    both(lambda m, a: m.diff(a, axis=0, prepend=a[:1]), x)
+    both(lambda m, a: m.diff(a, n=-1), x)
+    both(lambda m, a: m.diff(a[0, 0]), x)
+    both(lambda m, a: m.diff(a, axis=2), x)
+
+
+def test_meshgrid():
+    x, y, z = np.arange(3), np.linspace(0, 1, 4), np.array([5, 6])
+    for indexing in ("xy", "ij"):
+        for sparse in (False, True):
+            both(lambda m, *v: m.meshgrid(*v, indexing=indexing, sparse=sparse), x, y, z)
+            both(lambda m, *v: m.meshgrid(*v, indexing=indexing, sparse=sparse), x, y)
+    r = nm.meshgrid(nm.array(x), nm.array(y), copy=False)
+    assert isinstance(r, tuple) and r[0].strides == np.meshgrid(x, y, copy=False)[0].strides
+    both(lambda m, v: m.meshgrid(v, indexing="yx"), x)
+    assert nm.meshgrid() == np.meshgrid()
+
+
+# ------------------------------------------------------------ diagonals
+
+def test_diagonal_is_read_only_view():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    a = nm.array(x)
+    for offset in (0, 1, -1, 3, -5, 9):
+        for ax1, ax2 in ((0, 1), (1, 0), (1, 2), (2, 0), (-1, -2)):
+            d = nm.diagonal(a, offset, ax1, ax2)
+            ref = np.diagonal(x, offset, ax1, ax2)
+            same(ref, d)
+            assert d.base is a and d.flags.writeable is False
+            assert d.strides == ref.strides
+    with pytest.raises(ValueError):
+        a.diagonal()[0] = 1
+    v = a[:, ::-1, 1:]
+    same(x[:, ::-1, 1:].diagonal(1, 1, 2), v.diagonal(1, 1, 2))
+    assert v.diagonal().base is a
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: m.diagonal(a[0, 0]),
+    lambda m, a: m.diagonal(a, axis1=1, axis2=1),
+    lambda m, a: m.diagonal(a, axis1=3),
+    lambda m, a: m.diag(a),
+    lambda m, a: m.diag(a[0, 0, 0]),
+])
+def test_diagonal_errors(call):
+    both(call, np.zeros((2, 3, 4)))
+
+
+def test_trace_diag_tri():
+    x = np.arange(24).reshape(2, 3, 4)
+    for args in ((), (1,), (-1, 1, 2), (0, 2, 0)):
+        both(lambda m, a: m.trace(a, *args), x)
+        both(lambda m, a: a.trace(*args), x)
+    both(lambda m, a: m.trace(a, dtype=np.float32), x)
+    both(lambda m, a: m.trace(a[0]), x)
+    for k in (0, 2, -1):
+        both(lambda m, a: m.diag(a, k), np.array([1.5, 2.5, 3.5]))
+        both(lambda m, a: m.diag(a, k), x[0])
+        both(lambda m: m.tri(3, 5, k))
+        both(lambda m: m.tri(4, k=k, dtype=np.int8))
+        both(lambda m, a: m.tril(a, k), x)
+        both(lambda m, a: m.triu(a, k), x)
+        both(lambda m, a: m.triu(a, k), x[0, 0])
+
+
+# ------------------------------------------------------------ index conversions, take/put
+
+def test_unravel_and_ravel_multi_index():
+    both(lambda m: m.unravel_index(22, (7, 6)))
+    both(lambda m: m.unravel_index([22, 41, 37], (7, 6)))
+    both(lambda m: m.unravel_index([[3, 4]], (7, 6), order="F"))
+    both(lambda m: m.unravel_index(5, 6))
+    both(lambda m: m.unravel_index(42, (7, 6)))
+    both(lambda m: m.unravel_index(-1, (7, 6)))
+    both(lambda m: m.unravel_index(1.0, (7, 6)))
+    both(lambda m: m.ravel_multi_index(([3, 6, 6], [4, 5, 1]), (7, 6)))
+    both(lambda m: m.ravel_multi_index(([3, 6, 6], [4, 5, 1]), (7, 6), order="F"))
+    both(lambda m: m.ravel_multi_index((3, 1), (7, 6)))
+    both(lambda m: m.ravel_multi_index(([3, 9], [-1, 1]), (7, 6), mode="clip"))
+    both(lambda m: m.ravel_multi_index(([3, 9], [-1, 1]), (7, 6), mode=("wrap", "clip")))
+    both(lambda m: m.ravel_multi_index(([3, 9], [1, 1]), (7, 6)))
+    both(lambda m: m.ravel_multi_index(([3], [1], [0]), (7, 6)))
+    both(lambda m: m.ravel_multi_index(([3.0], [1]), (7, 6)))
+
+
+def test_take_put():
+    x = np.arange(12.0).reshape(3, 4)
+    idx = np.array([[0, 2], [1, 1]])
+    for axis in (None, 0, 1, -1):
+        both(lambda m, a: m.take(a, idx, axis=axis), x)
+        both(lambda m, a: a.take(idx, axis), x)
+        both(lambda m, a: m.take(a, 9, axis=axis, mode="wrap"), x)
+        both(lambda m, a: m.take(a, [-7, 50], axis=axis, mode="clip"), x)
+    both(lambda m, a: m.take(a, 5), x)
+    both(lambda m, a: m.take(a, 12), x)
+    both(lambda m, a: m.take(a, [1.0]), x)
+    both(lambda m, a: m.take(a, [0], axis=2), x)
+    out_n, out_m = np.empty(2), nm.empty(2)
+    assert nm.take(nm.array(x), [1, 2], out=out_m) is out_m
+    same(np.take(x, [1, 2], out=out_n), out_m)
+    for mode, ind, v in (("raise", [0, 5], [-1, -2]), ("wrap", [13, -1], 7),
+                         ("clip", [40, -40, 3], [1, 2])):
+        a, b = x.copy(), nm.array(x)
+        np.put(a, ind, v, mode=mode)
+        nm.put(b, ind, v, mode=mode)
+        same(a, b)
+        a, b = x.T.copy().T, nm.array(x.T.copy().T)
+        a.put(ind, v, mode=mode)
+        b.put(ind, v, mode=mode)
+        same(a, b)
+    with pytest.raises(IndexError):
+        nm.put(nm.array(x), [12], 1)
+
+
+def test_take_along_axis():
+    x = data((4, 5), "f8")
+    idx = np.argsort(x, axis=1, kind="stable")
+    both(lambda m, a: m.take_along_axis(a, m.asarray(idx), 1), x)
+    both(lambda m, a: m.take_along_axis(a, m.asarray(idx[:1]), 0), x)
+    both(lambda m, a: m.take_along_axis(a, m.asarray([3, 1]), None), x)
