@@ -113,6 +113,16 @@ CASES += files_cases()
 CASES += [("matmul", f"matmul {n}x{n} f8", f"a = np.arange({n * n}.0).reshape({n}, {n}) % 7\nb = a.T.copy()",
            "a @ b") for n in (100, 500, 1000)]
 
+# Issue 5: sorting at 1e6 (scrambled values from arithmetic, same for both).
+_SCRAMBLED = "i = (np.arange(1_000_000) * 2654435761) % 1_000_003\nf = np.sin(i * 1.0)"
+CASES += [
+    ("sort", "sort 1e6 f8", _SCRAMBLED, "np.sort(f)"),
+    ("sort", "sort 1e6 i8", _SCRAMBLED, "np.sort(i)"),
+    ("sort", "argsort 1e6 f8", _SCRAMBLED, "np.argsort(f)"),
+    ("sort", "unique 1e6 i8 (1000 values)", _SCRAMBLED, "np.unique(i % 1000)"),
+    ("sort", "unique 1e6 f8", _SCRAMBLED, "np.unique(f)"),
+]
+
 
 def timed(stmt, setup, module, number):
     namespace = {"np": module}
