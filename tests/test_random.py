@@ -8,6 +8,7 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import ndmem as nd
 
@@ -512,3 +513,38 @@ def test_out_fills_in_memory_order_and_checks():
         b.flags.writeable = False
         m.random.default_rng(0).random(out=b)
     raises_same(readonly)
+
+
+INT_DTYPES = ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "bool"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**64), dtype=st.sampled_from(INT_DTYPES),
+       a=st.integers(-300, 300) | st.integers(-(2**64), 2**64),
+       b=st.integers(-300, 70000) | st.integers(-(2**64), 2**64),
+       n=st.integers(0, 40), endpoint=st.booleans(), masked=st.booleans())
+def test_hypothesis_integers_match_numpy(seed, dtype, a, b, n, endpoint, masked):
+    """Any bounds and dtype: the same values, or the same exception."""
+    def f(m):
+        if masked:
+            m.random.seed(seed % 2**32)
+            return m.random.randint(a, b, size=n, dtype=dtype)
+        return m.random.default_rng(seed).integers(a, b, size=n, dtype=dtype,
+                                                   endpoint=endpoint)
+    try:
+        expected = f(np)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            f(nd)
+        return
+    assert_same(f(nd), expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), pop=st.integers(1, 30000), frac=st.floats(0, 1),
+       replace=st.booleans(), shuffle=st.booleans())
+def test_hypothesis_choice_matches_numpy(seed, pop, frac, replace, shuffle):
+    size = int(frac * pop) if not replace else int(frac * 50)
+    x = nd.random.default_rng(seed).choice(pop, size, replace=replace, shuffle=shuffle)
+    y = np.random.default_rng(seed).choice(pop, size, replace=replace, shuffle=shuffle)
+    assert_same(x, y)
