@@ -27,6 +27,10 @@ def _dtype_text(dt):
 
 def _product_dtype(name, arrays, dtype, casting):
     """The dtype a product computes in, with NumPy's errors for inputs."""
+    first = arrays[0].dtype
+    if (dtype is None and first.kind in _NUMERIC and first.isnative
+            and all(a.dtype == first for a in arrays)):
+        return first
     from ndmem import dtype as _dtype
     res = ndmem.result_type(*arrays) if dtype is None else _dtype(dtype)
     if any(a.dtype.kind not in _NUMERIC for a in arrays) or res.kind not in _NUMERIC:
@@ -101,7 +105,9 @@ def matmul(x1, x2, /, out=None, *, casting="same_kind", order="K", dtype=None, s
         raise _core_error("Input operand 1 has", 0, b2.shape[-2], a2.shape[-1])
     m, n = a2.shape[-2], b2.shape[-1]
     try:
-        batch = ndmem.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        batch = a2.shape[:-2]
+        if b2.shape[:-2] != batch:
+            batch = ndmem.broadcast_shapes(batch, b2.shape[:-2])
     except ValueError:
         shapes = " ".join(f"({','.join(map(str, x.shape))})->"
                           f"({''.join(f'{d},' for d in x.shape[:-2])}newaxis,newaxis)"
@@ -136,8 +142,11 @@ def matmul(x1, x2, /, out=None, *, casting="same_kind", order="K", dtype=None, s
                                   f"to {_dtype_text(out.dtype)} with casting rule '{casting}'")
         if not out.flags.writeable:
             raise ValueError("output array is read-only")
-    a3 = ndmem.broadcast_to(_as_compute(a2, dt), batch + a2.shape[-2:])
-    b3 = ndmem.broadcast_to(_as_compute(b2, dt), batch + b2.shape[-2:])
+    a3, b3 = _as_compute(a2, dt), _as_compute(b2, dt)
+    if a3.shape[:-2] != batch:
+        a3 = ndmem.broadcast_to(a3, batch + a2.shape[-2:])
+    if b3.shape[:-2] != batch:
+        b3 = ndmem.broadcast_to(b3, batch + b2.shape[-2:])
     direct = out is not None and out.dtype == dt and out.dtype.isnative
     res = out if direct else ndmem.empty(shape, dt)
     view = res
