@@ -478,3 +478,28 @@ def test_strided_out(axis):
         m.multiply.accumulate(x, axis=axis[0], out=out)
         acc.append(out)
     same_value(acc[0], acc[1])
+
+
+@pytest.mark.parametrize("dtype", ["f4", "f8"])
+def test_argext_long_blocks(dtype):
+    """Long contiguous runs (the blocked SIMD path): ties across blocks,
+    NaNs at block edges, infinities, signed zeros."""
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        n = int(rng.integers(1, 6000))
+        a = rng.integers(-5, 6, n).astype(dtype)
+        if trial % 4 == 1:
+            a[int(rng.integers(0, n))] = np.nan
+        if trial % 4 == 2:
+            a[min(n - 1, 1024 * int(rng.integers(0, 5)))] = np.nan
+        if trial % 5 == 3:
+            a[int(rng.integers(0, n))] = np.inf
+            a[int(rng.integers(0, n))] = -np.inf
+        if trial % 7 == 0:
+            a[:] = -0.0
+            a[int(rng.integers(0, n))] = 0.0
+        b = nm.asarray(a)
+        for f in ("argmax", "argmin"):
+            same(lambda m, x: getattr(x, f)(), a, b)
+            same(lambda m, x: getattr(x[1:], f)(), a, b)
+            same(lambda m, x: getattr(x[::-1], f)(), a, b)
