@@ -271,6 +271,7 @@ def test_einsum_out_interleaved_noncontig():
     ("ea,fb,abcd,gc,hd->efgh", [(10, 10), (10, 10), (10, 10, 10, 10), (10, 10), (10, 10)]),
     ("abc,cd,db->a", [(3, 4, 5), (5, 6), (6, 4)]),
     ("ij,ij->", [(3, 4), (3, 4)]),
+    ("ij,jk->ik", [(3, 4), (4, 5)]),
     ("ij,kl->ijkl", [(2, 3), (3, 4)]),
     ("i,j,k->ijk", [(2,), (3,), (4,)]),
 ])
@@ -304,6 +305,13 @@ def test_einsum_hypothesis(draw):
     used = sorted(set("".join(terms)))
     out = "".join(draw.draw(st.permutations(used))[:draw.draw(st.integers(0, len(used)))])
     sub = ",".join(terms) + "->" + out
-    arrays = [data(tuple(sizes[c] for c in t), "float64", i) for i, t in enumerate(terms)]
+    # some axes of size 1 broadcast against the label's size elsewhere
+    shapes = [tuple(1 if draw.draw(st.integers(0, 4)) == 0 else sizes[c] for c in t) for t in terms]
+    if draw.draw(st.booleans()):
+        lead = tuple(draw.draw(st.lists(st.integers(1, 3), max_size=2)))
+        shapes = [lead[draw.draw(st.integers(0, len(lead))):] + sh for sh in shapes]
+        terms = ["..." + t for t in terms]
+        sub = ",".join(terms) + "->..." + out
+    arrays = [data(sh, "float64", i) for i, sh in enumerate(shapes)]
     opt = draw.draw(st.sampled_from([False, "greedy"]))
     both(lambda m, *xs: m.einsum(sub, *xs, optimize=opt), *arrays)
