@@ -24,7 +24,7 @@
 typedef struct {
     void *k, *kt;              /* keys and their radix scratch */
     int64_t *ix, *ixt;         /* index payload and its scratch */
-    char *v;                   /* complex lane values */
+    void *v, *vt;              /* complex records and their merge scratch */
 } Scratch;
 
 /* ------------------------------------------------------------ radix */
@@ -274,67 +274,77 @@ DEF_LANES(64, uint64_t, 2)
        ? ((ai) < (bi) || ((bi) != (bi) && (ai) == (ai)))                    \
      : ((br) != (br)))
 
+/* Complex lanes sort records (value and original index) so the merges
+ * read memory in order. */
 #define DEF_COMPLEX(NAME, T)                                                \
+typedef struct {                                                            \
+    T re, im;                                                               \
+    int64_t ix;                                                             \
+} rec_##NAME;                                                               \
 static inline int                                                           \
-less_##NAME(const T *v, int64_t a, int64_t b)                               \
+less_##NAME(const rec_##NAME *a, const rec_##NAME *b)                       \
 {                                                                           \
-    return CLESS(v[2 * a], v[2 * a + 1], v[2 * b], v[2 * b + 1]);           \
+    return CLESS(a->re, a->im, b->re, b->im);                               \
 }                                                                           \
-/* Stable merge sort of the indices ix[0..n) by v, tmp of n. */             \
+/* Stable merge sort of r[0..n), tmp of n / 2 records. */                   \
 static void                                                                 \
-msort_##NAME(const T *v, int64_t *ix, int64_t *tmp, Py_ssize_t n)           \
+msort_##NAME(rec_##NAME *r, rec_##NAME *tmp, Py_ssize_t n)                  \
 {                                                                           \
     if (n <= INSERTION_MAX) {                                               \
         for (Py_ssize_t i = 1; i < n; i++) {                                \
-            int64_t x = ix[i];                                              \
+            rec_##NAME x = r[i];                                            \
             Py_ssize_t j = i;                                               \
-            while (j > 0 && less_##NAME(v, x, ix[j - 1])) {                 \
-                ix[j] = ix[j - 1];                                          \
+            while (j > 0 && less_##NAME(&x, &r[j - 1])) {                   \
+                r[j] = r[j - 1];                                            \
                 j--;                                                        \
             }                                                               \
-            ix[j] = x;                                                      \
+            r[j] = x;                                                       \
         }                                                                   \
         return;                                                             \
     }                                                                       \
     Py_ssize_t h = n / 2;                                                   \
-    msort_##NAME(v, ix, tmp, h);                                            \
-    msort_##NAME(v, ix + h, tmp, n - h);                                    \
-    if (!less_##NAME(v, ix[h], ix[h - 1])) {                                \
+    msort_##NAME(r, tmp, h);                                                \
+    msort_##NAME(r + h, tmp, n - h);                                        \
+    if (!less_##NAME(&r[h], &r[h - 1])) {                                   \
         return;                 /* already in order */                      \
     }                                                                       \
-    memcpy(tmp, ix, (size_t)h * sizeof(int64_t));                           \
+    memcpy(tmp, r, (size_t)h * sizeof(rec_##NAME));                         \
     Py_ssize_t i = 0, j = h, o = 0;                                         \
     while (i < h && j < n) {                                                \
-        ix[o++] = less_##NAME(v, ix[j], tmp[i]) ? ix[j++] : tmp[i++];       \
+        r[o++] = less_##NAME(&r[j], &tmp[i]) ? r[j++] : tmp[i++];           \
     }                                                                       \
     while (i < h) {                                                         \
-        ix[o++] = tmp[i++];                                                 \
+        r[o++] = tmp[i++];                                                  \
     }                                                                       \
 }                                                                           \
-static void                                                                 \
+static rec_##NAME *                                                         \
 cload_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)              \
 {                                                                           \
-    T *v = (T *)s->v;                                                       \
+    rec_##NAME *r = (rec_##NAME *)s->v;                                     \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
-        memcpy(&v[2 * i], p + i * st, 2 * sizeof(T));                      \
-        s->ix[i] = i;                                                       \
+        memcpy(&r[i].re, p + i * st, sizeof(T));                            \
+        memcpy(&r[i].im, p + i * st + sizeof(T), sizeof(T));                \
+        r[i].ix = i;                                                        \
     }                                                                       \
-    msort_##NAME(v, s->ix, s->ixt, n);                                      \
+    msort_##NAME(r, (rec_##NAME *)s->vt, n);                                \
+    return r;                                                               \
 }                                                                           \
 static void                                                                 \
 argsort_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,            \
                char *out, Py_ssize_t ost)                                   \
 {                                                                           \
-    cload_##NAME(p, st, n, s);                                              \
-    write_indices(s->ix, n, out, ost);                                      \
+    rec_##NAME *r = cload_##NAME(p, st, n, s);                              \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        memcpy(out + i * ost, &r[i].ix, sizeof(int64_t));                   \
+    }                                                                       \
 }                                                                           \
 static void                                                                 \
 sort_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)               \
 {                                                                           \
-    cload_##NAME(p, st, n, s);                                              \
-    const T *v = (const T *)s->v;                                           \
+    rec_##NAME *r = cload_##NAME(p, st, n, s);                              \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
-        memcpy(p + i * st, &v[2 * s->ix[i]], 2 * sizeof(T));                \
+        memcpy(p + i * st, &r[i].re, sizeof(T));                            \
+        memcpy(p + i * st + sizeof(T), &r[i].im, sizeof(T));                \
     }                                                                       \
 }
 
@@ -345,6 +355,7 @@ typedef struct {
     sort_lane_fn sort;
     arg_lane_fn arg;
     int keysize;        /* bytes of a radix key; 0 for complex */
+    int recsize;        /* bytes of a complex record */
 } SortEntry;
 
 static const SortEntry sort_table[NDM_NNUMERIC] = {
@@ -360,8 +371,8 @@ static const SortEntry sort_table[NDM_NNUMERIC] = {
     [NDM_FLOAT16] = {sort_16_2, argsort_16_2, 2},
     [NDM_FLOAT32] = {sort_32_2, argsort_32_2, 4},
     [NDM_FLOAT64] = {sort_64_2, argsort_64_2, 8},
-    [NDM_COMPLEX64] = {sort_c64, argsort_c64, 0},
-    [NDM_COMPLEX128] = {sort_c128, argsort_c128, 0},
+    [NDM_COMPLEX64] = {sort_c64, argsort_c64, 0, sizeof(rec_c64)},
+    [NDM_COMPLEX128] = {sort_c128, argsort_c128, 0, sizeof(rec_c128)},
 };
 
 /* ------------------------------------------------------------ driver */
@@ -395,24 +406,28 @@ scratch_free(Scratch *s)
     PyMem_RawFree(s->ix);
     PyMem_RawFree(s->ixt);
     PyMem_RawFree(s->v);
+    PyMem_RawFree(s->vt);
 }
 
 static int
-scratch_alloc(Scratch *s, const SortEntry *e, Py_ssize_t n, Py_ssize_t itemsize)
+scratch_alloc(Scratch *s, const SortEntry *e, Py_ssize_t n)
 {
     size_t m = (size_t)(n > 0 ? n : 1);
+    int ok;
     memset(s, 0, sizeof(*s));
     if (e->keysize > 0) {
         s->k = PyMem_RawMalloc(m * (size_t)e->keysize);
         s->kt = PyMem_RawMalloc(m * (size_t)e->keysize);
+        s->ix = PyMem_RawMalloc(m * sizeof(int64_t));
+        s->ixt = PyMem_RawMalloc(m * sizeof(int64_t));
+        ok = s->k != NULL && s->kt != NULL && s->ix != NULL && s->ixt != NULL;
     }
     else {
-        s->v = PyMem_RawMalloc(m * (size_t)itemsize);
+        s->v = PyMem_RawMalloc(m * (size_t)e->recsize);
+        s->vt = PyMem_RawMalloc((m / 2 + 1) * (size_t)e->recsize);
+        ok = s->v != NULL && s->vt != NULL;
     }
-    s->ix = PyMem_RawMalloc(m * sizeof(int64_t));
-    s->ixt = PyMem_RawMalloc(m * sizeof(int64_t));
-    if (s->ix == NULL || s->ixt == NULL
-            || (e->keysize > 0 ? (s->k == NULL || s->kt == NULL) : s->v == NULL)) {
+    if (!ok) {
         scratch_free(s);
         PyErr_NoMemory();
         return -1;
@@ -435,7 +450,7 @@ run_lanes(NdmArray *a, int axis, NdmArray *out)
         return 0;
     }
     Scratch s;
-    if (scratch_alloc(&s, e, n, a->descr->itemsize) < 0) {
+    if (scratch_alloc(&s, e, n) < 0) {
         return -1;
     }
     Py_ssize_t idx[NDM_MAXDIMS] = {0};
