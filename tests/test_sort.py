@@ -405,6 +405,23 @@ def test_histogram(bins, dtype):
     both(lambda m, a: m.histogram_bin_edges(a, bins=bins), x)
 
 
+@pytest.mark.parametrize("bins", ["auto", "fd", "doane", "scott", "stone", "rice",
+                                  "sturges", "sqrt"])
+def test_histogram_estimators(bins):
+    x = data((300,), "f8", special=False)
+    both(lambda m, a: m.histogram(a, bins=bins), x)
+    both(lambda m, a: m.histogram(a, bins=bins, range=(-3, 8)), x)
+    both(lambda m, a: m.histogram_bin_edges(a.astype(np.int16), bins=bins), x)
+
+
+def test_histogram_large_weighted_blocks():
+    x = RNG.standard_normal(150_000) * 10     # no ties: NumPy's argsort order is unique
+    w = np.linspace(0, 1, 150_000) ** 2
+    both(lambda m, a, b: m.histogram(a, bins=7, weights=b), x, w)
+    both(lambda m, a, b: m.histogram(a, bins=[-9.0, 0, 1, 30], weights=b), x, w)
+    both(lambda m, a, b: m.histogram(a, bins=5, weights=b + 1j), x, w)
+
+
 def test_histogram_errors():
     x = np.array([1.0, 2.0, np.inf])
     both(lambda m, a: m.histogram(a), x)
@@ -413,6 +430,11 @@ def test_histogram_errors():
     both(lambda m, a: m.histogram(a[:2], range=(3, 1)), x)
     both(lambda m, a: m.histogram(a[:0]), x)
     both(lambda m, a: m.histogram(a[:1]), x)
+    both(lambda m, a: m.histogram(a[:2], bins="best"), x)
+    both(lambda m, a: m.histogram(a[:2], bins="auto", weights=a[:2]), x)
+    both(lambda m, a: m.histogram(a[:2], bins=[[1, 2]]), x)
+    both(lambda m, a: m.histogram(a[:2], bins=1.5), x)
+    both(lambda m, a: m.histogram(a[:2], bins=10**6, range=(0, 1e-300)), x)
 
 
 # ------------------------------------------------------------ diff, meshgrid

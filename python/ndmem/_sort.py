@@ -890,11 +890,100 @@ def _outer_edges(a, range):
     return first, last
 
 
+def _ptp(x):
+    return _unsigned_subtract(x.max(), x.min())
+
+
+def _bin_sqrt(x, range):
+    return _ptp(x) / _np.sqrt(x.size)
+
+
+def _bin_sturges(x, range):
+    return _ptp(x) / (_np.log2(x.size) + 1.0)
+
+
+def _bin_rice(x, range):
+    return _ptp(x) / (2.0 * x.size ** (1.0 / 3))
+
+
+def _bin_scott(x, range):
+    return (24.0 * _np.pi ** 0.5 / x.size) ** (1.0 / 3.0) * _np.std(x)
+
+
+def _bin_stone(x, range):
+    n = x.size
+    ptp_x = _ptp(x)
+    if n <= 1 or ptp_x == 0:
+        return 0
+
+    def jhat(nbins):
+        hh = ptp_x / nbins
+        p_k = histogram(x, bins=nbins, range=range)[0] / n
+        return (2 - (n + 1) * float((p_k * p_k).sum())) / hh
+
+    upper = builtins.max(100, int(_np.sqrt(n)))
+    nbins = builtins.min(builtins.range(1, upper + 1), key=jhat)
+    if nbins == upper:
+        import warnings
+        warnings.warn("The number of bins estimated may be suboptimal.",
+                      RuntimeWarning, stacklevel=3)
+    return ptp_x / nbins
+
+
+def _bin_doane(x, range):
+    if x.size > 2:
+        sg1 = _np.sqrt(6.0 * (x.size - 2) / ((x.size + 1.0) * (x.size + 3)))
+        sigma = _np.std(x)
+        if sigma > 0.0:
+            temp = x - _np.mean(x)
+            _np.true_divide(temp, sigma, temp)
+            _np.power(temp, 3, temp)
+            g1 = _np.mean(temp)
+            return _ptp(x) / (1.0 + _np.log2(x.size)
+                              + _np.log2(1.0 + _np.absolute(g1) / sg1))
+    return 0.0
+
+
+def _bin_fd(x, range):
+    iqr = _np.subtract(*percentile(x, [75, 25]))
+    return 2.0 * iqr * x.size ** (-1.0 / 3.0)
+
+
+def _bin_auto(x, range):
+    return builtins.min(builtins.max(_bin_fd(x, range), _bin_sqrt(x, range) / 2),
+                        _bin_sturges(x, range))
+
+
+_BIN_SELECTORS = {"stone": _bin_stone, "auto": _bin_auto, "doane": _bin_doane,
+                  "fd": _bin_fd, "rice": _bin_rice, "scott": _bin_scott,
+                  "sqrt": _bin_sqrt, "sturges": _bin_sturges}
+
+
 def _bin_edges(a, bins, range, weights):
+    """(edges, (first, last, n) for equal bins or None): NumPy's _get_bin_edges."""
+    n_equal = None
     if isinstance(bins, str):
-        raise ValueError(f"{bins!r} is not a supported bin estimator in ndmem; "
-                         "give the number of bins or the edges")
-    if _np.ndim(bins) == 0:
+        if bins not in _BIN_SELECTORS:
+            raise ValueError(f"{bins!r} is not a valid estimator for `bins`")
+        if weights is not None:
+            raise TypeError("Automated estimation of the number of "
+                            "bins is not supported for weighted data")
+        first, last = _outer_edges(a, range)
+        if range is not None:
+            keep = (a >= first) & (a <= last)
+            if not bool(keep.all()):
+                a = a[keep]
+        if a.size == 0:
+            n_equal = 1
+        else:
+            width = _BIN_SELECTORS[bins](a, (first, last))
+            if width:
+                if a.dtype.kind in "iu" and width < 1:
+                    width = 1
+                n_equal = int(_np.ceil(_unsigned_subtract(last, first) / width))
+            else:
+                n_equal = 1
+    elif _np.ndim(bins) == 0:
         try:
             n_equal = operator.index(bins)
         except TypeError as e:
@@ -902,17 +991,27 @@ def _bin_edges(a, bins, range, weights):
         if n_equal < 1:
             raise ValueError("`bins` must be positive, when an integer")
         first, last = _outer_edges(a, range)
-        bin_type = _np.result_type(first, last, a)
-        if bin_type.kind in "biu":
-            bin_type = _np.result_type(bin_type, float)
-        edges = _np.linspace(first, last, n_equal + 1, endpoint=True, dtype=bin_type)
-        return edges, (first, last, n_equal)
-    if _np.ndim(bins) == 1:
+    elif _np.ndim(bins) == 1:
         edges = _asarray(bins)
-        if edges.size > 1 and bool((edges[:-1] > edges[1:]).any()):
+        if bool((edges[:-1] > edges[1:]).any()):
             raise ValueError("`bins` must increase monotonically, when an array")
         return edges, None
-    raise ValueError("`bins` must be 1d, when an array")
+    else:
+        raise ValueError("`bins` must be 1d, when an array")
+    bin_type = _np.result_type(first, last, a)
+    if bin_type.kind in "biu":
+        bin_type = _np.result_type(bin_type, float)
+    edges = _np.linspace(first, last, n_equal + 1, endpoint=True, dtype=bin_type)
+    if bool((edges[:-1] >= edges[1:]).any()):
+        raise ValueError(f"Too many bins for data range. Cannot create {n_equal} "
+                         "finite-sized bins.")
+    return edges, (first, last, n_equal)
+
+
+def _search_sorted_inclusive(a, v):
+    """searchsorted 'left' for all edges but the last, which is inclusive."""
+    return _np.concatenate((searchsorted(a, v[:-1], "left"),
+                            searchsorted(a, v[-1:], "right")))
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):
@@ -933,9 +1032,11 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
     ----------
     a : array_like
         Flattened.
-    bins : int or sequence of scalars, optional
-        Number of equal-width bins in ``range``, or the monotonically
-        increasing edges (the last bin includes its right edge).
+    bins : int, sequence of scalars or str, optional
+        Number of equal-width bins in ``range``, the monotonically
+        increasing edges (the last bin includes its right edge), or the
+        name of a bin-width estimator ('auto', 'fd', 'doane', 'scott',
+        'stone', 'rice', 'sturges', 'sqrt').
     range : (float, float), optional
         Lower and upper range of the bins; default ``(a.min(), a.max())``.
     density : bool, optional
@@ -950,41 +1051,48 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
     a, weights = _ravel_and_check_weights(a, weights)
     edges, uniform = _bin_edges(a, bins, range, weights)
     ntype = _np.dtype(_np.int64) if weights is None else weights.dtype
+    # NumPy works in blocks of 65536 values; weighted sums follow the same
+    # blocks so that float results round the same way.
+    block = 65536
     if uniform is not None:
         first, last, n_equal = uniform
-        keep = (a >= first) & (a <= last)
-        tmp_a, tmp_w = a, weights
-        if not bool(keep.all()):
-            tmp_a = a[keep]
-            if tmp_w is not None:
-                tmp_w = tmp_w[keep]
-        tmp_a = tmp_a.astype(edges.dtype, copy=False)
-        f_indices = ((_unsigned_subtract(tmp_a, first)
-                      / _unsigned_subtract(last, first)) * n_equal)
-        indices = f_indices.astype(_np.int64)
-        indices[indices == n_equal] -= 1
-        decrement = tmp_a < edges[indices]
-        indices[decrement] -= 1
-        increment = (tmp_a >= edges[indices + 1]) & (indices != n_equal - 1)
-        indices[increment] += 1
-        if ntype.kind == "c":
-            n = (bincount(indices, weights=tmp_w.real, minlength=n_equal)
-                 + 1j * bincount(indices, weights=tmp_w.imag, minlength=n_equal))
-            n = n.astype(ntype)
-        else:
-            n = bincount(indices, weights=tmp_w, minlength=n_equal).astype(ntype)
+        n = _np.zeros(n_equal, ntype)
+        denom = _unsigned_subtract(last, first)
+        for i in builtins.range(0, a.size, block):
+            tmp_a = a[i:i + block]
+            tmp_w = None if weights is None else weights[i:i + block]
+            keep = (tmp_a >= first) & (tmp_a <= last)
+            if not bool(keep.all()):
+                tmp_a = tmp_a[keep]
+                if tmp_w is not None:
+                    tmp_w = tmp_w[keep]
+            tmp_a = tmp_a.astype(edges.dtype, copy=False)
+            f_indices = (_unsigned_subtract(tmp_a, first) / denom) * n_equal
+            indices = f_indices.astype(_np.int64)
+            indices[indices == n_equal] -= 1
+            decrement = tmp_a < edges[indices]
+            indices[decrement] -= 1
+            increment = (tmp_a >= edges[indices + 1]) & (indices != n_equal - 1)
+            indices[increment] += 1
+            if ntype.kind == "c":
+                n.real += bincount(indices, weights=tmp_w.real, minlength=n_equal)
+                n.imag += bincount(indices, weights=tmp_w.imag, minlength=n_equal)
+            else:
+                n += bincount(indices, weights=tmp_w, minlength=n_equal).astype(ntype)
     else:
-        if weights is None:
-            sa = sort(a)
-            cum = (searchsorted(sa, edges[:-1], "left"),
-                   searchsorted(sa, edges[-1:], "right"))
-        else:
-            order = argsort(a)
-            sa = a[order]
-            cw = _np.concatenate((_np.zeros(1, dtype=ntype), weights[order].cumsum()))
-            cum = (cw[searchsorted(sa, edges[:-1], "left")],
-                   cw[searchsorted(sa, edges[-1:], "right")])
-        n = diff(_np.concatenate(cum)).astype(ntype, copy=False)
+        cum = _np.zeros(edges.shape, ntype)
+        zero = _np.zeros(1, dtype=ntype)
+        for i in builtins.range(0, a.size, block):
+            tmp_a = a[i:i + block]
+            if weights is None:
+                sa = sort(tmp_a)
+                cum += _search_sorted_inclusive(sa, edges)
+            else:
+                order = argsort(tmp_a)
+                sa = tmp_a[order]
+                cw = _np.concatenate((zero, weights[i:i + block][order].cumsum()))
+                cum += cw[_search_sorted_inclusive(sa, edges)]
+        n = diff(cum)
     if density:
         db = _np.array(diff(edges), float)
         return n / db / n.sum(), edges
