@@ -11,7 +11,7 @@
 
 #include <math.h>
 
-#include "random_ziggurat.inc"
+#include "random_ziggurat.h"
 
 typedef unsigned __int128 u128;
 

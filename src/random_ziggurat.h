@@ -2,7 +2,12 @@
  * ziggurat_constants.h, BSD-3-Clause), copied bit for bit so that
  * standard_normal and standard_exponential give NumPy's streams.
  * k*: acceptance thresholds, w*: widths scaled to the integer draw,
- * f*: densities at the layer edges.  Hex literals keep every bit exact. */
+ * f*: densities at the layer edges.  Hex literals keep every bit exact.
+ * Included only by random_draws.h. */
+#ifndef NDM_RANDOM_ZIGGURAT_H
+#define NDM_RANDOM_ZIGGURAT_H
+
+#include <stdint.h>
 
 static const uint64_t ki_double[256] = {
     0x000ef33d8025ef6aULL, 0x0000000000000000ULL, 0x000c08be98fbc6a8ULL,
@@ -985,3 +990,5 @@ static const float fe_float[256] = {
     0x1.1946ba0000000p-9f, 0x1.92bb560000000p-10f, 0x1.fb20b00000000p-11f,
     0x1.dc31c40000000p-12f,
 };
+
+#endif
