@@ -377,6 +377,46 @@ def test_order_statistics_errors(call):
     both(call, np.arange(6.0).reshape(2, 3))
 
 
+@pytest.mark.parametrize("dtype", ["f2", "f4", "f8", "i4"])
+def test_nan_order_statistics(dtype):
+    x = data((7, 8), dtype, special=False)
+    if x.dtype.kind == "f":
+        x[RNG.random(x.shape) < 0.3] = np.nan
+        x[3] = np.nan
+    for axis in (None, 0, 1, (0, 1)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            both(lambda m, a: m.nanmedian(a, axis=axis), x)
+            both(lambda m, a: m.nanmedian(a, axis=axis, keepdims=True), x)
+            for q in (0, 33, 50, 100, [5, 95]):
+                both(lambda m, a, qq: m.nanpercentile(a, qq, axis=axis), x, q)
+            both(lambda m, a: m.nanquantile(a, 0.4, axis=axis), x)
+    if x.dtype.kind == "f":
+        with pytest.warns(RuntimeWarning):
+            nm.nanmedian(nm.array(x), axis=1)
+
+
+def test_lexsort_digitize_sort_complex():
+    k1 = np.array([3, 1, 3, 2, 1, 3])
+    k2 = np.array([0.5, 0.1, 0.2, 0.9, 0.1, 0.2])
+    both(lambda m, a, b: m.lexsort((a, b)), k2, k1)
+    both(lambda m, a: m.lexsort(a), np.stack([k2, k1]))
+    both(lambda m, a, b: m.lexsort((a, b)), k2.reshape(2, 3), k1.reshape(2, 3))
+    both(lambda m, a, b: m.lexsort((a, b), axis=0), k2.reshape(2, 3), k1.reshape(2, 3))
+    both(lambda m, a, b: m.lexsort((a, b)), k2, k1[:2])
+    both(lambda m: m.lexsort(()))
+    bins = np.array([0.0, 1.0, 2.5, 4.0])
+    x = np.array([-1, 0, 0.5, 1, 2.5, 3, 4, 9, np.nan])
+    for right in (False, True):
+        both(lambda m, a, b: m.digitize(a, b, right=right), x, bins)
+        both(lambda m, a, b: m.digitize(a, b[::-1], right=right), x, bins)
+        both(lambda m, a, b: m.digitize(a[3], b, right=right), x, bins)
+    both(lambda m, a, b: m.digitize(a, b[[0, 2, 1]]), x, bins)
+    both(lambda m, a, b: m.digitize(a.astype(complex), b), x, bins)
+    for dtype in ("i1", "u2", "i8", "f4", "c8"):
+        both(lambda m, a: m.sort_complex(a), data((9,), dtype, special=False))
+
+
 # ------------------------------------------------------------ counting
 
 def test_bincount():
@@ -405,6 +445,7 @@ def test_histogram(bins, dtype):
     both(lambda m, a: m.histogram_bin_edges(a, bins=bins), x)
 
 
+@pytest.mark.filterwarnings("ignore:The number of bins estimated")
 @pytest.mark.parametrize("bins", ["auto", "fd", "doane", "scott", "stone", "rice",
                                   "sturges", "sqrt"])
 def test_histogram_estimators(bins):

@@ -23,7 +23,8 @@ __all__ = ["sort", "argsort", "partition", "argpartition", "searchsorted",
            "quantile", "bincount", "histogram", "histogram_bin_edges", "diff",
            "meshgrid", "diag", "diagonal", "trace", "tri", "tril", "triu",
            "unravel_index", "ravel_multi_index", "take", "put",
-           "take_along_axis"]
+           "take_along_axis", "lexsort", "sort_complex", "digitize",
+           "nanmedian", "nanpercentile", "nanquantile"]
 
 _NUMERIC_KINDS = "biufc"
 
@@ -275,6 +276,51 @@ def take_along_axis(arr, indices, axis=-1):
     return arr[tuple(key)]
 
 
+def lexsort(keys, axis=-1):
+    """Indirect stable sort on several keys, the last key primary.
+
+    Parameters
+    ----------
+    keys : sequence of array_like of one shape, or a 2-d array (its rows)
+    axis : int, optional
+
+    Returns
+    -------
+    ndarray of int64
+    """
+    if isinstance(keys, _np.ndarray):
+        keys = list(keys) if keys.ndim > 1 else [keys]
+    else:
+        keys = [_asarray(k) for k in keys]
+    if not keys:
+        raise TypeError("need sequence of keys with len > 0 in lexsort")
+    shape = keys[0].shape
+    if any(k.shape != shape for k in keys):
+        raise ValueError("all keys need to be the same shape")
+    if not shape:
+        return _np.int64(0)
+    axis = _axis(axis, len(shape))
+    perm = argsort(keys[0], axis=axis, kind="stable")
+    for k in keys[1:]:
+        perm = take_along_axis(perm, argsort(take_along_axis(k, perm, axis),
+                                             axis=axis, kind="stable"), axis)
+    return perm
+
+
+def sort_complex(a):
+    """Sort by real part, then imaginary part; the result is complex.
+
+    Returns
+    -------
+    ndarray of complex64 (for int8/uint8/int16/uint16) or complex128
+    """
+    b = _np.array(a, copy=True)
+    _sort_method(b)
+    if b.dtype.kind != "c":
+        b = b.astype("F" if b.dtype.char in "bhBH" else "D")
+    return b
+
+
 # ------------------------------------------------------------ searching
 
 def searchsorted(a, v, side="left", sorter=None):
@@ -324,6 +370,35 @@ def searchsorted(a, v, side="left", sorter=None):
         varr = _np.asarray(varr, dtype=dtype, order="C")
         res = _core._searchsorted(a, varr, side == "right")
     return res[()] if res.ndim == 0 else res
+
+
+def digitize(x, bins, right=False):
+    """Indices of the bins each value of ``x`` falls in.
+
+    Parameters
+    ----------
+    x : array_like (not complex)
+    bins : 1-d array_like, monotonically increasing or decreasing
+    right : bool, optional
+        Whether the intervals include their right edge.
+
+    Returns
+    -------
+    int64 scalar or ndarray
+    """
+    x = _asarray(x)
+    bins = _asarray(bins)
+    if x.dtype.kind == "c":
+        raise TypeError("x may not be complex")
+    if bins.ndim != 1:
+        raise ValueError("object too deep for desired array" if bins.ndim > 1
+                         else "object of too small depth for desired array")
+    side = "left" if right else "right"
+    if bins.size < 2 or bool((bins[1:] >= bins[:-1]).all()):
+        return searchsorted(bins, x, side=side)
+    if bool((bins[1:] <= bins[:-1]).all()):
+        return bins.size - searchsorted(bins[::-1], x, side=side)
+    raise ValueError("bins must be monotonically increasing or decreasing")
 
 
 def _nonzero_method(self):
@@ -681,13 +756,17 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return _ureduce(_asarray(a), _median, axis, out, keepdims)
 
 
-def _lerp(a, b, t, out=None):
+def _lerp(a, b, t, out=None, t_hi=None, upper=None):
+    """NumPy's _lerp: a + (b - a) * t, or b - (b - a) * (1 - t) where
+    t >= 0.5.  ``t_hi``/``upper`` stand in for 1 - t and t >= 0.5 when t
+    is a per-lane stand-in for a Python float (computed in float64)."""
     diff_b_a = _np.subtract(b, a)
     res = _np.add(a, diff_b_a * t, out=out)
     if not isinstance(res, _np.ndarray):
         res = _np.array(res)    # NumPy passes out=... to keep a 0-d array
-    _np.subtract(b, diff_b_a * (1 - t), out=res, where=t >= 0.5,
-                   casting="unsafe", dtype=res.dtype)
+    _np.subtract(b, diff_b_a * (1 - t if t_hi is None else t_hi), out=res,
+                 where=t >= 0.5 if upper is None else upper,
+                 casting="unsafe", dtype=res.dtype)
     if res.ndim == 0 and out is None:
         res = res[()]
     return res
@@ -800,6 +879,148 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     if not _quantile_valid(q):
         raise ValueError("Percentiles must be in the range [0, 100]")
     return _ureduce(a, _quantile, axis, out, keepdims, q=q, method=method,
+                    weak_q=weak_q)
+
+
+def _nan_lanes(a, axis):
+    """a sorted along axis (NaNs last), moved to the front, and the number
+    of non-NaN values of each lane."""
+    if axis is None:
+        a = a.ravel()
+        axis = 0
+    srt = _np.moveaxis(sort(a, axis=axis), axis, 0)
+    valid = (~_np.isnan(srt)).sum(axis=0)
+    if (_np.asarray(valid) == 0).any():
+        import warnings
+        warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=5)
+    return srt, _np.asarray(valid)
+
+
+def _pick(srt, pos):
+    """srt[pos[j], j...] for every lane j; pos may have extra leading axes."""
+    lead = pos.ndim - (srt.ndim - 1)
+    key = [pos]
+    for d in builtins.range(1, srt.ndim):
+        shape = [1] * pos.ndim
+        shape[lead + d - 1] = srt.shape[d]
+        key.append(_np.arange(srt.shape[d]).reshape(shape))
+    return srt[tuple(key)]
+
+
+def _nanmedian(a, axis=None, out=None):
+    srt, valid = _nan_lanes(a, axis)
+    if srt.shape[0] == 0:
+        return _median(a, axis=axis, out=out)
+    lo = _np.maximum((valid - 1) // 2, 0)
+    hi = _np.maximum(valid // 2, 0)
+    x_lo, x_hi = _pick(srt, lo), _pick(srt, hi)
+    wide = _np.float32 if srt.dtype == _np.float16 else srt.dtype
+    mid = ((x_lo.astype(wide) + x_hi.astype(wide)) / 2).astype(srt.dtype)
+    res = _np.where(lo == hi, x_lo, mid)
+    res = _np.where(valid == 0, _np.nan, res).astype(srt.dtype)
+    if out is not None:
+        _np.copyto(out, res, casting="unsafe")
+        return out
+    return res[()] if res.ndim == 0 else res
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """Median along the given axes, ignoring NaNs (NaN for an all-NaN
+    slice, with a RuntimeWarning).
+
+    Returns
+    -------
+    scalar or ndarray
+    """
+    a = _asarray(a)
+    if a.dtype.kind not in "fc":
+        return median(a, axis, out, overwrite_input, keepdims)
+    return _ureduce(a, _nanmedian, axis, out, keepdims)
+
+
+def _nanquantile(a, axis, out, q, method, weak_q):
+    if method != "linear":
+        raise ValueError(f"{method!r} is not a supported method; ndmem implements 'linear'")
+    if q.ndim > 2:
+        raise ValueError("q must be a scalar or 1d")
+    srt, valid = _nan_lanes(a, axis)
+    qdt = q.dtype if q.dtype.kind == "f" else _np.dtype(_np.float64)
+    qq = q.reshape(q.shape + (1,) * valid.ndim)
+    virtual = (valid - 1).astype(qdt) * qq
+    prev = _np.floor(virtual)
+    nxt = prev + 1
+    top = (valid - 1).astype(qdt)
+    above = virtual >= top
+    prev = _np.where(above, top, prev)
+    nxt = _np.where(above, top, nxt)
+    below = virtual < 0
+    prev = _np.where(below, 0, prev)
+    nxt = _np.where(below, 0, nxt)
+    gamma = _np.asarray(virtual - prev, dtype=virtual.dtype)
+    t_hi = upper = None
+    if weak_q:
+        # NumPy lerps each lane with gamma as a Python float: weak, so
+        # 1 - gamma is float64 and both are then cast to the data's type
+        t_hi = (1 - gamma).astype(srt.dtype) if srt.dtype.kind == "f" else 1 - gamma
+        upper = gamma >= 0.5
+        if srt.dtype.kind == "f":
+            gamma = gamma.astype(srt.dtype)
+    prev_i = _np.maximum(prev, 0).astype(_np.int64)
+    nxt_i = _np.maximum(nxt, 0).astype(_np.int64)
+    res = _np.asarray(_lerp(_pick(srt, prev_i), _pick(srt, nxt_i), gamma,
+                            t_hi=t_hi, upper=upper))
+    res = _np.where(valid == 0, _np.nan, res).astype(res.dtype)
+    if out is not None:
+        _np.copyto(out, res, casting="unsafe")
+        return out
+    return res[()] if res.ndim == 0 else res
+
+
+def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                keepdims=False, *, weights=None, interpolation=None):
+    """q-th quantiles ignoring NaNs (method 'linear'; see `quantile`).
+
+    Returns
+    -------
+    scalar or ndarray
+    """
+    a = _asarray(a)
+    if a.dtype.kind not in "fc":
+        return quantile(a, q, axis, out, overwrite_input, method, keepdims,
+                        weights=weights, interpolation=interpolation)
+    if a.dtype.kind == "c":
+        raise TypeError("a must be an array of real numbers")
+    if weights is not None or interpolation is not None:
+        raise ValueError("ndmem implements nanquantile without weights or interpolation=")
+    weak_q = type(q) in (int, float)
+    q = _asarray(q)
+    if not _quantile_valid(q):
+        raise ValueError("Quantiles must be in the range [0, 1]")
+    return _ureduce(a, _nanquantile, axis, out, keepdims, q=q, method=method,
+                    weak_q=weak_q)
+
+
+def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                  keepdims=False, *, weights=None, interpolation=None):
+    """q-th percentiles ignoring NaNs (method 'linear'; see `percentile`).
+
+    Returns
+    -------
+    scalar or ndarray
+    """
+    a = _asarray(a)
+    if a.dtype.kind not in "fc":
+        return percentile(a, q, axis, out, overwrite_input, method, keepdims,
+                          weights=weights, interpolation=interpolation)
+    if a.dtype.kind == "c":
+        raise TypeError("a must be an array of real numbers")
+    if weights is not None or interpolation is not None:
+        raise ValueError("ndmem implements nanpercentile without weights or interpolation=")
+    weak_q = type(q) in (int, float)
+    q = _asarray(_np.true_divide(q, 100))
+    if not _quantile_valid(q):
+        raise ValueError("Percentiles must be in the range [0, 100]")
+    return _ureduce(a, _nanquantile, axis, out, keepdims, q=q, method=method,
                     weak_q=weak_q)
 
 
