@@ -306,6 +306,66 @@ static const DtypeOps dtype_ops[NDM_NNUMERIC] = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Matrix-vector products                                             */
+/* ------------------------------------------------------------------ */
+
+/* out[i] = sum_p M[i, p] v[p] for float and double, read in place: packing
+ * a vector to a full micro-panel would waste most of the kernel, and a
+ * matrix-vector product is bound by reading M once anyway.  Rows of M that
+ * are contiguous take dot products with eight accumulators (vectorizable
+ * without reassociation flags); column-contiguous M accumulates columns. */
+#define DEFINE_GEMV(NAME, T)                                                        \
+    static void                                                                     \
+    gemv_##NAME(const char *M, Py_ssize_t rs, Py_ssize_t cs, Py_ssize_t rows,       \
+                Py_ssize_t k, const char *v, Py_ssize_t vs, char *out, Py_ssize_t os) \
+    {                                                                               \
+        Py_ssize_t sz = (Py_ssize_t)sizeof(T);                                      \
+        if (cs != sz && rs == sz) {                                                 \
+            for (Py_ssize_t i = 0; i < rows; i++) {                                 \
+                *(T *)(out + i * os) = 0;                                           \
+            }                                                                       \
+            for (Py_ssize_t p = 0; p < k; p++) {                                    \
+                const T *restrict col = (const T *)(M + p * cs);                    \
+                T x = *(const T *)(v + p * vs);                                     \
+                if (os == sz) {                                                     \
+                    T *restrict o = (T *)out;                                       \
+                    for (Py_ssize_t i = 0; i < rows; i++) {                         \
+                        o[i] += col[i] * x;                                         \
+                    }                                                               \
+                }                                                                   \
+                else {                                                              \
+                    for (Py_ssize_t i = 0; i < rows; i++) {                         \
+                        *(T *)(out + i * os) += col[i] * x;                         \
+                    }                                                               \
+                }                                                                   \
+            }                                                                       \
+            return;                                                                 \
+        }                                                                           \
+        for (Py_ssize_t i = 0; i < rows; i++) {                                     \
+            const char *row = M + i * rs;                                           \
+            T acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                    \
+            Py_ssize_t p = 0;                                                       \
+            if (cs == sz && vs == sz) {                                             \
+                const T *restrict x = (const T *)row;                               \
+                const T *restrict y = (const T *)v;                                 \
+                for (; p + 8 <= k; p += 8) {                                        \
+                    for (int j = 0; j < 8; j++) {                                   \
+                        acc[j] += x[p + j] * y[p + j];                              \
+                    }                                                               \
+                }                                                                   \
+            }                                                                       \
+            for (; p < k; p++) {                                                    \
+                acc[0] += *(const T *)(row + p * cs) * *(const T *)(v + p * vs);    \
+            }                                                                       \
+            *(T *)(out + i * os) = ((acc[0] + acc[1]) + (acc[2] + acc[3]))          \
+                                   + ((acc[4] + acc[5]) + (acc[6] + acc[7]));       \
+        }                                                                           \
+    }
+
+DEFINE_GEMV(f32, float)
+DEFINE_GEMV(f64, double)
+
+/* ------------------------------------------------------------------ */
 /* The driver                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -378,6 +438,8 @@ typedef struct {
     const ComputeType *ct;
     Py_ssize_t m, n, k, batch;
     int small, direct, nthreads;
+    void (*gemv)(const char *, Py_ssize_t, Py_ssize_t, Py_ssize_t, Py_ssize_t,
+                 const char *, Py_ssize_t, char *, Py_ssize_t);
     char *apack[2], *bpack[2], *cbuf;
 } Plan;
 
@@ -391,6 +453,17 @@ run_one(const Plan *pl, const char *a, const char *b, char *out)
     Py_ssize_t size = (Py_ssize_t)ct->size;
     Py_ssize_t o_rs = O->strides[nd - 2], o_cs = O->strides[nd - 1];
     if (pl->m == 0 || pl->n == 0) {
+        return;
+    }
+    if (pl->gemv != NULL) {
+        Py_ssize_t a_rs = A->strides[nd - 2], a_cs = A->strides[nd - 1];
+        Py_ssize_t b_rs = B->strides[nd - 2], b_cs = B->strides[nd - 1];
+        if (pl->n == 1) {
+            pl->gemv(a, a_rs, a_cs, pl->m, pl->k, b, b_rs, out, o_rs);
+        }
+        else {
+            pl->gemv(b, b_cs, b_rs, pl->n, pl->k, a, a_cs, out, o_cs);
+        }
         return;
     }
     if (pl->small) {
@@ -564,6 +637,16 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
     pl.small = work <= SMALL_WORK || pl.k == 0;
     pl.direct = (t == NDM_FLOAT32 || t == NDM_FLOAT64 || t == NDM_COMPLEX64
                  || t == NDM_COMPLEX128) && aligned_for(pl.out, size);
+    if (pl.direct && (pl.m == 1 || pl.n == 1) && pl.k > 0
+            && aligned_for(pl.a, size) && aligned_for(pl.b, size)) {
+        pl.gemv = t == NDM_FLOAT64 ? gemv_f64 : t == NDM_FLOAT32 ? gemv_f32 : NULL;
+    }
+    if (pl.gemv != NULL) {
+        Py_BEGIN_ALLOW_THREADS
+        run_batches(&pl);
+        Py_END_ALLOW_THREADS
+        Py_RETURN_NONE;
+    }
     pl.nthreads = !pl.small && ncpus > 1 && work >= THREAD_WORK && pl.m >= 4 * pl.ct->mr ? 2 : 1;
     if (pl.small) {
         pl.apack[0] = scratch_alloc(pl.m * pl.k * size, &raw[0]);
