@@ -190,6 +190,21 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_HF)
 #undef NDM_K1
 #undef NDM_K2
 
+/* Contiguous float32/float64 exp, log, sin, cos: the vector routines of
+ * loops_simd.c when they take the loop, else the libm kernel above. */
+#define NDM_VK(op, nm)                                                      \
+static void                                                                 \
+kv_##op##_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx) \
+{                                                                           \
+    if (!ndm_simd_##op##_##nm(args, n, steps)) {                            \
+        k_##op##_##nm(args, n, steps, ctx);                                 \
+    }                                                                       \
+}
+#define NDM_VKS(op) NDM_VK(op, float32) NDM_VK(op, float64)
+NDM_VKS(exp) NDM_VKS(log) NDM_VKS(sin) NDM_VKS(cos)
+#undef NDM_VKS
+#undef NDM_VK
+
 /* ------------------------------------------------------------------ */
 /* Integer power: wrap-around square-and-multiply; a negative exponent  */
 /* is NumPy's ValueError, so the signed loops hold the GIL.            */
@@ -507,6 +522,12 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_HF)
 #define NDM_L2(op) NDM_LD2(FLOAT16, FLOAT16, k_##op##_float16)              \
     NDM_LD2(FLOAT32, FLOAT32, k_##op##_float32)                             \
     NDM_LD2(FLOAT64, FLOAT64, k_##op##_float64)
+/* The same with the vector kernels kv_ for float32/float64. */
+#define NDM_L2V(op) NDM_LD2(FLOAT16, FLOAT16, k_##op##_float16)             \
+    NDM_LD2(FLOAT32, FLOAT32, kv_##op##_float32)                            \
+    NDM_LD2(FLOAT64, FLOAT64, kv_##op##_float64)
+#define NDM_L2FDV(op) NDM_LD2(FLOAT32, FLOAT32, kv_##op##_float32)          \
+    NDM_LD2(FLOAT64, FLOAT64, kv_##op##_float64)
 #define NDM_L2FD(op) NDM_LD2(FLOAT32, FLOAT32, k_##op##_float32)            \
     NDM_LD2(FLOAT64, FLOAT64, k_##op##_float64)
 #define NDM_L2C(op) NDM_LD2(COMPLEX64, COMPLEX64, k_##op##_complex64)       \
@@ -528,8 +549,8 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_HF)
 #define NDM_LIST_EFD3(op) const NdmLoopDef ndm_lmath_##op[] = { NDM_L3(op) };
 
 NDM_LIST_EFDFDC(sqrt)
-NDM_LIST_EFDFDC(exp)
-NDM_LIST_EFDFDC(log)
+const NdmLoopDef ndm_lmath_exp[] = { NDM_L2V(exp) NDM_L2FDV(exp) NDM_L2C(exp) };
+const NdmLoopDef ndm_lmath_log[] = { NDM_L2V(log) NDM_L2FDV(log) NDM_L2C(log) };
 NDM_LIST_EFDFDC(rint)
 const NdmLoopDef ndm_lmath_cbrt[] = { NDM_L2(cbrt) NDM_L2(cbrt) };
 NDM_LIST_EFDEFDC(exp2)
@@ -547,8 +568,8 @@ NDM_LIST_EFDEFDC(tanh)
 NDM_LIST_EFDEFDC(arcsinh)
 NDM_LIST_EFDEFDC(arccosh)
 NDM_LIST_EFDEFDC(arctanh)
-NDM_LIST_EFDC(sin)
-NDM_LIST_EFDC(cos)
+const NdmLoopDef ndm_lmath_sin[] = { NDM_L2V(sin) NDM_L2C(sin) };
+const NdmLoopDef ndm_lmath_cos[] = { NDM_L2V(cos) NDM_L2C(cos) };
 NDM_LIST_EFD(deg2rad)
 NDM_LIST_EFD(rad2deg)
 NDM_LIST_EFD(spacing)

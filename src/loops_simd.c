@@ -1,0 +1,396 @@
+/* Vectorized exp, log, sin and cos for contiguous float32/float64 loops
+ * (AVX2 + FMA, chosen at run time; anything else keeps the libm kernels
+ * of loops_math.c).
+ *
+ * Each routine computes a "safe" domain in vector registers, where the
+ * result is a normal number and no floating-point flag but inexact can
+ * arise: exp on |x| <= 708, log on normal positive x, sin/cos on
+ * |x| <= 2^24.  Lanes outside it (NaN, inf, zero/negative log arguments,
+ * denormals, overflowing exp, huge trigonometric arguments) are computed
+ * again by the libm function, so special values and the fenv flags NumPy
+ * reports (overflow, underflow, divide-by-zero, invalid) are libm's.
+ * Inputs of unsafe lanes are replaced by a harmless value before the
+ * vector arithmetic, so it raises nothing on their behalf.
+ *
+ * The algorithms are the classic ones: Cody-Waite range reduction with
+ * FMA (exp: x = k ln2 + r, |r| <= ln2/2; sin/cos: x = q pi/2 + r,
+ * |r| <= pi/4, three-part pi/2), Taylor polynomials long enough for a
+ * truncation error far below half an ulp, and for log the atanh series
+ * log(1+f) = 2 atanh(f / (2 + f)) arranged as in fdlibm's e_log.c.
+ * float32 is computed in double and rounded once at the end. */
+#include <float.h>
+#include "loops_internal.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NDM_SIMD_X86 1
+#include <immintrin.h>
+#endif
+
+#ifdef NDM_SIMD_X86
+
+#define TGT __attribute__((target("avx2,fma")))
+
+#define V __m256d
+#define VF __m256
+#define SET1 _mm256_set1_pd
+#define FMA _mm256_fmadd_pd
+#define FNMA _mm256_fnmadd_pd
+#define MUL _mm256_mul_pd
+#define ADD _mm256_add_pd
+#define SUB _mm256_sub_pd
+#define ABS(x) _mm256_andnot_pd(SET1(-0.0), (x))
+#define CMP _mm256_cmp_pd
+#define BLEND _mm256_blendv_pd
+#define ROUND(x) _mm256_round_pd((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+
+/* 2^k for integral k in [-1022, 1023], through the exponent field. */
+static inline TGT V
+pow2i(V k)
+{
+    __m256i b = _mm256_castpd_si256(ADD(k, SET1(4503599627370496.0 + 1023.0)));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(b, 52));
+}
+
+/* exp for |x| <= 708 and x not tiny enough to underflow r * r: the
+ * result is normal.  Truncation of the Taylor series at r^13 is below
+ * 2^-60 relative for |r| <= ln2/2. */
+static inline TGT V
+v_exp(V x)
+{
+    const V k = ROUND(MUL(x, SET1(1.4426950408889634)));
+    V r = FNMA(k, SET1(0.6931471805599453), x);
+    r = FNMA(k, SET1(2.3190468138462996e-17), r);
+    V p = SET1(1.6059043836821613e-10);
+    p = FMA(p, r, SET1(2.08767569878681e-09));
+    p = FMA(p, r, SET1(2.505210838544172e-08));
+    p = FMA(p, r, SET1(2.755731922398589e-07));
+    p = FMA(p, r, SET1(2.7557319223985893e-06));
+    p = FMA(p, r, SET1(2.48015873015873e-05));
+    p = FMA(p, r, SET1(0.0001984126984126984));
+    p = FMA(p, r, SET1(0.001388888888888889));
+    p = FMA(p, r, SET1(0.008333333333333333));
+    p = FMA(p, r, SET1(0.041666666666666664));
+    p = FMA(p, r, SET1(0.16666666666666666));
+    p = FMA(p, r, SET1(0.5));
+    p = FMA(p, r, SET1(1.0));
+    p = FMA(p, r, SET1(1.0));
+    return MUL(p, pow2i(k));
+}
+
+/* log for normal positive finite x.  x = 2^e m, m in [sqrt(1/2),
+ * sqrt(2)), f = m - 1, s = f / (2 + f):
+ * log(1 + f) = f - f^2/2 + s (f^2/2 + R), R = sum 2 s^2k / (2k + 1). */
+static inline TGT V
+v_log(V x)
+{
+    const __m256i bits = _mm256_castpd_si256(x);
+    const __m256i ebits = _mm256_srli_epi64(bits, 52);
+    V m = _mm256_castsi256_pd(_mm256_or_si256(
+        _mm256_and_si256(bits, _mm256_set1_epi64x(0x000fffffffffffffLL)),
+        _mm256_set1_epi64x(0x3ff0000000000000LL)));
+    V e = SUB(_mm256_castsi256_pd(_mm256_or_si256(
+                  ebits, _mm256_castpd_si256(SET1(4503599627370496.0)))),
+              SET1(4503599627370496.0 + 1023.0));
+    const V big = CMP(m, SET1(1.4142135623730951), _CMP_GT_OQ);
+    m = BLEND(m, MUL(m, SET1(0.5)), big);
+    e = ADD(e, _mm256_and_pd(big, SET1(1.0)));
+    const V f = SUB(m, SET1(1.0));
+    const V s = _mm256_div_pd(f, ADD(f, SET1(2.0)));
+    const V z = MUL(s, s);
+    V p = SET1(0.09523809523809523);
+    p = FMA(p, z, SET1(0.10526315789473684));
+    p = FMA(p, z, SET1(0.11764705882352941));
+    p = FMA(p, z, SET1(0.13333333333333333));
+    p = FMA(p, z, SET1(0.15384615384615385));
+    p = FMA(p, z, SET1(0.18181818181818182));
+    p = FMA(p, z, SET1(0.2222222222222222));
+    p = FMA(p, z, SET1(0.2857142857142857));
+    p = FMA(p, z, SET1(0.4));
+    p = FMA(p, z, SET1(0.6666666666666666));
+    const V R = MUL(p, z);
+    const V hfsq = MUL(SET1(0.5), MUL(f, f));
+    /* e ln2_hi is exact (ln2_hi ends in 21 zero bits). */
+    V t = FMA(s, ADD(hfsq, R), MUL(e, SET1(1.9082149292705877e-10)));
+    t = SUB(SUB(hfsq, t), f);
+    return FMA(e, SET1(0.6931471803691238), SUB(SET1(0.0), t));
+}
+
+/* sin (cosine = 0) or cos (cosine = 1) for |x| <= 2^24: r = x - q pi/2
+ * with pi/2 in three doubles (the first product is exact under FMA). */
+static inline TGT V
+v_sincos(V x, int cosine)
+{
+    const V q = ROUND(MUL(x, SET1(0.6366197723675814)));
+    V r = FNMA(q, SET1(1.5707963267948966), x);
+    r = FNMA(q, SET1(6.123233995736766e-17), r);
+    r = FNMA(q, SET1(-1.4973849048591698e-33), r);
+    const V z = MUL(r, r);
+    V ps = SET1(2.8114572543455206e-15);
+    ps = FMA(ps, z, SET1(-7.647163731819816e-13));
+    ps = FMA(ps, z, SET1(1.6059043836821613e-10));
+    ps = FMA(ps, z, SET1(-2.505210838544172e-08));
+    ps = FMA(ps, z, SET1(2.7557319223985893e-06));
+    ps = FMA(ps, z, SET1(-0.0001984126984126984));
+    ps = FMA(ps, z, SET1(0.008333333333333333));
+    ps = FMA(ps, z, SET1(-0.16666666666666666));
+    const V sr = FMA(MUL(r, z), ps, r);
+    V pc = SET1(4.779477332387385e-14);
+    pc = FMA(pc, z, SET1(-1.1470745597729725e-11));
+    pc = FMA(pc, z, SET1(2.08767569878681e-09));
+    pc = FMA(pc, z, SET1(-2.755731922398589e-07));
+    pc = FMA(pc, z, SET1(2.48015873015873e-05));
+    pc = FMA(pc, z, SET1(-0.001388888888888889));
+    pc = FMA(pc, z, SET1(0.041666666666666664));
+    const V cr = FMA(MUL(z, z), pc, FNMA(SET1(0.5), z, SET1(1.0)));
+    /* Quadrant q (+1 for cos): bit 0 picks cos r, bit 1 negates. */
+    __m256i qi = _mm256_castpd_si256(ADD(q, SET1(6755399441055744.0)));
+    qi = _mm256_add_epi64(qi, _mm256_set1_epi64x(cosine));
+    const V swap = _mm256_castsi256_pd(_mm256_cmpeq_epi64(
+        _mm256_and_si256(qi, _mm256_set1_epi64x(1)), _mm256_set1_epi64x(1)));
+    const V sign = _mm256_castsi256_pd(_mm256_slli_epi64(
+        _mm256_and_si256(qi, _mm256_set1_epi64x(2)), 62));
+    return _mm256_xor_pd(BLEND(sr, cr, swap), sign);
+}
+
+/* Per function: the safe lanes (ok), the harmless input H that unsafe
+ * lanes compute on, TINY: inputs too small for the polynomial's products
+ * (they would underflow) become 0, and OUT: the final touch on the
+ * result.  exp(x) rounds to 1 below 2^-54; sin x rounds to x below
+ * 2^-26 (and keeps the sign of zero), cos x to 1. */
+static inline TGT V
+ok_exp(V x, V ax)
+{
+    (void)x;
+    return CMP(ax, SET1(708.0), _CMP_LE_OQ);
+}
+
+static inline TGT V
+ok_log(V x, V ax)
+{
+    (void)ax;
+    return _mm256_and_pd(CMP(x, SET1(DBL_MIN), _CMP_GE_OQ),
+                         CMP(x, SET1(DBL_MAX), _CMP_LE_OQ));
+}
+
+static inline TGT V
+ok_sin(V x, V ax)
+{
+    return _mm256_and_pd(CMP(ax, SET1(0x1p24), _CMP_LE_OQ),
+                         _mm256_or_pd(CMP(ax, SET1(DBL_MIN), _CMP_GE_OQ),
+                                      CMP(x, SET1(0.0), _CMP_EQ_OQ)));
+}
+
+static inline TGT VF
+okf_exp(VF x, VF ax)
+{
+    return _mm256_and_ps(
+        _mm256_and_ps(_mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_GE_OQ),
+                      _mm256_cmp_ps(ax, _mm256_set1_ps(88.7f), _CMP_LE_OQ)),
+        _mm256_or_ps(_mm256_cmp_ps(ax, _mm256_set1_ps(FLT_MIN), _CMP_GE_OQ),
+                     _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_EQ_OQ)));
+}
+
+static inline TGT VF
+okf_log(VF x, VF ax)
+{
+    (void)ax;
+    return _mm256_and_ps(_mm256_cmp_ps(x, _mm256_set1_ps(FLT_MIN), _CMP_GE_OQ),
+                         _mm256_cmp_ps(x, _mm256_set1_ps(FLT_MAX), _CMP_LE_OQ));
+}
+
+static inline TGT VF
+okf_sin(VF x, VF ax)
+{
+    return _mm256_and_ps(
+        _mm256_cmp_ps(ax, _mm256_set1_ps(0x1p24f), _CMP_LE_OQ),
+        _mm256_or_ps(_mm256_cmp_ps(ax, _mm256_set1_ps(FLT_MIN), _CMP_GE_OQ),
+                     _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_EQ_OQ)));
+}
+
+static inline TGT V
+tiny_exp(V x)
+{
+    return _mm256_and_pd(x, CMP(ABS(x), SET1(0x1p-54), _CMP_GE_OQ));
+}
+
+static inline TGT V
+tiny_sin(V x)
+{
+    return _mm256_and_pd(x, CMP(ABS(x), SET1(0x1p-26), _CMP_GE_OQ));
+}
+
+static inline TGT V
+tiny_log(V x)
+{
+    return x;
+}
+
+static inline TGT V
+out_exp(V y, V x)
+{
+    (void)x;
+    return y;
+}
+
+static inline TGT V
+out_sin(V y, V x)
+{
+    return BLEND(y, x, CMP(ABS(x), SET1(0x1p-26), _CMP_LT_OQ));
+}
+
+static inline TGT V v_sin(V x) { return v_sincos(x, 0); }
+static inline TGT V v_cos(V x) { return v_sincos(x, 1); }
+
+#define ok_cos ok_sin
+#define okf_cos okf_sin
+#define tiny_cos tiny_sin
+#define out_log out_exp
+#define out_cos out_exp
+/* NumPy's float32 exp, sin and cos report underflow for a subnormal
+ * argument (its SIMD code computes with it); libm's expf and cosf do not. */
+#define SUBUF_exp 1
+#define SUBUF_log 0
+#define SUBUF_sin 1
+#define SUBUF_cos 1
+#define H_exp 0.0
+#define H_log 1.0
+#define H_sin 0.0
+#define H_cos 0.0
+
+/* The whole pipeline on one vector of sanitized doubles. */
+#define NDM_SIMD_EVAL(FN, xin) out_##FN(v_##FN(tiny_##FN(xin)), (xin))
+
+/* Contiguous loops: whole vectors, then the tail through a padded buffer
+ * (the padding is H, a safe input), then libm for the unsafe lanes, read
+ * from the loaded vector (the output may be the input). */
+#define NDM_SIMD_LOOPS(FN)                                                  \
+static TGT void                                                             \
+FN##_f64_avx2(const double *a, double *o, Py_ssize_t n)                     \
+{                                                                           \
+    for (Py_ssize_t i = 0; i < n; i += 4) {                                 \
+        const Py_ssize_t left = n - i < 4 ? n - i : 4;                      \
+        double buf[4] = {H_##FN, H_##FN, H_##FN, H_##FN};                   \
+        V x;                                                                \
+        if (left == 4) {                                                    \
+            x = _mm256_loadu_pd(a + i);                                     \
+        }                                                                   \
+        else {                                                              \
+            memcpy(buf, a + i, (size_t)left * sizeof(double));              \
+            x = _mm256_loadu_pd(buf);                                       \
+        }                                                                   \
+        const V ok = ok_##FN(x, ABS(x));                                    \
+        const V xin = BLEND(SET1(H_##FN), x, ok);                           \
+        const V y = NDM_SIMD_EVAL(FN, xin);                                 \
+        const int m = _mm256_movemask_pd(ok);                               \
+        if (left == 4) {                                                    \
+            _mm256_storeu_pd(o + i, y);                                     \
+        }                                                                   \
+        else {                                                              \
+            _mm256_storeu_pd(buf, y);                                       \
+            memcpy(o + i, buf, (size_t)left * sizeof(double));              \
+        }                                                                   \
+        if (m != 0xf) {                                                     \
+            double xs[4];                                                   \
+            _mm256_storeu_pd(xs, x);                                        \
+            for (Py_ssize_t k = 0; k < left; k++) {                         \
+                if (!((m >> k) & 1)) {                                      \
+                    o[i + k] = FN(xs[k]);                                   \
+                }                                                           \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+}                                                                           \
+                                                                            \
+static TGT void                                                             \
+FN##_f32_avx2(const float *a, float *o, Py_ssize_t n)                       \
+{                                                                           \
+    for (Py_ssize_t i = 0; i < n; i += 8) {                                 \
+        const Py_ssize_t left = n - i < 8 ? n - i : 8;                      \
+        float buf[8];                                                       \
+        VF x;                                                               \
+        if (left == 8) {                                                    \
+            x = _mm256_loadu_ps(a + i);                                     \
+        }                                                                   \
+        else {                                                              \
+            for (int k = 0; k < 8; k++) {                                   \
+                buf[k] = (float)H_##FN;                                     \
+            }                                                               \
+            memcpy(buf, a + i, (size_t)left * sizeof(float));               \
+            x = _mm256_loadu_ps(buf);                                       \
+        }                                                                   \
+        const VF ok = okf_##FN(x, _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x)); \
+        const VF xin = _mm256_blendv_ps(_mm256_set1_ps((float)H_##FN), x, ok); \
+        const V lo = _mm256_cvtps_pd(_mm256_castps256_ps128(xin));          \
+        const V hi = _mm256_cvtps_pd(_mm256_extractf128_ps(xin, 1));        \
+        const VF y = _mm256_insertf128_ps(                                  \
+            _mm256_castps128_ps256(_mm256_cvtpd_ps(NDM_SIMD_EVAL(FN, lo))), \
+            _mm256_cvtpd_ps(NDM_SIMD_EVAL(FN, hi)), 1);                     \
+        const int m = _mm256_movemask_ps(ok);                               \
+        if (left == 8) {                                                    \
+            _mm256_storeu_ps(o + i, y);                                     \
+        }                                                                   \
+        else {                                                              \
+            _mm256_storeu_ps(buf, y);                                       \
+            memcpy(o + i, buf, (size_t)left * sizeof(float));               \
+        }                                                                   \
+        if (m != 0xff) {                                                    \
+            float xs[8];                                                    \
+            _mm256_storeu_ps(xs, x);                                        \
+            for (Py_ssize_t k = 0; k < left; k++) {                         \
+                if (!((m >> k) & 1)) {                                      \
+                    o[i + k] = FN##f(xs[k]);                                \
+                    if (SUBUF_##FN && xs[k] != 0 &&                         \
+                            isless(fabsf(xs[k]), FLT_MIN)) {                \
+                        feraiseexcept(FE_UNDERFLOW);                        \
+                    }                                                       \
+                }                                                           \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+}
+
+NDM_SIMD_LOOPS(exp)
+NDM_SIMD_LOOPS(log)
+NDM_SIMD_LOOPS(sin)
+NDM_SIMD_LOOPS(cos)
+
+static int
+have_avx2_fma(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+#define NDM_SIMD_ENTRY(FN, nm, t, sfx)                                      \
+int                                                                         \
+ndm_simd_##FN##_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps)    \
+{                                                                           \
+    if (steps[0] != (Py_ssize_t)sizeof(t) ||                                \
+            steps[1] != (Py_ssize_t)sizeof(t) ||                            \
+            !NDM_SAME_OR_DISJOINT(args[0], n * steps[0],                    \
+                                  args[1], n * steps[1]) ||                 \
+            !have_avx2_fma()) {                                             \
+        return 0;                                                           \
+    }                                                                       \
+    FN##_##sfx##_avx2((const t *)args[0], (t *)args[1], n);                 \
+    return 1;                                                               \
+}
+
+#else  /* no x86-64 vector path: the libm kernels run */
+
+#define NDM_SIMD_ENTRY(FN, nm, t, sfx)                                      \
+int                                                                         \
+ndm_simd_##FN##_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps)    \
+{                                                                           \
+    (void)args; (void)n; (void)steps;                                       \
+    return 0;                                                               \
+}
+
+#endif
+
+#define NDM_SIMD_ENTRIES(FN)                                                \
+    NDM_SIMD_ENTRY(FN, float32, float, f32)                                 \
+    NDM_SIMD_ENTRY(FN, float64, double, f64)
+NDM_SIMD_ENTRIES(exp)
+NDM_SIMD_ENTRIES(log)
+NDM_SIMD_ENTRIES(sin)
+NDM_SIMD_ENTRIES(cos)
