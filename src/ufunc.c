@@ -311,9 +311,41 @@ find_wrap_input(NdmUfuncCall *call)
     return best;
 }
 
+/* NumPy's try_trivial_single_output_loop: one output, no where=, every
+ * operand that is not 0-d of the result's shape and of the loop's dtype,
+ * each N-d one C- or F-contiguous with the same flags.  The output is then
+ * allocated C (or F when those flags say only F), which fixes the strides
+ * NumPy reports for length-1 axes.  0 when the rule does not apply. */
+static char
+trivial_order(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *shape)
+{
+    int order_flags = 0;
+    if (call->nout != 1 || mask != NULL || call->order != 'K') {
+        return 0;
+    }
+    for (int i = 0; i < call->nop; i++) {
+        NdmArray *a = call->ops[i];
+        if (a == NULL || (a->nd == 0 && i < call->nin)) {
+            continue;
+        }
+        if (a->nd != nd || memcmp(a->shape, shape, (size_t)nd * sizeof(Py_ssize_t)) != 0
+                || a->descr->type_num != call->loop->types[i] || !ndm_dtype_isnative(a->descr)) {
+            return 0;
+        }
+        if (nd > 1) {
+            int f = a->flags & (NDM_C_CONTIGUOUS | NDM_F_CONTIGUOUS);
+            if (f == 0 || (order_flags != 0 && f != order_flags)) {
+                return 0;
+            }
+            order_flags = f;
+        }
+    }
+    return order_flags == NDM_F_CONTIGUOUS ? 'F' : 'C';
+}
+
 static int
 allocate_output(NdmUfuncCall *call, int j, int nd, const Py_ssize_t *shape,
-                int scalar_result)
+                int scalar_result, char trivial)
 {
     NdmDtype *d = ndm_dtype_builtin(call->loop->types[j]);
     if (d == NULL) {
@@ -330,7 +362,7 @@ allocate_output(NdmUfuncCall *call, int j, int nd, const Py_ssize_t *shape,
     for (int i = 0; i < nd; i++) {
         size *= shape[i];
     }
-    char order = call->order;
+    char order = trivial ? trivial : call->order;
     if (order == 'A') {
         order = 'C';
         int all_f = 1, any = 0;
@@ -407,9 +439,11 @@ wrap_result(PyObject *ufunc, NdmUfuncCall *call, int j, int was_given,
 /* __array_ufunc__ overrides (NumPy's override.c)                      */
 
 static PyObject *s_array_ufunc;
+static PyObject *ndarray_array_ufunc;   /* ndarray's own, borrowed from its dict */
 
-/* The __array_ufunc__ of o's type (borrowed), NULL when it has none.
- * Arrays and Python's own types are never looked at, as NumPy. */
+/* The __array_ufunc__ of o's type (borrowed), NULL when it has none or
+ * inherits ndarray's.  Arrays and Python's own types are never looked at,
+ * as NumPy. */
 static PyObject *
 override_of(PyObject *o)
 {
@@ -420,8 +454,52 @@ override_of(PyObject *o)
             || o == Py_None || tp == &PyDict_Type || tp == &PySlice_Type) {
         return NULL;
     }
-    return _PyType_Lookup(tp, s_array_ufunc);
+    PyObject *attr = _PyType_Lookup(tp, s_array_ufunc);
+    return attr == ndarray_array_ufunc ? NULL : attr;
 }
+
+/* ndarray.__array_ufunc__(ufunc, method, *inputs, **kwargs), NumPy's
+ * default: NotImplemented when another operand overrides ufuncs, else the
+ * ufunc's method on the operands (what subclasses reach through super()). */
+static PyObject *
+array_ufunc_default(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kwds)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    if (n < 2) {
+        PyErr_SetString(PyExc_TypeError,
+                        "__array_ufunc__ requires ufunc and method arguments");
+        return NULL;
+    }
+    for (Py_ssize_t i = 2; i < n; i++) {
+        if (override_of(PyTuple_GET_ITEM(args, i)) != NULL) {
+            Py_RETURN_NOTIMPLEMENTED;
+        }
+    }
+    PyObject *out = kwds != NULL ? PyDict_GetItemString(kwds, "out") : NULL;
+    if (out != NULL) {
+        Py_ssize_t m = PyTuple_Check(out) ? PyTuple_GET_SIZE(out) : 1;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            if (override_of(PyTuple_Check(out) ? PyTuple_GET_ITEM(out, j) : out) != NULL) {
+                Py_RETURN_NOTIMPLEMENTED;
+            }
+        }
+    }
+    PyObject *meth = PyObject_GetAttr(PyTuple_GET_ITEM(args, 0), PyTuple_GET_ITEM(args, 1));
+    if (meth == NULL) {
+        return NULL;
+    }
+    PyObject *inputs = PyTuple_GetSlice(args, 2, n);
+    PyObject *r = inputs != NULL ? PyObject_Call(meth, inputs, kwds) : NULL;
+    Py_XDECREF(inputs);
+    Py_DECREF(meth);
+    return r;
+}
+
+static PyMethodDef array_ufunc_methods[] = {
+    {"__array_ufunc__", (PyCFunction)(void (*)(void))array_ufunc_default,
+     METH_VARARGS | METH_KEYWORDS, NULL},
+    {NULL, NULL, 0, NULL},
+};
 
 /* Add o to the override list: one per type, subclasses before their bases. */
 static void
@@ -755,9 +833,11 @@ ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
         }
     }
     PyObject *wrap_obj = call.subok ? find_wrap_input(&call) : NULL;
+    char trivial = trivial_order(&call, mask, nd, shape);
     for (int j = call.nin; j < call.nop; j++) {
         if (call.ops[j] == NULL
-                && allocate_output(&call, j, nd, shape, nd == 0 && wrap_obj == NULL) < 0) {
+                && allocate_output(&call, j, nd, shape, nd == 0 && wrap_obj == NULL,
+                                   trivial) < 0) {
             goto fail;
         }
     }
@@ -1145,9 +1225,11 @@ ndm_ufunc_init(PyObject *module)
 {
     s_array_ufunc = PyUnicode_InternFromString("__array_ufunc__");
     s_array_wrap = PyUnicode_InternFromString("__array_wrap__");
-    if (s_array_ufunc == NULL || s_array_wrap == NULL) {
+    if (s_array_ufunc == NULL || s_array_wrap == NULL
+            || ndm_array_add_methods(array_ufunc_methods) < 0) {
         return -1;
     }
+    ndarray_array_ufunc = _PyType_Lookup(ndm_state.ndarray_type, s_array_ufunc);
     ufunc_type = (PyTypeObject *)PyType_FromSpec(&ufunc_spec);
     if (ufunc_type == NULL) {
         return -1;

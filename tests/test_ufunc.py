@@ -566,6 +566,42 @@ def test_array_ufunc_overrides():
     assert run(numpy) == run(ndmem)
 
 
+def test_subclass_array_ufunc_through_super():
+    def run(m):
+        class MyArray(m.ndarray):
+            def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+                args = [i.view(m.ndarray) if isinstance(i, MyArray) else i for i in inputs]
+                out = kwargs.pop("out", None)
+                if out:
+                    kwargs["out"] = tuple(o.view(m.ndarray) if isinstance(o, MyArray) else o
+                                          for o in out)
+                r = super().__array_ufunc__(ufunc, method, *args, **kwargs)
+                if r is NotImplemented:
+                    return r
+                return ("wrapped", type(r).__name__, m.asarray(r).tolist())
+
+        class Bad(m.ndarray):
+            def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+                return super().__array_ufunc__(ufunc, method, *inputs, **kwargs)
+
+        class Pri(m.ndarray):
+            __array_priority__ = 10
+
+        x = m.arange(3.0).view(MyArray)
+        res = [m.add(x, 1), x + 1, 1 + x, m.add.outer(x, [1, 2]),
+               m.multiply(x, x, out=(m.zeros(3).view(MyArray),))]
+        try:
+            m.add(m.arange(3.0).view(Bad), 1)
+        except TypeError as e:
+            res.append(("TypeError", str(e).split(":")[-1]))
+        p = m.ones(2).view(Pri)
+        res += [type(m.ones(2) + p).__name__, type(p + m.ones(2)).__name__,
+                m.ndarray.__array_ufunc__(m.ones(2), m.add, "__call__", m.ones(2), 1).tolist()]
+        return res
+
+    assert run(numpy) == run(ndmem)
+
+
 def test_pickle_by_name():
     import pickle
     assert pickle.loads(pickle.dumps(ndmem.add)) is ndmem.add
