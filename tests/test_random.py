@@ -4,6 +4,8 @@ scalar types and exception types; statistical checks on fixed seeds."""
 
 import math
 import pickle
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -466,37 +468,48 @@ def test_out_argument_matches_numpy():
     raises_same(lambda m: m.random.default_rng(0).random(size=4, out=m.empty(3)))
 
 
+LEAK_SCRIPT = """
+import gc, tracemalloc
+import ndmem as nd
+
+g = nd.random.default_rng(0)
+
+def work():
+    g.random(10)
+    g.random()
+    g.integers(0, 10, 5, dtype=nd.int16)
+    g.integers([1, 2], 9)
+    g.normal([0.0, 1.0], 2.0)
+    g.choice(10, 3, replace=False)
+    g.choice(3, 4, p=[0.2, 0.3, 0.5])
+    g.shuffle(nd.arange(5))
+    g.permutation(nd.arange(6).reshape(3, 2))
+    g.bit_generator.state
+    nd.random.randn(3)
+    nd.random.randint(5)
+
+for _ in range(200):
+    work()
+gc.collect()
+live0 = nd.memory.stats()["live_bytes"]
+tracemalloc.start()
+for _ in range(2000):  # caches and free lists settle here
+    work()
+traced0 = tracemalloc.get_traced_memory()[0]
+for _ in range(2000):
+    work()
+gc.collect()
+print(nd.memory.stats()["live_bytes"] - live0, tracemalloc.get_traced_memory()[0] - traced0)
+"""
+
+
 def test_repeated_draws_do_not_leak():
-    import tracemalloc
-    g = nd.random.default_rng(0)
-
-    def work():
-        g.random(10)
-        g.random()
-        g.integers(0, 10, 5, dtype=nd.int16)
-        g.integers([1, 2], 9)
-        g.normal([0.0, 1.0], 2.0)
-        g.choice(10, 3, replace=False)
-        g.choice(3, 4, p=[0.2, 0.3, 0.5])
-        g.shuffle(nd.arange(5))
-        g.permutation(nd.arange(6).reshape(3, 2))
-        g.bit_generator.state
-        nd.random.randn(3)
-        nd.random.randint(5)
-
-    for _ in range(200):
-        work()
-    live0 = nd.memory.stats()["live_bytes"]
-    tracemalloc.start()
-    for _ in range(2000):  # caches and free lists settle here
-        work()
-    traced0 = tracemalloc.get_traced_memory()[0]
-    for _ in range(2000):
-        work()
-    traced1 = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    assert nd.memory.stats()["live_bytes"] == live0
-    assert traced1 - traced0 < 2_000
+    # a fresh interpreter: other tests' garbage must not move the counters
+    out = subprocess.run([sys.executable, "-c", LEAK_SCRIPT], capture_output=True, text=True,
+                         check=True).stdout.split()
+    live_growth, traced_growth = int(out[0]), int(out[1])
+    assert live_growth == 0
+    assert traced_growth < 2_000
 
 
 def test_out_fills_in_memory_order_and_checks():
