@@ -53,25 +53,39 @@ radix##W(KT *k, KT *kt, int64_t *ix, int64_t *ixt, Py_ssize_t n)            \
         }                                                                   \
         return;                                                             \
     }                                                                       \
+    /* Only the bytes that differ between keys need a pass; finding them  \
+     * first also keeps the histogram loop off constant bytes, whose       \
+     * counters would serialise on one memory location. */                \
+    KT vor = 0, vand = (KT)~(KT)0;                                          \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        vor |= k[i];                                                        \
+        vand &= k[i];                                                       \
+    }                                                                       \
+    int bytes[NP], nb = 0;                                                  \
+    for (int b = 0; b < NP; b++) {                                          \
+        if ((((KT)(vor ^ vand)) >> (8 * b)) & 255) {                        \
+            bytes[nb++] = b;                                                \
+        }                                                                   \
+    }                                                                       \
+    if (nb == 0) {                                                          \
+        return;                 /* all keys equal */                        \
+    }                                                                       \
     Py_ssize_t cnt[NP][256];                                                \
-    memset(cnt, 0, sizeof(cnt));                                            \
+    memset(cnt, 0, sizeof(cnt[0]) * (size_t)nb);                            \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
         KT v = k[i];                                                        \
-        for (int b = 0; b < NP; b++) {                                      \
-            cnt[b][(v >> (8 * b)) & 255]++;                                 \
+        for (int j = 0; j < nb; j++) {                                      \
+            cnt[j][(v >> (8 * bytes[j])) & 255]++;                          \
         }                                                                   \
     }                                                                       \
     KT *src = k, *dst = kt;                                                 \
     int64_t *isrc = ix, *idst = ixt;                                        \
-    for (int b = 0; b < NP; b++) {                                          \
-        const int sh = 8 * b;                                               \
-        if (cnt[b][(src[0] >> sh) & 255] == n) {                            \
-            continue;           /* every key has this digit */              \
-        }                                                                   \
+    for (int j = 0; j < nb; j++) {                                          \
+        const int sh = 8 * bytes[j];                                        \
         Py_ssize_t off[256], sum = 0;                                       \
         for (int d = 0; d < 256; d++) {                                     \
             off[d] = sum;                                                   \
-            sum += cnt[b][d];                                               \
+            sum += cnt[j][d];                                               \
         }                                                                   \
         if (isrc != NULL) {                                                 \
             for (Py_ssize_t i = 0; i < n; i++) {                            \
