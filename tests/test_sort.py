@@ -160,6 +160,22 @@ def test_sort_byteswapped():
     both(lambda m, a: m.argsort(a, kind="stable"), x)
 
 
+def test_unaligned_operands():
+    raw = np.zeros(8 * 40 + 1, dtype=np.uint8)
+    x = raw[1:].view(np.float64)
+    x[:] = data((40,), "f8", special=False)
+    ours = nm.frombuffer(bytearray(raw.tobytes()), dtype=np.uint8)[1:].view(nm.float64)
+    assert not ours.flags.aligned
+    same(np.sort(x), nm.sort(ours))
+    same(np.argsort(x, kind="stable"), nm.argsort(ours))
+    same(np.searchsorted(np.sort(x), x), nm.searchsorted(nm.sort(ours), ours))
+    same(np.searchsorted(np.sort(x), x[:3]), nm.searchsorted(ours, ours[:3], sorter=nm.argsort(ours)))
+    xi = raw[1:].view(np.int64)
+    xi[:] = np.arange(40) % 7
+    oi = nm.frombuffer(bytearray(raw.tobytes()), dtype=np.uint8)[1:].view(nm.int64)
+    same(np.bincount(xi), nm.bincount(oi))
+
+
 def test_sort_strings():
     x = np.array(["pear", "apple", "fig", "apple"])
     both(lambda m, a: m.sort(a), x)

@@ -83,6 +83,11 @@ def _sortable(a):
     return a.dtype.kind in _NUMERIC_KINDS and a.dtype.names is None
 
 
+def _packed(a):
+    """a itself when the kernels can index it directly (C order, aligned)."""
+    return a if a.flags.c_contiguous and a.flags.aligned else a.copy()
+
+
 def _argsort_objects(a, axis):
     """Stable argsort of a non-numeric array (str, bytes) by Python's sort."""
     moved = _np.moveaxis(a, axis, -1)
@@ -366,8 +371,8 @@ def searchsorted(a, v, side="left", sorter=None):
                           dtype=_np.int64).reshape(varr.shape)
     else:
         dtype = dtype.newbyteorder("=")
-        a = _np.asarray(a, dtype=dtype, order="C")
-        varr = _np.asarray(varr, dtype=dtype, order="C")
+        a = _packed(_np.asarray(a, dtype=dtype))
+        varr = _packed(_np.asarray(varr, dtype=dtype))
         res = _core._searchsorted(a, varr, side == "right")
     return res[()] if res.ndim == 0 else res
 
@@ -1058,7 +1063,7 @@ def bincount(x, weights=None, minlength=0):
                       DeprecationWarning, stacklevel=2)
     if x.dtype.kind == "u" and x.dtype.itemsize == 8 and x.size and x.max() > 2**63 - 1:
         raise ValueError("'list' argument must have no negative elements")
-    xi = _np.ascontiguousarray(x.astype(_np.int64, copy=False))
+    xi = _packed(x.astype(_np.int64, copy=False))
     if xi.size and int(xi.min()) < 0:
         raise ValueError("'list' argument must have no negative elements")
     length = builtins.max(int(xi.max()) + 1 if xi.size else 0, minlength)
@@ -1067,7 +1072,7 @@ def bincount(x, weights=None, minlength=0):
         w = _asarray(weights)
         if w.shape != x.shape:
             raise ValueError("The weights and list don't have the same length.")
-        w = _np.ascontiguousarray(w.astype(_np.float64))
+        w = _packed(w.astype(_np.float64, copy=False))
     return _core._bincount(xi, w, length)
 
 
