@@ -814,14 +814,17 @@ set_element(NdmArray *self, char *ptr, PyObject *value)
     NdmArray *arr = (NdmArray *)value;
     if (arr->nd != 0) {
         /* NumPy's per-dtype setitem: complex calls complex(arr), bool takes
-         * the truth of a one-element array */
+         * the truth of a one-element array, strings refuse sequences */
         if (self->descr->kind == 'c') {
             PyErr_SetString(PyExc_TypeError,
                             "only 0-dimensional arrays can be converted to Python scalars");
             return -1;
         }
         if (self->descr->kind != 'b' || ndm_array_size(arr) != 1) {
-            PyErr_SetString(PyExc_ValueError, "setting an array element with a sequence.");
+            /* the string setitems word it without the full stop */
+            int text = self->descr->kind == 'U' || self->descr->kind == 'S';
+            PyErr_SetString(PyExc_ValueError, text ? "setting an array element with a sequence"
+                                                   : "setting an array element with a sequence.");
             return -1;
         }
         Py_INCREF(arr->descr);

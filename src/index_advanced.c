@@ -30,8 +30,6 @@ typedef struct {
     Py_ssize_t sstrides[NDM_MAXDIMS];
     int snewaxis[NDM_MAXDIMS];
     int pos;                     /* where the fancy block goes in the result */
-    int single_bool;             /* key was one boolean array */
-    Py_ssize_t bool_count;
 } Fancy;
 
 static void
@@ -199,8 +197,6 @@ prepare_fancy(NdmArray *self, Parsed *p, Fancy *f)
     int consec_status = -1, consec = 0, result_dim = 0;
 
     f->nidx = 0;
-    f->single_bool = p->n == 1 && p->e[0].kind == IDX_BOOLARR;
-    f->bool_count = 0;
 
     if (check_key_axes(self, p) < 0) {
         return -1;
@@ -310,7 +306,6 @@ prepare_fancy(NdmArray *self, Parsed *p, Fancy *f)
             if (bool_nonzero(m, cols, &count) < 0) {
                 return -1;
             }
-            f->bool_count = count;
             for (int j = 0; j < m->nd; j++) {
                 if (vnd >= NDM_MAXDIMS) {
                     for (int q = j; q < m->nd; q++) {
@@ -841,35 +836,26 @@ mask_copy(NdmArray *self, NdmArray *m, char *other, Py_ssize_t ostep, int get)
     }
 }
 
-static int
-mask_shape_check(NdmArray *self, NdmArray *m)
-{
-    for (int j = 0; j < m->nd; j++) {
-        /* NumPy skips boolean axes of length 0 in this check */
-        if (m->shape[j] != 0 && m->shape[j] != self->shape[j]) {
-            PyErr_Format(PyExc_IndexError,
-                         "boolean index did not match indexed array along axis %d; "
-                         "size of axis is %zd but size of corresponding boolean axis is %zd",
-                         j, self->shape[j], m->shape[j]);
-            return -1;
-        }
-    }
-    return 0;
-}
-
+/* NumPy's HAS_BOOL: the key is one boolean array of exactly a's shape
+ * (any other boolean array goes through nonzero, as integer arrays). */
 static int
 is_full_mask(NdmArray *self, Parsed *p)
 {
-    return p->n == 1 && p->e[0].kind == IDX_BOOLARR && self->nd >= 1
-           && p->e[0].arr->nd == self->nd;
+    if (p->n != 1 || p->e[0].kind != IDX_BOOLARR || self->nd == 0
+            || p->e[0].arr->nd != self->nd) {
+        return 0;
+    }
+    for (int d = 0; d < self->nd; d++) {
+        if (p->e[0].arr->shape[d] != self->shape[d]) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static PyObject *
 mask_get(NdmArray *self, NdmArray *m)
 {
-    if (mask_shape_check(self, m) < 0) {
-        return NULL;
-    }
     Py_ssize_t count = mask_count(m);
     Py_INCREF(self->descr);
     /* data NULL: self only reaches __array_finalize__, as in NumPy */
@@ -887,9 +873,6 @@ mask_get(NdmArray *self, NdmArray *m)
 static int
 mask_set(NdmArray *self, NdmArray *m, PyObject *value)
 {
-    if (mask_shape_check(self, m) < 0) {
-        return -1;
-    }
     Py_ssize_t itemsize = self->descr->itemsize;
     if (ndm_is_scalar_value(self->descr, value)) {
         char stack[64];
@@ -1129,7 +1112,7 @@ fancy_get(NdmArray *self, Fancy *f)
 /* Strides of val broadcast to the result shape (leading length-1 value
  * axes dropped, as NumPy); -1 with NumPy's error when it does not fit. */
 static int
-value_strides(Fancy *f, NdmArray *val, const Py_ssize_t *rshape, int rnd,
+value_strides(NdmArray *val, const Py_ssize_t *rshape, int rnd,
               Py_ssize_t *vstr)
 {
     int vnd = val->nd;
@@ -1163,20 +1146,12 @@ value_strides(Fancy *f, NdmArray *val, const Py_ssize_t *rshape, int rnd,
     if (ok) {
         return 0;
     }
-    if (f->single_bool && val->nd == 1) {
-        PyErr_Format(PyExc_ValueError,
-                     "NumPy boolean array indexing assignment cannot assign "
-                     "%zd input values to the %zd output values where the mask is true",
-                     val->shape[0], f->bool_count);
-    }
-    else {
-        char s1[512], s2[512];
-        ndm_format_shape(s1, sizeof(s1), val->shape, val->nd);
-        ndm_format_shape(s2, sizeof(s2), rshape, rnd);
-        PyErr_Format(PyExc_ValueError,
-                     "shape mismatch: value array of shape %s could not be "
-                     "broadcast to indexing result of shape %s", s1, s2);
-    }
+    char s1[512], s2[512];
+    ndm_format_shape(s1, sizeof(s1), val->shape, val->nd);
+    ndm_format_shape(s2, sizeof(s2), rshape, rnd);
+    PyErr_Format(PyExc_ValueError,
+                 "shape mismatch: value array of shape %s could not be "
+                 "broadcast to indexing result of shape %s", s1, s2);
     return -1;
 }
 
@@ -1207,7 +1182,7 @@ fancy_set(NdmArray *self, Fancy *f, NdmArray *val)
     Py_ssize_t total = shape_size(rshape, rnd);
     /* NumPy's order: the value's shape, then the bounds; nothing is
      * written when an index is bad */
-    if (value_strides(f, val, rshape, rnd, vstr) < 0) {
+    if (value_strides(val, rshape, rnd, vstr) < 0) {
         return -1;
     }
     if (fast_1d(f)) {
@@ -1240,7 +1215,7 @@ fancy_set(NdmArray *self, Fancy *f, NdmArray *val)
             return -1;
         }
         Py_SETREF(val, c);
-        value_strides(f, val, rshape, rnd, vstr);
+        value_strides(val, rshape, rnd, vstr);
     }
     if (total == 0) {
         Py_DECREF(val);

@@ -2,6 +2,7 @@
  * assignment (dst[...] = src) built on it. */
 #include "iter.h"
 #include "scalar.h"
+#include <string.h>
 
 /* ------------------------------------------------------------------ */
 /* shape formatting for messages                                      */
@@ -710,7 +711,7 @@ ndm_array_assign(NdmArray *dst, NdmArray *src, NdmCasting casting)
     Py_ssize_t size = ndm_array_size(dst);
     if (size == 0) {
         /* NumPy warns when it picks the cast, before it looks at the size */
-        if (src->descr->kind == 'c' && dst->descr->kind != 'c' && dst->descr->kind != 'b') {
+        if (src->descr->kind == 'c' && strchr("iuf", dst->descr->kind) != NULL) {
             return PyErr_WarnEx(ndm_complex_warning,
                                 "Casting complex values to real discards the imaginary part", 1);
         }

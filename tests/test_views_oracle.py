@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import ndmem as nm
 
 FLAGS = ("C_CONTIGUOUS", "F_CONTIGUOUS", "OWNDATA", "WRITEABLE", "ALIGNED")
-DTYPES = ["int64", "float64", "int8", "uint16", ">i4", "complex64", "bool"]
+DTYPES = ["int64", "float64", "int8", "uint16", ">i4", "complex64", "bool", "float16", "<U3", "S2"]
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
 

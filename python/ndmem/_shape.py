@@ -740,31 +740,36 @@ def roll(a, shift, axis=None):
     return result
 
 
+def _index_pairs(x, ndim):
+    """NumPy's _as_pairs(x, ndim, as_index=True) for an integer array: one
+    (before, after) pair per axis."""
+    if x.ndim < 3:
+        flat = [int(v) for v in _m_ravel(x).tolist()]
+        if x.size == 1:
+            if flat[0] < 0:
+                raise ValueError("index can't contain negative values")
+            return [(flat[0], flat[0])] * ndim
+        if x.size == 2 and x.shape != (2, 1):
+            if flat[0] < 0 or flat[1] < 0:
+                raise ValueError("index can't contain negative values")
+            return [(flat[0], flat[1])] * ndim
+    if x.size == 0:
+        raise ValueError("zero-size array to reduction operation minimum which has no identity")
+    if min(_m_ravel(x).tolist()) < 0:
+        raise ValueError("index can't contain negative values")
+    return [tuple(int(v) for v in p) for p in broadcast_to(x, (ndim, 2)).tolist()]
+
+
 def pad(array, pad_width, mode="constant", **kwargs):
     from ndmem import asarray, empty
     a = asarray(array)
     if mode != "constant":
         raise NotImplementedError(f"pad mode {mode!r} is not supported")
     nd = a.ndim
-    pw = asarray(pad_width).tolist() if not isinstance(pad_width, (int, list, tuple)) else pad_width
-    if isinstance(pw, int):
-        pw = [(pw, pw)] * nd
-    else:
-        pw = list(pw)
-        if len(pw) == 2 and all(isinstance(x, int) for x in pw) and nd != 2 or (len(pw) == 2 and all(isinstance(x, int) for x in pw)):
-            pw = [tuple(pw)] * nd
-        elif len(pw) == 1:
-            p = pw[0]
-            p = (p, p) if isinstance(p, int) else tuple(p) * (2 if len(p) == 1 else 1)
-            pw = [p] * nd
-        else:
-            pw = [(p, p) if isinstance(p, int) else (tuple(p) * 2 if len(p) == 1 else tuple(p)) for p in pw]
-    if len(pw) != nd:
-        raise ValueError(f"operands could not be broadcast together with remapped shapes "
-                         f"[original->remapped]: ({len(pw)},2)  and requested shape ({nd},2)")
-    for lo, hi in pw:
-        if lo < 0 or hi < 0:
-            raise ValueError("index can't contain negative values")
+    pw = asarray(pad_width)
+    if pw.dtype.kind != "i":
+        raise TypeError("`pad_width` must be of integral type.")
+    pw = _index_pairs(pw, nd)
     cv = kwargs.get("constant_values", 0)
     shape = tuple(s + lo + hi for s, (lo, hi) in zip(a.shape, pw))
     out = empty(shape, dtype=a.dtype, order="F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C")
