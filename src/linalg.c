@@ -690,6 +690,30 @@ fail:
     return res;
 }
 
+/* a.dot(b, out=None): ndmem.dot(a, b, out=out) (python/ndmem/_linalg.py). */
+static PyObject *
+array_dot(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"b", "out", NULL};
+    PyObject *b, *out = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:dot", kwlist, &b, &out)) {
+        return NULL;
+    }
+    PyObject *mod = PyImport_ImportModule("ndmem._linalg");
+    if (mod == NULL) {
+        return NULL;
+    }
+    PyObject *res = PyObject_CallMethod(mod, "dot", "OOO", self, b, out);
+    Py_DECREF(mod);
+    return res;
+}
+
+static PyMethodDef linalg_array_methods[] = {
+    {"dot", (PyCFunction)(void (*)(void))array_dot, METH_VARARGS | METH_KEYWORDS,
+     "a.dot(b, out=None)\n\nDot product of two arrays; see ndmem.dot."},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyMethodDef linalg_functions[] = {
     {"_gemm", linalg_gemm, METH_VARARGS,
      "_gemm(a, b, out): out[...] = a @ b for stacks of one native numeric dtype\n"
@@ -714,5 +738,8 @@ ndm_linalg_init(PyObject *module)
         compute_types[CT_F32].ukr = ukr_f32_avx2;
     }
 #endif
+    if (ndm_array_add_methods(linalg_array_methods) < 0) {
+        return -1;
+    }
     return PyModule_AddFunctions(module, linalg_functions);
 }

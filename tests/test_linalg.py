@@ -174,6 +174,15 @@ def test_dot(shapes, dtype):
     both(lambda m, x, y: m.dot(x, y), data(shapes[0], dtype), data(shapes[1], dtype, 1))
 
 
+def test_dot_method():
+    a, b = data((3, 4), "float64"), data((4, 2), "int32", 1)
+    both(lambda m, x, y: x.dot(y), a, b)
+    both(lambda m, x, y: x.dot(y), a, a)
+    o = nd.zeros((3, 2))
+    assert nd.asarray(a).dot(nd.asarray(b), out=o) is o
+    np.testing.assert_allclose(np.asarray(o), a @ b)
+
+
 def test_dot_out_and_python_scalars():
     check(nd.dot(3, 4), np.dot(3, 4))
     check(nd.dot(nd.asarray(np.int8([1, 2])), 2), np.dot(np.int8([1, 2]), 2))
