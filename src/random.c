@@ -265,9 +265,14 @@ bitgen_fill(BitGen *self, PyObject *args)
     if (scalar < 0) {
         return NULL;
     }
+    /* an overflowing count is left for new_output to reject (-1 matches no
+     * parameter array) */
     Py_ssize_t n = 1;
     for (int i = 0; i < nd; i++) {
-        n *= shape[i];
+        if (__builtin_mul_overflow(n, shape[i], &n)) {
+            n = -1;
+            break;
+        }
     }
     if (get_param(p1obj, n, &p1, &arrays) < 0 || get_param(p2obj, n, &p2, &arrays) < 0) {
         return NULL;
