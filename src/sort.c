@@ -25,6 +25,7 @@ typedef struct {
     void *k, *kt;              /* keys and their radix scratch */
     int64_t *ix, *ixt;         /* index payload and its scratch */
     void *v, *vt;              /* complex records and their merge scratch */
+    uint8_t *z;                /* signs of the zeros of a float lane, in order */
 } Scratch;
 
 /* ------------------------------------------------------------ radix */
@@ -214,57 +215,59 @@ argsort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,       \
     radix##W(k, s->kt, s->ix, s->ixt, n);                                   \
     write_indices(s->ix, n, out, ost);                                      \
 }                                                                           \
+/* Value sort.  The keys are built in the lane itself when it is packed
+ * (k == NULL): each key is written at or before the element it replaces,
+ * and NaNs wait in kt.  Zeros of both signs are equal keys for NumPy, so
+ * when both occur the zero run is rewritten with the signs in input order
+ * (s->z), as a stable sort leaves them. */                                \
 static void                                                                 \
 sort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)          \
 {                                                                           \
-    KT *k = s->k, *kt = s->kt;                                              \
-    Py_ssize_t m = 0, tail = n;                                             \
+    KT *k = s->k != NULL ? (KT *)s->k : (KT *)p, *kt = s->kt;               \
+    uint8_t *z = s->z;                                                      \
+    Py_ssize_t m = 0, nn = 0, nz = 0;                                       \
     int negz = 0, posz = 0;                                                 \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
         KT b;                                                               \
         memcpy(&b, p + i * st, sizeof(KT));                                 \
         if (isnan##W(b, CLS)) {                                             \
-            k[--tail] = b;      /* reversed; put right below */             \
+            kt[nn++] = b;                                                   \
             continue;                                                       \
         }                                                                   \
         if (iszero##W(b, CLS)) {                                            \
-            if (b & sign##W()) {                                            \
-                negz = 1;                                                   \
-            }                                                               \
-            else {                                                          \
-                posz = 1;                                                   \
-            }                                                               \
+            int neg = (b & sign##W()) != 0;                                 \
+            negz |= neg;                                                    \
+            posz |= !neg;                                                   \
+            z[nz++] = (uint8_t)neg;                                         \
         }                                                                   \
         k[m++] = inv##W(b, CLS);                                            \
     }                                                                       \
-    if (negz && posz) {                                                     \
-        for (Py_ssize_t i = 0; i < n; i++) {                                \
-            KT b;                                                           \
-            memcpy(&b, p + i * st, sizeof(KT));                             \
-            k[i] = canon##W(b, CLS);                                        \
-            s->ix[i] = i;                                                   \
-        }                                                                   \
-        radix##W(k, kt, s->ix, s->ixt, n);                                  \
-        for (Py_ssize_t i = 0; i < n; i++) {                                \
-            memcpy(&kt[i], p + s->ix[i] * st, sizeof(KT));                  \
-        }                                                                   \
-        for (Py_ssize_t i = 0; i < n; i++) {                                \
-            memcpy(p + i * st, &kt[i], sizeof(KT));                         \
-        }                                                                   \
-        return;                                                             \
-    }                                                                       \
-    for (Py_ssize_t i = tail, j = n - 1; i < j; i++, j--) {                 \
-        KT t = k[i];                                                        \
-        k[i] = k[j];                                                        \
-        k[j] = t;                                                           \
-    }                                                                       \
+    memcpy(k + m, kt, (size_t)nn * sizeof(KT));                             \
     radix##W(k, kt, NULL, NULL, m);                                         \
+    if (negz && posz) {                                                     \
+        const KT kneg = inv##W((KT)sign##W(), CLS);                         \
+        Py_ssize_t lo = 0, hi = m;                                          \
+        while (lo < hi) {                                                   \
+            Py_ssize_t mid = lo + (hi - lo) / 2;                            \
+            if (k[mid] < kneg) {                                            \
+                lo = mid + 1;                                               \
+            }                                                               \
+            else {                                                          \
+                hi = mid;                                                   \
+            }                                                               \
+        }                                                                   \
+        for (Py_ssize_t j = 0; j < nz; j++) {                               \
+            k[lo + j] = inv##W(z[j] ? (KT)sign##W() : (KT)0, CLS);          \
+        }                                                                   \
+    }                                                                       \
     for (Py_ssize_t i = 0; i < m; i++) {                                    \
         KT b = back##W(k[i], CLS);                                          \
         memcpy(p + i * st, &b, sizeof(KT));                                 \
     }                                                                       \
-    for (Py_ssize_t i = m; i < n; i++) {                                    \
-        memcpy(p + i * st, &k[i], sizeof(KT));                              \
+    if ((char *)k != p) {                                                   \
+        for (Py_ssize_t i = m; i < n; i++) {                                \
+            memcpy(p + i * st, &k[i], sizeof(KT));                          \
+        }                                                                   \
     }                                                                       \
 }
 
@@ -421,20 +424,35 @@ scratch_free(Scratch *s)
     PyMem_RawFree(s->ixt);
     PyMem_RawFree(s->v);
     PyMem_RawFree(s->vt);
+    PyMem_RawFree(s->z);
 }
 
+/* Scratch for lanes of n elements.  argsort: keys and indices, each with
+ * its radix buffer.  sort: the radix buffer, keys only when the lanes are
+ * not packed (in_place false), zero signs for floats; complex: records. */
 static int
-scratch_alloc(Scratch *s, const SortEntry *e, Py_ssize_t n)
+scratch_alloc(Scratch *s, const SortEntry *e, Py_ssize_t n, int arg, int in_place,
+              int is_float)
 {
     size_t m = (size_t)(n > 0 ? n : 1);
     int ok;
     memset(s, 0, sizeof(*s));
     if (e->keysize > 0) {
-        s->k = PyMem_RawMalloc(m * (size_t)e->keysize);
         s->kt = PyMem_RawMalloc(m * (size_t)e->keysize);
-        s->ix = PyMem_RawMalloc(m * sizeof(int64_t));
-        s->ixt = PyMem_RawMalloc(m * sizeof(int64_t));
-        ok = s->k != NULL && s->kt != NULL && s->ix != NULL && s->ixt != NULL;
+        ok = s->kt != NULL;
+        if (arg || !in_place) {
+            s->k = PyMem_RawMalloc(m * (size_t)e->keysize);
+            ok = ok && s->k != NULL;
+        }
+        if (arg) {
+            s->ix = PyMem_RawMalloc(m * sizeof(int64_t));
+            s->ixt = PyMem_RawMalloc(m * sizeof(int64_t));
+            ok = ok && s->ix != NULL && s->ixt != NULL;
+        }
+        else if (is_float) {
+            s->z = PyMem_RawMalloc(m);
+            ok = ok && s->z != NULL;
+        }
     }
     else {
         s->v = PyMem_RawMalloc(m * (size_t)e->recsize);
@@ -464,7 +482,11 @@ run_lanes(NdmArray *a, int axis, NdmArray *out)
         return 0;
     }
     Scratch s;
-    if (scratch_alloc(&s, e, n) < 0) {
+    int t = a->descr->type_num;
+    int in_place = out == NULL && a->strides[axis] == e->keysize
+                   && (a->flags & NDM_ALIGNED);
+    int is_float = t == NDM_FLOAT16 || t == NDM_FLOAT32 || t == NDM_FLOAT64;
+    if (scratch_alloc(&s, e, n, out != NULL, in_place, is_float) < 0) {
         return -1;
     }
     Py_ssize_t idx[NDM_MAXDIMS] = {0};
