@@ -28,6 +28,7 @@
 #include <immintrin.h>
 #endif
 
+
 typedef struct { float re, im; } cfloat;
 typedef struct { double re, im; } cdouble;
 
@@ -365,6 +366,30 @@ static const DtypeOps dtype_ops[NDM_NNUMERIC] = {
 DEFINE_GEMV(f32, float)
 DEFINE_GEMV(f64, double)
 
+/* Tiny float/double products (m*n*k <= TINY_WORK) read in place: stacks
+ * of 3x3 or 4x4 matrices spend more on packing than on arithmetic. */
+#define TINY_WORK 64
+#define DEFINE_TINY(NAME, T)                                                        \
+    static void                                                                     \
+    tiny_##NAME(const char *a, Py_ssize_t a_rs, Py_ssize_t a_cs, const char *b,     \
+                Py_ssize_t b_rs, Py_ssize_t b_cs, char *c, Py_ssize_t c_rs,         \
+                Py_ssize_t c_cs, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k)          \
+    {                                                                               \
+        for (Py_ssize_t i = 0; i < m; i++) {                                        \
+            for (Py_ssize_t j = 0; j < n; j++) {                                    \
+                T acc = 0;                                                          \
+                for (Py_ssize_t p = 0; p < k; p++) {                                \
+                    acc += *(const T *)(a + i * a_rs + p * a_cs)                    \
+                           * *(const T *)(b + p * b_rs + j * b_cs);                 \
+                }                                                                   \
+                *(T *)(c + i * c_rs + j * c_cs) = acc;                              \
+            }                                                                       \
+        }                                                                           \
+    }
+
+DEFINE_TINY(f32, float)
+DEFINE_TINY(f64, double)
+
 /* ------------------------------------------------------------------ */
 /* The driver                                                         */
 /* ------------------------------------------------------------------ */
@@ -440,6 +465,8 @@ typedef struct {
     int small, direct, nthreads;
     void (*gemv)(const char *, Py_ssize_t, Py_ssize_t, Py_ssize_t, Py_ssize_t,
                  const char *, Py_ssize_t, char *, Py_ssize_t);
+    void (*tiny)(const char *, Py_ssize_t, Py_ssize_t, const char *, Py_ssize_t, Py_ssize_t,
+                 char *, Py_ssize_t, Py_ssize_t, Py_ssize_t, Py_ssize_t, Py_ssize_t);
     char *apack[2], *bpack[2], *cbuf;
 } Plan;
 
@@ -464,6 +491,11 @@ run_one(const Plan *pl, const char *a, const char *b, char *out)
         else {
             pl->gemv(b, b_cs, b_rs, pl->n, pl->k, a, a_cs, out, o_cs);
         }
+        return;
+    }
+    if (pl->tiny != NULL) {
+        pl->tiny(a, A->strides[nd - 2], A->strides[nd - 1], b, B->strides[nd - 2],
+                 B->strides[nd - 1], out, o_rs, o_cs, pl->m, pl->n, pl->k);
         return;
     }
     if (pl->small) {
@@ -637,11 +669,15 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
     pl.small = work <= SMALL_WORK || pl.k == 0;
     pl.direct = (t == NDM_FLOAT32 || t == NDM_FLOAT64 || t == NDM_COMPLEX64
                  || t == NDM_COMPLEX128) && aligned_for(pl.out, size);
-    if (pl.direct && (pl.m == 1 || pl.n == 1) && pl.k > 0
-            && aligned_for(pl.a, size) && aligned_for(pl.b, size)) {
-        pl.gemv = t == NDM_FLOAT64 ? gemv_f64 : t == NDM_FLOAT32 ? gemv_f32 : NULL;
+    if (pl.direct && aligned_for(pl.a, size) && aligned_for(pl.b, size)) {
+        if ((pl.m == 1 || pl.n == 1) && pl.k > 0) {
+            pl.gemv = t == NDM_FLOAT64 ? gemv_f64 : t == NDM_FLOAT32 ? gemv_f32 : NULL;
+        }
+        else if (work <= TINY_WORK) {
+            pl.tiny = t == NDM_FLOAT64 ? tiny_f64 : t == NDM_FLOAT32 ? tiny_f32 : NULL;
+        }
     }
-    if (pl.gemv != NULL) {
+    if (pl.gemv != NULL || pl.tiny != NULL) {
         Py_BEGIN_ALLOW_THREADS
         run_batches(&pl);
         Py_END_ALLOW_THREADS
