@@ -623,3 +623,17 @@ def test_take_along_axis():
     both(lambda m, a: m.take_along_axis(a, m.asarray(idx), 1), x)
     both(lambda m, a: m.take_along_axis(a, m.asarray(idx[:1]), 0), x)
     both(lambda m, a: m.take_along_axis(a, m.asarray([3, 1]), None), x)
+
+
+def test_sort_allocations():
+    # scratch is not array data: the function allocates its result only,
+    # the method nothing
+    a = nm.array(data((5000,), "f8"))
+    a.sort()
+    before = nm.memory_stats()["allocations"]
+    r = nm.sort(a[::-1])
+    assert nm.memory_stats()["allocations"] - before == 1
+    before = nm.memory_stats()["allocations"]
+    r.sort()
+    a[::2].sort(kind="stable")
+    assert nm.memory_stats()["allocations"] == before
