@@ -41,7 +41,7 @@ typedef struct {
 
 #define PCG_MULT ((((u128)0x2360ed051fc65da4ULL) << 64) | 0x4385df649fccf645ULL)
 
-static inline uint64_t
+ALWAYS_INLINE uint64_t
 pcg_next64(Hot *g)
 {
     g->pcg_state = g->pcg_state * PCG_MULT + g->pcg_inc;
@@ -51,7 +51,9 @@ pcg_next64(Hot *g)
     return (x >> rot) | (x << ((-rot) & 63u));
 }
 
-static inline void
+/* the refill stays out of line: it takes only the key, so the state of a
+ * fill loop never escapes and stays in registers */
+static void
 mt_generate(uint32_t *k)
 {
     uint32_t y;
@@ -68,7 +70,7 @@ mt_generate(uint32_t *k)
     k[MT_N - 1] = k[MT_M - 1] ^ (y >> 1) ^ (-(y & 1U) & 0x9908b0dfU);
 }
 
-static inline uint32_t
+ALWAYS_INLINE uint32_t
 mt_next32(Hot *g)
 {
     if (g->mt_pos == MT_N) {
@@ -124,7 +126,7 @@ mt_init_by_array(Hot *g, const uint32_t *init, Py_ssize_t len)
 }
 
 /* The generic draws: the kind test is perfectly predicted inside a loop. */
-static inline uint64_t
+ALWAYS_INLINE uint64_t
 next_u64(Hot *g)
 {
     if (g->kind == BG_PCG64) {
@@ -134,7 +136,7 @@ next_u64(Hot *g)
     return (hi << 32) | mt_next32(g);
 }
 
-static inline uint32_t
+ALWAYS_INLINE uint32_t
 next_u32(Hot *g)
 {
     if (g->kind == BG_PCG64) {
@@ -150,7 +152,7 @@ next_u32(Hot *g)
     return mt_next32(g);
 }
 
-static inline double
+ALWAYS_INLINE double
 next_double(Hot *g)
 {
     if (g->kind == BG_PCG64) {
@@ -161,7 +163,7 @@ next_double(Hot *g)
     return (a * 67108864.0 + b) / 9007199254740992.0;
 }
 
-static inline float
+ALWAYS_INLINE float
 next_float(Hot *g)
 {
     return (float)(next_u32(g) >> 8) * (1.0f / 16777216.0f);
@@ -320,7 +322,7 @@ gen_mask(uint64_t max)
     return mask;
 }
 
-static inline uint32_t
+ALWAYS_INLINE uint32_t
 lemire32(Hot *g, uint32_t rng)
 {
     const uint32_t excl = rng + 1;
@@ -336,7 +338,7 @@ lemire32(Hot *g, uint32_t rng)
     return (uint32_t)(m >> 32);
 }
 
-static inline uint64_t
+ALWAYS_INLINE uint64_t
 lemire64(Hot *g, uint64_t rng)
 {
     const uint64_t excl = rng + 1;
@@ -352,7 +354,7 @@ lemire64(Hot *g, uint64_t rng)
     return (uint64_t)(m >> 64);
 }
 
-static inline uint32_t
+ALWAYS_INLINE uint32_t
 masked32(Hot *g, uint32_t rng, uint32_t mask)
 {
     uint32_t v;
@@ -361,7 +363,7 @@ masked32(Hot *g, uint32_t rng, uint32_t mask)
     return v;
 }
 
-static inline uint64_t
+ALWAYS_INLINE uint64_t
 masked64(Hot *g, uint64_t rng, uint64_t mask)
 {
     uint64_t v;
@@ -371,7 +373,7 @@ masked64(Hot *g, uint64_t rng, uint64_t mask)
 }
 
 /* One draw in [0, rng] (NumPy's random_bounded_uint64). */
-static inline uint64_t
+ALWAYS_INLINE uint64_t
 bounded64(Hot *g, uint64_t rng, int masked)
 {
     if (rng == 0) {
