@@ -277,9 +277,7 @@ static inline t fdiv_##nm(t a, t b)                                          \
 {                                                                           \
     t mod;                                                                  \
     if (!b) {                                                               \
-        t div = a / b;                                                      \
-        feraiseexcept((!a || a != a) ? FE_INVALID : FE_DIVBYZERO);          \
-        return div;                                                         \
+        return a / b;   /* IEEE flags as NumPy 2.4: none for nan or inf */  \
     }                                                                       \
     return divmod_##nm(a, b, &mod);                                          \
 }                                                                           \
@@ -352,6 +350,21 @@ static inline ndm_half clip_float16(ndm_half x, ndm_half lo, ndm_half hi)
     return (ndm_half_isnan(t) || hle(t, hi)) ? t : hi;
 }
 
+/* NumPy's complex products are fused multiply-adds wherever the CPU has
+ * FMA (its dispatched loops), so ours are too: the last bits then agree. */
+static int have_fma;
+
+__attribute__((constructor)) static void
+detect_fma(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    have_fma = __builtin_cpu_supports("fma");
+#elif defined(__aarch64__)
+    have_fma = 1;
+#endif
+}
+
 /* complex64, complex128 */
 #define NDM_EACH(N, nm, t)                                                   \
 typedef NDM_RT_##N rt_##nm;                                                  \
@@ -360,6 +373,16 @@ static inline t add_##nm(t a, t b)                                           \
 static inline t sub_##nm(t a, t b)                                           \
 { return NDM_MKC_##N(creal(a) - creal(b), cimag(a) - cimag(b)); }           \
 static inline t mul_##nm(t a, t b)                                           \
+{                                                                           \
+    rt_##nm ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);      \
+    if (have_fma) {                                                         \
+        return NDM_MKC_##N(NDM_LIBM(fma, N)(ar, br, -(ai * bi)),            \
+                           NDM_LIBM(fma, N)(ar, bi, ai * br));              \
+    }                                                                       \
+    return NDM_MKC_##N(ar * br - ai * bi, ar * bi + ai * br);               \
+}                                                                           \
+/* NumPy's reduce and overlapping (accumulate) calls are not fused */       \
+static inline t mulplain_##nm(t a, t b)                                      \
 {                                                                           \
     rt_##nm ar = creal(a), ai = cimag(a), br = creal(b), bi = cimag(b);      \
     return NDM_MKC_##N(ar * br - ai * bi, ar * bi + ai * br);               \
@@ -384,8 +407,7 @@ static inline t ident_##nm(t a) { return a; }                                \
 static inline t conj_##nm(t a) { return NDM_MKC_##N(creal(a), -cimag(a)); }  \
 static inline t sq_##nm(t a)                                                 \
 {                                                                           \
-    rt_##nm r = creal(a), i = cimag(a);                                      \
-    return NDM_MKC_##N(r * r - i * i, r * i + i * r);                       \
+    return mul_##nm(a, a);                                                  \
 }                                                                           \
 static inline t recip_##nm(t a)                                              \
 {                                                                           \
@@ -870,7 +892,23 @@ k_add_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)    \
     NDM_BINARY_BODY(t, t, t, add_##nm)                                       \
 }                                                                           \
     NDM_BINARY_KERNEL_R(k_sub_##nm, t, sub_##nm)                              \
-    NDM_BINARY_KERNEL_R(k_mul_##nm, t, mul_##nm)                              \
+static void                                                                 \
+k_mul_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)    \
+{                                                                           \
+    (void)ctx;                                                              \
+    NDM_BINARY_REDUCE_SEQ(t, mulplain_##nm)                                  \
+    if (!NDM_SAME_OR_DISJOINT(args[0], steps[0] ? n * steps[0] : (Py_ssize_t)sizeof(t), \
+                              args[2], n * steps[2])                        \
+            || !NDM_SAME_OR_DISJOINT(args[1], steps[1] ? n * steps[1] : (Py_ssize_t)sizeof(t), \
+                                     args[2], n * steps[2])) {              \
+        char *i1 = args[0], *i2 = args[1], *op = args[2];                   \
+        for (Py_ssize_t i = 0; i < n; i++, i1 += steps[0], i2 += steps[1], op += steps[2]) { \
+            *(t *)op = mulplain_##nm(*(const t *)i1, *(const t *)i2);      \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    NDM_BINARY_BODY(t, t, t, mul_##nm)                                       \
+}                                                                           \
     NDM_BINARY_KERNEL_R(k_div_##nm, t, div_##nm)                              \
     NDM_UNARY_KERNEL(k_neg_##nm, t, t, neg_##nm)                              \
     NDM_UNARY_KERNEL(k_abs_##nm, t, rt_##nm, abs_##nm)                         \
@@ -1045,28 +1083,63 @@ static const NdmLoopDef fmin_loops[] = {
 #undef NDM_EACH
 #undef NDM_EACH2
 
+/* int64 against uint64 compared exactly (NumPy's qQ->? and Qq->? loops):
+ * a negative int64 is below every uint64. */
+static inline ndm_bool eq_i64u64(int64_t a, uint64_t b) { return a >= 0 && (uint64_t)a == b; }
+static inline ndm_bool ne_i64u64(int64_t a, uint64_t b) { return !eq_i64u64(a, b); }
+static inline ndm_bool lt_i64u64(int64_t a, uint64_t b) { return a < 0 || (uint64_t)a < b; }
+static inline ndm_bool le_i64u64(int64_t a, uint64_t b) { return a < 0 || (uint64_t)a <= b; }
+static inline ndm_bool gt_i64u64(int64_t a, uint64_t b) { return !le_i64u64(a, b); }
+static inline ndm_bool ge_i64u64(int64_t a, uint64_t b) { return !lt_i64u64(a, b); }
+static inline ndm_bool eq_u64i64(uint64_t a, int64_t b) { return eq_i64u64(b, a); }
+static inline ndm_bool ne_u64i64(uint64_t a, int64_t b) { return ne_i64u64(b, a); }
+static inline ndm_bool lt_u64i64(uint64_t a, int64_t b) { return gt_i64u64(b, a); }
+static inline ndm_bool le_u64i64(uint64_t a, int64_t b) { return ge_i64u64(b, a); }
+static inline ndm_bool gt_u64i64(uint64_t a, int64_t b) { return lt_i64u64(b, a); }
+static inline ndm_bool ge_u64i64(uint64_t a, int64_t b) { return le_i64u64(b, a); }
+#define NDM_MIXED_SIGN_CMP(OP)                                              \
+    NDM_BINARY_KERNEL(k_##OP##_i64u64, int64_t, uint64_t, ndm_bool, OP##_i64u64) \
+    NDM_BINARY_KERNEL(k_##OP##_u64i64, uint64_t, int64_t, ndm_bool, OP##_u64i64)
+NDM_MIXED_SIGN_CMP(eq)
+NDM_MIXED_SIGN_CMP(ne)
+NDM_MIXED_SIGN_CMP(lt)
+NDM_MIXED_SIGN_CMP(le)
+NDM_MIXED_SIGN_CMP(gt)
+NDM_MIXED_SIGN_CMP(ge)
+#undef NDM_MIXED_SIGN_CMP
+
 #define NDM_CMP_LOOPS(OP)                                                   \
     static const NdmLoopDef OP##_loops[] = {                                \
         NDM_FOR_EACH_NUMERIC(NDM_ON_ALL)                                    \
     };
+/* comparisons: the mixed-sign loops follow 'LL->?' as in NumPy's list */
+#define NDM_ORDER_LOOPS(OP)                                                 \
+    static const NdmLoopDef OP##_loops[] = {                                \
+        NDM_FOR_EACH_NUMERIC(NDM_ON_BINT)                                   \
+        NDM_LD3(INT64, UINT64, BOOL, k_##OP##_i64u64)                       \
+        NDM_LD3(UINT64, INT64, BOOL, k_##OP##_u64i64)                       \
+        NDM_FOR_EACH_NUMERIC(NDM_ON_HF)                                     \
+        NDM_FOR_EACH_NUMERIC(NDM_ON_C)                                      \
+    };
 #define NDM_EACH(N, nm, t) NDM_LD3(N, N, BOOL, k_eq_##nm)
-NDM_CMP_LOOPS(eq)
+NDM_ORDER_LOOPS(eq)
 #undef NDM_EACH
 #define NDM_EACH(N, nm, t) NDM_LD3(N, N, BOOL, k_ne_##nm)
-NDM_CMP_LOOPS(ne)
+NDM_ORDER_LOOPS(ne)
 #undef NDM_EACH
 #define NDM_EACH(N, nm, t) NDM_LD3(N, N, BOOL, k_lt_##nm)
-NDM_CMP_LOOPS(lt)
+NDM_ORDER_LOOPS(lt)
 #undef NDM_EACH
 #define NDM_EACH(N, nm, t) NDM_LD3(N, N, BOOL, k_le_##nm)
-NDM_CMP_LOOPS(le)
+NDM_ORDER_LOOPS(le)
 #undef NDM_EACH
 #define NDM_EACH(N, nm, t) NDM_LD3(N, N, BOOL, k_gt_##nm)
-NDM_CMP_LOOPS(gt)
+NDM_ORDER_LOOPS(gt)
 #undef NDM_EACH
 #define NDM_EACH(N, nm, t) NDM_LD3(N, N, BOOL, k_ge_##nm)
-NDM_CMP_LOOPS(ge)
+NDM_ORDER_LOOPS(ge)
 #undef NDM_EACH
+#undef NDM_ORDER_LOOPS
 #define NDM_EACH(N, nm, t) NDM_LD3(N, N, BOOL, k_land_##nm)
 NDM_CMP_LOOPS(land)
 #undef NDM_EACH

@@ -23,13 +23,22 @@
     X(rad2deg, rad2deg, N, nm, t) X(spacing, spacing, N, nm, t)
 
 #define NDM_MATH2_LIST(X, N, nm, t)                                         \
-    X(power, pow, N, nm, t) X(arctan2, atan2, N, nm, t)                     \
+    X(power, zpow, N, nm, t) X(arctan2, atan2, N, nm, t)                    \
     X(hypot, hypot, N, nm, t) X(copysign, copysign, N, nm, t)               \
     X(nextafter, nextafter, N, nm, t) X(logaddexp, logaddexp, N, nm, t)     \
     X(logaddexp2, logaddexp2, N, nm, t) X(heaviside, heaviside, N, nm, t)
 
 /* npy_math's functions that C lacks, for float (f) and double. */
 #define NDM_EACH(N, nm, t)                                                  \
+/* pow, with the divide-by-zero flag NumPy's power loops raise for         \
+ * 0 ** -inf (glibc's pow returns inf silently there) */                    \
+static inline t NDM_LIBM(zpow, N)(t a, t b)                                 \
+{                                                                           \
+    if (a == 0 && b == -(t)INFINITY) {   /* quiet compares: no invalid */ \
+        feraiseexcept(FE_DIVBYZERO);                                        \
+    }                                                                       \
+    return NDM_LIBM(pow, N)(a, b);                                          \
+}                                                                           \
 static inline t NDM_LIBM(deg2rad, N)(t x)                                   \
 { return x * ((t)3.141592653589793238462643383279502884 / (t)180); }       \
 static inline t NDM_LIBM(rad2deg, N)(t x)                                   \

@@ -615,8 +615,8 @@ reduce_loop(const NdmUfuncDef *def, NdmDtype *in, NdmDtype *dtype,
         }
     }
     PyErr_Format(PyExc_TypeError,
-                 "the resolved dtypes are not compatible with %s.%s",
-                 def->name, method);
+                 "No loop matching the specified signature and casting was "
+                 "found for ufunc %s", def->name);
     return NULL;
 }
 
@@ -1166,15 +1166,13 @@ ndm_ufunc_accumulate(PyObject *ufunc, PyObject *args, PyObject *kwds)
         ndm_ufunc_fpe_take();
         PyThreadState *ts = gil_free ? PyEval_SaveThread() : NULL;
         run_elementwise(m, shape, 2, cstr, cptr, ndm_copy_kernel(isz), &isz);
-        if (m == 0) {
-            /* One element per step: out[i-1] and out[i] must not be in one
-             * kernel call (kernels assume outputs do not feed inputs). */
-            static const Py_ssize_t steps[3] = {0, 0, 0};
-            for (Py_ssize_t i = 1; i < n; i++) {
-                char *ptrs[3] = {acc->data + (i - 1) * sa, arr->data + i * si,
-                                 acc->data + i * sa};
-                loop->kernel(ptrs, 1, steps, NULL);
-            }
+        if (m == 0 && n > 1) {
+            /* NumPy's single call with out[i-1] feeding out[i]: kernels see
+             * the overlap and run element by element (loops.h), and take
+             * the same unfused paths NumPy's loops take there. */
+            const Py_ssize_t steps[3] = {sa, si, sa};
+            char *ptrs[3] = {acc->data, arr->data + si, acc->data + sa};
+            loop->kernel(ptrs, n - 1, steps, NULL);
         }
         for (Py_ssize_t i = 1; m > 0 && i < n; i++) {
             char *ptrs[3] = {acc->data + (i - 1) * sa, arr->data + i * si,

@@ -220,6 +220,10 @@ def test_inplace(op):
             b = _inplace_case(nm, dt, rhs, op)
             if op is operator.ipow and a[0] == b[0] == "ok":
                 ok = a[:3] == b[:3] and _close(("ok", a[3], []), ("ok", b[3], []))
+            elif op is operator.ipow and a[0] == b[0] == "exc":
+                # after "negative integer powers" NumPy's buffered loop
+                # writes back whatever its cast buffer held: undefined
+                ok = a[:3] == b[:3]
             else:
                 ok = a == b
             if not ok:

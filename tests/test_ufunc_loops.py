@@ -44,8 +44,17 @@ def nd_ufunc(name):
 
 
 def np_types(name):
-    u = np_ufunc(name)
-    return [t for t in u.types if set(t.replace("->", "")) <= OK_CHARS]
+    """NumPy's loops for ndmem's dtypes; its long long 'q'/'Q' loops are
+    ndmem's int64/uint64 'l'/'L' ones (kept where they add a signature)."""
+    mine = []
+    for t in np_ufunc(name).types:
+        if "q" in t or "Q" in t:
+            t = t.replace("q", "l").replace("Q", "L")
+            if t in mine:
+                continue
+        if set(t.replace("->", "")) <= OK_CHARS:
+            mine.append(t)
+    return mine
 
 
 def real_specials(c):
