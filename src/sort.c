@@ -925,16 +925,42 @@ m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
 {                                                                           \
     return forward(pyname, self, args, kwds);                               \
 }
-FORWARD(sort, "_sort_method")
 FORWARD(argsort, "argsort")
 FORWARD(searchsorted, "searchsorted")
-FORWARD(nonzero, "_nonzero_method")
 FORWARD(partition, "_partition_method")
 FORWARD(argpartition, "argpartition")
 FORWARD(diagonal, "diagonal")
 FORWARD(trace, "trace")
 FORWARD(take, "take")
 FORWARD(put, "put")
+
+/* a.sort() and a.nonzero() on a bool array are common in loops: those
+ * calls skip the Python layer (its checks all pass for them). */
+static PyObject *
+m_sort(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    NdmArray *a = (NdmArray *)self;
+    if (PyTuple_GET_SIZE(args) == 0 && (kwds == NULL || PyDict_GET_SIZE(kwds) == 0)
+            && a->nd > 0 && a->descr->type_num < NDM_NNUMERIC
+            && ndm_dtype_isnative(a->descr) && ndm_array_is_writeable(a)) {
+        if (run_lanes(a, a->nd - 1, NULL) < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    return forward("_sort_method", self, args, kwds);
+}
+
+static PyObject *
+m_nonzero(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    NdmArray *a = (NdmArray *)self;
+    if (PyTuple_GET_SIZE(args) == 0 && kwds == NULL && a->nd > 0
+            && a->descr->type_num == NDM_BOOL) {
+        return nonzero(NULL, self);
+    }
+    return forward("_nonzero_method", self, args, kwds);
+}
 
 #define METHOD(name, doc)                                                   \
     {#name, (PyCFunction)(void (*)(void))m_##name,                          \
