@@ -395,7 +395,7 @@ DEFINE_TINY(f64, double)
 /* ------------------------------------------------------------------ */
 
 #define TILE_BYTES 1024
-#define SMALL_WORK 16384.0     /* m*n*k below which packing does not pay */
+#define SMALL_WORK 512.0       /* m*n*k below which packing does not pay */
 #define THREAD_WORK 4.0e6      /* m*n*k from which a second thread pays */
 
 /* One product c = a . b.  c is the output itself (direct) or a row-major
