@@ -324,3 +324,18 @@ def test_einsum_hypothesis(draw):
     arrays = [data(sh, "float64", i) for i, sh in enumerate(shapes)]
     opt = draw.draw(st.sampled_from([False, "greedy"]))
     both(lambda m, *xs: m.einsum(sub, *xs, optimize=opt), *arrays)
+
+
+def test_subclasses(tmp_path):
+    for m in (np, nd):
+        class Sub(m.ndarray):
+            pass
+        s = m.ones((2, 2)).view(Sub)
+        mm = m.memmap(tmp_path / f"{m.__name__}.bin", dtype="f8", mode="w+", shape=(2, 2))
+        names = [type(f).__name__ for f in (s @ s, m.dot(s, s), m.matmul(s, s), m.inner(s, s),
+                                            mm @ mm, m.dot(mm, mm), m.einsum("ij,jk", s, s))]
+        if m is np:
+            want = names
+        else:
+            assert names == want
+        del mm

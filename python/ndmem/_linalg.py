@@ -59,6 +59,23 @@ def _gemm_into(a, b, o):
         _core._gemm(a, b, o)
 
 
+def _wrap(res, inputs, ufunc):
+    """The result as the subclass input of highest priority (first on ties)
+    would have it: through its __array_wrap__ for matmul (a ufunc in
+    NumPy), as a view of its type for dot."""
+    best = None
+    for x in inputs:
+        if type(x) is not _core.ndarray and isinstance(x, _core.ndarray):
+            if best is None or x.__array_priority__ > best.__array_priority__:
+                best = x
+    if best is None or res.ndim == 0:
+        return res
+    wrap = getattr(best, "__array_wrap__", None)
+    if ufunc and wrap is not None:
+        return wrap(res, None, True)
+    return res.view(type(best))
+
+
 def _core_error(which, dim, got, want):
     return ValueError(f"matmul: {which} a mismatch in its core dimension "
                       f"{dim}, with gufunc signature {_SIGNATURE} "
@@ -159,7 +176,7 @@ def matmul(x1, x2, /, out=None, *, casting="same_kind", order="K", dtype=None, s
         if not direct:
             ndmem.copyto(out, res, casting="unsafe")
         return out
-    return res[()] if res.ndim == 0 else res
+    return res[()] if res.ndim == 0 else _wrap(res, (a, b), ufunc=True)
 
 
 def dot(a, b, out=None):
@@ -202,7 +219,7 @@ def dot(a, b, out=None):
         if res is not out:
             ndmem.copyto(out, res)
         return out
-    return res[()] if res.ndim == 0 else res
+    return res[()] if res.ndim == 0 else _wrap(res, (a, b), ufunc=False)
 
 
 def _shape_text(shape):
