@@ -339,3 +339,39 @@ def test_subclasses(tmp_path):
         else:
             assert names == want
         del mm
+
+
+EDGE_CASES = [
+    lambda m: m.einsum("ij->i", m.ones((2, 2)), out=m.zeros(2, "f4")),
+    lambda m: m.einsum("ij->i", m.ones((2, 2)), out=m.zeros(2, "f4"), casting="unsafe"),
+    lambda m: m.einsum("ij->i", m.ones((2, 2)), dtype="i4"),
+    lambda m: m.einsum("ij->i", m.ones((2, 2)), dtype="i4", casting="unsafe"),
+    lambda m: m.einsum("i,i", m.ones(3, bool), m.ones(3, bool)),
+    lambda m: m.einsum("i->", m.arange(3, dtype="i1")),
+    lambda m: m.einsum("ij,jk", m.ones((2, 3), "i1"), m.ones((3, 2), "f4")),
+    lambda m: m.einsum("...", m.float64(3.0)),
+    lambda m: m.einsum("", 3),
+    lambda m: m.einsum("i", [1, 2, 3]),
+    lambda m: m.einsum("ij", m.ones((2, 3)), optimize="greedy"),
+    lambda m: m.tensordot(m.ones((2, 3)), m.ones((3, 2)), axes=3),
+    lambda m: m.tensordot(m.ones((2, 3)), m.ones((3, 2)), axes=-1),
+    lambda m: m.dot(m.ones((2, 3)), m.ones(3), out=m.zeros(2)),
+    lambda m: m.matmul(m.ones((2, 3), "i4"), m.ones((3,)), dtype="f4"),
+    lambda m: m.matmul(m.ones((2, 3)), m.ones((3,)), casting="no", dtype="f4"),
+    lambda m: m.vdot(m.ones((2, 2), complex), m.ones(4)),
+    lambda m: m.outer([1, 2], [[3], [4]]),
+    lambda m: m.inner(m.ones(3, "u1"), m.ones(3, "i1")),
+]
+
+
+@pytest.mark.parametrize("i", range(len(EDGE_CASES)))
+def test_edge_cases(i):
+    f = EDGE_CASES[i]
+    try:
+        want = f(np)
+    except Exception as e:  # noqa: BLE001
+        builtin = next(c for c in type(e).__mro__ if c.__module__ == "builtins")
+        with pytest.raises(builtin):
+            f(nd)
+        return
+    check(f(nd), want)
