@@ -875,6 +875,30 @@ diagonal_view(PyObject *Py_UNUSED(mod), PyObject *args)
             return NULL;
         }
     }
+    /* The view must stay inside a's bytes. */
+    Py_ssize_t alo = 0, ahi = 0, vlo = offset, vhi = offset, vsize = 1;
+    for (int d = 0; d < a->nd; d++) {
+        Py_ssize_t span = (a->shape[d] - 1) * a->strides[d];
+        if (a->shape[d] == 0) {
+            span = 0;
+        }
+        alo += span < 0 ? span : 0;
+        ahi += span > 0 ? span : 0;
+    }
+    for (Py_ssize_t i = 0; i < nd; i++) {
+        if (shape[i] < 0) {
+            PyErr_SetString(PyExc_ValueError, "_diagonal_view: bad geometry");
+            return NULL;
+        }
+        Py_ssize_t span = shape[i] > 0 ? (shape[i] - 1) * strides[i] : 0;
+        vlo += span < 0 ? span : 0;
+        vhi += span > 0 ? span : 0;
+        vsize *= shape[i];
+    }
+    if (vsize > 0 && (ndm_array_size(a) == 0 || vlo < alo || vhi > ahi)) {
+        PyErr_SetString(PyExc_ValueError, "_diagonal_view: outside the array");
+        return NULL;
+    }
     Py_INCREF(a->descr);
     PyObject *v = ndm_array_view(a, a->descr, (int)nd, shape, strides, a->data + offset,
                                  Py_TYPE(a));
