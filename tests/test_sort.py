@@ -293,6 +293,16 @@ def test_unique(dtype):
     both(lambda m, a: m.unique(a[:0]), x)
 
 
+def test_unique_array_api():
+    x = np.array([[3.0, np.nan, 1.0], [3.0, 0.0, np.nan]])
+    got = nm.unique_values(nm.array(x))
+    same(np.sort(np.unique_values(x)), got)
+    for name in ("unique_counts", "unique_inverse", "unique_all"):
+        r1, r2 = getattr(np, name)(x), getattr(nm, name)(nm.array(x))
+        assert type(r2).__name__ == type(r1).__name__ and r2._fields == r1._fields
+        same(tuple(r1), tuple(r2))
+
+
 def test_unique_axis():
     x = np.array([[1, 0, 0], [1, 0, 0], [2, 3, 4], [0, 0, 9]])
     for axis in (0, 1, -1):

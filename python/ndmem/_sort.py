@@ -13,6 +13,7 @@ The ndarray methods of the same names call these functions.
 
 import builtins
 import operator
+from collections import namedtuple
 
 import ndmem as _np  # the namespace, looked up at call time (ndmem imports us)
 from ndmem import _core
@@ -24,7 +25,8 @@ __all__ = ["sort", "argsort", "partition", "argpartition", "searchsorted",
            "meshgrid", "diag", "diagonal", "trace", "tri", "tril", "triu",
            "unravel_index", "ravel_multi_index", "take", "put",
            "take_along_axis", "lexsort", "sort_complex", "digitize",
-           "nanmedian", "nanpercentile", "nanquantile"]
+           "nanmedian", "nanpercentile", "nanquantile", "unique_values",
+           "unique_counts", "unique_inverse", "unique_all"]
 
 _NUMERIC_KINDS = "biufc"
 
@@ -558,6 +560,56 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False,
         ret = _unique_rows(ar, _axis(axis, ar.ndim), return_index,
                            return_inverse, return_counts)
     return ret[0] if len(ret) == 1 else ret
+
+
+UniqueAllResult = namedtuple("UniqueAllResult",
+                             ["values", "indices", "inverse_indices", "counts"])
+UniqueCountsResult = namedtuple("UniqueCountsResult", ["values", "counts"])
+UniqueInverseResult = namedtuple("UniqueInverseResult", ["values", "inverse_indices"])
+
+
+def unique_values(x):
+    """Unique elements of ``x`` (array API; NaNs are not merged).
+
+    NumPy leaves the order unspecified (a hash order for integers); here it
+    is sorted.
+
+    Returns
+    -------
+    ndarray
+    """
+    return unique(x, equal_nan=False)
+
+
+def unique_counts(x):
+    """Unique elements and their counts (array API; NaNs are not merged).
+
+    Returns
+    -------
+    UniqueCountsResult(values, counts)
+    """
+    return UniqueCountsResult(*unique(x, return_counts=True, equal_nan=False))
+
+
+def unique_inverse(x):
+    """Unique elements and the indices that rebuild ``x`` (array API).
+
+    Returns
+    -------
+    UniqueInverseResult(values, inverse_indices)
+    """
+    return UniqueInverseResult(*unique(x, return_inverse=True, equal_nan=False))
+
+
+def unique_all(x):
+    """Unique elements, first indices, inverse indices and counts (array API).
+
+    Returns
+    -------
+    UniqueAllResult(values, indices, inverse_indices, counts)
+    """
+    return UniqueAllResult(*unique(x, return_index=True, return_inverse=True,
+                                   return_counts=True, equal_nan=False))
 
 
 def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None):
