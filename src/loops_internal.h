@@ -345,9 +345,9 @@ ndm_half_isnan(ndm_half h)
 NDM_LMATH_UFUNCS(NDM_LMATH_DECL)
 #undef NDM_LMATH_DECL
 
-/* Vectorized contiguous exp, log, sin, cos (loops_simd.c): each returns
- * 1 when it computed the loop (unit steps, same or disjoint operands, a
- * CPU with AVX2 and FMA), 0 to leave it to the libm kernel. */
+/* Vectorized exp, log, sin, cos (loops_simd.c): each returns 1 when it
+ * computed the loop (operands the same or disjoint, a CPU with AVX2 and
+ * FMA), 0 to leave it to the libm kernel. */
 #define NDM_SIMD_DECL(FN)                                                   \
     int ndm_simd_##FN##_float32(char **args, Py_ssize_t n,                  \
                                 const Py_ssize_t *steps);                   \

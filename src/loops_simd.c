@@ -2,6 +2,8 @@
  * (AVX2 + FMA, chosen at run time; anything else keeps the libm kernels
  * of loops_math.c).
  *
+ * Strided operands are gathered into a small buffer and scattered back.
+ *
  * Each routine computes a "safe" domain in vector registers, where the
  * result is a normal number and no floating-point flag but inexact can
  * arise: exp on |x| <= 708, log on normal positive x, sin/cos on
@@ -152,6 +154,123 @@ v_sincos(V x, int cosine)
     return _mm256_xor_pd(BLEND(sr, cr, swap), sign);
 }
 
+/* float32 in float lanes, for the cores' shorter float polynomials
+ * (Taylor to r^7 for exp, z^4 for log's series, r^9/r^10 for sin/cos). */
+#define SET1F _mm256_set1_ps
+#define FMAF _mm256_fmadd_ps
+#define FNMAF _mm256_fnmadd_ps
+#define MULF _mm256_mul_ps
+#define ADDF _mm256_add_ps
+#define SUBF _mm256_sub_ps
+#define ROUNDF(x) _mm256_round_ps((x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+
+/* exp for x in [-87.3, 88.37] (2^k stays a normal float, the result too). */
+static inline TGT VF
+vf_exp(VF x)
+{
+    const VF k = ROUNDF(MULF(x, SET1F(1.4426950216293335f)));
+    VF r = FNMAF(k, SET1F(0.6931471824645996f), x);
+    r = FNMAF(k, SET1F(-1.9046542121259336e-09f), r);
+    VF p = SET1F(0.00019841270113829523f);
+    p = FMAF(p, r, SET1F(0.0013888889225199819f));
+    p = FMAF(p, r, SET1F(0.008333333767950535f));
+    p = FMAF(p, r, SET1F(0.0416666679084301f));
+    p = FMAF(p, r, SET1F(0.1666666716337204f));
+    p = FMAF(p, r, SET1F(0.5f));
+    p = FMAF(p, r, SET1F(1.0f));
+    p = FMAF(p, r, SET1F(1.0f));
+    const __m256i e = _mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return MULF(p, _mm256_castsi256_ps(e));
+}
+
+/* log for normal positive finite floats (as v_log). */
+static inline TGT VF
+vf_log(VF x)
+{
+    const __m256i bits = _mm256_castps_si256(x);
+    VF m = _mm256_castsi256_ps(_mm256_or_si256(
+        _mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)),
+        _mm256_set1_epi32(0x3f800000)));
+    VF e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23),
+                                               _mm256_set1_epi32(127)));
+    const VF big = _mm256_cmp_ps(m, SET1F(1.4142135381698608f), _CMP_GT_OQ);
+    m = _mm256_blendv_ps(m, MULF(m, SET1F(0.5f)), big);
+    e = ADDF(e, _mm256_and_ps(big, SET1F(1.0f)));
+    const VF f = SUBF(m, SET1F(1.0f));
+    const VF s = _mm256_div_ps(f, ADDF(f, SET1F(2.0f)));
+    const VF z = MULF(s, s);
+    VF p = SET1F(0.2222222238779068f);
+    p = FMAF(p, z, SET1F(0.2857142984867096f));
+    p = FMAF(p, z, SET1F(0.4000000059604645f));
+    p = FMAF(p, z, SET1F(0.6666666865348816f));
+    const VF R = MULF(p, z);
+    const VF hfsq = MULF(SET1F(0.5f), MULF(f, f));
+    /* e ln2_hi is exact (ln2_hi ends in 12 zero bits). */
+    VF t = FMAF(s, ADDF(hfsq, R), MULF(e, SET1F(3.194618329871446e-05f)));
+    t = SUBF(SUBF(hfsq, t), f);
+    return FMAF(e, SET1F(0.693115234375f), SUBF(_mm256_setzero_ps(), t));
+}
+
+/* sin/cos for |x| <= 71476: three-float pi/2 (beyond, q times the last
+ * piece's error would show; those vectors take the double cores). */
+static inline TGT VF
+vf_sincos(VF x, int cosine)
+{
+    const VF q = ROUNDF(MULF(x, SET1F(0.6366197466850281f)));
+    VF r = FNMAF(q, SET1F(1.5707963705062866f), x);
+    r = FNMAF(q, SET1F(-4.371138828673793e-08f), r);
+    r = FNMAF(q, SET1F(-1.7151245100058819e-15f), r);
+    const VF z = MULF(r, r);
+    VF ps = SET1F(2.7557318844628753e-06f);
+    ps = FMAF(ps, z, SET1F(-0.00019841270113829523f));
+    ps = FMAF(ps, z, SET1F(0.008333333767950535f));
+    ps = FMAF(ps, z, SET1F(-0.1666666716337204f));
+    const VF sr = FMAF(MULF(r, z), ps, r);
+    VF pc = SET1F(-2.755731998149713e-07f);
+    pc = FMAF(pc, z, SET1F(2.4801587642286904e-05f));
+    pc = FMAF(pc, z, SET1F(-0.0013888889225199819f));
+    pc = FMAF(pc, z, SET1F(0.0416666679084301f));
+    const VF cr = FMAF(MULF(z, z), pc, FNMAF(SET1F(0.5f), z, SET1F(1.0f)));
+    const __m256i qi = _mm256_add_epi32(_mm256_cvtps_epi32(q),
+                                        _mm256_set1_epi32(cosine));
+    const VF swap = _mm256_castsi256_ps(_mm256_cmpeq_epi32(
+        _mm256_and_si256(qi, _mm256_set1_epi32(1)), _mm256_set1_epi32(1)));
+    const VF sign = _mm256_castsi256_ps(_mm256_slli_epi32(
+        _mm256_and_si256(qi, _mm256_set1_epi32(2)), 30));
+    return _mm256_xor_ps(_mm256_blendv_ps(sr, cr, swap), sign);
+}
+
+static inline TGT VF vf_sin(VF x) { return vf_sincos(x, 0); }
+static inline TGT VF vf_cos(VF x) { return vf_sincos(x, 1); }
+
+/* The float pipeline: TINYF zeroes arguments whose function rounds to
+ * 1 (exp below 2^-25, cos below 2^-12) or to x (sin below 2^-12, put
+ * back by OUTF) and whose polynomial products would underflow. */
+static inline TGT VF
+tinyf_below(VF x, float lim)
+{
+    return _mm256_and_ps(x, _mm256_cmp_ps(_mm256_andnot_ps(SET1F(-0.0f), x),
+                                          SET1F(lim), _CMP_GE_OQ));
+}
+
+#define tinyf_exp(x) tinyf_below((x), 0x1p-25f)
+#define tinyf_log(x) (x)
+#define tinyf_sin(x) tinyf_below((x), 0x1p-12f)
+#define tinyf_cos(x) tinyf_below((x), 0x1p-12f)
+#define outf_exp(y, x) (y)
+#define outf_log(y, x) (y)
+#define outf_cos(y, x) (y)
+#define outf_sin(y, x) _mm256_blendv_ps((y), (x), _mm256_cmp_ps(          \
+    _mm256_andnot_ps(SET1F(-0.0f), (x)), SET1F(0x1p-12f), _CMP_LT_OQ))
+
+/* Vectors with an argument beyond the float reduction's range (sin/cos
+ * of |x| > 71476) take the double cores. */
+#define WIDE_exp(ax) 0
+#define WIDE_log(ax) 0
+#define WIDE_sin(ax) _mm256_movemask_ps(_mm256_cmp_ps((ax), SET1F(71476.0f), _CMP_GT_OQ))
+#define WIDE_cos WIDE_sin
+
 /* Per function: the safe lanes (ok), the harmless input H that unsafe
  * lanes compute on, TINY: inputs too small for the polynomial's products
  * (they would underflow) become 0, and OUT: the final touch on the
@@ -185,7 +304,7 @@ okf_exp(VF x, VF ax)
 {
     return _mm256_and_ps(
         _mm256_and_ps(_mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_GE_OQ),
-                      _mm256_cmp_ps(ax, _mm256_set1_ps(88.7f), _CMP_LE_OQ)),
+                      _mm256_cmp_ps(x, _mm256_set1_ps(88.37f), _CMP_LE_OQ)),
         _mm256_or_ps(_mm256_cmp_ps(ax, _mm256_set1_ps(FLT_MIN), _CMP_GE_OQ),
                      _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_EQ_OQ)));
 }
@@ -257,6 +376,46 @@ static inline TGT V v_cos(V x) { return v_sincos(x, 1); }
 #define H_sin 0.0
 #define H_cos 0.0
 
+/* exp far beyond the safe domain is inf (overflow) or 0 (underflow)
+ * without a libm call per lane (data with many such lanes stays fast):
+ * CLAMP sets those lanes of *y, adds the flag to *flags and returns their
+ * movemask bits.  The bounds leave libm the lanes near the thresholds. */
+static inline TGT int
+CLAMP_exp(V x, V *y, int *flags)
+{
+    const V hi = CMP(x, SET1(709.8), _CMP_GT_OQ);
+    const V lo = _mm256_and_pd(CMP(x, SET1(-745.2), _CMP_LT_OQ),
+                               CMP(x, SET1(-INFINITY), _CMP_NEQ_OQ));
+    const V inf = SET1(INFINITY);
+    *y = BLEND(_mm256_andnot_pd(lo, *y), inf, _mm256_andnot_pd(CMP(x, inf, _CMP_EQ_OQ), hi));
+    const int mh = _mm256_movemask_pd(_mm256_andnot_pd(CMP(x, inf, _CMP_EQ_OQ), hi));
+    const int ml = _mm256_movemask_pd(lo);
+    *flags |= (mh ? FE_OVERFLOW : 0) | (ml ? FE_UNDERFLOW : 0);
+    return mh | ml;
+}
+
+static inline TGT int
+CLAMPF_exp(VF x, VF *y, int *flags)
+{
+    const VF inf = _mm256_set1_ps(INFINITY);
+    const VF hi = _mm256_andnot_ps(_mm256_cmp_ps(x, inf, _CMP_EQ_OQ),
+                                   _mm256_cmp_ps(x, _mm256_set1_ps(88.8f), _CMP_GT_OQ));
+    const VF lo = _mm256_and_ps(_mm256_cmp_ps(x, _mm256_set1_ps(-104.0f), _CMP_LT_OQ),
+                                _mm256_cmp_ps(x, _mm256_set1_ps(-INFINITY), _CMP_NEQ_OQ));
+    *y = _mm256_blendv_ps(_mm256_andnot_ps(lo, *y), inf, hi);
+    const int mh = _mm256_movemask_ps(hi), ml = _mm256_movemask_ps(lo);
+    *flags |= (mh ? FE_OVERFLOW : 0) | (ml ? FE_UNDERFLOW : 0);
+    return mh | ml;
+}
+
+#define CLAMP_NONE(x, y, flags) 0
+#define CLAMP_log CLAMP_NONE
+#define CLAMP_sin CLAMP_NONE
+#define CLAMP_cos CLAMP_NONE
+#define CLAMPF_log CLAMP_NONE
+#define CLAMPF_sin CLAMP_NONE
+#define CLAMPF_cos CLAMP_NONE
+
 /* The whole pipeline on one vector of sanitized doubles. */
 #define NDM_SIMD_EVAL(FN, xin) out_##FN(v_##FN(tiny_##FN(xin)), (xin))
 
@@ -267,6 +426,7 @@ static inline TGT V v_cos(V x) { return v_sincos(x, 1); }
 static TGT void                                                             \
 FN##_f64_avx2(const double *a, double *o, Py_ssize_t n)                     \
 {                                                                           \
+    int flags = 0;                                                          \
     for (Py_ssize_t i = 0; i < n; i += 4) {                                 \
         const Py_ssize_t left = n - i < 4 ? n - i : 4;                      \
         double buf[4] = {H_##FN, H_##FN, H_##FN, H_##FN};                   \
@@ -280,8 +440,11 @@ FN##_f64_avx2(const double *a, double *o, Py_ssize_t n)                     \
         }                                                                   \
         const V ok = ok_##FN(x, ABS(x));                                    \
         const V xin = BLEND(SET1(H_##FN), x, ok);                           \
-        const V y = NDM_SIMD_EVAL(FN, xin);                                 \
-        const int m = _mm256_movemask_pd(ok);                               \
+        V y = NDM_SIMD_EVAL(FN, xin);                                       \
+        int m = _mm256_movemask_pd(ok);                                     \
+        if (m != 0xf) {                                                     \
+            m |= CLAMP_##FN(x, &y, &flags);                                 \
+        }                                                                   \
         if (left == 4) {                                                    \
             _mm256_storeu_pd(o + i, y);                                     \
         }                                                                   \
@@ -299,11 +462,15 @@ FN##_f64_avx2(const double *a, double *o, Py_ssize_t n)                     \
             }                                                               \
         }                                                                   \
     }                                                                       \
+    if (flags) {                                                            \
+        feraiseexcept(flags);                                               \
+    }                                                                       \
 }                                                                           \
                                                                             \
 static TGT void                                                             \
 FN##_f32_avx2(const float *a, float *o, Py_ssize_t n)                       \
 {                                                                           \
+    int flags = 0;                                                          \
     for (Py_ssize_t i = 0; i < n; i += 8) {                                 \
         const Py_ssize_t left = n - i < 8 ? n - i : 8;                      \
         float buf[8];                                                       \
@@ -320,12 +487,21 @@ FN##_f32_avx2(const float *a, float *o, Py_ssize_t n)                       \
         }                                                                   \
         const VF ok = okf_##FN(x, _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x)); \
         const VF xin = _mm256_blendv_ps(_mm256_set1_ps((float)H_##FN), x, ok); \
-        const V lo = _mm256_cvtps_pd(_mm256_castps256_ps128(xin));          \
-        const V hi = _mm256_cvtps_pd(_mm256_extractf128_ps(xin, 1));        \
-        const VF y = _mm256_insertf128_ps(                                  \
-            _mm256_castps128_ps256(_mm256_cvtpd_ps(NDM_SIMD_EVAL(FN, lo))), \
-            _mm256_cvtpd_ps(NDM_SIMD_EVAL(FN, hi)), 1);                     \
-        const int m = _mm256_movemask_ps(ok);                               \
+        VF y;                                                               \
+        if (WIDE_##FN(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), xin))) {      \
+            const V lo = _mm256_cvtps_pd(_mm256_castps256_ps128(xin));      \
+            const V hi = _mm256_cvtps_pd(_mm256_extractf128_ps(xin, 1));    \
+            y = _mm256_insertf128_ps(                                       \
+                _mm256_castps128_ps256(_mm256_cvtpd_ps(NDM_SIMD_EVAL(FN, lo))), \
+                _mm256_cvtpd_ps(NDM_SIMD_EVAL(FN, hi)), 1);                 \
+        }                                                                   \
+        else {                                                              \
+            y = outf_##FN(vf_##FN(tinyf_##FN(xin)), xin);                   \
+        }                                                                   \
+        int m = _mm256_movemask_ps(ok);                                     \
+        if (m != 0xff) {                                                    \
+            m |= CLAMPF_##FN(x, &y, &flags);                                \
+        }                                                                   \
         if (left == 8) {                                                    \
             _mm256_storeu_ps(o + i, y);                                     \
         }                                                                   \
@@ -347,6 +523,9 @@ FN##_f32_avx2(const float *a, float *o, Py_ssize_t n)                       \
             }                                                               \
         }                                                                   \
     }                                                                       \
+    if (flags) {                                                            \
+        feraiseexcept(flags);                                               \
+    }                                                                       \
 }
 
 NDM_SIMD_LOOPS(exp)
@@ -360,18 +539,55 @@ have_avx2_fma(void)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
+/* The byte range [lo, hi) that n elements of size item at step s cover. */
+static void
+extent(const char *p, Py_ssize_t n, Py_ssize_t s, Py_ssize_t item,
+       const char **lo, const char **hi)
+{
+    const Py_ssize_t span = (n - 1) * s;
+    *lo = span < 0 ? p + span : p;
+    *hi = (span < 0 ? p : p + span) + item;
+}
+
+/* Strided operands go through a stack buffer in chunks: gather, the
+ * contiguous loop in place, scatter.  Only when the operands are disjoint
+ * or the very same elements, so the chunking cannot change a result. */
+#define NDM_SIMD_CHUNK 256
+
 #define NDM_SIMD_ENTRY(FN, nm, t, sfx)                                      \
 int                                                                         \
 ndm_simd_##FN##_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps)    \
 {                                                                           \
-    if (steps[0] != (Py_ssize_t)sizeof(t) ||                                \
-            steps[1] != (Py_ssize_t)sizeof(t) ||                            \
-            !NDM_SAME_OR_DISJOINT(args[0], n * steps[0],                    \
-                                  args[1], n * steps[1]) ||                 \
-            !have_avx2_fma()) {                                             \
+    const Py_ssize_t is = steps[0], os = steps[1], sz = sizeof(t);          \
+    if (n <= 0 || !have_avx2_fma()) {                                       \
         return 0;                                                           \
     }                                                                       \
-    FN##_##sfx##_avx2((const t *)args[0], (t *)args[1], n);                 \
+    if (is == sz && os == sz) {                                             \
+        if (!NDM_SAME_OR_DISJOINT(args[0], n * sz, args[1], n * sz)) {      \
+            return 0;                                                       \
+        }                                                                   \
+        FN##_##sfx##_avx2((const t *)args[0], (t *)args[1], n);             \
+        return 1;                                                           \
+    }                                                                       \
+    const char *ilo, *ihi, *olo, *ohi;                                      \
+    extent(args[0], n, is, sz, &ilo, &ihi);                                 \
+    extent(args[1], n, os, sz, &olo, &ohi);                                 \
+    if (!(ihi <= olo || ohi <= ilo || (args[0] == args[1] && is == os))) {  \
+        return 0;                                                           \
+    }                                                                       \
+    t buf[NDM_SIMD_CHUNK];                                                  \
+    const char *ip = args[0];                                               \
+    char *op = args[1];                                                     \
+    for (Py_ssize_t i = 0; i < n; i += NDM_SIMD_CHUNK) {                    \
+        const Py_ssize_t c = n - i < NDM_SIMD_CHUNK ? n - i : NDM_SIMD_CHUNK; \
+        for (Py_ssize_t k = 0; k < c; k++, ip += is) {                      \
+            memcpy(&buf[k], ip, sizeof(t));                                 \
+        }                                                                   \
+        FN##_##sfx##_avx2(buf, buf, c);                                     \
+        for (Py_ssize_t k = 0; k < c; k++, op += os) {                      \
+            memcpy(op, &buf[k], sizeof(t));                                 \
+        }                                                                   \
+    }                                                                       \
     return 1;                                                               \
 }
 

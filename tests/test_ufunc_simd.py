@@ -126,6 +126,23 @@ def test_layouts(name, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("name", FUNCS)
+def test_overlapping_out(name, dtype):
+    """Output overlapping the input a few elements away, both directions,
+    contiguous and strided: NumPy's results (as if the input were copied)."""
+    x = RNG.uniform(0.1, 3.0, 600).astype(dtype)
+    for shift in (1, 3, 5):
+        for step in (1, 2):
+            for reverse in (False, True):
+                want, got = x.copy(), ndmem.asarray(x.copy())
+                src = np.s_[shift::step] if not reverse else np.s_[:-shift:step]
+                dst = np.s_[:-shift:step] if not reverse else np.s_[shift::step]
+                getattr(np, name)(want[src], out=want[dst])
+                getattr(ndmem, name)(got[src], out=got[dst])
+                np.testing.assert_allclose(np.asarray(got), want, rtol=4e-7 if dtype == np.float32 else 1e-15)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", FUNCS)
 def test_short_and_tails(name, dtype):
     """Every length around the vector widths, the special values at every
     position of a vector (vector lanes, tails and libm lanes mixed)."""
