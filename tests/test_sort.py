@@ -519,6 +519,16 @@ def test_diff(dtype):
     both(lambda m, a: m.diff(a, axis=2), x)
 
 
+def test_ediff1d():
+    x = np.array([[1, 4], [9, 16]], dtype=np.int16)
+    both(lambda m, a: m.ediff1d(a), x)
+    both(lambda m, a: m.ediff1d(a, to_begin=-99, to_end=[7, 8]), x)
+    both(lambda m, a: m.ediff1d(a, to_end=np.array([7], dtype=np.int64)), x)
+    both(lambda m, a: m.ediff1d(a, to_begin=1.5), x)
+    both(lambda m, a: m.ediff1d(a[:0]), x)
+    both(lambda m, a: m.ediff1d(a.astype(np.uint8)), x)
+
+
 def test_meshgrid():
     x, y, z = np.arange(3), np.linspace(0, 1, 4), np.array([5, 6])
     for indexing in ("xy", "ij"):

@@ -26,7 +26,7 @@ __all__ = ["sort", "argsort", "partition", "argpartition", "searchsorted",
            "unravel_index", "ravel_multi_index", "take", "put",
            "take_along_axis", "lexsort", "sort_complex", "digitize",
            "nanmedian", "nanpercentile", "nanquantile", "unique_values",
-           "unique_counts", "unique_inverse", "unique_all"]
+           "unique_counts", "unique_inverse", "unique_all", "ediff1d"]
 
 _NUMERIC_KINDS = "biufc"
 
@@ -1427,6 +1427,37 @@ def diff(a, n=1, axis=-1, prepend=_NoValue, append=_NoValue):
     for _ in range(n):
         a = op(a[hi], a[lo])
     return a
+
+
+def ediff1d(ary, to_end=None, to_begin=None):
+    """Differences between consecutive elements of the flattened array.
+
+    Parameters
+    ----------
+    ary : array_like
+    to_end, to_begin : array_like, optional
+        Values appended/prepended to the differences (castable to
+        ``ary``'s dtype under 'same_kind').
+
+    Returns
+    -------
+    ndarray, 1-d, of ``ary``'s dtype
+    """
+    ary = _asarray(ary).ravel()
+    dtype = ary.dtype
+    parts = []
+    for extra, name in ((to_begin, "to_begin"), (to_end, "to_end")):
+        if extra is None:
+            parts.append(None)
+            continue
+        extra = _asarray(extra)
+        if not _np.can_cast(extra, dtype, casting="same_kind"):
+            raise TypeError(f"dtype of `{name}` must be compatible with input "
+                            "`ary` under the `same_kind` rule.")
+        parts.append(extra.ravel().astype(dtype, copy=False))
+    body = _np.subtract(ary[1:], ary[:-1])
+    pieces = [p for p in (parts[0], body, parts[1]) if p is not None]
+    return _np.concatenate(pieces).astype(dtype, copy=False) if len(pieces) > 1 else body
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
