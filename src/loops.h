@@ -52,6 +52,15 @@ typedef struct NdmUfuncDef {
 extern const NdmUfuncDef ndm_ufunc_defs[];
 extern const int ndm_ufunc_ndefs;
 
+/* Every kernel skeleton is compiled twice, for the x86-64 baseline and for
+ * x86-64-v3 (AVX2, FMA off in ISO C mode so results are unchanged), and
+ * the loader picks one for the CPU (as NumPy's dispatch does). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define NDM_KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define NDM_KERNEL_CLONES
+#endif
+
 /* ---- Loop skeletons shared by loops.c and loops_math.c ----
  * Every kernel is one of these shapes around a scalar operation F (a
  * static inline function, so the contiguous loops vectorize): a unit-step
@@ -68,7 +77,7 @@ extern const int ndm_ufunc_ndefs;
      (const char *)(q) + (qn) <= (const char *)(p))
 
 #define NDM_UNARY_KERNEL(NAME, TI, TO, F)                                   \
-static void                                                                 \
+NDM_KERNEL_CLONES static void                                               \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 {                                                                           \
     (void)ctx;                                                              \
@@ -90,7 +99,7 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 
 /* Two outputs (modf, frexp): F(in, &out2) returns out1. */
 #define NDM_UNARY2_KERNEL(NAME, TI, TO1, TO2, F)                            \
-static void                                                                 \
+NDM_KERNEL_CLONES static void                                               \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 {                                                                           \
     (void)ctx;                                                              \
@@ -206,7 +215,7 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 
 /* Same-type binary kernel with a vector reduce (NDM_BINARY_REDUCE_VEC). */
 #define NDM_BINARY_KERNEL_RV(NAME, T, VT, LANES, F, VF)                     \
-static void                                                                 \
+NDM_KERNEL_CLONES static void                                               \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 {                                                                           \
     (void)ctx;                                                              \
@@ -216,7 +225,7 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 }
 
 #define NDM_BINARY_KERNEL(NAME, T1, T2, TO, F)                              \
-static void                                                                 \
+NDM_KERNEL_CLONES static void                                               \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 {                                                                           \
     (void)ctx;                                                              \
@@ -225,7 +234,7 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 
 /* Same-type binary kernel with the sequential reduce path. */
 #define NDM_BINARY_KERNEL_R(NAME, T, F)                                     \
-static void                                                                 \
+NDM_KERNEL_CLONES static void                                               \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 {                                                                           \
     (void)ctx;                                                              \
@@ -235,7 +244,7 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 
 /* Two outputs (divmod): F(a, b, &out2) returns out1. */
 #define NDM_BINARY2_KERNEL(NAME, T, F)                                      \
-static void                                                                 \
+NDM_KERNEL_CLONES static void                                               \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 {                                                                           \
     (void)ctx;                                                              \
@@ -248,7 +257,7 @@ NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 
 /* Three inputs (clip). */
 #define NDM_TERNARY_KERNEL(NAME, T, F)                                      \
-static void                                                                 \
+NDM_KERNEL_CLONES static void                                               \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 {                                                                           \
     (void)ctx;                                                              \
