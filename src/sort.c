@@ -1,6 +1,7 @@
 /* Sorting and searching kernels: in-place sort and argsort along an axis,
  * searchsorted, nonzero and bincount.  The public functions (sort, unique,
- * percentile, ...) are Python in python/ndmem/_sort.py over these.
+ * percentile, ...) are Python in python/ndmem/_sort.py and _order_stats.py
+ * over these.
  *
  * Integer, bool and float lanes are sorted by an LSD radix sort on an
  * unsigned key that orders as NumPy compares: signed ints flip the sign

@@ -13,6 +13,7 @@ from ndmem._shape import *  # noqa: F401,F403
 from ndmem._ufunclike import *  # noqa: F401,F403
 from ndmem._reduce import *  # noqa: F401,F403
 from ndmem._sort import *  # noqa: F401,F403
+from ndmem._order_stats import *  # noqa: F401,F403
 from ndmem._linalg import *  # noqa: F401,F403
 from ndmem._numeric import *  # noqa: F401,F403
 from ndmem import memory  # noqa: F401
