@@ -8,7 +8,9 @@ builds the array in NumPy and in ndmem; the key is applied to both and the
 outcomes must agree: values, dtype, shape, strides, flags, memory sharing,
 what ``base`` is, and the exception type and message for a bad key.
 Assignment is checked the same way, with values of broadcastable shapes and
-other dtypes, and with sources that overlap the destination.
+other dtypes, and with sources that overlap the destination.  Every shape
+function of the views issue (reshape, ravel, transpose, ..., pad, flat,
+as_strided) runs on the same random layouts with random arguments.
 """
 import math
 import warnings
