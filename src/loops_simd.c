@@ -155,7 +155,7 @@ v_sincos(V x, int cosine)
 }
 
 /* float32 in float lanes, for the cores' shorter float polynomials
- * (Taylor to r^7 for exp, z^4 for log's series, r^9/r^10 for sin/cos). */
+ * (Taylor to r^7 for exp, z^4 for log's series, a fit to r^11 for sin). */
 #define SET1F _mm256_set1_ps
 #define FMAF _mm256_fmadd_ps
 #define FNMAF _mm256_fnmadd_ps
@@ -212,33 +212,39 @@ vf_log(VF x)
     return FMAF(e, SET1F(0.693115234375f), SUBF(_mm256_setzero_ps(), t));
 }
 
-/* sin/cos for |x| <= 71476: three-float pi/2 (beyond, q times the last
- * piece's error would show; those vectors take the double cores). */
+/* sin/cos for |x| <= 71476 with one polynomial: x = q pi/2 + r with q
+ * even for sin (q = 2 rint(x / pi)) and odd for cos (q = 2 rint(x / pi -
+ * 1/2) + 1), so that the result is +-sin r, |r| <= pi/2, the sign from
+ * bit 1 of q + cosine.  pi/2 in three floats: beyond 71476, q times the
+ * last piece's error would show; those vectors take the double cores.
+ * The polynomial in r^2 is a Chebyshev fit of (sin r - r) / r^3. */
 static inline TGT VF
 vf_sincos(VF x, int cosine)
 {
-    const VF q = ROUNDF(MULF(x, SET1F(0.6366197466850281f)));
+    VF h = MULF(x, SET1F(0.3183098861837907f));
+    if (cosine) {
+        h = SUBF(h, SET1F(0.5f));
+    }
+    const VF m = ROUNDF(h);
+    VF q = ADDF(m, m);
+    if (cosine) {
+        q = ADDF(q, SET1F(1.0f));
+    }
     VF r = FNMAF(q, SET1F(1.5707963705062866f), x);
     r = FNMAF(q, SET1F(-4.371138828673793e-08f), r);
     r = FNMAF(q, SET1F(-1.7151245100058819e-15f), r);
     const VF z = MULF(r, r);
-    VF ps = SET1F(2.7557318844628753e-06f);
-    ps = FMAF(ps, z, SET1F(-0.00019841270113829523f));
-    ps = FMAF(ps, z, SET1F(0.008333333767950535f));
-    ps = FMAF(ps, z, SET1F(-0.1666666716337204f));
-    const VF sr = FMAF(MULF(r, z), ps, r);
-    VF pc = SET1F(-2.755731998149713e-07f);
-    pc = FMAF(pc, z, SET1F(2.4801587642286904e-05f));
-    pc = FMAF(pc, z, SET1F(-0.0013888889225199819f));
-    pc = FMAF(pc, z, SET1F(0.0416666679084301f));
-    const VF cr = FMAF(MULF(z, z), pc, FNMAF(SET1F(0.5f), z, SET1F(1.0f)));
+    VF p = SET1F(-2.4080094362943782e-08f);
+    p = FMAF(p, z, SET1F(2.753645958364359e-06f));
+    p = FMAF(p, z, SET1F(-0.00019841086759697646f));
+    p = FMAF(p, z, SET1F(0.00833333283662796f));
+    p = FMAF(p, z, SET1F(-0.1666666716337204f));
+    const VF sr = FMAF(MULF(r, z), p, r);
     const __m256i qi = _mm256_add_epi32(_mm256_cvtps_epi32(q),
                                         _mm256_set1_epi32(cosine));
-    const VF swap = _mm256_castsi256_ps(_mm256_cmpeq_epi32(
-        _mm256_and_si256(qi, _mm256_set1_epi32(1)), _mm256_set1_epi32(1)));
     const VF sign = _mm256_castsi256_ps(_mm256_slli_epi32(
         _mm256_and_si256(qi, _mm256_set1_epi32(2)), 30));
-    return _mm256_xor_ps(_mm256_blendv_ps(sr, cr, swap), sign);
+    return _mm256_xor_ps(sr, sign);
 }
 
 static inline TGT VF vf_sin(VF x) { return vf_sincos(x, 0); }
