@@ -17,13 +17,14 @@
  * their behalf.
  *
  * The algorithms are the classic ones: Cody-Waite range reduction with
- * FMA (exp: x = k ln2 + r, |r| <= ln2/2; sin/cos: x = q pi/2 + r,
- * three-part pi/2), Taylor polynomials long enough for a truncation error
+ * FMA (exp: x = k ln2/64 + r and a table of 2^(j/64); sin/cos:
+ * x = q pi/2 + r, three-part pi/2), Taylor polynomials long enough for a truncation error
  * far below half an ulp, and for log the atanh series
  * log(1+f) = 2 atanh(f / (2 + f)) arranged as in fdlibm's e_log.c.
  * float32 runs the same designs in float lanes with shorter polynomials
  * (sin/cos reduced to +-sin r with a Chebyshev fit); float32 sin/cos
- * beyond 71476 use the double cores.  Measured: float64 within 1.5 ulp
+ * beyond 71476 use the double cores; float32 exp keeps the plain
+ * x = k ln2 + r reduction.  Measured: float64 within 1.5 ulp
  * of mpmath, float32 within 2 ulp (tests/test_ufunc_simd.py checks 4). */
 #include <float.h>
 #include "loops_internal.h"
@@ -58,30 +59,49 @@ pow2i(V k)
     return _mm256_castsi256_pd(_mm256_slli_epi64(b, 52));
 }
 
+/* 2^(j/64), j = 0..63, rounded to double. */
+static const double exp2_64ths[64] = {
+    1.0, 1.0108892860517005, 1.0218971486541166, 1.0330248790212284,
+    1.0442737824274138, 1.0556451783605572, 1.0671404006768237, 1.0787607977571199,
+    1.0905077326652577, 1.102382583307841, 1.1143867425958924, 1.1265216186082418,
+    1.1387886347566916, 1.1511892299529827, 1.1637248587775775, 1.1763969916502812,
+    1.189207115002721, 1.202156731452703, 1.215247359980469, 1.22848053610687,
+    1.241857812073484, 1.255380757024691, 1.2690509571917332, 1.2828700160787783,
+    1.2968395546510096, 1.3109612115247644, 1.3252366431597413, 1.339667524053303,
+    1.3542555469368927, 1.3690024229745905, 1.383909881963832, 1.3989796725383112,
+    1.4142135623730951, 1.42961333839197, 1.4451808069770467, 1.460917794180647,
+    1.4768261459394993, 1.4929077282912648, 1.5091644275934228, 1.5255981507445384,
+    1.5422108254079407, 1.559004400237837, 1.5759808451078865, 1.593142151342267,
+    1.6104903319492543, 1.6280274218573478, 1.645755478153965, 1.6636765803267364,
+    1.681792830507429, 1.7001063537185235, 1.718619298122478, 1.7373338352737062,
+    1.7562521603732995, 1.7753764925265212, 1.7947090750031072, 1.8142521755003989,
+    1.8340080864093424, 1.8539791250833855, 1.8741676341103, 1.8945759815869656,
+    1.9152065613971474, 1.9360617934922943, 1.9571441241754002, 1.978456026387951,
+};
+
 /* exp for |x| <= 708 and x not tiny enough to underflow r * r: the
- * result is normal.  Truncation of the Taylor series at r^13 is below
- * 2^-60 relative for |r| <= ln2/2. */
+ * result is normal.  x = (64 m + j) ln2/64 + r, |r| <= ln2/128,
+ * exp(x) = 2^m 2^(j/64) exp(r); Taylor's truncation at r^5 is below
+ * 2^-54 relative.  m goes straight into the exponent field. */
 static inline TGT V
 v_exp(V x)
 {
-    const V k = ROUND(MUL(x, SET1(1.4426950408889634)));
-    V r = FNMA(k, SET1(0.6931471805599453), x);
-    r = FNMA(k, SET1(2.3190468138462996e-17), r);
-    V p = SET1(1.6059043836821613e-10);
-    p = FMA(p, r, SET1(2.08767569878681e-09));
-    p = FMA(p, r, SET1(2.505210838544172e-08));
-    p = FMA(p, r, SET1(2.755731922398589e-07));
-    p = FMA(p, r, SET1(2.7557319223985893e-06));
-    p = FMA(p, r, SET1(2.48015873015873e-05));
-    p = FMA(p, r, SET1(0.0001984126984126984));
-    p = FMA(p, r, SET1(0.001388888888888889));
-    p = FMA(p, r, SET1(0.008333333333333333));
+    const V k = ROUND(MUL(x, SET1(92.33248261689366)));
+    V r = FNMA(k, SET1(0.010830424696249145), x);
+    r = FNMA(k, SET1(3.623510646634843e-19), r);
+    const __m256i ki = _mm256_castpd_si256(ADD(k, SET1(6755399441055744.0)));
+    const __m256i j = _mm256_and_si256(ki, _mm256_set1_epi64x(63));
+    const V t = _mm256_i64gather_pd(exp2_64ths, j, 8);
+    V p = SET1(0.008333333333333333);
     p = FMA(p, r, SET1(0.041666666666666664));
     p = FMA(p, r, SET1(0.16666666666666666));
     p = FMA(p, r, SET1(0.5));
     p = FMA(p, r, SET1(1.0));
-    p = FMA(p, r, SET1(1.0));
-    return MUL(p, pow2i(k));
+    p = MUL(p, r);
+    const V y = FMA(t, p, t);
+    /* (k - j) << 46 is m << 52 for k = 64 m + j. */
+    const __m256i e = _mm256_slli_epi64(_mm256_sub_epi64(ki, j), 46);
+    return _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(y), e));
 }
 
 /* log for normal positive finite x.  x = 2^e m, m in [sqrt(1/2),
