@@ -267,6 +267,31 @@ copy_if_overlap(NdmUfuncCall *call, NdmArray **op)
  * one, whose type) the results take, or NULL for plain arrays/scalars:
  * NumPy's npy_find_array_wrap (highest __array_priority__; exact arrays
  * count 0, scalars -1e6; a priority-0 wrapper beats plain arrays). */
+/* A numpy.ndarray or numpy scalar (or subclass) that keeps numpy's own
+ * __array_wrap__: that wrap only takes numpy arrays, so the operand counts
+ * as a plain array (1) or scalar (2) input; 0 otherwise. */
+static int
+numpy_operand_kind(PyObject *o)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    if (!PyTuple_Check(tp->tp_mro)) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tp->tp_mro); i++) {
+        PyTypeObject *base = (PyTypeObject *)PyTuple_GET_ITEM(tp->tp_mro, i);
+        int kind = strcmp(base->tp_name, "numpy.ndarray") == 0 ? 1
+                   : strcmp(base->tp_name, "numpy.generic") == 0 ? 2 : 0;
+        if (kind) {
+            PyObject *own = PyDict_GetItemWithError(base->tp_dict, s_array_wrap);
+            if (own == NULL && PyErr_Occurred()) {
+                PyErr_Clear();
+            }
+            return own != NULL && own == _PyType_Lookup(tp, s_array_wrap) ? kind : 0;
+        }
+    }
+    return 0;
+}
+
 static PyObject *
 find_wrap_input(NdmUfuncCall *call)
 {
@@ -276,9 +301,10 @@ find_wrap_input(NdmUfuncCall *call)
     for (int i = 0; i < call->nin; i++) {
         PyObject *o = call->in_obj[i];
         double p;
+        int numpy_kind = NdmArray_Check(o) ? 0 : numpy_operand_kind(o);
         if (NdmArray_CheckExact(o) || call->weak[i] || ndm_scalar_typenum(o) >= 0
-                || PyBool_Check(o) || PyList_Check(o) || PyTuple_Check(o)) {
-            p = NdmArray_CheckExact(o) ? 0.0 : -1000000.0;
+                || PyBool_Check(o) || PyList_Check(o) || PyTuple_Check(o) || numpy_kind) {
+            p = (NdmArray_CheckExact(o) || numpy_kind == 1) ? 0.0 : -1000000.0;
             if (!have || best_p < p) {
                 best = NULL;
                 best_p = p;
@@ -440,6 +466,7 @@ wrap_result(PyObject *ufunc, NdmUfuncCall *call, int j, int was_given,
 
 static PyObject *s_array_ufunc;
 static PyObject *ndarray_array_ufunc;   /* ndarray's own, borrowed from its dict */
+static PyObject *numpy_array_ufunc;     /* numpy.ndarray's, once met */
 
 /* The __array_ufunc__ of o's type (borrowed), NULL when it has none or
  * inherits ndarray's.  Arrays and Python's own types are never looked at,
@@ -455,7 +482,27 @@ override_of(PyObject *o)
         return NULL;
     }
     PyObject *attr = _PyType_Lookup(tp, s_array_ufunc);
-    return attr == ndarray_array_ufunc ? NULL : attr;
+    if (attr == NULL || attr == ndarray_array_ufunc || attr == numpy_array_ufunc) {
+        return NULL;
+    }
+    if (numpy_array_ufunc == NULL && PyTuple_Check(tp->tp_mro)) {
+        /* numpy.ndarray's default would call the ufunc straight back with
+         * the same operands: its arrays are plain array inputs, as NumPy
+         * treats ndarray.__array_ufunc__ itself. */
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tp->tp_mro); i++) {
+            PyTypeObject *base = (PyTypeObject *)PyTuple_GET_ITEM(tp->tp_mro, i);
+            if (strcmp(base->tp_name, "numpy.ndarray") == 0
+                    && PyDict_GetItemWithError(base->tp_dict, s_array_ufunc) == attr) {
+                Py_INCREF(attr);
+                numpy_array_ufunc = attr;
+                return NULL;
+            }
+        }
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+        }
+    }
+    return attr;
 }
 
 /* ndarray.__array_ufunc__(ufunc, method, *inputs, **kwargs), NumPy's
@@ -487,6 +534,29 @@ array_ufunc_default(PyObject *Py_UNUSED(self), PyObject *args, PyObject *kwds)
     PyObject *meth = PyObject_GetAttr(PyTuple_GET_ITEM(args, 0), PyTuple_GET_ITEM(args, 1));
     if (meth == NULL) {
         return NULL;
+    }
+    if (!PyObject_TypeCheck(PyTuple_GET_ITEM(args, 0), ufunc_type)) {
+        /* Another library's ufunc (numpy.add from `numpy_array + a`): it
+         * gets our arrays through the buffer protocol and returns its own
+         * arrays; it cannot write into ours. */
+        if (out != NULL) {
+            Py_DECREF(meth);
+            Py_RETURN_NOTIMPLEMENTED;
+        }
+        PyObject *inputs = PyTuple_New(n - 2);
+        for (Py_ssize_t i = 2; inputs != NULL && i < n; i++) {
+            PyObject *o = PyTuple_GET_ITEM(args, i);
+            PyObject *item = NdmArray_Check(o) ? PyMemoryView_FromObject(o) : Py_NewRef(o);
+            if (item == NULL) {
+                Py_CLEAR(inputs);
+                break;
+            }
+            PyTuple_SET_ITEM(inputs, i - 2, item);
+        }
+        PyObject *r = inputs != NULL ? PyObject_Call(meth, inputs, kwds) : NULL;
+        Py_XDECREF(inputs);
+        Py_DECREF(meth);
+        return r;
     }
     PyObject *inputs = PyTuple_GetSlice(args, 2, n);
     PyObject *r = inputs != NULL ? PyObject_Call(meth, inputs, kwds) : NULL;
