@@ -6,6 +6,8 @@ then the buffers the code created that outlive it and any buffer that only
 views keep alive.
 """
 
+import gc
+
 from ndmem import memory
 
 
@@ -26,6 +28,8 @@ def _report(tracker, label):
 
 
 def _run(shell, code, label, silent=False):
+    # garbage left by earlier cells is freed now, not charged to this code
+    gc.collect()
     with memory.track() as tracker:
         # run_cell shows any error as a normal cell does; silent keeps an
         # expression's value out of Out/_ (where it would outlive the run)
