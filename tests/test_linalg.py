@@ -375,3 +375,18 @@ def test_edge_cases(i):
             f(nd)
         return
     check(f(nd), want)
+
+
+@pytest.mark.parametrize("optimize", [False, "greedy", "optimal"])
+@pytest.mark.parametrize("n", [1, 2, 3])
+@pytest.mark.parametrize("sub,shapes", [
+    ("a,a->", lambda n: [(n,), (n,)]), ("a,a,a->", lambda n: [(n,)] * 3),
+    ("ab,ab->", lambda n: [(n, 2), (n, 2)]), ("ab,ba->", lambda n: [(n, 2), (2, n)]),
+    ("ab,bc,c->", lambda n: [(2, n), (n, 3), (3,)]), ("ab,ab->", lambda n: [(n, 1), (1, n)]),
+    ("a,->", lambda n: [(n,), ()]), ("ab,bc,ca->", lambda n: [(n, 2), (2, 3), (3, n)]),
+])
+def test_einsum_0d_result_type(optimize, n, sub, shapes):
+    """NumPy's optimized pairs end in matmul (0-d array) or multiply (scalar)."""
+    r1 = np.einsum(sub, *[np.ones(s) for s in shapes(n)], optimize=optimize)
+    r2 = nd.einsum(sub, *[nd.ones(s) for s in shapes(n)], optimize=optimize)
+    assert type(r2).__name__ == type(r1).__name__ and float(r2) == float(r1)

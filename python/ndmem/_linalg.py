@@ -767,8 +767,11 @@ def einsum(*operands, out=None, optimize=False, dtype=None, order="K", casting="
                             f"{_dtype_text(dt)} according to the rule '{casting}'")
     ops = [_as_compute(a, dt.newbyteorder("=") if not dt.isnative else dt) for a in arrays]
     current = list(zip(ops, terms))
+    last_blas = False
     for inds, einsum_str, remaining in contractions:
         group = [current.pop(i) for i in inds]
+        if optimize is not False and not current:
+            last_blas = _numpy_uses_blas(group, einsum_str.split("->")[1])
         result = einsum_str.split("->")[1]
         later = set("".join(t for _, t in current))
         res = _contract([g[0] for g in group], [g[1] for g in group], result, later)
@@ -785,8 +788,18 @@ def einsum(*operands, out=None, optimize=False, dtype=None, order="K", casting="
         return out
     if order in ("C", "F"):
         res = ndmem.asarray(res, order=order)
-    # NumPy's optimized path ends in its batched-matmul einsum for a pair,
+    # NumPy's optimized path ends in tensordot where its _can_dot allows,
     # which keeps a 0-d result an array
-    pair_last = optimize is not False and len(contractions[-1][0]) == 2
-    return res[()] if res.ndim == 0 and not pair_last else res
+    return res[()] if res.ndim == 0 and not last_blas else res
 
+
+def _numpy_uses_blas(group, result):
+    """Whether NumPy's optimized einsum ends this pair in matmul (its
+    bmm_einsum), which keeps a 0-d result an array: only when a label of
+    length > 1 in both operands is summed away; otherwise it multiplies."""
+    if len(group) != 2:
+        return False
+    (a, left), (b, right) = group
+    big_left = {c for c, d in zip(left, a.shape) if d != 1}
+    big_right = {c for c, d in zip(right, b.shape) if d != 1}
+    return bool((big_left & big_right) - set(result))
