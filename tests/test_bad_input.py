@@ -1,0 +1,355 @@
+"""Bad-input catalogue: every case raises NumPy's exception type and leaves
+the arrays that existed before the call untouched.
+
+Each case is run on numpy and on ndmem in the same process. A case gets a
+fresh namespace of arrays from its setup; their bytes, shape and dtype are
+recorded before the bad call and compared after it.
+"""
+import pickle
+import threading
+import types
+
+import numpy
+import pytest
+
+import ndmem
+from ndmem.lib import stride_tricks as ndm_stride_tricks
+from numpy.lib import stride_tricks as np_stride_tricks
+
+
+def _default(np):
+    return {"a": np.arange(24, dtype=np.float64).reshape(4, 6),
+            "i": np.arange(10, dtype=np.int64)}
+
+
+def _readonly_flag(np):
+    a = np.arange(12, dtype=np.int32).reshape(3, 4)
+    a.flags.writeable = False
+    return {"a": a}
+
+
+def _broadcast(np):
+    a = np.arange(4, dtype=np.float64)
+    return {"src": a, "a": np.broadcast_to(a, (3, 4))}
+
+
+def _frombytes(np):
+    return {"a": np.frombuffer(bytes(range(16)), dtype=np.uint8)}
+
+
+def _readonly_view(np):
+    a = np.arange(12, dtype=np.float64)
+    a.flags.writeable = False
+    return {"a": a, "v": a[2:8]}
+
+
+# (id, call, setup). call(np, v) must raise; v holds the setup's arrays.
+CASES = [
+    # sizes
+    ("shape-product-overflow", lambda np, v: np.empty((2**40, 2**40)), _default),
+    ("shape-product-overflow-zeros", lambda np, v: np.zeros((2**32, 2**32, 4)), _default),
+    ("shape-overflow-itemsize", lambda np, v: np.empty(2**62, dtype=np.float64), _default),
+    ("shape-dim-too-big", lambda np, v: np.empty(2**64), _default),
+    ("negative-dim", lambda np, v: np.empty(-1), _default),
+    ("negative-dim-2d", lambda np, v: np.zeros((3, -2)), _default),
+    ("negative-dim-ones", lambda np, v: np.ones((-5,)), _default),
+    ("negative-dim-full", lambda np, v: np.full((2, -1), 1.0), _default),
+    ("huge-empty", lambda np, v: np.empty(2**50), _default),
+    ("huge-zeros", lambda np, v: np.zeros(2**50, dtype=np.uint8), _default),
+    ("huge-ones", lambda np, v: np.ones((2**25, 2**25)), _default),
+    ("shape-float", lambda np, v: np.empty(3.0), _default),
+    ("shape-str", lambda np, v: np.zeros("3"), _default),
+    ("shape-nested", lambda np, v: np.zeros(((2, 3), 4)), _default),
+    ("shape-too-many-dims", lambda np, v: np.zeros((1,) * 65), _default),
+    # dtypes
+    ("dtype-unknown-string", lambda np, v: np.zeros(3, dtype="float99"), _default),
+    ("dtype-misspelled", lambda np, v: np.zeros(3, dtype="flaot64"), _default),
+    ("dtype-bad-object", lambda np, v: np.dtype(3.5), _default),
+    ("dtype-bad-code", lambda np, v: np.dtype("q9"), _default),
+    ("astype-unknown", lambda np, v: v.a.astype("int3"), _default),
+    ("arange-bad-dtype", lambda np, v: np.arange(3, dtype="nope"), _default),
+    ("view-itemsize-mismatch", lambda np, v: v.a[:, :5].view(np.complex128), _default),
+    ("promote-types-bad", lambda np, v: np.promote_types("f8", "bogus"), _default),
+    # axes
+    ("sum-axis-too-big", lambda np, v: v.a.sum(axis=2), _default),
+    ("sum-axis-negative", lambda np, v: v.a.sum(axis=-3), _default),
+    ("sum-axis-duplicate", lambda np, v: v.a.sum(axis=(0, 0)), _default),
+    ("sum-axis-float", lambda np, v: v.a.sum(axis=1.0), _default),
+    ("mean-axis-too-big", lambda np, v: np.mean(v.a, axis=5), _default),
+    ("argmax-axis", lambda np, v: v.a.argmax(axis=2), _default),
+    ("cumsum-axis", lambda np, v: np.cumsum(v.a, axis=3), _default),
+    ("swapaxes-bad", lambda np, v: v.a.swapaxes(0, 2), _default),
+    ("transpose-bad-perm", lambda np, v: v.a.transpose(0, 0), _default),
+    ("transpose-wrong-len", lambda np, v: v.a.transpose(1, 0, 2), _default),
+    ("moveaxis-bad", lambda np, v: np.moveaxis(v.a, 0, 4), _default),
+    ("expand-dims-bad", lambda np, v: np.expand_dims(v.a, 4), _default),
+    ("squeeze-non-one", lambda np, v: v.a.squeeze(axis=0), _default),
+    ("concatenate-axis", lambda np, v: np.concatenate([v.a, v.a], axis=2), _default),
+    ("stack-axis", lambda np, v: np.stack([v.a, v.a], axis=4), _default),
+    ("ufunc-reduce-axis", lambda np, v: np.add.reduce(v.a, axis=7), _default),
+    # out=
+    ("ufunc-out-wrong-shape", lambda np, v: np.add(v.a, 1, out=np.empty((3, 6))), _default),
+    ("ufunc-out-wrong-dtype", lambda np, v: np.add(v.a, 1.5, out=np.empty((4, 6), dtype=np.int64)), _default),
+    ("ufunc-out-not-array", lambda np, v: np.add(v.a, 1, out=[0] * 24), _default),
+    ("ufunc-out-tuple-len", lambda np, v: np.add(v.a, 1, out=(v.a, v.a)), _default),
+    ("ufunc-out-readonly", lambda np, v: np.add(v.a, 1, out=np.broadcast_to(np.zeros(6), (4, 6))), _default),
+    ("sum-out-wrong-shape", lambda np, v: v.a.sum(axis=0, out=np.empty(5)), _default),
+    ("sum-out-wrong-ndim", lambda np, v: np.sum(v.a, axis=1, out=np.empty((4, 1))), _default),
+    ("max-out-wrong-shape", lambda np, v: np.max(v.a, axis=0, out=np.empty(4)), _default),
+    ("reduce-out-wrong-ndim", lambda np, v: np.add.reduce(v.a, axis=0, out=np.empty((1, 6))), _default),
+    # read-only targets
+    ("readonly-setitem", lambda np, v: v.a.__setitem__(0, 5), _readonly_flag),
+    ("readonly-slice-set", lambda np, v: v.a.__setitem__((slice(None), 1), 5), _readonly_flag),
+    ("readonly-fill", lambda np, v: v.a.fill(0), _readonly_flag),
+    ("readonly-iadd", lambda np, v: v.a.__iadd__(1), _readonly_flag),
+    ("readonly-ufunc-out", lambda np, v: np.multiply(v.a, 2, out=v.a), _readonly_flag),
+    ("readonly-sort", lambda np, v: v.a.sort(), _readonly_flag),
+    ("readonly-view-set", lambda np, v: v.v.__setitem__(0, 1.0), _readonly_view),
+    ("readonly-make-writeable-view", lambda np, v: setattr(v.v.flags, "writeable", True), _readonly_view),
+    ("broadcast-setitem", lambda np, v: v.a.__setitem__((0, 0), 9.0), _broadcast),
+    ("broadcast-iadd", lambda np, v: v.a.__iadd__(1.0), _broadcast),
+    ("broadcast-out", lambda np, v: np.negative(v.src, out=v.a), _broadcast),
+    ("frombuffer-bytes-set", lambda np, v: v.a.__setitem__(0, 7), _frombytes),
+    ("frombuffer-bytes-writeable", lambda np, v: setattr(v.a.flags, "writeable", True), _frombytes),
+    ("frombuffer-bytes-fill", lambda np, v: v.a.fill(1), _frombytes),
+    ("copyto-readonly", lambda np, v: np.copyto(v.a, 0), _readonly_flag),
+    ("put-readonly", lambda np, v: np.put(v.a, [0], [1]), _readonly_flag),
+    # indices
+    ("index-float", lambda np, v: v.a[1.0], _default),
+    ("index-none-tuple-float", lambda np, v: v.a[0, 1.5], _default),
+    ("index-str", lambda np, v: v.a["x"], _default),
+    ("index-object", lambda np, v: v.a[object()], _default),
+    ("index-list-float", lambda np, v: v.i[[0.0, 1.0]], _default),
+    ("index-too-many", lambda np, v: v.a[0, 0, 0], _default),
+    ("index-too-many-ellipsis", lambda np, v: v.a[..., 0, ...], _default),
+    ("index-out-of-bounds", lambda np, v: v.a[4], _default),
+    ("index-negative-oob", lambda np, v: v.i[-11], _default),
+    ("index-array-oob", lambda np, v: v.i[np.array([0, 10])], _default),
+    ("index-bool-wrong-len", lambda np, v: v.i[np.ones(3, dtype=bool)], _default),
+    ("index-float-array", lambda np, v: v.i[np.array([1.0])], _default),
+    ("setitem-float-index", lambda np, v: v.i.__setitem__(2.0, 1), _default),
+    ("setitem-shape-mismatch", lambda np, v: v.a.__setitem__(slice(None), np.ones(5)), _default),
+    ("setitem-oob", lambda np, v: v.i.__setitem__(10, 1), _default),
+    ("setitem-str-value", lambda np, v: v.i.__setitem__(0, "abc"), _default),
+    ("slice-step-zero", lambda np, v: v.i[::0], _default),
+    ("take-oob", lambda np, v: np.take(v.i, [20]), _default),
+    # reshape
+    ("reshape-bad-size", lambda np, v: v.a.reshape(5, 5), _default),
+    ("reshape-two-unknown", lambda np, v: v.a.reshape(-1, -1), _default),
+    ("reshape-unknown-not-divisible", lambda np, v: v.a.reshape(-1, 5), _default),
+    ("reshape-two-negative", lambda np, v: v.a.reshape(-2, -3), _default),
+    ("reshape-float", lambda np, v: v.a.reshape(4.0, 6), _default),
+    ("reshape-order-bad", lambda np, v: v.a.reshape(24, order="Z"), _default),
+    ("shape-assign-bad", lambda np, v: setattr(v.a, "shape", (5, 5)), _default),
+    # casting=
+    ("casting-bad-string", lambda np, v: np.add(v.a, 1, casting="sometimes"), _default),
+    ("casting-same-kind-out", lambda np, v: np.add(v.a, 1, out=np.empty((4, 6), dtype=np.int32), casting="same_kind"), _default),
+    ("astype-casting-bad", lambda np, v: v.a.astype(np.int8, casting="nope"), _default),
+    ("astype-casting-safe", lambda np, v: v.a.astype(np.int8, casting="safe"), _default),
+    ("can-cast-bad-casting", lambda np, v: np.can_cast(np.int8, np.int16, casting="xyz"), _default),
+    ("copyto-casting-safe", lambda np, v: np.copyto(np.zeros(6, dtype=np.int32), v.a[0], casting="safe"), _default),
+    # conversions
+    ("ragged-list", lambda np, v: np.array([[1, 2], [3]]), _default),
+    ("ragged-float", lambda np, v: np.array([[1.0], [2.0, 3.0]], dtype=np.float64), _default),
+    ("ragged-deep", lambda np, v: np.array([[[1], [2]], [[3], [4, 5]]]), _default),
+    ("str-to-float", lambda np, v: np.array(["1.5", "abc"], dtype=np.float64), _default),
+    ("str-to-int", lambda np, v: np.array(["12x"], dtype=np.int64), _default),
+    ("asarray-str-float", lambda np, v: np.asarray("hello", dtype=np.float64), _default),
+    ("int-overflow-uint8", lambda np, v: np.array([300], dtype=np.uint8), _default),
+    ("int-overflow-add", lambda np, v: np.add(np.arange(3, dtype=np.uint8), 300), _default),
+    ("float-array-dict", lambda np, v: np.array({"a": 1}, dtype=np.float64), _default),
+    ("float-none", lambda np, v: np.array([1.0, None], dtype=np.int64), _default),
+    ("copy-false-needs-copy", lambda np, v: np.array(v.a, dtype=np.int32, copy=False), _default),
+    # shape functions
+    ("concatenate-mismatch", lambda np, v: np.concatenate([v.a, np.ones((4, 5))]), _default),
+    ("concatenate-ndim", lambda np, v: np.concatenate([v.a, v.i]), _default),
+    ("concatenate-empty", lambda np, v: np.concatenate([]), _default),
+    ("stack-mismatch", lambda np, v: np.stack([v.a, v.a.T]), _default),
+    ("vstack-mismatch", lambda np, v: np.vstack([v.a, v.i]), _default),
+    ("broadcast-to-bad", lambda np, v: np.broadcast_to(v.a, (4, 5)), _default),
+    ("broadcast-to-negative", lambda np, v: np.broadcast_to(v.i, (-1, 10)), _default),
+    ("broadcast-shapes-bad", lambda np, v: np.broadcast_shapes((2, 3), (4,)), _default),
+    ("ufunc-broadcast-bad", lambda np, v: np.add(v.a, v.i), _default),
+    ("split-unequal", lambda np, v: np.split(v.i, 3), _default),
+    ("repeat-negative", lambda np, v: np.repeat(v.i, -1), _default),
+    ("tile-bad", lambda np, v: np.tile(v.i, 1.5), _default),
+    # linalg
+    ("matmul-mismatch", lambda np, v: np.matmul(v.a, v.a), _default),
+    ("matmul-scalar", lambda np, v: np.matmul(v.a, 2.0), _default),
+    ("matmul-op-mismatch", lambda np, v: v.a @ np.ones(5), _default),
+    ("dot-mismatch", lambda np, v: np.dot(v.a, np.ones(5)), _default),
+    ("einsum-bad-char", lambda np, v: np.einsum("i#,j", v.a, v.i), _default),
+    ("einsum-too-many-operands", lambda np, v: np.einsum("ij", v.a, v.a), _default),
+    ("einsum-dim-mismatch", lambda np, v: np.einsum("ij,ij->i", v.a, v.a.T), _default),
+    ("einsum-subscripts-len", lambda np, v: np.einsum("ijk", v.a), _default),
+    ("einsum-output-unknown", lambda np, v: np.einsum("ij->k", v.a), _default),
+    ("einsum-output-repeat", lambda np, v: np.einsum("ij->ii", v.a), _default),
+    ("tensordot-mismatch", lambda np, v: np.tensordot(v.a, v.a, axes=([1], [1, 0])), _default),
+    # sorting
+    ("searchsorted-bad-side", lambda np, v: np.searchsorted(v.i, 3, side="middle"), _default),
+    ("searchsorted-bad-side-method", lambda np, v: v.i.searchsorted(3, side=1), _default),
+    ("sort-bad-axis", lambda np, v: np.sort(v.a, axis=2), _default),
+    ("sort-bad-kind", lambda np, v: np.sort(v.a, kind="bogo"), _default),
+    ("argsort-bad-axis", lambda np, v: np.argsort(v.a, axis=-3), _default),
+    ("inplace-sort-bad-kind", lambda np, v: v.a.sort(kind="nope"), _default),
+    ("partition-kth-oob", lambda np, v: np.partition(v.i, 10), _default),
+    ("argpartition-kth-oob", lambda np, v: np.argpartition(v.i, -11), _default),
+    # random
+    ("random-normal-negative-scale", lambda np, v: np.random.default_rng(0).normal(0, -1.0, size=3), _default),
+    ("random-integers-empty-range", lambda np, v: np.random.default_rng(0).integers(5, 5), _default),
+    ("random-uniform-bad-size", lambda np, v: np.random.default_rng(0).uniform(size=-1), _default),
+    ("random-choice-too-many", lambda np, v: np.random.default_rng(0).choice(3, size=5, replace=False), _default),
+    ("random-choice-bad-p", lambda np, v: np.random.default_rng(0).choice(3, p=[0.5, 0.5]), _default),
+    ("random-choice-empty", lambda np, v: np.random.default_rng(0).choice(0), _default),
+    ("random-randint-low-high", lambda np, v: np.random.randint(10, 5), _default),
+    ("random-exponential-negative", lambda np, v: np.random.default_rng(0).exponential(-2.0), _default),
+    ("random-seed-negative", lambda np, v: np.random.default_rng(-1), _default),
+    ("random-seed-float", lambda np, v: np.random.seed(1.5), _default),
+    ("random-rand-negative", lambda np, v: np.random.rand(-3), _default),
+    ("random-integers-bad-dtype", lambda np, v: np.random.default_rng(0).integers(0, 5, dtype=np.float64), _default),
+    # printoptions
+    ("printoptions-precision-str", lambda np, v: np.set_printoptions(precision="x"), _default),
+    ("printoptions-threshold-str", lambda np, v: np.set_printoptions(threshold="many"), _default),
+    ("printoptions-floatmode", lambda np, v: np.set_printoptions(floatmode="wide"), _default),
+    ("printoptions-sign", lambda np, v: np.set_printoptions(sign="*"), _default),
+    ("printoptions-threshold-nan", lambda np, v: np.set_printoptions(threshold=float("nan")), _default),
+    ("printoptions-precision-float", lambda np, v: np.set_printoptions(precision=1.5), _default),
+    ("printoptions-unknown-kw", lambda np, v: np.set_printoptions(colour=True), _default),
+    # pickling
+    ("setstate-no-args", lambda np, v: v.a.__setstate__(()), _default),
+    ("setstate-not-tuple", lambda np, v: v.a.__setstate__(5), _default),
+    ("setstate-short-tuple", lambda np, v: v.a.__setstate__((1, (2,))), _default),
+    ("pickle-truncated", lambda np, v: pickle.loads(pickle.dumps(v.a)[:-20]), _default),
+    # as_strided: bad argument types only (bad strides may read anywhere)
+    ("as-strided-shape-str", lambda np, v: _stride_tricks(np).as_strided(v.i, shape="ab"), _default),
+    ("as-strided-strides-float", lambda np, v: _stride_tricks(np).as_strided(v.i, shape=(2,), strides=(1.5,)), _default),
+    ("as-strided-shape-len", lambda np, v: _stride_tricks(np).as_strided(v.i, shape=(2, 2), strides=(8,)), _default),
+    ("sliding-window-too-big", lambda np, v: _stride_tricks(np).sliding_window_view(v.i, 11), _default),
+    ("sliding-window-negative", lambda np, v: _stride_tricks(np).sliding_window_view(v.i, -1), _default),
+]
+
+
+def _stride_tricks(np):
+    return np_stride_tricks if np is numpy else ndm_stride_tricks
+
+
+def _snapshot(arrays):
+    return {name: (arr.shape, str(arr.dtype), arr.tobytes())
+            for name, arr in arrays.items()}
+
+
+def _error_kind(module, call, setup):
+    """Run one bad call and return its exception's name and builtin bases;
+    also check that the setup's arrays kept their contents."""
+    arrays = setup(module)
+    before = _snapshot(arrays)
+    saved = module.get_printoptions()
+    try:
+        call(module, types.SimpleNamespace(**arrays))
+    except Exception as exc:  # noqa: BLE001 - the type is what is compared
+        kind = type(exc)
+    else:
+        kind = None
+    finally:
+        module.set_printoptions(**saved)
+    assert _snapshot(arrays) == before
+    if kind is None:
+        return None
+    builtin = tuple(c.__name__ for c in kind.__mro__ if c.__module__ == "builtins")
+    return kind.__name__, builtin
+
+
+@pytest.mark.parametrize("call,setup", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_matches_numpy(call, setup):
+    expected = _error_kind(numpy, call, setup)
+    assert expected is not None, "the case must be bad input for NumPy"
+    assert _error_kind(ndmem, call, setup) == expected
+
+
+def _npy(header, data=b"", version=b"\x01\x00"):
+    """A .npy file with the given header text, padded as format 1.0 pads it."""
+    text = header.encode("latin1")
+    pad = 64 - (10 + len(text) + 1) % 64
+    text += b" " * (pad % 64) + b"\n"
+    return b"\x93NUMPY" + version + len(text).to_bytes(2, "little") + text + data
+
+
+_GOOD = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }"
+
+# (id, file contents): np.load must raise on each.
+NPY_CASES = [
+    ("empty-file", b""),
+    ("truncated-magic", b"\x93NUM"),
+    ("magic-only", b"\x93NUMPY"),
+    ("bad-version", _npy(_GOOD, bytes(24), version=b"\x09\x09")),
+    ("header-length-past-end", b"\x93NUMPY\x01\x00\xff\x7f{'descr'"),
+    ("truncated-header", _npy(_GOOD, bytes(24))[:30]),
+    ("header-not-dict", _npy("[1, 2, 3]")),
+    ("header-code", _npy("{'descr': __import__('os').getcwd(), 'fortran_order': False, 'shape': (3,), }")),
+    ("header-missing-key", _npy("{'descr': '<f8', 'shape': (3,), }")),
+    ("header-extra-key", _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'x': 1, }")),
+    ("header-bad-descr", _npy("{'descr': '<f99', 'fortran_order': False, 'shape': (3,), }")),
+    ("header-fortran-not-bool", _npy("{'descr': '<f8', 'fortran_order': 1, 'shape': (3,), }")),
+    ("header-shape-negative", _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }")),
+    ("header-shape-float", _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3.0,), }")),
+    ("header-shape-huge", _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2**40, 2**40), }")),
+    ("header-object-no-pickle", _npy("{'descr': '|O', 'fortran_order': False, 'shape': (3,), }", bytes(24))),
+    ("data-truncated", _npy(_GOOD, bytes(16))),
+    ("not-npy", b"hello world, not an array file"),
+]
+
+
+def _error_name(exc_type):
+    return exc_type.__name__, tuple(c.__name__ for c in exc_type.__mro__
+                                    if c.__module__ == "builtins")
+
+
+def _raised(func):
+    try:
+        func()
+    except Exception as exc:  # noqa: BLE001 - the type is what is compared
+        return _error_name(type(exc))
+    return None
+
+
+@pytest.mark.parametrize("content", [c[1] for c in NPY_CASES], ids=[c[0] for c in NPY_CASES])
+def test_bad_npy_matches_numpy(tmp_path, content):
+    path = tmp_path / "bad.npy"
+    path.write_bytes(content)
+    expected = _raised(lambda: numpy.load(path))
+    assert expected is not None
+    assert _raised(lambda: ndmem.load(path)) == expected
+    assert path.read_bytes() == content
+
+
+# (id, call(np, path)); path holds 8 float64 values 0..7.
+MEMMAP_CASES = [
+    ("r-setitem", lambda np, p: np.memmap(p, dtype=np.float64, mode="r").__setitem__(0, 1.0)),
+    ("r-slice-setitem", lambda np, p: np.memmap(p, dtype=np.float64, mode="r")[2:].__setitem__(slice(None), 1.0)),
+    ("r-ufunc-out", lambda np, p: _inplace_negative(np, np.memmap(p, dtype=np.float64, mode="r"))),
+    ("r-fill", lambda np, p: np.memmap(p, dtype=np.float64, mode="r").fill(3.0)),
+    ("r-make-writeable", lambda np, p: setattr(np.memmap(p, dtype=np.float64, mode="r").flags, "writeable", True)),
+    ("bad-mode", lambda np, p: np.memmap(p, dtype=np.float64, mode="x")),
+    ("wplus-no-shape", lambda np, p: np.memmap(p.with_name("new.bin"), dtype=np.float64, mode="w+")),
+    ("r-missing-file", lambda np, p: np.memmap(p.with_name("missing.bin"), mode="r")),
+    ("r-not-whole-items", lambda np, p: np.memmap(p, dtype=np.float64, mode="r", offset=3)),
+    ("r-shape-past-end", lambda np, p: np.memmap(p, dtype=np.float64, mode="r", shape=(100,))),
+    ("r-negative-offset", lambda np, p: np.memmap(p, dtype=np.float64, mode="r", offset=-8)),
+    ("r-offset-past-end", lambda np, p: np.memmap(p, dtype=np.float64, mode="r", offset=128)),
+]
+
+
+def _inplace_negative(np, arr):
+    np.negative(arr, out=arr)
+
+
+@pytest.mark.parametrize("call", [c[1] for c in MEMMAP_CASES], ids=[c[0] for c in MEMMAP_CASES])
+def test_bad_memmap_matches_numpy(tmp_path, call):
+    path = tmp_path / "data.bin"
+    content = numpy.arange(8, dtype=numpy.float64).tobytes()
+    path.write_bytes(content)
+    expected = _raised(lambda: call(numpy, path))
+    assert expected is not None
+    assert path.read_bytes() == content
+    assert _raised(lambda: call(ndmem, path)) == expected
+    assert path.read_bytes() == content
