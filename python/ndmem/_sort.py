@@ -335,6 +335,8 @@ def searchsorted(a, v, side="left", sorter=None):
     -------
     int64 scalar or ndarray of ``v``'s shape
     """
+    if not isinstance(side, str):
+        raise TypeError(f"search side must be str, not {type(side).__name__}")
     if side not in ("left", "right"):
         raise ValueError(f"search side must be 'left' or 'right' (got {side!r})")
     a = _asarray(a)
