@@ -5,6 +5,7 @@ Each case is run on numpy and on ndmem in the same process. A case gets a
 fresh namespace of arrays from its setup; their bytes, shape and dtype are
 recorded before the bad call and compared after it.
 """
+import gc
 import pickle
 import threading
 import types
@@ -233,6 +234,13 @@ def _stride_tricks(np):
     return np_stride_tricks if np is numpy else ndm_stride_tricks
 
 
+def _live(module):
+    if module is numpy:
+        return None
+    stats = module.memory_stats()
+    return stats["live_bytes"], stats["live_buffers"], stats["live_file_mapped_bytes"]
+
+
 def _snapshot(arrays):
     return {name: (arr.shape, str(arr.dtype), arr.tobytes())
             for name, arr in arrays.items()}
@@ -244,6 +252,7 @@ def _error_kind(module, call, setup):
     arrays = setup(module)
     before = _snapshot(arrays)
     saved = module.get_printoptions()
+    live = _live(module)
     try:
         call(module, types.SimpleNamespace(**arrays))
     except Exception as exc:  # noqa: BLE001 - the type is what is compared
@@ -253,6 +262,9 @@ def _error_kind(module, call, setup):
     finally:
         module.set_printoptions(**saved)
     assert _snapshot(arrays) == before
+    # A failed call must not leak the buffers it made on the way.
+    gc.collect()
+    assert _live(module) == live
     if kind is None:
         return None
     builtin = tuple(c.__name__ for c in kind.__mro__ if c.__module__ == "builtins")
@@ -318,7 +330,10 @@ def test_bad_npy_matches_numpy(tmp_path, content):
     path.write_bytes(content)
     expected = _raised(lambda: numpy.load(path))
     assert expected is not None
+    live = _live(ndmem)
     assert _raised(lambda: ndmem.load(path)) == expected
+    gc.collect()
+    assert _live(ndmem) == live
     assert path.read_bytes() == content
 
 
@@ -351,5 +366,94 @@ def test_bad_memmap_matches_numpy(tmp_path, call):
     expected = _raised(lambda: call(numpy, path))
     assert expected is not None
     assert path.read_bytes() == content
+    live = _live(ndmem)
     assert _raised(lambda: call(ndmem, path)) == expected
+    gc.collect()
+    assert _live(ndmem) == live
     assert path.read_bytes() == content
+
+
+def _run_threads(targets):
+    errors = []
+
+    def guard(func):
+        try:
+            func()
+        except Exception as exc:  # noqa: BLE001 - reported in the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guard, args=(f,)) for f in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+_N = 1 << 18
+_REPS = 8
+
+
+def _disjoint_work(np):
+    """Four threads update four disjoint quarters (strided and contiguous)
+    of one large array in place; the result must be the sequential one."""
+    a = np.arange(4 * _N, dtype=np.float64)
+    quarters = [a[:_N], a[_N:2 * _N][::-1], a[2 * _N:3 * _N], a[3 * _N:]]
+    ops = [lambda v: np.add(v, 1.5, out=v), lambda v: np.multiply(v, 0.5, out=v),
+           lambda v: np.subtract(v, 2.0, out=v), lambda v: np.sqrt(v, out=v)]
+
+    def worker(view, op):
+        def run():
+            for _ in range(_REPS):
+                op(view)
+        return run
+
+    return a, [worker(v, op) for v, op in zip(quarters, ops)]
+
+
+def test_threads_disjoint_views_deterministic():
+    ref, work = _disjoint_work(numpy)
+    for w in work:
+        w()
+    got, work = _disjoint_work(ndmem)
+    _run_threads(work)
+    assert got.tobytes() == ref.tobytes()
+
+
+def test_threads_overlapping_views_no_crash():
+    a = ndmem.zeros(3 * _N, dtype=ndmem.int64)
+    views = [a[:2 * _N], a[_N:], a[::2], a[1::3]]
+    cover = numpy.zeros(3 * _N, dtype=numpy.int64)
+    for sl in (slice(None, 2 * _N), slice(_N, None), slice(None, None, 2), slice(1, None, 3)):
+        cover[sl] += _REPS
+
+    def worker(view):
+        def run():
+            for _ in range(_REPS):
+                ndmem.add(view, 1, out=view)
+                view.sum()
+        return run
+
+    _run_threads([worker(v) for v in views])
+    # Racing read-modify-writes may lose updates, never invent them.
+    vals = numpy.frombuffer(a.tobytes(), dtype=numpy.int64)
+    assert (vals >= 0).all() and (vals <= cover).all()
+    assert (vals[cover > 0] > 0).all()
+    assert a.shape == (3 * _N,) and a.flags.writeable and a.flags.owndata
+
+
+def test_threads_views_created_and_dropped():
+    a = ndmem.arange(_N, dtype=ndmem.float64)
+    before = a.tobytes()
+
+    def worker(k):
+        def run():
+            for j in range(200):
+                v = a[k::4][j % 7:]
+                w = v.reshape(-1) if v.flags.c_contiguous else v.copy()
+                del v, w
+        return run
+
+    _run_threads([worker(k) for k in range(4)])
+    assert a.tobytes() == before
+    assert ndmem.shares_memory(a, a[1:]) and a.base is None
