@@ -353,13 +353,15 @@ static inline ndm_half clip_float16(ndm_half x, ndm_half lo, ndm_half hi)
 /* NumPy's complex products are fused multiply-adds wherever the CPU has
  * FMA (its dispatched loops), so ours are too: the last bits then agree. */
 static int have_fma;
+int ndm_cpu_has_avx2;
 
 __attribute__((constructor)) static void
-detect_fma(void)
+detect_cpu(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     have_fma = __builtin_cpu_supports("fma");
+    ndm_cpu_has_avx2 = __builtin_cpu_supports("avx2") && have_fma;
 #elif defined(__aarch64__)
     have_fma = 1;
 #endif

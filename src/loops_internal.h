@@ -237,6 +237,9 @@ ndm_store_mask2(ndm_bool *o, int m)
     memcpy(o, &v, 2);
 }
 
+/* Set at load time (loops.c): the CPU runs the x86-64-v3 kernel clones. */
+extern int ndm_cpu_has_avx2;
+
 static inline void
 ndm_store_mask4(ndm_bool *o, int m)
 {
@@ -250,6 +253,10 @@ static void                                                                 \
 NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
 {                                                                           \
     const Py_ssize_t L = NDM_SSEL_##N;                                      \
+    if (ndm_cpu_has_avx2) {   /* the generic kernel's AVX2 clone is wider */ \
+        FALLBACK(args, n, steps, ctx);                                      \
+        return;                                                             \
+    }                                                                       \
     if (n >= L && steps[2] == 1 && steps[0] == (Py_ssize_t)sizeof(t) &&     \
             (steps[1] == (Py_ssize_t)sizeof(t) || steps[1] == 0)) {         \
         const t *a = (const t *)args[0], *b = (const t *)args[1];           \
