@@ -385,6 +385,7 @@ def bincount(x, weights=None, minlength=0):
     -------
     ndarray of int64 (float64 with weights)
     """
+    given_array = isinstance(x, _np.ndarray)
     x = _asarray(x)
     if x.ndim != 1:
         raise ValueError("object too deep for desired array" if x.ndim > 1
@@ -392,14 +393,10 @@ def bincount(x, weights=None, minlength=0):
     minlength = operator.index(minlength)
     if minlength < 0:
         raise ValueError("'minlength' must not be negative")
-    if x.dtype.kind not in "biu" and x.size:
-        if x.dtype.kind != "f":
-            raise TypeError(f"Cannot cast array data from {x.dtype!r} to "
-                            "dtype('int64') according to the rule 'safe'")
-        import warnings
-        warnings.warn("Non-integer input passed to bincount. In a future version of "
-                      "NumPy, this will be an error. (Deprecated NumPy 2.1)",
-                      DeprecationWarning, stacklevel=2)
+    # NumPy 2.4 ended the float deprecation; only an empty list passes as ints.
+    if x.dtype.kind not in "biu" and (x.size or given_array):
+        raise TypeError(f"Cannot cast array data from {x.dtype!r} to "
+                        "dtype('int64') according to the rule 'safe'")
     if x.dtype.kind == "u" and x.dtype.itemsize == 8 and x.size and x.max() > 2**63 - 1:
         raise ValueError("'list' argument must have no negative elements")
     xi = _packed(x.astype(_np.int64, copy=False))
