@@ -3,6 +3,7 @@ rounding and the shape/attribute shortcuts (numpy/_core/numeric.py,
 fromnumeric.py, lib/_type_check_impl.py)."""
 
 import math
+import operator
 import sys
 
 from ndmem._core import (
@@ -150,7 +151,7 @@ def round(a, decimals=0, out=None):
         An array of the input's dtype (a scalar for scalar input).
     """
     x = asarray(a)
-    decimals = int(decimals)
+    decimals = operator.index(decimals)
     kind = x.dtype.kind
     if kind == "c":
         result = out if out is not None else empty_like(x)
