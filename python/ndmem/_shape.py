@@ -760,9 +760,16 @@ def _index_pairs(x, ndim):
     return [tuple(int(v) for v in p) for p in broadcast_to(x, (ndim, 2)).tolist()]
 
 
+# NumPy's pad modes: a name outside them is a ValueError, as in NumPy.
+_PAD_MODES = ("constant", "edge", "linear_ramp", "maximum", "mean", "median",
+              "minimum", "reflect", "symmetric", "wrap", "empty")
+
+
 def pad(array, pad_width, mode="constant", **kwargs):
     from ndmem import asarray, empty
     a = asarray(array)
+    if mode not in _PAD_MODES:
+        raise ValueError(f"mode {mode!r} is not supported")
     if mode != "constant":
         raise NotImplementedError(f"pad mode {mode!r} is not supported")
     nd = a.ndim
