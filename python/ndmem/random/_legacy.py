@@ -56,10 +56,15 @@ class RandomState:
     def set_state(self, state):
         """Restore a state from get_state()."""
         if isinstance(state, dict):
-            key, pos = state["state"]["key"], state["state"]["pos"]
+            try:
+                key, pos = state["state"]["key"], state["state"]["pos"]
+            except (KeyError, TypeError):
+                raise ValueError("state dictionary is not valid.") from None
             has_gauss, gauss = state.get("has_gauss", 0), state.get("gauss", 0.0)
             if state.get("bit_generator") != "MT19937":
                 raise ValueError("state must be for a MT19937 PRNG")
+        elif not isinstance(state, tuple):
+            raise TypeError("state must be a dict or a tuple.")
         else:
             if state[0] != "MT19937":
                 raise ValueError("set_state can only be used with legacy MT19937 state "
