@@ -54,7 +54,9 @@ def _check_kind(kind, stable):
                          "the same time. Use only one of them.")
     if kind is None:
         return
-    if not isinstance(kind, str) or not kind or kind[0].lower() not in "qhms":
+    if not isinstance(kind, str):
+        raise TypeError(f"sort kind must be str, not {type(kind).__name__}")
+    if not kind or kind[0].lower() not in "qhms":
         raise ValueError("sort kind must be one of 'quick', 'heap', or 'stable' "
                          f"(got {kind!r})")
 
