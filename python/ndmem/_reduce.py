@@ -199,6 +199,10 @@ def _argext(a, axis, out, keepdims, want_max):
         if out.shape != _core.asarray(res).shape:
             raise ValueError("output array does not match result of np.%s."
                              % ("argmax" if want_max else "argmin"))
+        # NumPy checks the out dtype in the reverse direction (out -> intp).
+        if not _core.can_cast(out.dtype, _core.int64, "safe"):
+            raise TypeError(f"Cannot cast array data from {out.dtype!r} to "
+                            "dtype('int64') according to the rule 'safe'")
         out[...] = res
         return out
     if isinstance(res, int):
