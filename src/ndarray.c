@@ -2349,7 +2349,7 @@ array_setstate(NdmArray *self, PyObject *args)
     Py_ssize_t size = 1;
     for (int i = 0; i < nd; i++) {
         if (shape[i] < 0) {
-            PyErr_SetString(PyExc_ValueError, "negative dimensions are not allowed");
+            PyErr_SetString(PyExc_TypeError, "impossible dimension while unpickling array");
             return NULL;
         }
         size *= shape[i];
