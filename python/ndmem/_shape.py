@@ -60,8 +60,7 @@ def _fix_unknown(shape, size):
     for s in shape:
         if s >= 0:
             known *= s
-    if any(s < -1 for s in shape):
-        raise ValueError("negative dimensions not allowed")
+    # Any negative entry is the unknown one, as in NumPy's _fix_unknown_dimension.
     if len(unknown) > 1:
         raise ValueError("can only specify one unknown dimension")
     if unknown:
