@@ -349,8 +349,9 @@ VALID = st.fixed_dictionaries({
 }).map(lambda d: "{" + ", ".join(f"'{k}': {v}" for k, v in d.items()) + "}")
 
 
-# A few hundred examples by default; NDMEM_FUZZ_EXAMPLES=3000 for a long run.
-FUZZ = settings(max_examples=int(os.environ.get("NDMEM_FUZZ_EXAMPLES", "150")),
+# 1500 examples per test by default (issue 6: a few thousand in all);
+# NDMEM_FUZZ_EXAMPLES=20000 for a long local run.
+FUZZ = settings(max_examples=int(os.environ.get("NDMEM_FUZZ_EXAMPLES", "1500")),
                 deadline=None, suppress_health_check=list(HealthCheck))
 
 
