@@ -2112,6 +2112,19 @@ array_transpose(NdmArray *self, PyObject *args)
     if (n == 0) {
         return array_get_T(self, NULL);
     }
+    /* NumPy converts every entry to an integer before comparing the count:
+     * a.transpose("x") is a TypeError, not "axes don't match". */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PySequence_GetItem(axes, i);
+        if (item == NULL) {
+            return NULL;
+        }
+        Py_ssize_t ax = PyNumber_AsSsize_t(item, PyExc_IndexError);
+        Py_DECREF(item);
+        if (ax == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
     if (n != self->nd) {
         PyErr_SetString(PyExc_ValueError, "axes don't match array");
         return NULL;
