@@ -502,6 +502,12 @@ CASES = [
     ("rs-shuffle-tuple", lambda np, v: np.random.shuffle((1, 2, 3)), _default),
     ("deep-nesting", lambda np, v: np.array(_deep_list()), _default),
     ("self-referencing-list", lambda np, v: np.array(_self_list()), _default),
+    ("transpose-str", lambda np, v: v.a.transpose("x"), _default),
+    ("transpose-float", lambda np, v: v.a.transpose(1.0), _default),
+    ("transpose-list-str", lambda np, v: v.a.transpose([0, "x"]), _default),
+    ("reshape-negative-not-divisible", lambda np, v: v.a.reshape(-2, 5), _default),
+    ("argmin-out-uint64", lambda np, v: np.argmin(v.a, axis=0, out=np.empty(6, dtype=np.uint64)), _default),
+    ("sort-kind-int", lambda np, v: np.sort(v.i, kind=1), _default),
 ]
 
 
