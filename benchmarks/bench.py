@@ -123,6 +123,17 @@ CASES += [
     ("sort", "unique 1e6 f8", _SCRAMBLED, "np.unique(f)"),
 ]
 
+# Issue 5: reductions at 1e6.
+_REDUCE = "f = np.sin(np.arange(1_000_000) * 1.0)\ng = f.reshape(1000, 1000)"
+CASES += [
+    ("reduce", "sum 1e6 f8", _REDUCE, "f.sum()"),
+    ("reduce", "sum axis=0 1000x1000", _REDUCE, "g.sum(axis=0)"),
+    ("reduce", "mean 1e6 f8", _REDUCE, "f.mean()"),
+    ("reduce", "std 1e6 f8", _REDUCE, "f.std()"),
+    ("reduce", "argmax 1e6 f8", _REDUCE, "f.argmax()"),
+    ("reduce", "max 1e6 f8", _REDUCE, "f.max()"),
+]
+
 
 def timed(stmt, setup, module, number):
     namespace = {"np": module}
