@@ -790,6 +790,13 @@ ndm_buffer_acquire(PyObject *obj, int want_writeable, char **data,
         if (base == NULL) {
             return NULL;
         }
+        /* NumPy's own arrays refuse a simple buffer with ValueError. */
+        if (NdmArray_Check(obj)
+                && !PyBuffer_IsContiguous(PyMemoryView_GET_BUFFER(base), 'C')) {
+            Py_DECREF(base);
+            PyErr_SetString(PyExc_ValueError, "ndarray is not C-contiguous");
+            return NULL;
+        }
     }
     else {
         Py_INCREF(obj);
