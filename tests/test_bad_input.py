@@ -508,6 +508,9 @@ CASES = [
     ("reshape-negative-not-divisible", lambda np, v: v.a.reshape(-2, 5), _default),
     ("argmin-out-uint64", lambda np, v: np.argmin(v.a, axis=0, out=np.empty(6, dtype=np.uint64)), _default),
     ("sort-kind-int", lambda np, v: np.sort(v.i, kind=1), _default),
+    ("frombuffer-noncontiguous-array", lambda np, v: np.frombuffer(v.a[:, ::2]), _default),
+    ("frombuffer-transposed-array", lambda np, v: np.frombuffer(v.a.T), _default),
+    ("ndarray-buffer-noncontiguous", lambda np, v: np.ndarray((3,), buffer=v.a[:, ::2]), _default),
 ]
 
 
