@@ -207,6 +207,11 @@ share_memory(PyObject *args, PyObject *kwds, Py_ssize_t default_work, int raise_
         return NULL;
     }
     if (work_obj != Py_None) {
+        /* NumPy takes Python ints only (not even its own integer scalars). */
+        if (!PyLong_Check(work_obj)) {
+            PyErr_SetString(PyExc_ValueError, "max_work must be an integer");
+            return NULL;
+        }
         max_work = PyNumber_AsSsize_t(work_obj, PyExc_OverflowError);
         if (max_work == -1 && PyErr_Occurred()) {
             return NULL;
