@@ -511,6 +511,107 @@ CASES = [
     ("frombuffer-noncontiguous-array", lambda np, v: np.frombuffer(v.a[:, ::2]), _default),
     ("frombuffer-transposed-array", lambda np, v: np.frombuffer(v.a.T), _default),
     ("ndarray-buffer-noncontiguous", lambda np, v: np.ndarray((3,), buffer=v.a[:, ::2]), _default),
+    # where=, reduce/accumulate/outer, einsum, structured and string dtypes, printing, shape functions
+    ("ufunc-where-shape", lambda np, v: np.add(v.a, 1, where=np.ones(5, dtype=bool)), _default),
+    ("reduce-where-shape", lambda np, v: np.add.reduce(v.a, axis=0, where=np.ones(5, dtype=bool)), _default),
+    ("reduce-where-no-initial", lambda np, v: np.maximum.reduce(v.a, axis=0, where=np.zeros((4, 6), dtype=bool)), _default),
+    ("reduce-initial-str", lambda np, v: np.add.reduce(v.a, initial="x"), _default),
+    ("reduce-keepdims-out", lambda np, v: np.add.reduce(v.a, axis=0, keepdims=True, out=np.empty(6)), _default),
+    ("accumulate-out-shape", lambda np, v: np.add.accumulate(v.a, out=np.empty(3)), _default),
+    ("accumulate-tuple-axis", lambda np, v: np.add.accumulate(v.a, axis=(0, 1)), _default),
+    ("outer-out-shape", lambda np, v: np.multiply.outer(v.a[0], v.a[0], out=np.empty(3)), _default),
+    ("reduce-binary-only", lambda np, v: np.sin.reduce(v.a), _default),
+    ("accumulate-unary", lambda np, v: np.negative.accumulate(v.a), _default),
+    ("outer-unary", lambda np, v: np.sqrt.outer(v.a, v.a), _default),
+    ("reduce-dtype-bad", lambda np, v: np.add.reduce(v.a, dtype="nope"), _default),
+    ("copyto-where-shape", lambda np, v: np.copyto(v.a, 1.0, where=np.ones(5, dtype=bool)), _default),
+    ("copyto-where-float", lambda np, v: np.copyto(v.a, 1.0, where=np.ones((4, 6))), _default),
+    ("copyto-src-str", lambda np, v: np.copyto(v.a, "x"), _default),
+    ("einsum-out-shape", lambda np, v: np.einsum("ij->i", v.a, out=np.empty(3)), _default),
+    ("einsum-out-dtype", lambda np, v: np.einsum("ij->i", v.a, out=np.empty(4, dtype=np.int32)), _default),
+    ("einsum-int-list-bad", lambda np, v: np.einsum(v.a, [0, "x"]), _default),
+    ("einsum-arrow-twice", lambda np, v: np.einsum("i->j->k", v.a[0]), _default),
+    ("einsum-ellipsis-bad", lambda np, v: np.einsum("..i->i", v.a[0]), _default),
+    ("einsum-uppercase-mismatch", lambda np, v: np.einsum("iI,Ij", v.a, v.a), _default),
+    ("einsum-path-bad", lambda np, v: np.einsum_path("ij,jk", v.a, v.a), _default),
+    ("tensordot-axes-str", lambda np, v: np.tensordot(v.a, v.a, axes="x"), _default),
+    ("matmul-1d-mismatch", lambda np, v: np.matmul(v.a[0], np.ones(5)), _default),
+    ("matmul-out-dtype", lambda np, v: np.matmul(v.a, v.a.T, out=np.empty((4, 4), dtype=np.int64)), _default),
+    ("matmul-3d-broadcast", lambda np, v: np.matmul(np.ones((2, 3, 4)), np.ones((3, 4, 5))), _default),
+    ("inner-0d-ok-then-bad", lambda np, v: np.inner(v.a, np.ones((3, 5))), _default),
+    ("outer-out-wrong", lambda np, v: np.outer(v.a[0], v.a[0], out=np.empty(3)), _default),
+    ("vdot-size", lambda np, v: np.vdot(np.ones(3), np.ones(4)), _default),
+    ("trace-axis-same", lambda np, v: np.trace(v.a, axis1=0, axis2=0), _default),
+    ("diagonal-axis-oob", lambda np, v: np.diagonal(v.a, axis1=0, axis2=5), _default),
+    ("struct-field-missing", lambda np, v: np.zeros(2, dtype=[("x", "f8")])["y"], _default),
+    ("struct-field-int-oob", lambda np, v: np.zeros(2, dtype=[("x", "f8")])[["x", "y"]], _default),
+    ("struct-set-wrong", lambda np, v: np.zeros(2, dtype=[("x", "f8")]).__setitem__("x", np.ones(3)), _default),
+    ("struct-add", lambda np, v: np.zeros(2, dtype=[("x", "f8")]) + 1, _default),
+    ("str-array-sum", lambda np, v: np.array(["a", "b"]).sum(), _default),
+    ("str-array-mean", lambda np, v: np.array(["a", "b"]).mean(), _default),
+    ("str-array-astype-int", lambda np, v: np.array(["1", "x"]).astype(np.int64), _default),
+    ("bool-subtract", lambda np, v: np.subtract(np.ones(2, dtype=bool), np.ones(2, dtype=bool)), _default),
+    ("bool-negative", lambda np, v: np.negative(np.ones(2, dtype=bool)), _default),
+    ("complex-floor", lambda np, v: np.floor(np.ones(2, dtype=np.complex128)), _default),
+    ("complex-to-int", lambda np, v: np.ones(2, dtype=np.complex128).astype(np.int64, casting="same_kind"), _default),
+    ("float-remainder-complex", lambda np, v: np.remainder(np.ones(2, dtype=np.complex128), 1), _default),
+    ("int-power-negative-array", lambda np, v: np.power(v.i[:6], -np.ones(6, dtype=np.int64)), _default),
+    ("float16-out-bad", lambda np, v: np.add(np.ones(2, dtype=np.float16), 1, out=np.empty(2, dtype=np.int8)), _default),
+    ("array2string-threshold-neg", lambda np, v: np.array2string(v.a, threshold=float("nan")), _default),
+    ("array2string-sign", lambda np, v: np.array2string(v.a, sign="x"), _default),
+    ("array2string-floatmode", lambda np, v: np.array2string(v.a, floatmode="x"), _default),
+    ("array2string-formatter-bad", lambda np, v: np.array2string(v.a, formatter={"float": 5}), _default),
+    ("array-repr-bad-precision", lambda np, v: np.array_repr(v.a, precision="x"), _default),
+    ("format-float-bad-precision", lambda np, v: np.format_float_positional(1.5, precision=-1), _default),
+    ("format-float-sci-bad", lambda np, v: np.format_float_scientific(1.5, exp_digits=-1), _default),
+    ("format-float-array-bad", lambda np, v: np.format_float_scientific(v.a), _default),
+    ("printoptions-ctx-bad", lambda np, v: np.printoptions(precision="x").__enter__(), _default),
+    ("errstate-call-bad", lambda np, v: np.seterrcall(5), _default),
+    ("shares-memory-max-work", lambda np, v: np.shares_memory(v.a, v.a, max_work="x"), _default),
+    ("may-share-bad-args", lambda np, v: np.may_share_memory(v.a), _default),
+    ("broadcast-arrays-bad", lambda np, v: np.broadcast_arrays(v.a, v.a[0][:5]), _default),
+    ("broadcast-arrays-kw", lambda np, v: np.broadcast_arrays(v.a, bogus=1), _default),
+    ("atleast-bad", lambda np, v: np.atleast_2d(v.a, bogus=1), _default),
+    ("require-dtype-bad", lambda np, v: np.require(v.a, dtype="nope"), _default),
+    ("ascontig-dtype-bad", lambda np, v: np.ascontiguousarray(v.a, dtype="nope"), _default),
+    ("array-ndmin-huge", lambda np, v: np.array(v.a, ndmin=70), _default),
+    ("array-subok-bad", lambda np, v: np.array(v.a, bogus=1), _default),
+    ("array-order-K-bad", lambda np, v: np.array(v.a, order="Z"), _default),
+    ("zeros-like-order-bad", lambda np, v: np.zeros_like(v.a, order="Z"), _default),
+    ("full-like-str", lambda np, v: np.full_like(v.a, "x"), _default),
+    ("empty-like-shape-huge", lambda np, v: np.empty_like(v.a, shape=(2**40, 2**40)), _default),
+    ("arange-too-many", lambda np, v: np.arange(1, 2, 3, 4, 5), _default),
+    ("eye-k-str", lambda np, v: np.eye(3, k="x"), _default),
+    ("diag-k-str", lambda np, v: np.diag(v.a[0], k="x"), _default),
+    ("tril-k-str", lambda np, v: np.tril(v.a, k="x"), _default),
+    ("where-x-none", lambda np, v: np.where(a > 1, v.a), _default),
+    ("nonzero-too-many", lambda np, v: np.nonzero(v.a, 1), _default),
+    ("unique-return-bad", lambda np, v: np.unique(v.a, return_bogus=True), _default),
+    ("isin-kind-bad", lambda np, v: np.isin(v.a[0], v.a[0], kind="nope"), _default),
+    ("pad-width-bad", lambda np, v: np.pad(v.a, ((1, 2, 3),)), _default),
+    ("pad-width-str", lambda np, v: np.pad(v.a, "x"), _default),
+    ("roll-axis-oob", lambda np, v: np.roll(v.a, 1, axis=5), _default),
+    ("flip-axis-dup", lambda np, v: np.flip(v.a, axis=(0, 0)), _default),
+    ("moveaxis-len", lambda np, v: np.moveaxis(v.a, [0, 1], [0]), _default),
+    ("moveaxis-dup", lambda np, v: np.moveaxis(v.a, [0, 0], [0, 1]), _default),
+    ("swapaxes-str", lambda np, v: np.swapaxes(v.a, "x", 0), _default),
+    ("array-split-sections-neg", lambda np, v: np.array_split(v.a[0], -1), _default),
+    ("split-indices-float", lambda np, v: np.split(v.a[0], [1.5]), _default),
+    ("stack-out-shape", lambda np, v: np.stack([v.a[0], v6], out=np.empty(3)), _default),
+    ("concatenate-out-shape", lambda np, v: np.concatenate([v.a[0], v6], out=np.empty(3)), _default),
+    ("concatenate-dtype-and-out", lambda np, v: np.concatenate([v.a[0], v6], out=np.empty(12), dtype=np.float64), _default),
+    ("concatenate-casting-bad", lambda np, v: np.concatenate([v.a[0], v6], casting="nope"), _default),
+    ("concatenate-axis-none-bad", lambda np, v: np.concatenate([v.a, a], axis=None, out=np.empty(3)), _default),
+    ("concatenate-scalar", lambda np, v: np.concatenate([1, 2]), _default),
+    ("column-stack-mismatch", lambda np, v: np.column_stack([v.a[0], np.ones(5)]), _default),
+    ("dstack-mismatch", lambda np, v: np.dstack([v.a, np.ones((3, 6))]), _default),
+    ("meshgrid-sparse-str", lambda np, v: np.meshgrid(v.a[0], indexing=5), _default),
+    ("put-along-mismatch", lambda np, v: np.take_along_axis(v.a, np.zeros((4, 6), dtype=np.int64) + 9, axis=0), _default),
+    ("ravel-multi-index-mode", lambda np, v: np.ravel_multi_index((1,), (5,), mode="x"), _default),
+    ("ravel-multi-index-dims-neg", lambda np, v: np.ravel_multi_index((1,), (-5,)), _default),
+    ("unravel-index-neg", lambda np, v: np.unravel_index(-1, (3, 3)), _default),
+    ("unravel-index-float", lambda np, v: np.unravel_index(1.5, (3, 3)), _default),
+    ("unravel-order-bad", lambda np, v: np.unravel_index(1, (3, 3), order="Q"), _default),
 ]
 
 
@@ -637,7 +738,7 @@ def test_bad_npy_matches_numpy(tmp_path, content):
     assert path.read_bytes() == content
 
 
-# (id, call(np, path)); path holds 8 float64 values 0..7.
+# (id, call(np, path)): memmap and file reading; path holds 8 float64 values 0..7.
 MEMMAP_CASES = [
     ("r-setitem", lambda np, p: np.memmap(p, dtype=np.float64, mode="r").__setitem__(0, 1.0)),
     ("r-slice-setitem", lambda np, p: np.memmap(p, dtype=np.float64, mode="r")[2:].__setitem__(slice(None), 1.0)),
@@ -651,7 +752,35 @@ MEMMAP_CASES = [
     ("r-shape-past-end", lambda np, p: np.memmap(p, dtype=np.float64, mode="r", shape=(100,))),
     ("r-negative-offset", lambda np, p: np.memmap(p, dtype=np.float64, mode="r", offset=-8)),
     ("r-offset-past-end", lambda np, p: np.memmap(p, dtype=np.float64, mode="r", offset=128)),
+    ("r-shape-negative", lambda np, p: np.memmap(p, mode="r", shape=(-1,))),
+    ("r-dtype-unknown", lambda np, p: np.memmap(p, mode="r", dtype="nope")),
+    ("r-order-bad", lambda np, p: np.memmap(p, mode="r", order="Q", shape=(2,))),
+    ("c-shape-past-end", lambda np, p: np.memmap(p, mode="c", shape=(10**6,))),
+    ("wplus-negative-shape", lambda np, p: np.memmap(p.with_name("new.bin"), mode="w+", shape=(-4,))),
+    ("r-empty-file", lambda np, p: np.memmap(_write(p.with_name("empty.bin"), b""), mode="r")),
+    ("filename-int", lambda np, p: np.memmap(5, mode="r")),
+    ("load-missing", lambda np, p: np.load(p.with_name("missing.npy"))),
+    ("load-directory", lambda np, p: np.load(p.parent)),
+    ("load-mmap-mode-bad", lambda np, p: np.load(_saved(np, p), mmap_mode="x")),
+    ("load-header-too-big", lambda np, p: np.load(_write(p.with_name("big.npy"), _BIG_HEADER))),
+    ("fromfile-dtype-unknown", lambda np, p: np.fromfile(p, dtype="nope")),
+    ("fromfile-offset-negative", lambda np, p: np.fromfile(p, offset=-5)),
 ]
+
+# Format 2.0 with a 200,000-byte header: past load's default max_header_size.
+_BIG_HEADER = (b"\x93NUMPY\x02\x00" + (200_000).to_bytes(4, "little") + b"{"
+               + b" " * 199_998 + b"\n")
+
+
+def _write(path, content):
+    path.write_bytes(content)
+    return path
+
+
+def _saved(np, path):
+    target = path.with_name("good.npy")
+    np.save(target, np.arange(3.0))
+    return target
 
 
 def _inplace_negative(np, arr):
