@@ -6,34 +6,7 @@
 static PyObject *
 array_tofile(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    PyObject *module = NULL, *func = NULL, *full = NULL, *res = NULL;
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-
-    module = PyImport_ImportModule("ndmem._fileio");
-    if (module == NULL) {
-        goto fail;
-    }
-    func = PyObject_GetAttrString(module, "tofile");
-    if (func == NULL) {
-        goto fail;
-    }
-    full = PyTuple_New(n + 1);
-    if (full == NULL) {
-        goto fail;
-    }
-    Py_INCREF(self);
-    PyTuple_SET_ITEM(full, 0, self);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = PyTuple_GET_ITEM(args, i);
-        Py_INCREF(item);
-        PyTuple_SET_ITEM(full, i + 1, item);
-    }
-    res = PyObject_Call(func, full, kwds);
-fail:
-    Py_XDECREF(full);
-    Py_XDECREF(func);
-    Py_XDECREF(module);
-    return res;
+    return ndm_array_call_python("ndmem._fileio", "tofile", self, args, kwds);
 }
 
 static PyMethodDef fileio_methods[] = {

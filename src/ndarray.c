@@ -2669,6 +2669,43 @@ ndm_array_init(PyObject *module)
     return 0;
 }
 
+PyObject *
+ndm_array_call_python(const char *module, const char *function, PyObject *self,
+                      PyObject *args, PyObject *kwds)
+{
+    PyObject *name = PyUnicode_FromString(module);
+    if (name == NULL) {
+        return NULL;
+    }
+    PyObject *mod = PyImport_GetModule(name);
+    Py_DECREF(name);
+    if (mod == NULL && (PyErr_Occurred() || (mod = PyImport_ImportModule(module)) == NULL)) {
+        return NULL;
+    }
+    PyObject *fn = PyObject_GetAttrString(mod, function);
+    Py_DECREF(mod);
+    if (fn == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *small[8];
+    PyObject **stack = n + 1 <= 8 ? small : PyMem_New(PyObject *, n + 1);
+    if (stack == NULL) {
+        Py_DECREF(fn);
+        return PyErr_NoMemory();
+    }
+    stack[0] = self;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        stack[i + 1] = PyTuple_GET_ITEM(args, i);
+    }
+    PyObject *r = PyObject_VectorcallDict(fn, stack, (size_t)n + 1, kwds);
+    if (stack != small) {
+        PyMem_Free(stack);
+    }
+    Py_DECREF(fn);
+    return r;
+}
+
 int
 ndm_array_add_methods(PyMethodDef *methods)
 {

@@ -107,6 +107,11 @@ ndm_array_getitem_ptr(NdmArray *a, const char *ptr)
  * which runs after ndm_array_init).  defs must outlive the type. */
 int ndm_array_add_methods(PyMethodDef *defs);
 
+/* A method written in Python: module.function(self, *args, **kwds), the
+ * module imported on first use (after ndmem itself). */
+PyObject *ndm_array_call_python(const char *module, const char *function,
+                                PyObject *self, PyObject *args, PyObject *kwds);
+
 /* Implemented in overlap.c: do the byte ranges of a and b intersect? */
 int ndm_overlap_may_share(NdmArray *a, NdmArray *b);
 

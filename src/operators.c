@@ -1043,49 +1043,15 @@ op_contains(PyObject *self, PyObject *el)
 /* ------------------------------------------------------------------ */
 
 static PyObject *
-call_python_method(PyObject **impl, const char *module, const char *name,
-                   PyObject *self, PyObject *args, PyObject *kwds)
-{
-    if (*impl == NULL) {
-        PyObject *mod = PyImport_ImportModule(module);
-        if (mod == NULL) {
-            return NULL;
-        }
-        *impl = PyObject_GetAttrString(mod, name);
-        Py_DECREF(mod);
-        if (*impl == NULL) {
-            return NULL;
-        }
-    }
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    PyObject *full = PyTuple_New(n + 1);
-    if (full == NULL) {
-        return NULL;
-    }
-    Py_INCREF(self);
-    PyTuple_SET_ITEM(full, 0, self);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = PyTuple_GET_ITEM(args, i);
-        Py_INCREF(item);
-        PyTuple_SET_ITEM(full, i + 1, item);
-    }
-    PyObject *res = PyObject_Call(*impl, full, kwds);
-    Py_DECREF(full);
-    return res;
-}
-
-static PyObject *
 array_clip(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    static PyObject *impl;
-    return call_python_method(&impl, "ndmem._ufunclike", "_clip", self, args, kwds);
+    return ndm_array_call_python("ndmem._ufunclike", "_clip", self, args, kwds);
 }
 
 static PyObject *
 array_round(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    static PyObject *impl;
-    return call_python_method(&impl, "ndmem._numeric", "_round_method", self, args, kwds);
+    return ndm_array_call_python("ndmem._numeric", "_round_method", self, args, kwds);
 }
 
 static PyMethodDef operator_methods[] = {

@@ -1214,39 +1214,6 @@ fail:
 
 /* ------------------------------------------------------------ methods */
 
-/* The reduction methods of ndarray are the functions of ndmem._reduce
- * with the array as first argument (NumPy's methods and functions share
- * their rules); the module is imported on first use, after ndmem is. */
-static PyObject *
-forward(const char *name, PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static PyObject *mod = NULL;
-    if (mod == NULL && (mod = PyImport_ImportModule("ndmem._reduce")) == NULL) {
-        return NULL;
-    }
-    PyObject *fn = PyObject_GetAttrString(mod, name);
-    if (fn == NULL) {
-        return NULL;
-    }
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    PyObject *full = PyTuple_New(n + 1);
-    if (full == NULL) {
-        Py_DECREF(fn);
-        return NULL;
-    }
-    Py_INCREF(self);
-    PyTuple_SET_ITEM(full, 0, self);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = PyTuple_GET_ITEM(args, i);
-        Py_INCREF(item);
-        PyTuple_SET_ITEM(full, i + 1, item);
-    }
-    PyObject *r = PyObject_Call(fn, full, kwds);
-    Py_DECREF(full);
-    Py_DECREF(fn);
-    return r;
-}
-
 /* The plain reductions go straight to ufunc.reduce (NumPy's methods are
  * ufunc.reduce with axis=None): the method's positional parameters
  * become keywords, in the method's own order. */
@@ -1396,7 +1363,7 @@ m_cumprod(PyObject *self, PyObject *args, PyObject *kwds)
 static PyObject *                                                           \
 m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
 {                                                                           \
-    return forward(#name, self, args, kwds);                                \
+    return ndm_array_call_python("ndmem._reduce", #name, self, args, kwds); \
 }
 FORWARD(mean)
 FORWARD(std)

@@ -59,40 +59,9 @@ fail:
 }
 
 /* Method trampolines: a.name(*args, **kw) -> ndmem._shape._m_name(a, *args, **kw) */
-static PyObject *
-call_py(const char *name, PyObject *self, PyObject *args, PyObject *kw)
-{
-    PyObject *mod = PyImport_ImportModule("ndmem._shape");
-    if (mod == NULL) {
-        return NULL;
-    }
-    PyObject *fn = PyObject_GetAttrString(mod, name);
-    Py_DECREF(mod);
-    if (fn == NULL) {
-        return NULL;
-    }
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    PyObject *full = PyTuple_New(n + 1);
-    if (full == NULL) {
-        Py_DECREF(fn);
-        return NULL;
-    }
-    Py_INCREF(self);
-    PyTuple_SET_ITEM(full, 0, self);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *o = PyTuple_GET_ITEM(args, i);
-        Py_INCREF(o);
-        PyTuple_SET_ITEM(full, i + 1, o);
-    }
-    PyObject *r = PyObject_Call(fn, full, kw);
-    Py_DECREF(full);
-    Py_DECREF(fn);
-    return r;
-}
-
 #define TRAMP(name) \
     static PyObject *m_##name(PyObject *self, PyObject *args, PyObject *kw) \
-    { return call_py("_m_" #name, self, args, kw); }
+    { return ndm_array_call_python("ndmem._shape", "_m_" #name, self, args, kw); }
 
 TRAMP(reshape)
 TRAMP(ravel)
@@ -121,7 +90,7 @@ flat_get(PyObject *self, void *Py_UNUSED(closure))
     if (args == NULL) {
         return NULL;
     }
-    PyObject *r = call_py("_flat_get", self, args, NULL);
+    PyObject *r = ndm_array_call_python("ndmem._shape", "_flat_get", self, args, NULL);
     Py_DECREF(args);
     return r;
 }
@@ -137,7 +106,7 @@ flat_set(PyObject *self, PyObject *value, void *Py_UNUSED(closure))
     if (args == NULL) {
         return -1;
     }
-    PyObject *r = call_py("_flat_set", self, args, NULL);
+    PyObject *r = ndm_array_call_python("ndmem._shape", "_flat_set", self, args, NULL);
     Py_DECREF(args);
     if (r == NULL) {
         return -1;

@@ -911,44 +911,11 @@ diagonal_view(PyObject *Py_UNUSED(mod), PyObject *args)
 
 /* ------------------------------------------------------------ methods */
 
-/* The sorting and searching methods of ndarray are the functions of
- * ndmem._sort with the array first (imported on first use, after ndmem). */
-static PyObject *
-forward(const char *name, PyObject *self, PyObject *args, PyObject *kwds)
-{
-    PyObject *mod = PyImport_ImportModule("ndmem._sort");
-    if (mod == NULL) {
-        return NULL;
-    }
-    PyObject *fn = PyObject_GetAttrString(mod, name);
-    Py_DECREF(mod);
-    if (fn == NULL) {
-        return NULL;
-    }
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    PyObject *full = PyTuple_New(n + 1);
-    if (full == NULL) {
-        Py_DECREF(fn);
-        return NULL;
-    }
-    Py_INCREF(self);
-    PyTuple_SET_ITEM(full, 0, self);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *item = PyTuple_GET_ITEM(args, i);
-        Py_INCREF(item);
-        PyTuple_SET_ITEM(full, i + 1, item);
-    }
-    PyObject *r = PyObject_Call(fn, full, kwds);
-    Py_DECREF(full);
-    Py_DECREF(fn);
-    return r;
-}
-
 #define FORWARD(name, pyname)                                               \
 static PyObject *                                                           \
 m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
 {                                                                           \
-    return forward(pyname, self, args, kwds);                               \
+    return ndm_array_call_python("ndmem._sort", pyname, self, args, kwds);  \
 }
 FORWARD(argsort, "argsort")
 FORWARD(searchsorted, "searchsorted")
@@ -973,7 +940,7 @@ m_sort(PyObject *self, PyObject *args, PyObject *kwds)
         }
         Py_RETURN_NONE;
     }
-    return forward("_sort_method", self, args, kwds);
+    return ndm_array_call_python("ndmem._sort", "_sort_method", self, args, kwds);
 }
 
 static PyObject *
@@ -984,7 +951,7 @@ m_nonzero(PyObject *self, PyObject *args, PyObject *kwds)
             && a->descr->type_num == NDM_BOOL) {
         return nonzero(NULL, self);
     }
-    return forward("_nonzero_method", self, args, kwds);
+    return ndm_array_call_python("ndmem._sort", "_nonzero_method", self, args, kwds);
 }
 
 #define METHOD(name, doc)                                                   \
