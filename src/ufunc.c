@@ -847,7 +847,17 @@ ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
         if (b == NULL) {
             goto fail;
         }
+        /* NumPy converts Python values to bool but takes only bool arrays. */
+        if (NdmArray_Check(call.where_obj)
+                && ((NdmArray *)call.where_obj)->descr->type_num != NDM_BOOL) {
+            PyErr_Format(PyExc_TypeError,
+                         "Cannot cast array data from %R to %R according to the rule 'safe'",
+                         (PyObject *)((NdmArray *)call.where_obj)->descr, (PyObject *)b);
+            Py_DECREF(b);
+            goto fail;
+        }
         mask = (NdmArray *)ndm_array_from_any(call.where_obj, b, -1, 'K', 0);
+        Py_DECREF(b);
         if (mask == NULL) {
             goto fail;
         }
