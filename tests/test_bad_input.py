@@ -8,8 +8,10 @@ recorded before the bad call and compared after it.
 import gc
 import operator
 import pickle
+import sys
 import threading
 import types
+import warnings
 
 import numpy
 import pytest
@@ -512,6 +514,8 @@ CASES = [
     ("frombuffer-transposed-array", lambda np, v: np.frombuffer(v.a.T), _default),
     ("ndarray-buffer-noncontiguous", lambda np, v: np.ndarray((3,), buffer=v.a[:, ::2]), _default),
     # where=, reduce/accumulate/outer, einsum, structured and string dtypes, printing, shape functions
+    ("ufunc-where-float-array", lambda np, v: np.add(v.a, 1, where=np.ones((4, 6)), out=np.zeros((4, 6))), _default),
+    ("ufunc-where-int-array", lambda np, v: np.add(v.a, 1, where=np.ones(6, dtype=np.int64), out=np.zeros((4, 6))), _default),
     ("ufunc-where-shape", lambda np, v: np.add(v.a, 1, where=np.ones(5, dtype=bool)), _default),
     ("reduce-where-shape", lambda np, v: np.add.reduce(v.a, axis=0, where=np.ones(5, dtype=bool)), _default),
     ("reduce-where-no-initial", lambda np, v: np.maximum.reduce(v.a, axis=0, where=np.zeros((4, 6), dtype=bool)), _default),
@@ -651,8 +655,10 @@ def _error_kind(module, call, setup):
     before = _snapshot(arrays)
     saved = module.get_printoptions()
     live = _live(module)
+    namespace = types.SimpleNamespace(**arrays)
+    refs = {name: sys.getrefcount(arr) for name, arr in arrays.items()}
     try:
-        call(module, types.SimpleNamespace(**arrays))
+        call(module, namespace)
     except Exception as exc:  # noqa: BLE001 - the type is what is compared
         kind = type(exc)
     else:
@@ -660,6 +666,8 @@ def _error_kind(module, call, setup):
     finally:
         module.set_printoptions(**saved)
     assert _snapshot(arrays) == before
+    # Error paths release what they took (the descriptors too, below).
+    assert {name: sys.getrefcount(arr) for name, arr in arrays.items()} == refs
     # A failed call must not leak the buffers it made on the way (a cycle
     # through a traceback may hold them until the collector runs).
     if _live(module) != live:
@@ -676,6 +684,41 @@ def test_bad_input_matches_numpy(call, setup):
     expected = _error_kind(numpy, call, setup)
     assert expected is not None, "the case must be bad input for NumPy"
     assert _error_kind(ndmem, call, setup) == expected
+
+
+_BUILTIN_CODES = "?bhilqBHILQefdFD"
+
+
+def _descriptor_refs():
+    return [sys.getrefcount(ndmem.dtype(code)) for code in _BUILTIN_CODES]
+
+
+def test_error_paths_release_descriptors():
+    """Each error path gives back the builtin descriptors it took (ufunc
+    where= kept one bool reference per call). The first call may fill
+    caches, so the count is taken after it."""
+    leaks = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for cid, call, setup in CASES:
+            _count_descriptor_leak(cid, call, setup, leaks)
+    assert leaks == {}
+
+
+def _count_descriptor_leak(cid, call, setup, leaks):
+    namespace = types.SimpleNamespace(**setup(ndmem))
+    saved = ndmem.get_printoptions()
+    before = None
+    for _ in range(4):
+        try:
+            call(ndmem, namespace)
+        except Exception:  # noqa: BLE001, S110 - only references matter here
+            pass
+        before = before or _descriptor_refs()
+    ndmem.set_printoptions(**saved)
+    after = _descriptor_refs()
+    if after != before:
+        leaks[cid] = [b - a for a, b in zip(before, after)]
 
 
 def _npy(header, data=b"", version=b"\x01\x00"):
