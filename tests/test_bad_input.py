@@ -930,3 +930,27 @@ def test_threads_views_created_and_dropped():
     _run_threads([worker(k) for k in range(4)])
     assert a.tobytes() == before
     assert ndmem.shares_memory(a, a[1:]) and a.base is None
+
+
+def test_threads_allocating_keep_counters_exact():
+    """Threads allocate and free while others run long kernels: ndmem's
+    live-byte counters end where they started."""
+    gc.collect()
+    live = _live(ndmem)
+    big = ndmem.ones(4 * _N)
+
+    def kernel():
+        for _ in range(_REPS):
+            ndmem.multiply(big, 1.0, out=big)
+            big.sum()
+
+    def allocate():
+        for k in range(200):
+            x = ndmem.empty(1000 + k) if k % 2 else ndmem.zeros((k % 7 + 1, 300))
+            y = x[1:].copy()
+            del x, y
+
+    _run_threads([kernel, kernel, allocate, allocate])
+    del big
+    gc.collect()
+    assert _live(ndmem) == live
