@@ -485,7 +485,14 @@ def explain(x):
     Explanation
         A str; notebooks render its ``_repr_html_`` (an inline SVG of the
         buffer with x's window and elements marked).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not an ndmem array (as :func:`holders`).
     """
+    if not isinstance(x, _core.ndarray):
+        raise TypeError("expected an ndmem array")
     _require_counters()
     lines = [f"array {x.shape} {x.dtype}, strides {x.strides}, "
              f"{_fmt(x.nbytes)} of elements"]
