@@ -954,3 +954,30 @@ def test_threads_allocating_keep_counters_exact():
     del big
     gc.collect()
     assert _live(ndmem) == live
+
+
+# ndmem-only tools: the documented exception types.
+@pytest.mark.parametrize("call,kind", [
+    (lambda: ndmem.memory.holders(5), TypeError),
+    (lambda: ndmem.memory.holders([1.0, 2.0]), TypeError),
+    (lambda: ndmem.memory.holders(numpy.ones(3)), TypeError),
+    (lambda: ndmem.memory.explain("x"), TypeError),
+    (lambda: ndmem.memory.explain(numpy.ones(3)), TypeError),
+], ids=["holders-int", "holders-list", "holders-numpy", "explain-str", "explain-numpy"])
+def test_memory_tools_reject_non_arrays(call, kind):
+    with pytest.raises(kind):
+        call()
+
+
+def test_no_copy_raises_and_recovers():
+    a = ndmem.arange(12.0)
+    before = a.tobytes()
+    live = _live(ndmem)
+    with pytest.raises(ndmem.memory.CopyError):
+        with ndmem.memory.no_copy():
+            a[2:5]  # a view needs no data
+            a + 1
+    assert _live(ndmem) == live
+    assert a.tobytes() == before
+    # allocation works again after the block
+    assert (a + 1).tobytes() == (numpy.arange(12.0) + 1).tobytes()
