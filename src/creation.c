@@ -158,6 +158,11 @@ conv_copy(PyObject *o, int dflt, int *out)
         *out = -1;
         return 0;
     }
+    if (PyUnicode_Check(o)) {
+        PyErr_SetString(PyExc_ValueError, "strings are not allowed for 'copy' keyword. "
+                        "Use True/False/None instead.");
+        return -1;
+    }
     int t = PyObject_IsTrue(o);
     if (t < 0) {
         return -1;
@@ -797,6 +802,19 @@ from_interface(PyObject *obj, PyObject *iface)
         }
         readonly = PyObject_IsTrue(PyTuple_GET_ITEM(dat, 1));
         if (readonly < 0) {
+            goto fail;
+        }
+        /* A NULL pointer may only describe an empty array: the elements
+         * would otherwise land in the 16-byte empty_data below. */
+        int empty = 0;
+        for (int i = 0; i < nd; i++) {
+            empty |= shape[i] == 0;
+        }
+        if (data == NULL && !empty) {
+            PyErr_SetString(PyExc_ValueError,
+                            "data is NULL but array contains data, in older versions of "
+                            "NumPy this may have used the scalar path.  To get the scalar "
+                            "path you must leave the data field undefined.");
             goto fail;
         }
         Py_INCREF(obj);
