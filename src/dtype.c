@@ -154,7 +154,7 @@ make_subarray(NdmDtype *base, PyObject *shape_obj)
     }
     else {
         Py_DECREF(base);
-        PyErr_SetString(PyExc_TypeError, "invalid shape in fixed-type tuple.");
+        PyErr_SetString(PyExc_ValueError, "invalid shape in fixed-type tuple.");
         return NULL;
     }
     if (shape == NULL) {
