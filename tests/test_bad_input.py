@@ -616,7 +616,77 @@ CASES = [
     ("unravel-index-neg", lambda np, v: np.unravel_index(-1, (3, 3)), _default),
     ("unravel-index-float", lambda np, v: np.unravel_index(1.5, (3, 3)), _default),
     ("unravel-order-bad", lambda np, v: np.unravel_index(1, (3, 3), order="Q"), _default),
+    # scalars, dtypes, flat, ctypes, foreign objects
+    ("scalar-float-str", lambda np, v: np.float64("abc"), _default),
+    ("scalar-int-str", lambda np, v: np.int64("1.5"), _default),
+    ("scalar-int-overflow", lambda np, v: np.int8(300), _default),
+    ("scalar-uint-negative", lambda np, v: np.uint8(-1), _default),
+    ("scalar-int-float-nan", lambda np, v: np.int64(float("nan")), _default),
+    ("scalar-int-inf", lambda np, v: np.int64(float("inf")), _default),
+    ("scalar-complex-str", lambda np, v: np.complex128("x"), _default),
+    ("scalar-index-float", lambda np, v: operator.index(np.float64(1.0)), _default),
+    ("scalar-getitem", lambda np, v: np.float64(1.0)[0], _default),
+    ("scalar-setattr", lambda np, v: setattr(np.float64(1.0), "real", 2), _default),
+    ("scalar-astype-bad", lambda np, v: np.float64(1.0).astype("nope"), _default),
+    ("scalar-reshape-bad", lambda np, v: np.float64(1.0).reshape(2), _default),
+    ("scalar-item-bad", lambda np, v: np.float64(1.0).item(1), _default),
+    ("scalar-round-float", lambda np, v: round(np.float64(1.5), 1.5), _default),
+    ("scalar-int-pow-neg", lambda np, v: np.int64(2) ** -1, _default),
+    ("scalar-int-shift-float", lambda np, v: np.int64(1) << 1.5, _default),
+    ("scalar-format-bad", lambda np, v: format(np.float64(1.5), "Z"), _default),
+    ("scalar-int-format-bad", lambda np, v: format(np.int64(1), ".2x"), _default),
+    ("scalar-len", lambda np, v: len(np.float64(1.0)), _default),
+    ("scalar-iter", lambda np, v: iter(np.int64(1)), _default),
+    ("scalar-tobytes-order", lambda np, v: np.float64(1.0).tobytes(order="Z"), _default),
+    ("scalar-view-bad", lambda np, v: np.float64(1.0).view(np.int8), _default),
+    ("dtype-from-list-bad", lambda np, v: np.dtype([1, 2]), _default),
+    ("dtype-itemsize-set", lambda np, v: setattr(np.dtype("f8"), "itemsize", 4), _default),
+    ("dtype-newbyteorder-bad", lambda np, v: np.dtype("f8").newbyteorder("x"), _default),
+    ("dtype-getitem-bad", lambda np, v: np.dtype("f8")["x"], _default),
+    ("dtype-fields-int", lambda np, v: np.dtype([("a", "f8")])[5], _default),
+    ("dtype-compare-bad", lambda np, v: np.dtype("f8") == "nope" or np.dtype("nope"), _default),
+    ("dtype-shape-neg", lambda np, v: np.dtype(("f8", -1)), _default),
+    ("dtype-subarray-str", lambda np, v: np.dtype(("f8", "x")), _default),
+    ("dtype-kind-set", lambda np, v: setattr(np.dtype("f8"), "kind", "i"), _default),
+    ("iinfo-str", lambda np, v: np.iinfo("nope"), _default),
+    ("finfo-str", lambda np, v: np.finfo("nope"), _default),
+    ("finfo-complex-ok-bad", lambda np, v: np.finfo(np.int8), _default),
+    ("flat-setitem-oob", lambda np, v: v.a.flat.__setitem__(100, 1), _default),
+    ("flat-getitem-str", lambda np, v: v.a.flat["x"], _default),
+    ("flat-readonly", lambda np, v: np.frombuffer(bytes(8), dtype=np.uint8).flat.__setitem__(0, 1), _default),
+    ("flat-next-end", lambda np, v: [next(iter(np.empty(0).flat))], _default),
+    ("ctypes-shape-set", lambda np, v: setattr(v.a.ctypes, "shape", 3), _default),
+    ("ctypes-data-as-type", lambda np, v: v.a.ctypes.data_as(int), _default),
+    ("array-interface-bad", lambda np, v: np.asarray(_NullData()), _default),
+    ("array-interface-missing", lambda np, v: np.asarray(_NoTypestr()), _default),
+    ("buffer-format-bad", lambda np, v: np.asarray(memoryview(b"abcd").cast("B", (2, 2))).view("Z"), _default),
+    ("float-raises", lambda np, v: np.array([_FloatRaises()], dtype=np.float64), _default),
+    ("setitem-value-raises", lambda np, v: v.a.__setitem__(0, _FloatRaises()), _default),
+    ("tolist-0d-bad", lambda np, v: np.array(5).tolist(1), _default),
+    ("array-copy-str", lambda np, v: np.array(v.a, copy="x"), _default),
+    ("asarray-copy-false-list", lambda np, v: np.asarray([1, 2], copy=False), _default),
+    ("array-interface-null-offset", lambda np, v: np.asarray(_NullData(offset=8)), _default),
+    ("array-interface-null-0d", lambda np, v: np.asarray(_NullData(shape=())), _default),
+    ("asarray-copy-str", lambda np, v: np.asarray(v.a, copy="never"), _default),
 ]
+
+
+class _NullData:
+    """An __array_interface__ with a NULL data pointer (NumPy: ValueError
+    unless the array is empty; ndmem pointed elements at a 16-byte static)."""
+
+    def __init__(self, shape=(1000,), offset=0):
+        self.__array_interface__ = {"shape": shape, "typestr": "<f8", "data": (0, False),
+                                    "version": 3, "offset": offset}
+
+
+class _NoTypestr:
+    __array_interface__ = {"shape": (2,)}
+
+
+class _FloatRaises:
+    def __float__(self):
+        raise RuntimeError("no float")
 
 
 def _deep_list(depth=100_000):
