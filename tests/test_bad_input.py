@@ -668,7 +668,50 @@ CASES = [
     ("array-interface-null-offset", lambda np, v: np.asarray(_NullData(offset=8)), _default),
     ("array-interface-null-0d", lambda np, v: np.asarray(_NullData(shape=())), _default),
     ("asarray-copy-str", lambda np, v: np.asarray(v.a, copy="never"), _default),
+    # results past memory or past the largest size, from small or broadcast inputs
+    ("sort-huge", lambda np, v: np.sort(_huge_view(np)), _default),
+    ("argsort-huge", lambda np, v: np.argsort(_huge_view(np)), _default),
+    ("unique-huge", lambda np, v: np.unique(_huge_view(np)), _default),
+    ("cumsum-huge", lambda np, v: np.cumsum(_huge_view(np)), _default),
+    ("tile-huge-2d", lambda np, v: np.tile(v.a, (2**31, 2**31)), _default),
+    ("pad-huge", lambda np, v: np.pad(v.a, 2**40), _default),
+    ("eye-huge-2d", lambda np, v: np.eye(2**31, 2**31), _default),
+    ("arange-neg-huge", lambda np, v: np.arange(-2**63, 2**63 - 1, dtype=np.int64), _default),
+    ("repeat-array-huge", lambda np, v: np.repeat(v.i, np.full(10, 2**60)), _default),
+    ("concatenate-overflow", lambda np, v: np.concatenate([np.broadcast_to(v.i[:1], (2**62,))] * 4), _default),
+    ("stack-huge", lambda np, v: np.stack([np.broadcast_to(v.i[:1], (2**61,))] * 4), _default),
+    ("outer-ufunc-huge", lambda np, v: np.multiply.outer(np.broadcast_to(v.i[:1], (2**32,)), np.broadcast_to(v.i[:1], (2**32,))), _default),
+    ("astype-str-huge", lambda np, v: np.broadcast_to(v.i[:1], (2**40,)).astype("U10"), _default),
+    ("full-like-huge", lambda np, v: np.full_like(np.broadcast_to(v.i[:1], (2**50,)), 1), _default),
+    ("zeros-like-huge", lambda np, v: np.zeros_like(np.broadcast_to(v.i[:1], (2**50,))), _default),
+    ("empty-like-huge", lambda np, v: np.empty_like(np.broadcast_to(v.i[:1], (2**50,))), _default),
+    ("ones-like-huge", lambda np, v: np.ones_like(np.broadcast_to(v.i[:1], (2**50,))), _default),
+    ("ravel-huge", lambda np, v: np.broadcast_to(v.a[:1], (2**30, 2**30)).ravel(), _default),
+    ("flatten-huge", lambda np, v: np.broadcast_to(v.a[:1, :1], (2**30, 2**30)).flatten(), _default),
+    ("ascontig-huge", lambda np, v: np.ascontiguousarray(np.broadcast_to(v.i[:1], (2**50,))), _default),
+    ("random-huge", lambda np, v: np.random.default_rng(0).integers(0, 5, size=2**50), _default),
+    ("random-choice-huge", lambda np, v: np.random.default_rng(0).choice(2**60, size=2**50), _default),
+    ("random-permutation-huge", lambda np, v: np.random.default_rng(0).permutation(2**50), _default),
+    ("legacy-rand-huge", lambda np, v: np.random.rand(2**25, 2**25), _default),
+    ("histogram-huge-bins", lambda np, v: np.histogram(v.i, bins=2**50), _default),
+    ("bincount-huge", lambda np, v: np.bincount(np.array([2**50])), _default),
+    ("bincount-minlength-huge", lambda np, v: np.bincount(v.i, minlength=2**50), _default),
+    ("linspace-num-huge", lambda np, v: np.linspace(0, 1, 2**50), _default),
+    ("meshgrid-huge-2", lambda np, v: np.meshgrid(np.broadcast_to(v.a[0, :1], (2**25,)), np.broadcast_to(v.a[0, :1], (2**25,))), _default),
+    ("diag-huge", lambda np, v: np.diag(np.broadcast_to(v.a[0, :1], (2**31,))), _default),
+    ("frombuffer-count-huge", lambda np, v: np.frombuffer(b"abcdefgh", dtype=np.uint8, count=2**62), _default),
+    ("ndarray-shape-huge", lambda np, v: np.ndarray((2**62,)), _default),
+    ("ndarray-buffer-huge-offset", lambda np, v: np.ndarray((2,), buffer=bytes(16), offset=2**62), _default),
+    ("ndarray-strides-huge", lambda np, v: np.ndarray((2,), buffer=bytes(16), strides=(2**62,)), _default),
+    ("ndarray-strides-neg", lambda np, v: np.ndarray((2,), buffer=bytes(16), strides=(-8,)), _default),
+    ("ndarray-strides-len", lambda np, v: np.ndarray((2,), buffer=bytes(16), strides=(8, 8)), _default),
+    ("dtype-huge-subarray", lambda np, v: np.zeros(2, dtype=(np.float64, (2**40,))), _default),
 ]
+
+
+def _huge_view(np):
+    """2**45 float64 elements over one: any copy of it is 256 TiB."""
+    return np.broadcast_to(np.arange(3.0)[:1], (2**45,))
 
 
 class _NullData:
