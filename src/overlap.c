@@ -127,12 +127,14 @@ search(Problem *p, int i, uint64_t rhs)
     if (i == p->n || rhs > p->max_tail[i] || rhs % p->gcd_tail[i] != 0) {
         return OVERLAP_NO;
     }
-    if (p->max_work >= 0 && ++p->work > p->max_work) {
-        return OVERLAP_TOO_HARD;
-    }
     Term t = p->terms[i];
     if (i == p->n - 1) {
         return (rhs % t.coef == 0 && rhs / t.coef <= t.bound) ? OVERLAP_YES : OVERLAP_NO;
+    }
+    /* One unit of work per node with two or more unknowns left, as NumPy's
+     * diophantine_dfs counts (its last unknown is solved directly). */
+    if (p->max_work >= 0 && ++p->work > p->max_work) {
+        return OVERLAP_TOO_HARD;
     }
     uint64_t most = rhs / t.coef;
     if (most > t.bound) {
