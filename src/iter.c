@@ -1029,9 +1029,10 @@ fail:
     return result;
 }
 
-/* Parse one shape argument: an int or a sequence of ints. */
-static int
-shape_arg(PyObject *obj, Py_ssize_t *shape, int *nd)
+#define SHAPES_MSG "broadcast_shapes() arguments must be shapes"
+
+int
+ndm_shape_from_object(PyObject *obj, const char *not_sequence, Py_ssize_t *shape, int *nd)
 {
     if (PyIndex_Check(obj)) {
         Py_ssize_t v = PyNumber_AsSsize_t(obj, PyExc_ValueError);
@@ -1042,7 +1043,7 @@ shape_arg(PyObject *obj, Py_ssize_t *shape, int *nd)
         *nd = 1;
     }
     else {
-        PyObject *seq = PySequence_Fast(obj, "broadcast_shapes() arguments must be shapes");
+        PyObject *seq = PySequence_Fast(obj, not_sequence);
         if (seq == NULL) {
             return -1;
         }
@@ -1106,7 +1107,7 @@ broadcast_shapes(PyObject *Py_UNUSED(module), PyObject *args)
 
     for (Py_ssize_t a = 0; a < nargs; a++) {
         int nd;
-        if (shape_arg(PyTuple_GET_ITEM(args, a), shape, &nd) < 0) {
+        if (ndm_shape_from_object(PyTuple_GET_ITEM(args, a), SHAPES_MSG, shape, &nd) < 0) {
             return NULL;
         }
         if (nd > rnd) {
@@ -1132,7 +1133,8 @@ broadcast_shapes(PyObject *Py_UNUSED(module), PyObject *args)
             PyObject *s0 = NULL, *s1 = NULL;
             int arg0 = 0;
             for (Py_ssize_t b = 0; b < a; b++) {
-                if (shape_arg(PyTuple_GET_ITEM(args, b), first_shape, &first_nd) < 0) {
+                if (ndm_shape_from_object(PyTuple_GET_ITEM(args, b), SHAPES_MSG,
+                                          first_shape, &first_nd) < 0) {
                     return NULL;
                 }
                 int o = first_nd - (nd - j);
@@ -1142,7 +1144,8 @@ broadcast_shapes(PyObject *Py_UNUSED(module), PyObject *args)
                 }
             }
             first_arg = arg0;
-            if (shape_arg(PyTuple_GET_ITEM(args, first_arg), first_shape, &first_nd) < 0) {
+            if (ndm_shape_from_object(PyTuple_GET_ITEM(args, first_arg), SHAPES_MSG,
+                                      first_shape, &first_nd) < 0) {
                 return NULL;
             }
             s0 = spaced_shape(first_shape, first_nd);

@@ -79,6 +79,12 @@ int ndm_is_scalar_value(NdmDtype *descr, PyObject *value);
 int ndm_cast_error(const char *what, NdmDtype *from, NdmDtype *to,
                    NdmCasting casting);
 
+/* A shape argument: an int or a sequence of ints (TypeError not_sequence
+ * otherwise; ValueError for more than NDM_MAXDIMS entries or a negative
+ * dimension, as NumPy). */
+int ndm_shape_from_object(PyObject *obj, const char *not_sequence, Py_ssize_t *shape,
+                          int *nd);
+
 /* NumPy's compact shape text "(2,3)", "(4,)", "()" into buf. */
 void ndm_format_shape(char *buf, size_t cap, const Py_ssize_t *shape, int nd);
 

@@ -7,7 +7,7 @@
  *
  * The Python layer (python/ndmem/random/) owns seeding policy, argument
  * checks and broadcasting; this file owns the state and the fill loops. */
-#include "ndarray.h"
+#include "iter.h"
 #include "pythread.h"
 #include "random_draws.h"
 
@@ -51,50 +51,12 @@ parse_size(PyObject *size, int *nd, Py_ssize_t *shape)
         *nd = 0;
         return 1;
     }
-    if (PyIndex_Check(size)) {
-        Py_ssize_t v = PyNumber_AsSsize_t(size, PyExc_ValueError);
-        if (v == -1 && PyErr_Occurred()) {
-            return -1;
-        }
-        *nd = 1;
-        shape[0] = v;
+    if (!PyIndex_Check(size) && !PySequence_Check(size)) {
+        PyErr_Format(PyExc_TypeError, "expected a sequence of integers or a single "
+                     "integer, got '%R'", size);
+        return -1;
     }
-    else {
-        if (!PySequence_Check(size)) {
-            PyErr_Format(PyExc_TypeError, "expected a sequence of integers or a single "
-                         "integer, got '%R'", size);
-            return -1;
-        }
-        PyObject *seq = PySequence_Fast(size, "size must be a sequence of integers");
-        if (seq == NULL) {
-            return -1;
-        }
-        Py_ssize_t len = PySequence_Fast_GET_SIZE(seq);
-        if (len > NDM_MAXDIMS) {
-            Py_DECREF(seq);
-            PyErr_Format(PyExc_ValueError, "maximum supported dimension for an ndarray "
-                         "is currently %d, found %zd", NDM_MAXDIMS, len);
-            return -1;
-        }
-        for (Py_ssize_t i = 0; i < len; i++) {
-            PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
-            Py_ssize_t v = PyNumber_AsSsize_t(item, PyExc_ValueError);
-            if (v == -1 && PyErr_Occurred()) {
-                Py_DECREF(seq);
-                return -1;
-            }
-            shape[i] = v;
-        }
-        *nd = (int)len;
-        Py_DECREF(seq);
-    }
-    for (int i = 0; i < *nd; i++) {
-        if (shape[i] < 0) {
-            PyErr_SetString(PyExc_ValueError, "negative dimensions are not allowed");
-            return -1;
-        }
-    }
-    return 0;
+    return ndm_shape_from_object(size, "size must be a sequence of integers", shape, nd);
 }
 
 static NdmArray *
