@@ -907,6 +907,14 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
     }
 
     Py_ssize_t size = ndm_array_size(arr);
+    if (size == 0 && arr->descr->kind == 'c' && ld->kind != 'c' && ld->kind != 'b'
+            && !usable_in_place(arr, ld)) {
+        /* NumPy warns when it sets up the cast, with or without elements */
+        if (PyErr_WarnEx(ndm_complex_warning, "Casting complex values "
+                         "to real discards the imaginary part", 1) < 0) {
+            goto fail;
+        }
+    }
     if (size > 0 && ndm_array_size(acc) > 0) {
         RedIter it;
         ndm_reduce_iter_build(&it, nd, arr->shape, perm, red, strides);

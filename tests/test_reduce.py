@@ -510,3 +510,18 @@ def test_argext_long_blocks(dtype):
             same(lambda m, x: getattr(x, f)(), a, b)
             same(lambda m, x: getattr(x[1:], f)(), a, b)
             same(lambda m, x: getattr(x[::-1], f)(), a, b)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.zeros(0, "c8").sum(dtype="f8"), lambda m: m.zeros((0, 3), "c16").sum(axis=0, dtype="f4"),
+    lambda m: m.add.reduce(m.zeros(0, "c8"), dtype="f8"), lambda m: m.zeros(0, "c8").sum(dtype="?"),
+])
+def test_empty_complex_to_real_reduction_warns_as_numpy(call):
+    """NumPy warns when it sets up the cast, even with no elements."""
+    caught = []
+    for m in (np, nm):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            call(m)
+        caught.append([str(x.message) for x in w])
+    assert caught[1] == caught[0]
