@@ -27,6 +27,7 @@ extern NdmState ndm_state;
 /* Each room adds its own functions and types to the module; module.c calls
  * these in dependency order. */
 int ndm_alloc_init(PyObject *module);
+int ndm_threads_init(PyObject *module);
 int ndm_dtype_init(PyObject *module);
 int ndm_scalar_init(PyObject *module);
 int ndm_array_init(PyObject *module);

@@ -12,6 +12,7 @@ core_exec(PyObject *module)
     }
     ndm_state.module = module;
     if (ndm_alloc_init(module) < 0
+            || ndm_threads_init(module) < 0
             || ndm_dtype_init(module) < 0
             || ndm_scalar_init(module) < 0
             || ndm_array_init(module) < 0

@@ -1,0 +1,29 @@
+/* The process-wide worker pool that large elementwise kernels, reductions
+ * and ndmem.evaluate share.  One pool for the whole extension so that the
+ * thread count set by ndmem.set_num_threads() (or NDMEM_NUM_THREADS at
+ * import) holds everywhere and nested parallelism cannot oversubscribe the
+ * machine. */
+#ifndef NDM_THREADS_H
+#define NDM_THREADS_H
+
+#include "common.h"
+
+/* Work below this many elements is not split: a wakeup costs more than the
+ * loop saves. */
+#define NDM_THREADS_MIN_CHUNK ((Py_ssize_t)1 << 16)
+
+typedef void (*ndm_task_fn)(void *ctx, int task);
+
+/* The number of threads kernels may use, at least 1. */
+int ndm_threads_count(void);
+
+/* Run task(ctx, i) for every i in [0, ntasks) and return when all are done.
+ * The calling thread takes part.  Call without the GIL: tasks must not touch
+ * Python objects.  Floating-point exception flags raised by any task are
+ * raised again in the calling thread before return, so the caller's usual
+ * fetestexcept() check sees them.  Never fails: when the pool cannot run
+ * (one thread configured, a nested call from a task, a forked child, thread
+ * creation failed) the tasks run serially in the caller, in order. */
+void ndm_threads_run(int ntasks, ndm_task_fn task, void *ctx);
+
+#endif
