@@ -37,6 +37,28 @@ CASES = [
     ("overhead", "a[2:5] view", "a = np.arange(10)", "a[2:5]"),
     ("overhead", "a.shape", "a = np.arange(10)", "a.shape"),
     ("overhead", "scalar add", "x = np.float64(1.5)", "x + x"),
+]
+
+# Issue 8: per-call overhead of everyday operations on 10-element arrays.
+_TEN = ("a = np.arange(10.0)\nb = np.arange(10.0) + 1\nc = np.empty(10)\n"
+        "idx = np.array([1, 3, 5])\nmask = a > 4")
+CASES += [("overhead", f"{name} (10)", _TEN, stmt) for name, stmt in (
+    ("a + b", "a + b"),
+    ("np.add out=", "np.add(a, b, out=c)"),
+    ("a * 2.0", "a * 2.0"),
+    ("a += 1", "a.__iadd__(1)"),
+    ("np.sin", "np.sin(a)"),
+    ("a > 4", "a > 4"),
+    ("a.sum()", "a.sum()"),
+    ("a.max()", "a.max()"),
+    ("np.mean", "np.mean(a)"),
+    ("a[idx]", "a[idx]"),
+    ("a[mask]", "a[mask]"),
+    ("a.copy()", "a.copy()"),
+    ("a.reshape(2, 5)", "a.reshape(2, 5)"),
+    ("a.T", "a.T"),
+)]
+CASES += [
     ("repr", "repr 1e6 f8", "a = np.arange(1_000_000.0)", "repr(a)"),
     ("repr", "repr 100 f8", "a = np.arange(100.0) / 7", "repr(a)"),
 ]
