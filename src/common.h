@@ -45,5 +45,6 @@ int ndm_mmap_init(PyObject *module);
 int ndm_fileio_init(PyObject *module);
 int ndm_sort_init(PyObject *module);
 int ndm_linalg_init(PyObject *module);
+int ndm_evaluate_init(PyObject *module);
 
 #endif

@@ -29,7 +29,8 @@ core_exec(PyObject *module)
             || ndm_fileio_init(module) < 0
             || ndm_random_init(module) < 0
             || ndm_linalg_init(module) < 0
-            || ndm_sort_init(module) < 0) {
+            || ndm_sort_init(module) < 0
+            || ndm_evaluate_init(module) < 0) {
         return -1;
     }
     return 0;
