@@ -1,10 +1,11 @@
 """Side-by-side timing of ndmem against NumPy in one process.
 
-    python benchmarks/bench.py [--quick] [--json out.json] [--filter TEXT]
+    python benchmarks/bench.py [--quick] [--json out.json] [--filter TEXT] [--threads N]
 
 Every case runs the same statement with ``np`` bound to NumPy and to ndmem,
 interleaved, and reports the median of the repeats for each and their ratio
-(ndmem / NumPy: below 1.0 means ndmem is faster).
+(ndmem / NumPy: below 1.0 means ndmem is faster), then the peak bytes one call
+allocates on each side (tracemalloc: both libraries report their buffers to it).
 """
 
 import argparse
@@ -12,6 +13,8 @@ import json
 import statistics
 import sys
 import timeit
+import tracemalloc
+import warnings
 
 import numpy
 
@@ -156,12 +159,59 @@ CASES += [
     ("reduce", "max 1e6 f8", _REDUCE, "f.max()"),
 ]
 
+# Issue 8: large fancy and boolean indexing, get and set.
+_INDEX = ("a = np.arange(1_000_000.0)\nidx = (np.arange(100_000) * 7919) % 1_000_000\n"
+          "mask = (np.arange(1_000_000) % 3) == 0")
+CASES += [
+    ("indexing", "a[idx] 1e5 of 1e6", _INDEX, "a[idx]"),
+    ("indexing", "a[idx] = 1.0", _INDEX, "a[idx] = 1.0"),
+    ("indexing", "a[mask] 1e6", _INDEX, "a[mask]"),
+    ("indexing", "a[mask] = 0.0", _INDEX, "a[mask] = 0.0"),
+    ("indexing", "np.where(mask, a, 0.0)", _INDEX, "np.where(mask, a, 0.0)"),
+]
+
+# Issue 8: reductions at 1e7, and fused evaluation against NumPy's plain expression.
+_REDUCE7 = "f = np.sin(np.arange(10_000_000) * 1.0)"
+CASES += [
+    ("reduce", "sum 1e7 f8", _REDUCE7, "f.sum()"),
+    ("reduce", "max 1e7 f8", _REDUCE7, "f.max()"),
+    ("reduce", "argmax 1e7 f8", _REDUCE7, "f.argmax()"),
+    ("reduce", "std 1e7 f8", _REDUCE7, "f.std()"),
+]
+_EVAL = "a = np.arange(10_000_000) / 1e7\nb = a + 0.5"
+CASES += [
+    ("evaluate", "2*sin(a*b+1) 1e7", _EVAL,
+     {"ndmem": "np.evaluate('2*sin(a*b+1)')", "numpy": "2*np.sin(a*b+1)"}),
+    ("evaluate", "a*b+a/b-1 1e7", _EVAL,
+     {"ndmem": "np.evaluate('a*b+a/b-1')", "numpy": "a*b+a/b-1"}),
+]
+
+
+def statement_for(stmt, module):
+    """A case's statement is one string for both libraries, or a dict by library name."""
+    return stmt[module.__name__] if isinstance(stmt, dict) else stmt
+
 
 def timed(stmt, setup, module, number):
     namespace = {"np": module}
     exec(setup, namespace)
-    timer = timeit.Timer(stmt, globals=namespace)
+    timer = timeit.Timer(statement_for(stmt, module), globals=namespace)
     return timer.timeit(number) / number
+
+
+def peak_bytes(stmt, setup, module):
+    """Peak traced bytes above the setup's while the statement runs once."""
+    namespace = {"np": module}
+    exec(setup, namespace)
+    code = compile(statement_for(stmt, module), "<bench>", "exec")
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        exec(code, namespace)
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
 
 
 def calibrate(stmt, setup):
@@ -179,6 +229,13 @@ def run_case(setup, stmt, repeats):
     return statistics.median(ours), statistics.median(theirs)
 
 
+def fmt_bytes(n):
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:6.1f} {unit}"
+    return f"{n:6d}  B"
+
+
 def fmt_time(seconds):
     for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
         if seconds >= scale:
@@ -191,24 +248,33 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--filter", default="", help="only cases whose name contains TEXT")
+    parser.add_argument("--threads", type=int, help="ndmem.set_num_threads(N) first")
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 7
+    if args.threads:
+        ndmem.set_num_threads(args.threads)
+    print(f"ndmem threads: {ndmem.get_num_threads()}")
+    # Overflowing exp inputs are part of the grid; the warnings are not news.
+    warnings.simplefilter("ignore", RuntimeWarning)
 
     rows = []
-    print(f"{'family':<10} {'case':<30} {'ndmem':>10} {'numpy':>10} {'ratio':>7}")
+    print(f"{'family':<10} {'case':<30} {'ndmem':>10} {'numpy':>10} {'ratio':>7}"
+          f" {'peak ndmem':>10} {'peak numpy':>10}")
     for family, name, setup, stmt in CASES:
         if args.filter not in name and args.filter not in family:
             continue
         try:
             ours, theirs = run_case(setup, stmt, repeats)
+            peaks = [peak_bytes(stmt, setup, module) for module in (ndmem, numpy)]
         except Exception as exc:  # a case ndmem cannot run yet is reported, not hidden
             print(f"{family:<10} {name:<30} {'error':>10}  {type(exc).__name__}: {exc}")
             rows.append({"family": family, "case": name, "error": repr(exc)})
             continue
         ratio = ours / theirs
-        print(f"{family:<10} {name:<30} {fmt_time(ours):>10} {fmt_time(theirs):>10} {ratio:7.2f}")
-        rows.append({"family": family, "case": name, "ndmem_s": ours,
-                     "numpy_s": theirs, "ratio": ratio})
+        print(f"{family:<10} {name:<30} {fmt_time(ours):>10} {fmt_time(theirs):>10} {ratio:7.2f}"
+              f" {fmt_bytes(peaks[0]):>10} {fmt_bytes(peaks[1]):>10}")
+        rows.append({"family": family, "case": name, "ndmem_s": ours, "numpy_s": theirs,
+                     "ratio": ratio, "ndmem_peak_bytes": peaks[0], "numpy_peak_bytes": peaks[1]})
     ratios = [r["ratio"] for r in rows if "ratio" in r]
     families = {}
     for r in rows:

@@ -871,6 +871,112 @@ masked_copy(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)
     }
 }
 
+/* where(cond, x, y) in one pass: args out, cond (bool bytes), x, y, all of
+ * out's dtype; ctx is the itemsize.  The select is branch-free so the
+ * contiguous loop vectorizes. */
+#define SELECT_LOOP(X, Y)                                                   \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        out[i] = c[i] ? (X) : (Y);                                          \
+    }
+#define DEFINE_SELECT(N, T)                                                 \
+static void                                                                 \
+select_##N(char **args, Py_ssize_t n, const Py_ssize_t *steps,             \
+           void *Py_UNUSED(ctx))                                            \
+{                                                                           \
+    if (steps[0] == N && steps[1] == 1                                      \
+            && (steps[2] == N || steps[2] == 0)                             \
+            && (steps[3] == N || steps[3] == 0)                             \
+            && (uintptr_t)args[0] % sizeof(T) == 0                          \
+            && (uintptr_t)args[2] % sizeof(T) == 0                          \
+            && (uintptr_t)args[3] % sizeof(T) == 0) {                       \
+        T *restrict out = (T *)(void *)args[0];                             \
+        const unsigned char *restrict c = (const unsigned char *)args[1];   \
+        const T *restrict x = (const T *)(const void *)args[2];             \
+        const T *restrict y = (const T *)(const void *)args[3];             \
+        if (steps[2] && steps[3]) {                                         \
+            SELECT_LOOP(x[i], y[i]);                                        \
+        }                                                                   \
+        else if (steps[2]) {                                                \
+            const T yv = *y;                                                \
+            SELECT_LOOP(x[i], yv);                                          \
+        }                                                                   \
+        else if (steps[3]) {                                                \
+            const T xv = *x;                                                \
+            SELECT_LOOP(xv, y[i]);                                          \
+        }                                                                   \
+        else {                                                              \
+            const T xv = *x, yv = *y;                                       \
+            SELECT_LOOP(xv, yv);                                            \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    char *out = args[0];                                                    \
+    const char *c = args[1], *x = args[2], *y = args[3];                    \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        memcpy(out, *c ? x : y, N);                                         \
+        out += steps[0]; c += steps[1]; x += steps[2]; y += steps[3];       \
+    }                                                                       \
+}
+
+DEFINE_SELECT(1, uint8_t)
+DEFINE_SELECT(2, uint16_t)
+DEFINE_SELECT(4, uint32_t)
+DEFINE_SELECT(8, uint64_t)
+
+static void
+select_any(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)
+{
+    size_t size = (size_t)*(const Py_ssize_t *)ctx;
+    char *out = args[0];
+    const char *c = args[1], *x = args[2], *y = args[3];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        memmove(out, *c ? x : y, size);
+        out += steps[0]; c += steps[1]; x += steps[2]; y += steps[3];
+    }
+}
+
+/* _where_select(out, cond, x, y): out[...] = cond ? x : y with the three
+ * inputs broadcast to out.  The caller (ndmem.where) has already made x and
+ * y out's dtype and cond bool; out may not overlap the inputs. */
+static PyObject *
+where_select(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    NdmArray *ops[4];
+    if (!PyArg_ParseTuple(args, "O!O!O!O!:_where_select",
+                          ndm_state.ndarray_type, &ops[0], ndm_state.ndarray_type, &ops[1],
+                          ndm_state.ndarray_type, &ops[2], ndm_state.ndarray_type, &ops[3])) {
+        return NULL;
+    }
+    NdmArray *out = ops[0];
+    Py_ssize_t itemsize = out->descr->itemsize;
+    if (ops[1]->descr->kind != 'b' || ops[1]->descr->itemsize != 1
+            || !ndm_dtype_equiv(ops[2]->descr, out->descr)
+            || !ndm_dtype_equiv(ops[3]->descr, out->descr)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_where_select needs a bool condition and x, y of out's dtype");
+        return NULL;
+    }
+    if (ndm_array_fail_unless_writeable(out) < 0) {
+        return NULL;
+    }
+    NdmLoop loop;
+    if (ndm_loop_init(&loop, 4, ops, out->nd, out->shape) < 0) {
+        return NULL;
+    }
+    ndm_kernel kernel;
+    switch (itemsize) {
+    case 1: kernel = select_1; break;
+    case 2: kernel = select_2; break;
+    case 4: kernel = select_4; break;
+    case 8: kernel = select_8; break;
+    default: kernel = select_any; break;
+    }
+    if (ndm_loop_run(&loop, kernel, &itemsize, 1) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static int
 is_python_scalar(PyObject *obj)
 {
@@ -1177,6 +1283,8 @@ broadcast_shapes(PyObject *Py_UNUSED(module), PyObject *args)
 }
 
 static PyMethodDef iter_functions[] = {
+    {"_where_select", where_select, METH_VARARGS,
+     "_where_select(out, cond, x, y)\n--\n\nout[...] = cond ? x : y (same dtypes)."},
     {"copyto", (PyCFunction)(void (*)(void))copyto, METH_VARARGS | METH_KEYWORDS,
      "copyto(dst, src, casting='same_kind', where=True)\n--\n\n"
      "Copy values from one array to another, broadcasting as necessary."},

@@ -121,6 +121,13 @@ def where(condition, x=None, y=None, /):
     xa, ya = asarray(xa), asarray(ya)
     shape = _nm.broadcast_shapes(cond.shape, xa.shape, ya.shape)
     out = _result_like(shape, dtype, cond, xa, ya)
+    # A small operand of another dtype is cast up front so that the common
+    # case is one pass; large ones are cast in copyto's buffers instead.
+    xa = xa.astype(dtype) if xa.dtype != dtype and xa.size <= 1 else xa
+    ya = ya.astype(dtype) if ya.dtype != dtype and ya.size <= 1 else ya
+    if xa.dtype == dtype and ya.dtype == dtype:
+        _nm._core._where_select(out, cond, xa, ya)
+        return out
     _nm.copyto(out, ya, casting="unsafe")
     _nm.copyto(out, xa, casting="unsafe", where=cond)
     return out
