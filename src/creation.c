@@ -2117,6 +2117,25 @@ lin_store(int t, char *p, double re, double im)
     }
 }
 
+/* The common float64 case of the fill below without its per-element type
+ * switches: the same i * step + start, each rounded to double. */
+static void
+lin_fill_float64(double *restrict y, Py_ssize_t num, Py_ssize_t m, const double *work,
+                 int endpoint)
+{
+    for (Py_ssize_t i = 0; i < num; i++) {
+        double fi = (double)i;
+        for (Py_ssize_t k = 0; k < m; k++) {
+            y[i * m + k] = fi * work[8 * k + 6] + work[8 * k];
+        }
+    }
+    if (endpoint && num > 1) {
+        for (Py_ssize_t k = 0; k < m; k++) {
+            y[(num - 1) * m + k] = work[8 * k + 2];
+        }
+    }
+}
+
 /* Offset of the broadcast element at flat index k of shape (nd, shape)
  * in an operand with its own (ond, oshape) and element stride 16. */
 static Py_ssize_t
@@ -2296,6 +2315,9 @@ py_linspace(PyObject *Py_UNUSED(m), PyObject *const *args, Py_ssize_t nargs, PyO
     char *out = ((NdmArray *)y)->data;
     Py_ssize_t isz = dt->itemsize;
     double scl = cplx && div > 0 ? lin_round(t, 1.0 / rdiv) : 0.0;
+    if (t == NDM_FLOAT64 && div > 0 && !any_zero)
+        lin_fill_float64((double *)(void *)out, num, m, work, endpoint);
+    else
     for (Py_ssize_t i = 0; i < num; i++) {
         double fi = lin_round(t, (double)i);
         for (Py_ssize_t k = 0; k < m; k++) {
