@@ -770,6 +770,10 @@ def einsum(*operands, out=None, optimize=False, dtype=None, order="K", casting="
     last_blas = False
     for inds, einsum_str, remaining in contractions:
         group = [current.pop(i) for i in inds]
+        if optimize is False:
+            # NumPy's unoptimized einsum multiplies the operands in the
+            # order given (its path runs them in reverse, as _plan does)
+            group.reverse()
         if optimize is not False and not current:
             last_blas = _numpy_uses_blas(group, einsum_str.split("->")[1])
         result = einsum_str.split("->")[1]
