@@ -21,9 +21,11 @@ int ndm_threads_count(void);
  * The calling thread takes part.  Call without the GIL: tasks must not touch
  * Python objects.  Floating-point exception flags raised by any task are
  * raised again in the calling thread before return, so the caller's usual
- * fetestexcept() check sees them.  Never fails: when the pool cannot run
- * (one thread configured, a nested call from a task, a forked child, thread
- * creation failed) the tasks run serially in the caller, in order. */
+ * fetestexcept() check sees them; the caller's floating-point environment
+ * (rounding, ndm_cast_defer_fpe) holds in every task.  Never fails: when
+ * the pool cannot run (one thread configured, a nested call from a task,
+ * another thread's job in progress, thread creation failed) the tasks run
+ * serially in the caller, in order.  A forked child starts a fresh pool. */
 void ndm_threads_run(int ntasks, ndm_task_fn task, void *ctx);
 
 #endif
