@@ -1,9 +1,719 @@
-/* ndmem.evaluate: fused elementwise expressions run block by block. */
+/* ndmem.evaluate: an expression that _evaluate.py parsed into a DAG of ufunc
+ * calls, run block by block so that no full-size temporary exists.  Each
+ * node's 1-d kernel writes BLOCK elements into per-thread scratch and only
+ * the root writes the output, so the peak is the output plus the scratch.
+ *
+ * Type resolution is the ufunc's own (ndm_ufunc_resolve: NEP 50 weak
+ * Python scalars, NumPy's loop search), node by node, and a ** 2, a ** -1,
+ * a ** 0.5 take the operator's fast paths, so dtypes and values are those
+ * of the same expression written with ndmem's operators and ufuncs. */
+#include <fenv.h>
 #include "ufunc_internal.h"
+#include "scalar.h"
+#include "threads.h"
+
+/* Elements per block: a few blocks of doubles stay in L2. */
+#define BLOCK 4096
+#define SLOT_ALIGN 64
+#define GIL_THRESHOLD ((Py_ssize_t)1 << 14)
+#define FE_ALL (FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID)
+#ifndef NDM_FPE_UNDERFLOW
+#define NDM_FPE_UNDERFLOW 4
+#endif
+
+enum { SRC_ARRAY, SRC_CONST, SRC_SLOT };
+
+/* Where one kernel input lives, in its own dtype. */
+typedef struct Src {
+    int kind;
+    int index;              /* SRC_ARRAY: loop operand; SRC_SLOT: scratch slot */
+    const char *cptr;       /* SRC_CONST: one element of the loop's type */
+    Py_ssize_t isz;         /* SRC_SLOT: element size */
+} Src;
+
+typedef struct Node {
+    const char *name;       /* for floating-point error reports */
+    const NdmLoopDef *loop;
+    int nin;
+    int type;               /* the loop's output type */
+    Src src[NDM_UFUNC_MAXOPS];
+    ndm_cast_fn cast[NDM_UFUNC_MAXOPS];   /* NULL: the kernel reads src */
+    NdmDtype *cast_from[NDM_UFUNC_MAXOPS];  /* owned */
+    NdmDtype *cast_to[NDM_UFUNC_MAXOPS];    /* owned */
+    int cast_slot[NDM_UFUNC_MAXOPS];
+    int out_slot;           /* -1: writes the output array */
+    _Alignas(16) char cval[NDM_UFUNC_MAXOPS][32];
+} Node;
+
+typedef struct Plan {
+    int nnodes;
+    Node *nodes;
+    int narr;               /* loop operands: 0 the output, 1.. the arrays */
+    NdmLoop loop;
+    int nslots;
+    Py_ssize_t slot_off[2 * NDM_UFUNC_MAXOPS * 64];
+    Py_ssize_t slot_isz[2 * NDM_UFUNC_MAXOPS * 64];
+    Py_ssize_t task_bytes;
+    char *scratch;
+    int needs_gil;
+    /* the root's value cast into the output (out= of another dtype) */
+    ndm_cast_fn out_cast;
+    NdmDtype *out_from, *out_to;    /* owned */
+    int root_slot;
+    Py_ssize_t inner, bpr, nblocks;
+    int ntasks;
+    int *flags;             /* fenv flags per task and node */
+    int failed;
+} Plan;
+
+#define MAX_SLOTS ((int)(sizeof(((Plan *)0)->slot_off) / sizeof(Py_ssize_t)))
+
+static int
+new_slot(Plan *p, Py_ssize_t isz)
+{
+    if (p->nslots >= MAX_SLOTS) {
+        PyErr_SetString(PyExc_ValueError, "expression too large for evaluate");
+        return -1;
+    }
+    p->slot_off[p->nslots] = p->task_bytes;
+    p->slot_isz[p->nslots] = isz;
+    p->task_bytes += (BLOCK * isz + SLOT_ALIGN - 1) / SLOT_ALIGN * SLOT_ALIGN;
+    return p->nslots++;
+}
+
+static int
+weak_of(PyObject *o)
+{
+    if (PyLong_CheckExact(o)) {
+        return WEAK_INT;
+    }
+    if (PyFloat_CheckExact(o)) {
+        return WEAK_FLOAT;
+    }
+    if (PyComplex_CheckExact(o)) {
+        return WEAK_COMPLEX;
+    }
+    return WEAK_NONE;
+}
+
+/* The operator's a ** 2 -> square, a ** -1 -> reciprocal, a ** 0.5 -> sqrt
+ * (operators.c fast_power): the unary ufunc's name, or NULL. */
+static const char *
+fast_power(int base_type, PyObject *exp)
+{
+    int inexact = base_type >= NDM_FLOAT16 && base_type <= NDM_COMPLEX128;
+    if (base_type < 0 || base_type >= NDM_NNUMERIC) {
+        return NULL;
+    }
+    if (PyLong_CheckExact(exp)) {
+        int overflow = 0;
+        long e = PyLong_AsLongAndOverflow(exp, &overflow);
+        if (e == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return NULL;
+        }
+        if (!overflow && e == 2) {
+            return "square";
+        }
+        return !overflow && e == -1 && inexact ? "reciprocal" : NULL;
+    }
+    if (PyFloat_CheckExact(exp) && PyFloat_AS_DOUBLE(exp) == 0.5 && inexact) {
+        return "sqrt";
+    }
+    return NULL;
+}
+
+static const NdmUfuncDef *
+def_of(const char *name)
+{
+    PyObject *f = ndm_ufunc_lookup(name);
+    if (f == NULL) {
+        return NULL;
+    }
+    const NdmUfuncDef *def = ((NdmUfunc *)f)->def;
+    if (def->nout != 1) {
+        PyErr_Format(PyExc_ValueError, "'%s' has %d outputs; evaluate takes "
+                     "functions with one", name, def->nout);
+        return NULL;
+    }
+    return def;
+}
+
+/* Resolve node j of the program: refs[i] < nops names ops[refs[i]] (an
+ * array or a weak Python scalar), else node refs[i] - nops. */
+static int
+plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
+          const int *refs, const int *arr_index)
+{
+    Node *nd = &p->nodes[j];
+    Py_ssize_t nops = PyTuple_GET_SIZE(ops);
+    NdmUfuncCall call;
+    int type[NDM_UFUNC_MAXOPS];
+    int rc = -1;
+
+    const NdmUfuncDef *def = def_of(name);
+    if (def == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < nin; i++) {
+        type[i] = refs[i] >= nops ? p->nodes[refs[i] - nops].type
+                  : NdmArray_Check(PyTuple_GET_ITEM(ops, refs[i]))
+                  ? ((NdmArray *)PyTuple_GET_ITEM(ops, refs[i]))->descr->type_num : -1;
+    }
+    if (nin == 2 && strcmp(def->name, "power") == 0 && refs[1] < nops
+            && type[1] < 0) {
+        const char *fast = fast_power(type[0], PyTuple_GET_ITEM(ops, refs[1]));
+        if (fast != NULL) {
+            def = def_of(fast);
+            if (def == NULL) {
+                return -1;
+            }
+            nin = 1;
+        }
+    }
+    if (nin != def->nin) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %d arguments (%d given)",
+                     def->name, def->nin, nin);
+        return -1;
+    }
+    memset(&call, 0, sizeof call);
+    call.def = def;
+    call.nin = def->nin;
+    call.nout = def->nout;
+    call.nop = def->nin + def->nout;
+    for (int i = 0; i < NDM_UFUNC_MAXOPS; i++) {
+        call.sig[i] = -1;
+    }
+    call.casting = NDM_SAME_KIND_CASTING;
+    call.order = 'K';
+    call.subok = 1;
+    for (int i = 0; i < nin; i++) {
+        PyObject *o = refs[i] < nops ? PyTuple_GET_ITEM(ops, refs[i]) : NULL;
+        NdmDtype *d;
+        if (o != NULL && type[i] < 0) {
+            call.in_obj[i] = o;
+            call.weak[i] = weak_of(o);
+            continue;
+        }
+        if (o != NULL) {
+            d = ((NdmArray *)o)->descr;
+            Py_INCREF(d);
+        }
+        else if ((d = ndm_dtype_builtin(type[i])) == NULL) {
+            goto done;
+        }
+        call.in_obj[i] = o != NULL ? o : Py_None;
+        ndm_ufunc_scratch(&call, i, d, NULL);
+    }
+    if (ndm_ufunc_resolve(&call) < 0) {
+        goto done;
+    }
+    nd->name = def->name;
+    nd->loop = call.loop;
+    nd->nin = nin;
+    nd->type = call.loop->types[nin];
+    p->needs_gil |= (call.loop->flags & NDM_LOOP_NEEDS_GIL) != 0;
+    for (int i = 0; i < nin; i++) {
+        int lt = call.loop->types[i];
+        Src *s = &nd->src[i];
+        NdmDtype *from = NULL;
+        if (refs[i] >= nops) {
+            s->kind = SRC_SLOT;
+            s->index = p->nodes[refs[i] - nops].out_slot;
+            from = ndm_dtype_builtin(type[i]);
+            if (from == NULL) {
+                goto done;
+            }
+            s->isz = from->itemsize;
+            if (type[i] == lt) {
+                Py_DECREF(from);
+                continue;
+            }
+        }
+        else if (type[i] >= 0) {
+            NdmArray *a = (NdmArray *)PyTuple_GET_ITEM(ops, refs[i]);
+            s->kind = SRC_ARRAY;
+            s->index = arr_index[refs[i]];
+            if (a->descr->type_num == lt && ndm_dtype_isnative(a->descr)
+                    && (a->flags & NDM_ALIGNED)) {
+                continue;
+            }
+            from = a->descr;
+            Py_INCREF(from);
+        }
+        else {
+            /* the weak scalar as the resolver stored it, cast once now */
+            NdmArray *c = call.ops[i];
+            NdmDtype *to = ndm_dtype_builtin(lt);
+            if (to == NULL) {
+                goto done;
+            }
+            s->kind = SRC_CONST;
+            s->cptr = nd->cval[i];
+            int crc = ndm_dtype_get_cast(c->descr, to)(c->data, 0, nd->cval[i], 0, 1,
+                                                       c->descr, to);
+            Py_DECREF(to);
+            if (crc < 0) {
+                goto done;
+            }
+            continue;
+        }
+        nd->cast_from[i] = from;
+        nd->cast_to[i] = ndm_dtype_builtin(lt);
+        if (nd->cast_to[i] == NULL) {
+            goto done;
+        }
+        nd->cast[i] = ndm_dtype_get_cast(from, nd->cast_to[i]);
+        p->needs_gil |= !ndm_cast_is_gil_free(from, nd->cast_to[i]);
+        if ((nd->cast_slot[i] = new_slot(p, nd->cast_to[i]->itemsize)) < 0) {
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    for (int i = 0; i < NDM_UFUNC_MAXOPS; i++) {
+        if (call.scratch_mask & (1u << i)) {
+            Py_CLEAR(call.scratch_descr[i]);
+        }
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* execution                                                          */
+
+static inline char *
+slot_ptr(const Plan *p, char *scratch, int slot)
+{
+    return scratch + p->slot_off[slot];
+}
+
+/* Block b: elements [off, off + m) of inner row b / bpr.  -1 only when a
+ * kernel or cast that holds the GIL raised. */
+static int
+run_block(Plan *p, char *scratch, int *flags, Py_ssize_t b)
+{
+    const NdmLoop *lp = &p->loop;
+    Py_ssize_t row = b / p->bpr, off = (b % p->bpr) * BLOCK;
+    Py_ssize_t m = p->inner - off < BLOCK ? p->inner - off : BLOCK;
+    char *base[NDM_MAXARGS];
+    Py_ssize_t step[NDM_MAXARGS];
+    int last = lp->nd - 1;
+
+    for (int k = 0; k < p->narr; k++) {
+        base[k] = lp->data[k];
+        step[k] = lp->strides[k][last];
+    }
+    for (int d = last - 1; d >= 0 && row > 0; d--) {
+        Py_ssize_t i = row % lp->shape[d];
+        row /= lp->shape[d];
+        for (int k = 0; k < p->narr; k++) {
+            base[k] += i * lp->strides[k][d];
+        }
+    }
+    for (int k = 0; k < p->narr; k++) {
+        base[k] += off * step[k];
+    }
+    for (int j = 0; j < p->nnodes; j++) {
+        Node *nd = &p->nodes[j];
+        char *args[NDM_UFUNC_MAXOPS];
+        Py_ssize_t st[NDM_UFUNC_MAXOPS];
+        for (int i = 0; i < nd->nin; i++) {
+            const Src *s = &nd->src[i];
+            if (s->kind == SRC_ARRAY) {
+                args[i] = base[s->index];
+                st[i] = step[s->index];
+            }
+            else if (s->kind == SRC_CONST) {
+                args[i] = (char *)s->cptr;
+                st[i] = 0;
+            }
+            else {
+                args[i] = slot_ptr(p, scratch, s->index);
+                st[i] = s->isz;
+            }
+            if (nd->cast[i] == NULL) {
+                continue;
+            }
+            char *dst = slot_ptr(p, scratch, nd->cast_slot[i]);
+            Py_ssize_t isz = nd->cast_to[i]->itemsize;
+            if (nd->cast[i](args[i], st[i], dst, isz, st[i] == 0 ? 1 : m,
+                            nd->cast_from[i], nd->cast_to[i]) < 0) {
+                return -1;
+            }
+            args[i] = dst;
+            st[i] = st[i] == 0 ? 0 : isz;
+        }
+        if (nd->out_slot < 0) {
+            args[nd->nin] = base[0];
+            st[nd->nin] = step[0];
+        }
+        else {
+            args[nd->nin] = slot_ptr(p, scratch, nd->out_slot);
+            st[nd->nin] = p->slot_isz[nd->out_slot];
+        }
+        nd->loop->kernel(args, m, st, NULL);
+        if (p->needs_gil && PyErr_Occurred()) {
+            return -1;
+        }
+        int f = fetestexcept(FE_ALL);
+        if (f) {
+            flags[j] |= f;
+            feclearexcept(FE_ALL);
+        }
+    }
+    if (p->out_cast != NULL) {
+        if (p->out_cast(slot_ptr(p, scratch, p->root_slot), p->out_from->itemsize,
+                        base[0], step[0], m, p->out_from, p->out_to) < 0) {
+            return -1;
+        }
+        int f = fetestexcept(FE_ALL);
+        if (f) {
+            flags[p->nnodes - 1] |= f;
+            feclearexcept(FE_ALL);
+        }
+    }
+    return 0;
+}
+
+static void
+run_task(void *ctx, int t)
+{
+    Plan *p = ctx;
+    int saved = ndm_cast_defer_fpe;
+    char *scratch = p->scratch + t * p->task_bytes;
+    int *flags = p->flags + t * p->nnodes;
+    Py_ssize_t b0 = p->nblocks * t / p->ntasks, b1 = p->nblocks * (t + 1) / p->ntasks;
+
+    /* casts leave their flags for the node that consumes them */
+    ndm_cast_defer_fpe = 1;
+    for (Py_ssize_t b = b0; b < b1 && !p->failed; b++) {
+        if (run_block(p, scratch, flags, b) < 0) {
+            p->failed = 1;
+        }
+    }
+    ndm_cast_defer_fpe = saved;
+}
+
+static int
+fpe_flags(int fe)
+{
+    return ((fe & FE_DIVBYZERO) ? NDM_FPE_DIVIDEBYZERO : 0)
+           | ((fe & FE_OVERFLOW) ? NDM_FPE_OVERFLOW : 0)
+           | ((fe & FE_UNDERFLOW) ? NDM_FPE_UNDERFLOW : 0)
+           | ((fe & FE_INVALID) ? NDM_FPE_INVALID : 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* the entry point                                                    */
+
+static int
+same_layout(NdmArray *a, NdmArray *b)
+{
+    if (a->data != b->data || a->nd != b->nd) {
+        return 0;
+    }
+    for (int i = 0; i < a->nd; i++) {
+        if (a->shape[i] != b->shape[i] || a->strides[i] != b->strides[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The output for the broadcast shape: order 'K' follows the inputs' layout
+ * (as a ufunc's output), 'A' is Fortran when every input is. */
+static NdmArray *
+new_output(NdmDtype *descr, int narr, NdmArray **arrs, int nd,
+           const Py_ssize_t *shape, char order)
+{
+    Py_ssize_t strides[NDM_MAXDIMS];
+    int flags = 0;
+    const Py_ssize_t *sp = NULL;
+    if (order == 'A') {
+        int all_f = narr > 0, any_not_c = 0;
+        for (int k = 0; k < narr; k++) {
+            all_f &= (arrs[k]->flags & NDM_F_CONTIGUOUS) != 0;
+            any_not_c |= !(arrs[k]->flags & NDM_C_CONTIGUOUS);
+        }
+        order = all_f && any_not_c ? 'F' : 'C';
+    }
+    if (order == 'F') {
+        flags = NDM_NEW_FORTRAN;
+    }
+    else if (order == 'K') {
+        ndm_ufunc_k_strides(narr, arrs, nd, shape, descr->itemsize, strides);
+        sp = strides;
+    }
+    Py_INCREF(descr);
+    return (NdmArray *)ndm_array_new(ndm_state.ndarray_type, descr, nd, shape, sp,
+                                     NULL, flags, NULL);
+}
+
+static void
+plan_clear(Plan *p)
+{
+    for (int j = 0; p->nodes != NULL && j < p->nnodes; j++) {
+        for (int i = 0; i < NDM_UFUNC_MAXOPS; i++) {
+            Py_XDECREF(p->nodes[j].cast_from[i]);
+            Py_XDECREF(p->nodes[j].cast_to[i]);
+        }
+    }
+    PyMem_Free(p->nodes);
+    Py_XDECREF(p->out_from);
+    Py_XDECREF(p->out_to);
+    PyMem_RawFree(p->scratch);
+    PyMem_Free(p->flags);
+}
+
+static int
+parse_node(PyObject *item, Py_ssize_t limit, const char **name, int *nin, int *refs)
+{
+    PyObject *r;
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2
+            || !PyUnicode_Check(PyTuple_GET_ITEM(item, 0))
+            || !PyTuple_Check(r = PyTuple_GET_ITEM(item, 1))
+            || PyTuple_GET_SIZE(r) < 1 || PyTuple_GET_SIZE(r) >= NDM_UFUNC_MAXOPS) {
+        PyErr_SetString(PyExc_TypeError, "_evaluate: a node is (ufunc name, (refs...))");
+        return -1;
+    }
+    *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(item, 0));
+    if (*name == NULL) {
+        return -1;
+    }
+    *nin = (int)PyTuple_GET_SIZE(r);
+    for (int i = 0; i < *nin; i++) {
+        long v = PyLong_AsLong(PyTuple_GET_ITEM(r, i));
+        if (v == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (v < 0 || v >= limit) {
+            PyErr_SetString(PyExc_ValueError, "_evaluate: reference out of range");
+            return -1;
+        }
+        refs[i] = (int)v;
+    }
+    return 0;
+}
+
+static PyObject *
+evaluate(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *ops, *nodes, *out_obj, *casting_obj;
+    const char *order_s;
+    NdmCasting casting;
+    Plan p;
+    NdmArray *arrs[NDM_MAXARGS] = {NULL};
+    NdmDtype *rdescr = NULL;
+    int *arr_index = NULL;
+    PyObject *result = NULL;
+    Py_ssize_t shape[NDM_MAXDIMS];
+    int nd = 0;
+
+    memset(&p, 0, sizeof p);
+    if (!PyArg_ParseTuple(args, "O!O!OsO:_evaluate", &PyTuple_Type, &ops, &PyTuple_Type,
+                          &nodes, &out_obj, &order_s, &casting_obj)
+            || !ndm_casting_converter(casting_obj, &casting)) {
+        return NULL;
+    }
+    char order = order_s[0];
+    if (strlen(order_s) != 1 || strchr("KACF", order) == NULL) {
+        PyErr_Format(PyExc_ValueError, "order must be one of 'C', 'F', 'A', or 'K' (got '%s')",
+                     order_s);
+        return NULL;
+    }
+    Py_ssize_t nops = PyTuple_GET_SIZE(ops);
+    p.nnodes = (int)PyTuple_GET_SIZE(nodes);
+    if (p.nnodes < 1 || nops > INT_MAX / 2 || p.nnodes > INT_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "_evaluate: nothing to evaluate");
+        return NULL;
+    }
+    arr_index = PyMem_Calloc((size_t)nops + 1, sizeof(int));
+    p.nodes = PyMem_Calloc((size_t)p.nnodes, sizeof(Node));
+    if (arr_index == NULL || p.nodes == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    p.narr = 1;
+    for (Py_ssize_t r = 0; r < nops; r++) {
+        PyObject *o = PyTuple_GET_ITEM(ops, r);
+        if (NdmArray_Check(o)) {
+            if (p.narr >= NDM_MAXARGS) {
+                PyErr_Format(PyExc_ValueError, "evaluate takes at most %d array operands",
+                             NDM_MAXARGS - 1);
+                goto fail;
+            }
+            Py_INCREF(o);
+            arr_index[r] = p.narr;
+            arrs[p.narr++] = (NdmArray *)o;
+        }
+        else if (weak_of(o) == WEAK_NONE) {
+            PyErr_SetString(PyExc_TypeError,
+                            "_evaluate: operands are ndmem arrays or Python scalars");
+            goto fail;
+        }
+    }
+    if (p.narr > 1 && ndm_broadcast_shape(p.narr - 1, arrs + 1, &nd, shape) < 0) {
+        goto fail;
+    }
+    for (int j = 0; j < p.nnodes; j++) {
+        const char *name;
+        int nin, refs[NDM_UFUNC_MAXOPS];
+        if (parse_node(PyTuple_GET_ITEM(nodes, j), nops + j, &name, &nin, refs) < 0
+                || plan_node(&p, j, ops, name, nin, refs, arr_index) < 0) {
+            goto fail;
+        }
+        p.nodes[j].out_slot = -1;
+        if (j < p.nnodes - 1) {
+            NdmDtype *d = ndm_dtype_builtin(p.nodes[j].type);
+            if (d == NULL) {
+                goto fail;
+            }
+            p.nodes[j].out_slot = new_slot(&p, d->itemsize);
+            Py_DECREF(d);
+            if (p.nodes[j].out_slot < 0) {
+                goto fail;
+            }
+        }
+    }
+    Node *root = &p.nodes[p.nnodes - 1];
+    rdescr = ndm_dtype_builtin(root->type);
+    if (rdescr == NULL) {
+        goto fail;
+    }
+    if (out_obj == Py_None) {
+        arrs[0] = new_output(rdescr, p.narr - 1, arrs + 1, nd, shape, order);
+        if (arrs[0] == NULL) {
+            goto fail;
+        }
+    }
+    else {
+        if (!NdmArray_Check(out_obj)) {
+            PyErr_SetString(PyExc_TypeError, "out must be an ndmem array");
+            goto fail;
+        }
+        NdmArray *o = (NdmArray *)out_obj;
+        int same = o->nd == nd;
+        for (int i = 0; same && i < nd; i++) {
+            same = o->shape[i] == shape[i];
+        }
+        if (!same) {
+            char s1[256], s2[256];
+            ndm_format_shape(s1, sizeof s1, o->shape, o->nd);
+            ndm_format_shape(s2, sizeof s2, shape, nd);
+            PyErr_Format(PyExc_ValueError, "non-broadcastable output operand with shape "
+                         "%s doesn't match the broadcast shape %s", s1, s2);
+            goto fail;
+        }
+        if (ndm_array_fail_unless_writeable(o) < 0) {
+            goto fail;
+        }
+        if (!ndm_dtype_can_cast(rdescr, o->descr, casting)) {
+            ndm_cast_error("array data", rdescr, o->descr, casting);
+            goto fail;
+        }
+        /* an input the output overwrites before every element is read is
+         * copied first, as a ufunc does */
+        for (int k = 1; k < p.narr; k++) {
+            if (ndm_overlap_may_share(arrs[k], o) && !same_layout(arrs[k], o)) {
+                NdmArray *c = (NdmArray *)ndm_array_copy(arrs[k], 'K');
+                if (c == NULL) {
+                    goto fail;
+                }
+                Py_SETREF(arrs[k], c);
+            }
+        }
+        Py_INCREF(o);
+        arrs[0] = o;
+    }
+    if (arrs[0]->descr->type_num != root->type || !ndm_dtype_isnative(arrs[0]->descr)
+            || !(arrs[0]->flags & NDM_ALIGNED)) {
+        if ((p.root_slot = new_slot(&p, rdescr->itemsize)) < 0) {
+            goto fail;
+        }
+        root->out_slot = p.root_slot;
+        p.out_from = rdescr;
+        Py_INCREF(rdescr);
+        p.out_to = arrs[0]->descr;
+        Py_INCREF(p.out_to);
+        p.out_cast = ndm_dtype_get_cast(p.out_from, p.out_to);
+        p.needs_gil |= !ndm_cast_is_gil_free(p.out_from, p.out_to);
+    }
+    if (ndm_loop_init(&p.loop, p.narr, arrs, nd, shape) < 0) {
+        goto fail;
+    }
+    Py_ssize_t size = 1;
+    for (int d = 0; d < p.loop.nd; d++) {
+        size *= p.loop.shape[d];
+    }
+    if (size > 0) {
+        p.inner = p.loop.shape[p.loop.nd - 1];
+        p.bpr = (p.inner + BLOCK - 1) / BLOCK;
+        p.nblocks = size / p.inner * p.bpr;
+        Py_ssize_t want = p.needs_gil ? 1 : (size + NDM_THREADS_MIN_CHUNK - 1) / NDM_THREADS_MIN_CHUNK;
+        int nt = ndm_threads_count();
+        want = want < nt ? want : nt;
+        want = want < p.nblocks ? want : p.nblocks;
+        p.ntasks = want < 1 ? 1 : (int)want;
+        p.scratch = PyMem_RawMalloc((size_t)(p.ntasks * p.task_bytes) + SLOT_ALIGN);
+        p.flags = PyMem_Calloc((size_t)p.ntasks * (size_t)p.nnodes, sizeof(int));
+        if (p.scratch == NULL || p.flags == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        feclearexcept(FE_ALL);
+        if (p.needs_gil || (p.ntasks == 1 && size < GIL_THRESHOLD)) {
+            for (int t = 0; t < p.ntasks; t++) {
+                run_task(&p, t);
+            }
+        }
+        else {
+            Py_BEGIN_ALLOW_THREADS
+            ndm_threads_run(p.ntasks, run_task, &p);
+            Py_END_ALLOW_THREADS
+        }
+        int rest = fetestexcept(FE_ALL);
+        if (rest) {
+            p.flags[p.nnodes - 1] |= rest;
+            feclearexcept(FE_ALL);
+        }
+        if (p.failed) {
+            goto fail;
+        }
+        for (int j = 0; j < p.nnodes; j++) {
+            int f = 0;
+            for (int t = 0; t < p.ntasks; t++) {
+                f |= p.flags[t * p.nnodes + j];
+            }
+            if (f && ndm_ufunc_fpe_report(fpe_flags(f), p.nodes[j].name) < 0) {
+                goto fail;
+            }
+        }
+    }
+    result = (PyObject *)arrs[0];
+    arrs[0] = NULL;
+fail:
+    for (int k = 0; k < NDM_MAXARGS; k++) {
+        Py_XDECREF(arrs[k]);
+    }
+    Py_XDECREF(rdescr);
+    PyMem_Free(arr_index);
+    plan_clear(&p);
+    return result;
+}
+
+static PyMethodDef evaluate_methods[] = {
+    {"_evaluate", evaluate, METH_VARARGS,
+     "_evaluate(ops, nodes, out, order, casting)\n--\n\n"
+     "Run a parsed expression block by block (ndmem.evaluate's executor).\n"
+     "ops: ndmem arrays and Python scalars; nodes: (ufunc name, refs) in\n"
+     "order, a ref naming ops[ref] or node ref - len(ops); the last node\n"
+     "is the result."},
+    {NULL, NULL, 0, NULL},
+};
 
 int
 ndm_evaluate_init(PyObject *module)
 {
-    (void)module;
-    return 0;
+    return PyModule_AddFunctions(module, evaluate_methods);
 }

@@ -16,6 +16,7 @@ from ndmem._sort import *  # noqa: F401,F403
 from ndmem._order_stats import *  # noqa: F401,F403
 from ndmem._linalg import *  # noqa: F401,F403
 from ndmem._numeric import *  # noqa: F401,F403
+from ndmem._evaluate import evaluate  # noqa: F401
 from ndmem import memory  # noqa: F401
 from ndmem.memory import stats as memory_stats  # noqa: F401
 from ndmem.npyio import *  # noqa: F401,F403  (memmap, fromfile, save/load)
