@@ -33,7 +33,6 @@ typedef struct Src {
 
 typedef struct Node {
     const char *name;       /* for floating-point error reports */
-    const NdmLoopDef *loop;
     int nin;
     int type;               /* the loop's output type */
     Src src[NDM_UFUNC_MAXOPS];
@@ -42,6 +41,7 @@ typedef struct Node {
     NdmDtype *cast_to[NDM_UFUNC_MAXOPS];    /* owned */
     int cast_slot[NDM_UFUNC_MAXOPS];
     int out_slot;           /* -1: writes the output array */
+    ndm_kernel kernel;      /* the loop's, or where's select */
     _Alignas(16) char cval[NDM_UFUNC_MAXOPS][32];
 } Node;
 
@@ -123,6 +123,42 @@ fast_power(int base_type, PyObject *exp)
     return NULL;
 }
 
+/* where's kernel: args c (bool), x, y, out, x and y of out's type. */
+#define SELECT_KERNEL(N, T)                                                 \
+static void                                                                 \
+select_##N(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)   \
+{                                                                           \
+    (void)ctx;                                                              \
+    const char *c = args[0], *x = args[1], *y = args[2];                    \
+    char *o = args[3];                                                      \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        memcpy(o, *c ? x : y, sizeof(T));                                   \
+        c += steps[0]; x += steps[1]; y += steps[2]; o += steps[3];         \
+    }                                                                       \
+}
+SELECT_KERNEL(1, uint8_t)
+SELECT_KERNEL(2, uint16_t)
+SELECT_KERNEL(4, uint32_t)
+SELECT_KERNEL(8, uint64_t)
+SELECT_KERNEL(16, ndm_complex128)
+
+static ndm_kernel
+select_kernel(int type)
+{
+    switch (type) {
+    case NDM_BOOL: case NDM_INT8: case NDM_UINT8:
+        return select_1;
+    case NDM_INT16: case NDM_UINT16: case NDM_FLOAT16:
+        return select_2;
+    case NDM_INT32: case NDM_UINT32: case NDM_FLOAT32:
+        return select_4;
+    case NDM_COMPLEX128:
+        return select_16;
+    default:
+        return select_8;
+    }
+}
+
 static const NdmUfuncDef *
 def_of(const char *name)
 {
@@ -150,10 +186,25 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
     NdmUfuncCall call;
     int type[NDM_UFUNC_MAXOPS];
     int rc = -1;
+    /* where(c, x, y): x and y resolve as add's inputs do (NumPy's
+     * result_type with weak scalars), c is taken as bool */
+    int shift = strcmp(name, "where") == 0;
+    PyObject *zero[4] = {NULL, NULL, NULL, NULL};
 
-    const NdmUfuncDef *def = def_of(name);
+    memset(&call, 0, sizeof call);
+
+    if (shift && nin != 3) {
+        PyErr_Format(PyExc_TypeError, "where() takes 3 arguments (%d given)", nin);
+        return -1;
+    }
+    const NdmUfuncDef *def = def_of(shift ? "add" : name);
     if (def == NULL) {
         return -1;
+    }
+    if (shift && ((zero[WEAK_INT] = PyLong_FromLong(0)) == NULL
+                  || (zero[WEAK_FLOAT] = PyFloat_FromDouble(0.0)) == NULL
+                  || (zero[WEAK_COMPLEX] = PyComplex_FromDoubles(0.0, 0.0)) == NULL)) {
+        goto done;
     }
     for (int i = 0; i < nin; i++) {
         type[i] = refs[i] >= nops ? p->nodes[refs[i] - nops].type
@@ -171,12 +222,11 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
             nin = 1;
         }
     }
-    if (nin != def->nin) {
+    if (nin - shift != def->nin) {
         PyErr_Format(PyExc_TypeError, "%s() takes %d arguments (%d given)",
                      def->name, def->nin, nin);
         return -1;
     }
-    memset(&call, 0, sizeof call);
     call.def = def;
     call.nin = def->nin;
     call.nout = def->nout;
@@ -187,19 +237,22 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
     call.casting = NDM_SAME_KIND_CASTING;
     call.order = 'K';
     call.subok = 1;
-    for (int i = 0; i < nin; i++) {
-        PyObject *o = refs[i] < nops ? PyTuple_GET_ITEM(ops, refs[i]) : NULL;
+    for (int i = 0; i < def->nin; i++) {
+        int r = refs[i + shift];
+        PyObject *o = r < nops ? PyTuple_GET_ITEM(ops, r) : NULL;
         NdmDtype *d;
-        if (o != NULL && type[i] < 0) {
-            call.in_obj[i] = o;
+        if (o != NULL && type[i + shift] < 0) {
             call.weak[i] = weak_of(o);
+            /* where's x and y only choose the type: their values are cast
+             * unsafely later, as NumPy's where does (300 in int8 is 44) */
+            call.in_obj[i] = shift ? zero[call.weak[i]] : o;
             continue;
         }
         if (o != NULL) {
             d = ((NdmArray *)o)->descr;
             Py_INCREF(d);
         }
-        else if ((d = ndm_dtype_builtin(type[i])) == NULL) {
+        else if ((d = ndm_dtype_builtin(type[i + shift])) == NULL) {
             goto done;
         }
         call.in_obj[i] = o != NULL ? o : Py_None;
@@ -208,13 +261,13 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
     if (ndm_ufunc_resolve(&call) < 0) {
         goto done;
     }
-    nd->name = def->name;
-    nd->loop = call.loop;
+    nd->name = shift ? "where" : def->name;
     nd->nin = nin;
-    nd->type = call.loop->types[nin];
+    nd->type = call.loop->types[def->nin];
+    nd->kernel = shift ? select_kernel(nd->type) : call.loop->kernel;
     p->needs_gil |= (call.loop->flags & NDM_LOOP_NEEDS_GIL) != 0;
     for (int i = 0; i < nin; i++) {
-        int lt = call.loop->types[i];
+        int lt = i < shift ? NDM_BOOL : call.loop->types[i - shift];
         Src *s = &nd->src[i];
         NdmDtype *from = NULL;
         if (refs[i] >= nops) {
@@ -241,21 +294,45 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
             from = a->descr;
             Py_INCREF(from);
         }
-        else {
-            /* the weak scalar as the resolver stored it, cast once now */
-            NdmArray *c = call.ops[i];
-            NdmDtype *to = ndm_dtype_builtin(lt);
-            if (to == NULL) {
+        else if (i < shift) {
+            int truth = PyObject_IsTrue(PyTuple_GET_ITEM(ops, refs[i]));
+            if (truth < 0) {
                 goto done;
             }
             s->kind = SRC_CONST;
             s->cptr = nd->cval[i];
-            int crc = ndm_dtype_get_cast(c->descr, to)(c->data, 0, nd->cval[i], 0, 1,
-                                                       c->descr, to);
-            Py_DECREF(to);
+            nd->cval[i][0] = (char)truth;
+            continue;
+        }
+        else {
+            /* the weak scalar as the resolver stored it (where: in its
+             * default type), cast once now */
+            NdmDtype *cd = call.ops[i - shift]->descr;
+            char *cdata = call.ops[i - shift]->data;
+            _Alignas(16) char tmp[32];
+            int crc = -1;
+            if (shift) {
+                static const int dflt[4] = {0, NDM_INT64, NDM_FLOAT64, NDM_COMPLEX128};
+                cd = ndm_dtype_builtin(dflt[weak_of(PyTuple_GET_ITEM(ops, refs[i]))]);
+                cdata = tmp;
+                if (cd == NULL || ndm_dtype_setitem(cd, tmp, PyTuple_GET_ITEM(ops, refs[i])) < 0) {
+                    Py_XDECREF(cd);
+                    goto done;
+                }
+            }
+            NdmDtype *to = ndm_dtype_builtin(lt);
+            if (to != NULL) {
+                crc = ndm_dtype_get_cast(cd, to)(cdata, 0, nd->cval[i], 0, 1, cd, to);
+            }
+            Py_XDECREF(to);
+            if (shift) {
+                Py_DECREF(cd);
+            }
             if (crc < 0) {
                 goto done;
             }
+            s->kind = SRC_CONST;
+            s->cptr = nd->cval[i];
             continue;
         }
         nd->cast_from[i] = from;
@@ -275,6 +352,9 @@ done:
         if (call.scratch_mask & (1u << i)) {
             Py_CLEAR(call.scratch_descr[i]);
         }
+    }
+    for (int i = 0; i < 4; i++) {
+        Py_XDECREF(zero[i]);
     }
     return rc;
 }
@@ -352,7 +432,7 @@ run_block(Plan *p, char *scratch, int *flags, Py_ssize_t b)
             args[nd->nin] = slot_ptr(p, scratch, nd->out_slot);
             st[nd->nin] = p->slot_isz[nd->out_slot];
         }
-        nd->loop->kernel(args, m, st, NULL);
+        nd->kernel(args, m, st, NULL);
         if (p->needs_gil && PyErr_Occurred()) {
             return -1;
         }

@@ -27,13 +27,15 @@ EXPRS = [
     "conj(a) * b", "maximum(a, b) - minimum(a, 1)", "a * 300", "a + 2**40",
     "(a + b) * (a - b) / (abs(b) + 1)", "a - a", "a * 0.0 + b",
     "cos(a) ** 2 + sin(a) ** 2", "a + b * 3 - 1",
+    "where(a > b, a, b * 2)", "where(a, b, 3)", "where(b < 2, 300, a)",
+    "where(a != 0, 1.5, 2j)",
 ]
 DTYPES = ["?", "i1", "u1", "i4", "i8", "u8", "f4", "f8", "c16"]
 
 
 def namespace(mod, arrays):
     ns = {name: getattr(mod, name) for name in FUNCS}
-    ns.update(abs=mod.absolute, conj=mod.conjugate)
+    ns.update(abs=mod.absolute, conj=mod.conjugate, where=mod.where)
     ns.update(arrays)
     return ns
 
