@@ -42,6 +42,7 @@ typedef struct Node {
     int cast_slot[NDM_UFUNC_MAXOPS];
     int out_slot;           /* -1: writes the output array */
     ndm_kernel kernel;      /* the loop's, or where's select */
+    int consumed;           /* a later node reads this one's value */
     _Alignas(16) char cval[NDM_UFUNC_MAXOPS][32];
 } Node;
 
@@ -53,6 +54,7 @@ typedef struct Plan {
     int nslots;
     Py_ssize_t slot_off[2 * NDM_UFUNC_MAXOPS * 64];
     Py_ssize_t slot_isz[2 * NDM_UFUNC_MAXOPS * 64];
+    char slot_free[2 * NDM_UFUNC_MAXOPS * 64];
     Py_ssize_t task_bytes;
     char *scratch;
     int needs_gil;
@@ -68,9 +70,18 @@ typedef struct Plan {
 
 #define MAX_SLOTS ((int)(sizeof(((Plan *)0)->slot_off) / sizeof(Py_ssize_t)))
 
+/* A block of scratch for BLOCK elements of isz bytes: a dead value's when
+ * one of that size is free, so the scratch of a long expression stays
+ * the size of its widest point. */
 static int
 new_slot(Plan *p, Py_ssize_t isz)
 {
+    for (int s = 0; s < p->nslots; s++) {
+        if (p->slot_free[s] && p->slot_isz[s] == isz) {
+            p->slot_free[s] = 0;
+            return s;
+        }
+    }
     if (p->nslots >= MAX_SLOTS) {
         PyErr_SetString(PyExc_ValueError, "expression too large for evaluate");
         return -1;
@@ -639,20 +650,43 @@ evaluate(PyObject *Py_UNUSED(module), PyObject *args)
     for (int j = 0; j < p.nnodes; j++) {
         const char *name;
         int nin, refs[NDM_UFUNC_MAXOPS];
-        if (parse_node(PyTuple_GET_ITEM(nodes, j), nops + j, &name, &nin, refs) < 0
-                || plan_node(&p, j, ops, name, nin, refs, arr_index) < 0) {
+        if (parse_node(PyTuple_GET_ITEM(nodes, j), nops + j, &name, &nin, refs) < 0) {
             goto fail;
         }
-        p.nodes[j].out_slot = -1;
+        for (int i = 0; i < nin; i++) {
+            if (refs[i] >= nops && p.nodes[refs[i] - nops].consumed++) {
+                PyErr_SetString(PyExc_ValueError, "_evaluate: each node is read once");
+                goto fail;
+            }
+        }
+        if (plan_node(&p, j, ops, name, nin, refs, arr_index) < 0) {
+            goto fail;
+        }
+        Node *nj = &p.nodes[j];
+        /* a node's inputs die with it (each is read once), so its output
+         * may take an input's slot: kernels run in place */
+        for (int i = 0; i < nj->nin; i++) {
+            if (nj->src[i].kind == SRC_SLOT) {
+                p.slot_free[nj->src[i].index] = 1;
+            }
+        }
+        nj->out_slot = -1;
         if (j < p.nnodes - 1) {
             NdmDtype *d = ndm_dtype_builtin(p.nodes[j].type);
             if (d == NULL) {
                 goto fail;
             }
-            p.nodes[j].out_slot = new_slot(&p, d->itemsize);
+            nj->out_slot = new_slot(&p, d->itemsize);
             Py_DECREF(d);
-            if (p.nodes[j].out_slot < 0) {
+            if (nj->out_slot < 0) {
                 goto fail;
+            }
+        }
+        /* freed only now: a cast of a broadcast input holds one element
+         * that the kernel reads at every index */
+        for (int i = 0; i < nj->nin; i++) {
+            if (nj->cast[i] != NULL) {
+                p.slot_free[nj->cast_slot[i]] = 1;
             }
         }
     }

@@ -195,6 +195,13 @@ def test_large_arrays_across_blocks_and_threads():
             numpy.testing.assert_array_equal(as_numpy(got), as_numpy(ref))
             got = ndmem.evaluate("(a > 0.5) | (b < -1)")
             numpy.testing.assert_array_equal(as_numpy(got), (na > 0.5) | (nb < -1))
+            # a flag raised only in the last block still reaches the caller
+            z = ndmem.ones(300_000)
+            z[-1] = 0
+            with pytest.warns(RuntimeWarning, match="divide by zero encountered in divide"):
+                ndmem.evaluate("1 / z + 1")
+            with ndmem.errstate(divide="raise"), pytest.raises(FloatingPointError):
+                ndmem.evaluate("1 / z + 1")
     finally:
         ndmem.set_num_threads(old)
     # a 2-d input whose rows are shorter than a block
