@@ -170,6 +170,118 @@ select_kernel(int type)
     }
 }
 
+/* Input i of node nd, strong: ops[ref] (an array) or node ref - nops, of
+ * type t; the kernel wants lt.  A cast into scratch when they differ (or
+ * the array is byte-swapped or unaligned). */
+static int
+plan_input(Plan *p, Node *nd, int i, PyObject *ops, int ref, int t, int lt,
+           const int *arr_index)
+{
+    Py_ssize_t nops = PyTuple_GET_SIZE(ops);
+    Src *s = &nd->src[i];
+    NdmDtype *from;
+    if (ref >= nops) {
+        s->kind = SRC_SLOT;
+        s->index = p->nodes[ref - nops].out_slot;
+        from = ndm_dtype_builtin(t);
+        if (from == NULL) {
+            return -1;
+        }
+        s->isz = from->itemsize;
+        if (t == lt) {
+            Py_DECREF(from);
+            return 0;
+        }
+    }
+    else {
+        NdmArray *a = (NdmArray *)PyTuple_GET_ITEM(ops, ref);
+        s->kind = SRC_ARRAY;
+        s->index = arr_index[ref];
+        if (a->descr->type_num == lt && ndm_dtype_isnative(a->descr)
+                && (a->flags & NDM_ALIGNED)) {
+            return 0;
+        }
+        from = a->descr;
+        Py_INCREF(from);
+    }
+    nd->cast_from[i] = from;
+    nd->cast_to[i] = ndm_dtype_builtin(lt);
+    if (nd->cast_to[i] == NULL) {
+        return -1;
+    }
+    nd->cast[i] = ndm_dtype_get_cast(from, nd->cast_to[i]);
+    p->needs_gil |= !ndm_cast_is_gil_free(from, nd->cast_to[i]);
+    return (nd->cast_slot[i] = new_slot(p, nd->cast_to[i]->itemsize)) < 0 ? -1 : 0;
+}
+
+/* real() and imag(): one part of a complex, or a real value and zeros. */
+#define PART_KERNEL(NAME, SIZE, OFFSET)                                     \
+static void                                                                 \
+NAME(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx)         \
+{                                                                           \
+    (void)ctx;                                                              \
+    const char *x = args[0];                                                \
+    char *o = args[1];                                                      \
+    for (Py_ssize_t i = 0; i < n; i++, x += steps[0], o += steps[1]) {      \
+        if ((OFFSET) < 0) {                                                 \
+            memset(o, 0, SIZE);                                             \
+        }                                                                   \
+        else {                                                              \
+            memcpy(o, x + ((OFFSET) < 0 ? 0 : (OFFSET)), SIZE);             \
+        }                                                                   \
+    }                                                                       \
+}
+PART_KERNEL(part_copy_1, 1, 0)
+PART_KERNEL(part_copy_2, 2, 0)
+PART_KERNEL(part_copy_4, 4, 0)
+PART_KERNEL(part_copy_8, 8, 0)
+PART_KERNEL(part_zero_1, 1, -1)
+PART_KERNEL(part_zero_2, 2, -1)
+PART_KERNEL(part_zero_4, 4, -1)
+PART_KERNEL(part_zero_8, 8, -1)
+PART_KERNEL(part_imag_c8, 4, 4)
+PART_KERNEL(part_imag_c16, 8, 8)
+
+#define SIZE_OF(N, name, T) (Py_ssize_t)sizeof(T),
+static const Py_ssize_t item_size[NDM_NNUMERIC] = {NDM_FOR_EACH_NUMERIC(SIZE_OF)};
+#undef SIZE_OF
+
+/* real(x) / imag(x) (imag: part 2) of a strong operand of type t. */
+static int
+plan_part(Plan *p, Node *nd, PyObject *ops, int part, int nin, const int *refs,
+          const int *arr_index)
+{
+    static const ndm_kernel copy[] = {part_copy_1, part_copy_2, part_copy_4, part_copy_8};
+    static const ndm_kernel zero[] = {part_zero_1, part_zero_2, part_zero_4, part_zero_8};
+    Py_ssize_t nops = PyTuple_GET_SIZE(ops);
+    const char *name = part == 1 ? "real" : "imag";
+    if (nin != 1) {
+        PyErr_Format(PyExc_TypeError, "%s() takes 1 argument (%d given)", name, nin);
+        return -1;
+    }
+    PyObject *o = refs[0] < nops ? PyTuple_GET_ITEM(ops, refs[0]) : NULL;
+    int t = o == NULL ? p->nodes[refs[0] - nops].type
+            : NdmArray_Check(o) ? ((NdmArray *)o)->descr->type_num : -1;
+    if (t < 0 || t >= NDM_NNUMERIC) {
+        PyErr_Format(PyExc_TypeError, "evaluate's %s() takes a numeric array", name);
+        return -1;
+    }
+    nd->name = name;
+    nd->nin = 1;
+    if (t == NDM_COMPLEX64 || t == NDM_COMPLEX128) {
+        int c8 = t == NDM_COMPLEX64;
+        nd->type = c8 ? NDM_FLOAT32 : NDM_FLOAT64;
+        nd->kernel = part == 1 ? copy[c8 ? 2 : 3] : c8 ? part_imag_c8 : part_imag_c16;
+    }
+    else {
+        Py_ssize_t sz = item_size[t];
+        int k = sz == 1 ? 0 : sz == 2 ? 1 : sz == 4 ? 2 : 3;
+        nd->type = t;
+        nd->kernel = part == 1 ? copy[k] : zero[k];
+    }
+    return plan_input(p, nd, 0, ops, refs[0], t, t, arr_index);
+}
+
 static const NdmUfuncDef *
 def_of(const char *name)
 {
@@ -204,6 +316,9 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
 
     memset(&call, 0, sizeof call);
 
+    if (strcmp(name, "real") == 0 || strcmp(name, "imag") == 0) {
+        return plan_part(p, nd, ops, name[0] == 'r' ? 1 : 2, nin, refs, arr_index);
+    }
     if (shift && nin != 3) {
         PyErr_Format(PyExc_TypeError, "where() takes 3 arguments (%d given)", nin);
         return -1;
@@ -280,30 +395,10 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
     for (int i = 0; i < nin; i++) {
         int lt = i < shift ? NDM_BOOL : call.loop->types[i - shift];
         Src *s = &nd->src[i];
-        NdmDtype *from = NULL;
-        if (refs[i] >= nops) {
-            s->kind = SRC_SLOT;
-            s->index = p->nodes[refs[i] - nops].out_slot;
-            from = ndm_dtype_builtin(type[i]);
-            if (from == NULL) {
+        if (type[i] >= 0) {
+            if (plan_input(p, nd, i, ops, refs[i], type[i], lt, arr_index) < 0) {
                 goto done;
             }
-            s->isz = from->itemsize;
-            if (type[i] == lt) {
-                Py_DECREF(from);
-                continue;
-            }
-        }
-        else if (type[i] >= 0) {
-            NdmArray *a = (NdmArray *)PyTuple_GET_ITEM(ops, refs[i]);
-            s->kind = SRC_ARRAY;
-            s->index = arr_index[refs[i]];
-            if (a->descr->type_num == lt && ndm_dtype_isnative(a->descr)
-                    && (a->flags & NDM_ALIGNED)) {
-                continue;
-            }
-            from = a->descr;
-            Py_INCREF(from);
         }
         else if (i < shift) {
             int truth = PyObject_IsTrue(PyTuple_GET_ITEM(ops, refs[i]));
@@ -313,7 +408,6 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
             s->kind = SRC_CONST;
             s->cptr = nd->cval[i];
             nd->cval[i][0] = (char)truth;
-            continue;
         }
         else {
             /* the weak scalar as the resolver stored it (where: in its
@@ -344,17 +438,6 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
             }
             s->kind = SRC_CONST;
             s->cptr = nd->cval[i];
-            continue;
-        }
-        nd->cast_from[i] = from;
-        nd->cast_to[i] = ndm_dtype_builtin(lt);
-        if (nd->cast_to[i] == NULL) {
-            goto done;
-        }
-        nd->cast[i] = ndm_dtype_get_cast(from, nd->cast_to[i]);
-        p->needs_gil |= !ndm_cast_is_gil_free(from, nd->cast_to[i]);
-        if ((nd->cast_slot[i] = new_slot(p, nd->cast_to[i]->itemsize)) < 0) {
-            goto done;
         }
     }
     rc = 0;

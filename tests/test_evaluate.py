@@ -28,14 +28,16 @@ EXPRS = [
     "(a + b) * (a - b) / (abs(b) + 1)", "a - a", "a * 0.0 + b",
     "cos(a) ** 2 + sin(a) ** 2", "a + b * 3 - 1",
     "where(a > b, a, b * 2)", "where(a, b, 3)", "where(b < 2, 300, a)",
-    "where(a != 0, 1.5, 2j)",
+    "where(a != 0, 1.5, 2j)", "real(a) * 2 + imag(b)", "imag(a * b) - real(b)",
+    "real(a + 1j) + imag(a - 2j)",
 ]
 DTYPES = ["?", "i1", "u1", "i4", "i8", "u8", "f4", "f8", "c16"]
 
 
 def namespace(mod, arrays):
     ns = {name: getattr(mod, name) for name in FUNCS}
-    ns.update(abs=mod.absolute, conj=mod.conjugate, where=mod.where)
+    ns.update(abs=mod.absolute, conj=mod.conjugate, where=mod.where, real=mod.real,
+              imag=mod.imag)
     ns.update(arrays)
     return ns
 

@@ -52,7 +52,7 @@ _FUNCTIONS = {name: name for name in (
     "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
     "exp", "expm1", "exp2", "log", "log1p", "log10", "log2", "sqrt",
     "absolute", "conjugate", "square", "reciprocal", "floor", "ceil",
-    "trunc", "fmod", "hypot", "maximum", "minimum", "copysign", "where")}
+    "trunc", "fmod", "hypot", "maximum", "minimum", "copysign", "where", "real", "imag")}
 _FUNCTIONS.update(abs="absolute", conj="conjugate")
 
 _WEAK = (int, float, complex)
@@ -156,7 +156,8 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
         ``sin cos tan arcsin arccos arctan arctan2 sinh cosh tanh arcsinh
         arccosh arctanh exp expm1 exp2 log log1p log10 log2 sqrt abs
         absolute conj conjugate square reciprocal floor ceil trunc fmod
-        hypot maximum minimum copysign`` and ``where(condition, x, y)``.
+        hypot maximum minimum copysign real imag`` and
+        ``where(condition, x, y)``.
     local_dict, global_dict : dict, optional
         Where names are looked up, first `local_dict` then `global_dict`;
         by default the caller's locals and globals.
