@@ -578,6 +578,34 @@ fpe_flags(int fe)
            | ((fe & FE_INVALID) ? NDM_FPE_INVALID : 0);
 }
 
+/* Rows shorter than a block cost a kernel call per node each: when the
+ * innermost axis is short and another is longer, that one goes innermost
+ * (any order is fine for elementwise work; strided rows beat short ones). */
+static void
+short_rows_outer(NdmLoop *lp)
+{
+    int last = lp->nd - 1, best = last;
+    if (lp->shape[last] >= BLOCK) {
+        return;
+    }
+    for (int d = 0; d < last; d++) {
+        if (lp->shape[d] > lp->shape[best]) {
+            best = d;
+        }
+    }
+    if (best == last) {
+        return;
+    }
+    Py_ssize_t t = lp->shape[best];
+    lp->shape[best] = lp->shape[last];
+    lp->shape[last] = t;
+    for (int k = 0; k < lp->nop; k++) {
+        t = lp->strides[k][best];
+        lp->strides[k][best] = lp->strides[k][last];
+        lp->strides[k][last] = t;
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* the entry point                                                    */
 
@@ -839,6 +867,7 @@ evaluate(PyObject *Py_UNUSED(module), PyObject *args)
     if (ndm_loop_init(&p.loop, p.narr, arrs, nd, shape) < 0) {
         goto fail;
     }
+    short_rows_outer(&p.loop);
     Py_ssize_t size = 1;
     for (int d = 0; d < p.loop.nd; d++) {
         size *= p.loop.shape[d];

@@ -210,6 +210,12 @@ def test_large_arrays_across_blocks_and_threads():
     nc = make("f8", (3000, 7), 10)[:, ::2]
     c = ndmem.asarray(make("f8", (3000, 7), 10))[:, ::2]
     numpy.testing.assert_array_equal(as_numpy(ndmem.evaluate("c * c - 1")), nc * nc - 1)
+    # C and Fortran inputs: the long axis is iterated innermost
+    nd = make("f8", (20_000, 3), 11)
+    cc, ff = ndmem.array(nd), ndmem.asfortranarray(ndmem.array(nd))
+    got = ndmem.evaluate("cc * ff + 1")
+    numpy.testing.assert_array_equal(as_numpy(got), nd * nd + 1)
+    assert got.strides == (nd * nd + 1).strides
 
 
 def test_python_scalars_are_weak():
