@@ -3,8 +3,10 @@
  * NumPy's buffered nditer, never a full-size temporary), where= masks, and
  * floating-point error reporting under the errstate. */
 #include <fenv.h>
+#include <stdatomic.h>
 #include "ufunc_internal.h"
 #include "scalar.h"
+#include "threads.h"
 
 #define NDM_UFUNC_BUFSIZE 8192
 #define GIL_THRESHOLD ((Py_ssize_t)1 << 14)
@@ -406,6 +408,230 @@ run_all(Exec *ex)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* the loop split over the worker pool                                */
+
+/* Below this many elements a call never wakes the pool. */
+#define PAR_MIN_SIZE (2 * NDM_THREADS_MIN_CHUNK)
+/* Tasks per thread: a little slack so that a thread the OS delays does
+ * not hold the whole call up. */
+#define PAR_TASKS_PER_THREAD 4
+
+typedef struct Par {
+    Exec *ex;
+    int buffered;
+    int ntasks;
+    Py_ssize_t size;
+    Py_ssize_t align, align_off;   /* chunk starts: align_off + m * align */
+    atomic_int failed;             /* 1: error set, 2: out of memory */
+} Par;
+
+/* Elements [s, e) of the loop in C order of its (coalesced) shape. */
+static int
+run_range(Exec *ex, Py_ssize_t s, Py_ssize_t e)
+{
+    NdmLoop *loop = &ex->loop;
+    int nd = loop->nd, nops = loop->nop;
+    Py_ssize_t inner_len = loop->shape[nd - 1];
+    Py_ssize_t steps[NDM_MAXARGS], idx[NDM_MAXDIMS];
+    char *row[NDM_MAXARGS], *p[NDM_MAXARGS];
+    Py_ssize_t inner = s % inner_len, outer = s / inner_len;
+
+    for (int k = 0; k < nops; k++) {
+        steps[k] = loop->strides[k][nd - 1];
+        row[k] = loop->data[k];
+    }
+    for (int d = nd - 2; d >= 0; d--) {
+        idx[d] = outer % loop->shape[d];
+        outer /= loop->shape[d];
+        for (int k = 0; k < nops; k++) {
+            row[k] += idx[d] * loop->strides[k][d];
+        }
+    }
+    while (s < e) {
+        Py_ssize_t n = inner_len - inner < e - s ? inner_len - inner : e - s;
+        for (int k = 0; k < nops; k++) {
+            p[k] = row[k] + inner * steps[k];
+        }
+        if (run_row(ex, p, steps, n) < 0) {
+            return -1;
+        }
+        s += n;
+        inner = 0;
+        for (int d = nd - 2; d >= 0; d--) {
+            if (++idx[d] < loop->shape[d]) {
+                for (int k = 0; k < nops; k++) {
+                    row[k] += loop->strides[k][d];
+                }
+                break;
+            }
+            idx[d] = 0;
+            for (int k = 0; k < nops; k++) {
+                row[k] -= loop->strides[k][d] * (loop->shape[d] - 1);
+            }
+        }
+    }
+    return 0;
+}
+
+/* Where task t starts: an even share, moved down to an aligned element. */
+static Py_ssize_t
+par_bound(const Par *par, int t)
+{
+    if (t <= 0) {
+        return 0;
+    }
+    if (t >= par->ntasks) {
+        return par->size;
+    }
+    Py_ssize_t q = par->size / par->ntasks, r = par->size % par->ntasks;
+    Py_ssize_t b = q * t + r * t / par->ntasks;
+    if (b > par->align_off) {
+        b = par->align_off + (b - par->align_off) / par->align * par->align;
+    }
+    return b;
+}
+
+static void
+par_task(void *arg, int t)
+{
+    Par *par = arg;
+    Py_ssize_t s = par_bound(par, t), e = par_bound(par, t + 1);
+    if (s >= e) {
+        return;
+    }
+    /* each task casts through buffers of its own */
+    Exec ex = *par->ex;
+    int rc = 0;
+    if (!par->buffered) {
+        ex.bufsize = e - s;
+    }
+    else {
+        Py_ssize_t cap = e - s < ex.bufsize ? e - s : ex.bufsize;
+        for (int k = 0; k < ex.nop; k++) {
+            ex.buf[k] = NULL;
+        }
+        for (int k = 0; k < ex.nop && rc == 0; k++) {
+            if (ex.cast[k] != NULL) {
+                ex.buf[k] = PyMem_RawMalloc((size_t)(cap * ex.isz[k]));
+                rc = ex.buf[k] == NULL ? -2 : 0;
+            }
+        }
+    }
+    if (rc == 0) {
+        rc = run_range(&ex, s, e);
+    }
+    if (rc < 0) {
+        atomic_store(&par->failed, -rc);
+    }
+    if (par->buffered) {
+        for (int k = 0; k < ex.nop; k++) {
+            PyMem_RawFree(ex.buf[k]);
+        }
+    }
+}
+
+/* The extent [lo, hi) of the bytes operand k of the loop touches. */
+static void
+op_extent(const NdmLoop *loop, int k, Py_ssize_t item, const char **lo,
+          const char **hi)
+{
+    Py_ssize_t neg = 0, pos = 0;
+    for (int d = 0; d < loop->nd; d++) {
+        Py_ssize_t span = (loop->shape[d] - 1) * loop->strides[k][d];
+        if (span < 0) {
+            neg += span;
+        }
+        else {
+            pos += span;
+        }
+    }
+    *lo = loop->data[k] + neg;
+    *hi = loop->data[k] + pos + item;
+}
+
+/* Can the elements be computed in any order?  Every output must be
+ * disjoint from every other operand, or walk the very same elements as
+ * an input (in-place), and no cast may need the GIL on the way (complex
+ * to real warns). */
+static int
+par_safe(Exec *ex, NdmArray **ops)
+{
+    NdmLoop *loop = &ex->loop;
+    for (int k = 0; k < ex->nop; k++) {
+        if (ex->cast[k] == NULL) {
+            continue;
+        }
+        NdmDtype *from = k < ex->nin ? ex->op_dtype[k] : ex->loop_dtype[k];
+        NdmDtype *to = k < ex->nin ? ex->loop_dtype[k] : ex->op_dtype[k];
+        if (from->kind == 'c' && to->kind != 'c' && to->kind != 'b') {
+            return 0;
+        }
+    }
+    for (int k = ex->nin; k < ex->nop; k++) {
+        const char *klo, *khi;
+        op_extent(loop, k, ops[k]->descr->itemsize, &klo, &khi);
+        for (int j = 0; j < loop->nop; j++) {
+            if (j == k) {
+                continue;
+            }
+            const char *jlo, *jhi;
+            op_extent(loop, j, ops[j]->descr->itemsize, &jlo, &jhi);
+            if (khi <= jlo || jhi <= klo) {
+                continue;
+            }
+            int same = j < ex->nin && loop->data[j] == loop->data[k]
+                       && ops[j]->descr->itemsize == ops[k]->descr->itemsize;
+            for (int d = 0; same && d < loop->nd; d++) {
+                same = loop->strides[j][d] == loop->strides[k][d];
+            }
+            if (!same) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Run the loop split over ntasks tasks (GIL released).  Chunk starts fall
+ * on 64-byte boundaries of a contiguous first output, so no cache line is
+ * written by two threads. */
+static int
+run_parallel(Exec *ex, Py_ssize_t size, int nthreads, int buffered, NdmArray **ops)
+{
+    Par par;
+    Py_ssize_t ntasks = size / NDM_THREADS_MIN_CHUNK;
+    if (ntasks > (Py_ssize_t)nthreads * PAR_TASKS_PER_THREAD) {
+        ntasks = (Py_ssize_t)nthreads * PAR_TASKS_PER_THREAD;
+    }
+    par.ex = ex;
+    par.buffered = buffered;
+    par.ntasks = (int)ntasks;
+    par.size = size;
+    par.align = 64;
+    par.align_off = 0;
+    atomic_init(&par.failed, 0);
+    NdmLoop *loop = &ex->loop;
+    int o = ex->nin;
+    Py_ssize_t osz = ops[o]->descr->itemsize;
+    if (loop->nd == 1 && loop->strides[o][0] == osz && osz > 0 && 64 % osz == 0
+            && (uintptr_t)loop->data[o] % (uintptr_t)osz == 0) {
+        par.align = 64 / osz;
+        par.align_off = (Py_ssize_t)((64 - (uintptr_t)loop->data[o] % 64) % 64) / osz;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    ndm_threads_run(par.ntasks, par_task, &par);
+    Py_END_ALLOW_THREADS
+    int failed = atomic_load(&par.failed);
+    if (failed == 2 && !PyErr_Occurred()) {
+        PyErr_NoMemory();
+    }
+    if (failed && !PyErr_Occurred()) {
+        PyErr_SetString(PyExc_RuntimeError, "ufunc loop failed in a worker thread");
+    }
+    return failed ? -1 : 0;
+}
+
 static int
 needs_buffer(NdmArray *a, NdmDtype *loop_dtype)
 {
@@ -483,7 +709,13 @@ ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *
     if (fetestexcept(FE_NDM_ALL)) {
         feclearexcept(FE_NDM_ALL);
     }
-    if (!buffered && mask == NULL) {
+    int nthreads = gil_free && size >= PAR_MIN_SIZE ? ndm_threads_count() : 1;
+    if (nthreads > 1 && par_safe(&ex, ops)) {
+        ndm_cast_defer_fpe = buffered;
+        rc = run_parallel(&ex, size, nthreads, buffered, ops);
+        ndm_cast_defer_fpe = 0;
+    }
+    else if (!buffered && mask == NULL) {
         rc = ndm_loop_run(&ex.loop, ex.kernel, NULL, gil_free);
     }
     else {
