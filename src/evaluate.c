@@ -1,4 +1,4 @@
-/* ndmem.evaluate: an expression that _evaluate.py parsed into a DAG of ufunc
+/* ndmem.evaluate: an expression that _evaluate.py parsed into a tree of ufunc
  * calls, run block by block so that no full-size temporary exists.  Each
  * node's 1-d kernel writes BLOCK elements into per-thread scratch and only
  * the root writes the output, so the peak is the output plus the scratch.
@@ -321,11 +321,11 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
     }
     if (shift && nin != 3) {
         PyErr_Format(PyExc_TypeError, "where() takes 3 arguments (%d given)", nin);
-        return -1;
+        goto done;
     }
     const NdmUfuncDef *def = def_of(shift ? "add" : name);
     if (def == NULL) {
-        return -1;
+        goto done;
     }
     if (shift && ((zero[WEAK_INT] = PyLong_FromLong(0)) == NULL
                   || (zero[WEAK_FLOAT] = PyFloat_FromDouble(0.0)) == NULL
@@ -343,7 +343,7 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
         if (fast != NULL) {
             def = def_of(fast);
             if (def == NULL) {
-                return -1;
+                goto done;
             }
             nin = 1;
         }
@@ -351,7 +351,7 @@ plan_node(Plan *p, int j, PyObject *ops, const char *name, int nin,
     if (nin - shift != def->nin) {
         PyErr_Format(PyExc_TypeError, "%s() takes %d arguments (%d given)",
                      def->name, def->nin, nin);
-        return -1;
+        goto done;
     }
     call.def = def;
     call.nin = def->nin;
