@@ -25,207 +25,20 @@
  * and 1000x1000 float64 within 1.1x of NumPy's two-thread OpenBLAS. */
 #include "common.h"
 #include "ndarray.h"
+#include "linalg_gemm.h"
+#include "threads.h"
 
-#include <pthread.h>
-#include <unistd.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define NDM_LINALG_X86 1
-#include <immintrin.h>
-#endif
 
 
 typedef struct { float re, im; } cfloat;
 typedef struct { double re, im; } cdouble;
 
 /* ------------------------------------------------------------------ */
-/* Compute types: micro-kernels and tile accumulation                 */
-/* ------------------------------------------------------------------ */
-
-typedef void (*ukr_fn)(Py_ssize_t kc, const void *A, const void *B, void *tile);
-/* c[i*rs + j*cs] (+)= tile[i*nr + j] for i < m, j < n; strides in bytes. */
-typedef void (*tile_fn)(char *c, Py_ssize_t rs, Py_ssize_t cs, const void *tile,
-                        int m, int n, int nr, int accumulate);
-/* c (m x n, row-major) = A (m-panel packed) . B (n-panel packed). */
-typedef void (*naive_fn)(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
-                         const void *A, const void *B, void *c);
-
-typedef struct {
-    int mr, nr;
-    Py_ssize_t mc, kc, nc;
-    size_t size;
-    ukr_fn ukr;
-    tile_fn tile;
-    naive_fn naive;
-} ComputeType;
-
-#define REAL_MAC(c, a, b) ((c) += (a) * (b))
-#define CPLX_MAC(c, a, b)                                   \
-    do {                                                    \
-        (c).re += (a).re * (b).re - (a).im * (b).im;        \
-        (c).im += (a).re * (b).im + (a).im * (b).re;        \
-    } while (0)
-#define REAL_ADD(c, a) ((c) += (a))
-#define CPLX_ADD(c, a) do { (c).re += (a).re; (c).im += (a).im; } while (0)
-
-#define DEFINE_COMPUTE(NAME, T, MR, NR, MAC, ADD)                                  \
-    static void                                                                    \
-    ukr_##NAME(Py_ssize_t kc, const void *Av, const void *Bv, void *tv)            \
-    {                                                                              \
-        const T *restrict A = Av;                                                  \
-        const T *restrict B = Bv;                                                  \
-        T acc[MR][NR];                                                             \
-        memset(acc, 0, sizeof(acc));                                               \
-        for (Py_ssize_t p = 0; p < kc; p++) {                                      \
-            for (int i = 0; i < MR; i++) {                                         \
-                for (int j = 0; j < NR; j++) {                                     \
-                    MAC(acc[i][j], A[i], B[j]);                                    \
-                }                                                                  \
-            }                                                                      \
-            A += MR;                                                               \
-            B += NR;                                                               \
-        }                                                                          \
-        memcpy(tv, acc, sizeof(acc));                                              \
-    }                                                                              \
-    static void                                                                    \
-    tile_##NAME(char *c, Py_ssize_t rs, Py_ssize_t cs, const void *tv,             \
-                int m, int n, int nr, int accumulate)                              \
-    {                                                                              \
-        const T *t = tv;                                                           \
-        for (int i = 0; i < m; i++) {                                              \
-            for (int j = 0; j < n; j++) {                                          \
-                T *dst = (T *)(c + i * rs + j * cs);                               \
-                if (accumulate) {                                                  \
-                    ADD(*dst, t[i * nr + j]);                                      \
-                }                                                                  \
-                else {                                                             \
-                    *dst = t[i * nr + j];                                          \
-                }                                                                  \
-            }                                                                      \
-        }                                                                          \
-    }                                                                              \
-    static void                                                                    \
-    naive_##NAME(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,                         \
-                 const void *Av, const void *Bv, void *cv)                         \
-    {                                                                              \
-        const T *restrict A = Av;                                                  \
-        const T *restrict B = Bv;                                                  \
-        T *restrict c = cv;                                                        \
-        memset(c, 0, (size_t)(m * n) * sizeof(T));                                 \
-        for (Py_ssize_t p = 0; p < k; p++) {                                       \
-            for (Py_ssize_t i = 0; i < m; i++) {                                   \
-                T a = A[p * m + i];                                                \
-                for (Py_ssize_t j = 0; j < n; j++) {                               \
-                    MAC(c[i * n + j], a, B[p * n + j]);                            \
-                }                                                                  \
-            }                                                                      \
-        }                                                                          \
-    }
-
-DEFINE_COMPUTE(f32, float, 4, 8, REAL_MAC, REAL_ADD)
-DEFINE_COMPUTE(f64, double, 4, 4, REAL_MAC, REAL_ADD)
-DEFINE_COMPUTE(u64, uint64_t, 4, 4, REAL_MAC, REAL_ADD)
-DEFINE_COMPUTE(c64, cfloat, 2, 4, CPLX_MAC, CPLX_ADD)
-DEFINE_COMPUTE(c128, cdouble, 2, 4, CPLX_MAC, CPLX_ADD)
-
-#ifdef NDM_LINALG_X86
-/* 6 x 8 doubles: twelve ymm accumulators, two B loads and one broadcast per
- * row of A keep both FMA ports busy. */
-__attribute__((target("avx2,fma"))) static void
-ukr_f64_avx2(Py_ssize_t kc, const void *Av, const void *Bv, void *tv)
-{
-    const double *A = Av, *B = Bv;
-    double *t = tv;
-    __m256d c00 = _mm256_setzero_pd(), c01 = _mm256_setzero_pd();
-    __m256d c10 = _mm256_setzero_pd(), c11 = _mm256_setzero_pd();
-    __m256d c20 = _mm256_setzero_pd(), c21 = _mm256_setzero_pd();
-    __m256d c30 = _mm256_setzero_pd(), c31 = _mm256_setzero_pd();
-    __m256d c40 = _mm256_setzero_pd(), c41 = _mm256_setzero_pd();
-    __m256d c50 = _mm256_setzero_pd(), c51 = _mm256_setzero_pd();
-    for (Py_ssize_t p = 0; p < kc; p++) {
-        __m256d b0 = _mm256_loadu_pd(B), b1 = _mm256_loadu_pd(B + 4);
-        __m256d a;
-        a = _mm256_broadcast_sd(A + 0);
-        c00 = _mm256_fmadd_pd(a, b0, c00); c01 = _mm256_fmadd_pd(a, b1, c01);
-        a = _mm256_broadcast_sd(A + 1);
-        c10 = _mm256_fmadd_pd(a, b0, c10); c11 = _mm256_fmadd_pd(a, b1, c11);
-        a = _mm256_broadcast_sd(A + 2);
-        c20 = _mm256_fmadd_pd(a, b0, c20); c21 = _mm256_fmadd_pd(a, b1, c21);
-        a = _mm256_broadcast_sd(A + 3);
-        c30 = _mm256_fmadd_pd(a, b0, c30); c31 = _mm256_fmadd_pd(a, b1, c31);
-        a = _mm256_broadcast_sd(A + 4);
-        c40 = _mm256_fmadd_pd(a, b0, c40); c41 = _mm256_fmadd_pd(a, b1, c41);
-        a = _mm256_broadcast_sd(A + 5);
-        c50 = _mm256_fmadd_pd(a, b0, c50); c51 = _mm256_fmadd_pd(a, b1, c51);
-        A += 6;
-        B += 8;
-    }
-    _mm256_storeu_pd(t + 0, c00); _mm256_storeu_pd(t + 4, c01);
-    _mm256_storeu_pd(t + 8, c10); _mm256_storeu_pd(t + 12, c11);
-    _mm256_storeu_pd(t + 16, c20); _mm256_storeu_pd(t + 20, c21);
-    _mm256_storeu_pd(t + 24, c30); _mm256_storeu_pd(t + 28, c31);
-    _mm256_storeu_pd(t + 32, c40); _mm256_storeu_pd(t + 36, c41);
-    _mm256_storeu_pd(t + 40, c50); _mm256_storeu_pd(t + 44, c51);
-}
-
-/* 6 x 16 floats, the same register plan with eight lanes. */
-__attribute__((target("avx2,fma"))) static void
-ukr_f32_avx2(Py_ssize_t kc, const void *Av, const void *Bv, void *tv)
-{
-    const float *A = Av, *B = Bv;
-    float *t = tv;
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (Py_ssize_t p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_loadu_ps(B), b1 = _mm256_loadu_ps(B + 8);
-        __m256 a;
-        a = _mm256_broadcast_ss(A + 0);
-        c00 = _mm256_fmadd_ps(a, b0, c00); c01 = _mm256_fmadd_ps(a, b1, c01);
-        a = _mm256_broadcast_ss(A + 1);
-        c10 = _mm256_fmadd_ps(a, b0, c10); c11 = _mm256_fmadd_ps(a, b1, c11);
-        a = _mm256_broadcast_ss(A + 2);
-        c20 = _mm256_fmadd_ps(a, b0, c20); c21 = _mm256_fmadd_ps(a, b1, c21);
-        a = _mm256_broadcast_ss(A + 3);
-        c30 = _mm256_fmadd_ps(a, b0, c30); c31 = _mm256_fmadd_ps(a, b1, c31);
-        a = _mm256_broadcast_ss(A + 4);
-        c40 = _mm256_fmadd_ps(a, b0, c40); c41 = _mm256_fmadd_ps(a, b1, c41);
-        a = _mm256_broadcast_ss(A + 5);
-        c50 = _mm256_fmadd_ps(a, b0, c50); c51 = _mm256_fmadd_ps(a, b1, c51);
-        A += 6;
-        B += 16;
-    }
-    _mm256_storeu_ps(t + 0, c00); _mm256_storeu_ps(t + 8, c01);
-    _mm256_storeu_ps(t + 16, c10); _mm256_storeu_ps(t + 24, c11);
-    _mm256_storeu_ps(t + 32, c20); _mm256_storeu_ps(t + 40, c21);
-    _mm256_storeu_ps(t + 48, c30); _mm256_storeu_ps(t + 56, c31);
-    _mm256_storeu_ps(t + 64, c40); _mm256_storeu_ps(t + 72, c41);
-    _mm256_storeu_ps(t + 80, c50); _mm256_storeu_ps(t + 88, c51);
-}
-#endif
-
-enum { CT_F32, CT_F64, CT_U64, CT_C64, CT_C128, CT_N };
-
-/* MC x KC of A stays in L2, KC x NC of B in L3. */
-static ComputeType compute_types[CT_N] = {
-    [CT_F32] = {4, 8, 128, 256, 4096, sizeof(float), ukr_f32, tile_f32, naive_f32},
-    [CT_F64] = {4, 4, 128, 256, 2048, sizeof(double), ukr_f64, tile_f64, naive_f64},
-    [CT_U64] = {4, 4, 128, 256, 2048, sizeof(uint64_t), ukr_u64, tile_u64, naive_u64},
-    [CT_C64] = {2, 4, 64, 256, 2048, sizeof(cfloat), ukr_c64, tile_c64, naive_c64},
-    [CT_C128] = {2, 4, 64, 128, 2048, sizeof(cdouble), ukr_c128, tile_c128, naive_c128},
-};
-
-/* ------------------------------------------------------------------ */
 /* Dtypes: packing (load + convert) and the final store                */
 /* ------------------------------------------------------------------ */
 
-/* Pack rows x cols of src (byte strides rs, cs) into panels of `panel`
- * rows: dst[r0 / panel][c][r], zero-padded past the last row. */
-typedef void (*pack_fn)(const char *src, Py_ssize_t rs, Py_ssize_t cs,
-                        Py_ssize_t rows, Py_ssize_t cols, int panel, void *dst);
+/* pack_NAME: see ndm_gemm_pack_fn. */
 /* dst (byte strides) = c (m x n row-major, compute type). */
 typedef void (*store_fn)(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *c,
                          Py_ssize_t m, Py_ssize_t n);
@@ -291,25 +104,25 @@ DEFINE_DTYPE(complex128, cdouble, cdouble, LOAD_COPY, STORE_COPY, ((cdouble){0, 
 
 typedef struct {
     int ct;
-    pack_fn pack;
+    ndm_gemm_pack_fn pack;
     store_fn store;
 } DtypeOps;
 
 static const DtypeOps dtype_ops[NDM_NNUMERIC] = {
-    [NDM_BOOL] = {CT_U64, pack_bool, store_bool},
-    [NDM_INT8] = {CT_U64, pack_int8, store_int8},
-    [NDM_UINT8] = {CT_U64, pack_uint8, store_uint8},
-    [NDM_INT16] = {CT_U64, pack_int16, store_int16},
-    [NDM_UINT16] = {CT_U64, pack_uint16, store_uint16},
-    [NDM_INT32] = {CT_U64, pack_int32, store_int32},
-    [NDM_UINT32] = {CT_U64, pack_uint32, store_uint32},
-    [NDM_INT64] = {CT_U64, pack_int64, store_int64},
-    [NDM_UINT64] = {CT_U64, pack_uint64, store_uint64},
-    [NDM_FLOAT16] = {CT_F32, pack_float16, store_float16},
-    [NDM_FLOAT32] = {CT_F32, pack_float32, store_float32},
-    [NDM_FLOAT64] = {CT_F64, pack_float64, store_float64},
-    [NDM_COMPLEX64] = {CT_C64, pack_complex64, store_complex64},
-    [NDM_COMPLEX128] = {CT_C128, pack_complex128, store_complex128},
+    [NDM_BOOL] = {NDM_GEMM_U64, pack_bool, store_bool},
+    [NDM_INT8] = {NDM_GEMM_U64, pack_int8, store_int8},
+    [NDM_UINT8] = {NDM_GEMM_U64, pack_uint8, store_uint8},
+    [NDM_INT16] = {NDM_GEMM_U64, pack_int16, store_int16},
+    [NDM_UINT16] = {NDM_GEMM_U64, pack_uint16, store_uint16},
+    [NDM_INT32] = {NDM_GEMM_U64, pack_int32, store_int32},
+    [NDM_UINT32] = {NDM_GEMM_U64, pack_uint32, store_uint32},
+    [NDM_INT64] = {NDM_GEMM_U64, pack_int64, store_int64},
+    [NDM_UINT64] = {NDM_GEMM_U64, pack_uint64, store_uint64},
+    [NDM_FLOAT16] = {NDM_GEMM_F32, pack_float16, store_float16},
+    [NDM_FLOAT32] = {NDM_GEMM_F32, pack_float32, store_float32},
+    [NDM_FLOAT64] = {NDM_GEMM_F64, pack_float64, store_float64},
+    [NDM_COMPLEX64] = {NDM_GEMM_C64, pack_complex64, store_complex64},
+    [NDM_COMPLEX128] = {NDM_GEMM_C128, pack_complex128, store_complex128},
 };
 
 /* ------------------------------------------------------------------ */
@@ -400,80 +213,18 @@ DEFINE_TINY(f64, double)
 /* The driver                                                         */
 /* ------------------------------------------------------------------ */
 
-#define TILE_BYTES 1024
 #define SMALL_WORK 512.0       /* m*n*k below which packing does not pay */
-#define THREAD_WORK 4.0e6      /* m*n*k from which a second thread pays */
-
-/* One product c = a . b.  c is the output itself (direct) or a row-major
- * compute buffer that store() converts afterwards. */
-typedef struct {
-    const ComputeType *ct;
-    pack_fn pack;
-    const char *a;
-    Py_ssize_t a_rs, a_cs;
-    const char *b;
-    Py_ssize_t b_rs, b_cs;
-    char *c;
-    Py_ssize_t c_rs, c_cs;
-    Py_ssize_t m, n, k;
-    char *apack, *bpack;
-} Gemm;
-
-static Py_ssize_t
-round_up(Py_ssize_t x, Py_ssize_t to)
-{
-    return (x + to - 1) / to * to;
-}
-
-static void
-gemm_blocked(const Gemm *g)
-{
-    const ComputeType *ct = g->ct;
-    _Alignas(64) char tile[TILE_BYTES];
-    Py_ssize_t size = (Py_ssize_t)ct->size;
-    for (Py_ssize_t jc = 0; jc < g->n; jc += ct->nc) {
-        Py_ssize_t nc = g->n - jc < ct->nc ? g->n - jc : ct->nc;
-        for (Py_ssize_t pc = 0; pc < g->k; pc += ct->kc) {
-            Py_ssize_t kc = g->k - pc < ct->kc ? g->k - pc : ct->kc;
-            g->pack(g->b + pc * g->b_rs + jc * g->b_cs, g->b_cs, g->b_rs, nc, kc,
-                    ct->nr, g->bpack);
-            for (Py_ssize_t ic = 0; ic < g->m; ic += ct->mc) {
-                Py_ssize_t mc = g->m - ic < ct->mc ? g->m - ic : ct->mc;
-                g->pack(g->a + ic * g->a_rs + pc * g->a_cs, g->a_rs, g->a_cs, mc, kc,
-                        ct->mr, g->apack);
-                for (Py_ssize_t jr = 0; jr < nc; jr += ct->nr) {
-                    int nb = nc - jr < ct->nr ? (int)(nc - jr) : ct->nr;
-                    const char *bp = g->bpack + jr * kc * size;
-                    for (Py_ssize_t ir = 0; ir < mc; ir += ct->mr) {
-                        int mb = mc - ir < ct->mr ? (int)(mc - ir) : ct->mr;
-                        ct->ukr(kc, g->apack + ir * kc * size, bp, tile);
-                        ct->tile(g->c + (ic + ir) * g->c_rs + (jc + jr) * g->c_cs,
-                                 g->c_rs, g->c_cs, tile, mb, nb, ct->nr, pc > 0);
-                    }
-                }
-            }
-        }
-    }
-}
-
-static void *
-gemm_thread(void *arg)
-{
-    gemm_blocked(arg);
-    return NULL;
-}
 
 typedef struct {
     NdmArray *a, *b, *out;
     const DtypeOps *ops;
-    const ComputeType *ct;
     Py_ssize_t m, n, k, batch;
-    int small, direct, nthreads;
+    int small, direct, ntasks;
     void (*gemv)(const char *, Py_ssize_t, Py_ssize_t, Py_ssize_t, Py_ssize_t,
                  const char *, Py_ssize_t, char *, Py_ssize_t);
     void (*tiny)(const char *, Py_ssize_t, Py_ssize_t, const char *, Py_ssize_t, Py_ssize_t,
                  char *, Py_ssize_t, Py_ssize_t, Py_ssize_t, Py_ssize_t, Py_ssize_t);
-    char *apack[2], *bpack[2], *cbuf;
+    char *apack, *bpack, *cbuf, *scratch;
 } Plan;
 
 /* c of one batch item: the output, or the compute buffer then a store. */
@@ -481,9 +232,8 @@ static void
 run_one(const Plan *pl, const char *a, const char *b, char *out)
 {
     NdmArray *A = pl->a, *B = pl->b, *O = pl->out;
-    int nd = A->nd;
-    const ComputeType *ct = pl->ct;
-    Py_ssize_t size = (Py_ssize_t)ct->size;
+    int nd = A->nd, ct = pl->ops->ct;
+    Py_ssize_t size = (Py_ssize_t)ndm_gemm_itemsize(ct);
     Py_ssize_t o_rs = O->strides[nd - 2], o_cs = O->strides[nd - 1];
     if (pl->m == 0 || pl->n == 0) {
         return;
@@ -506,50 +256,28 @@ run_one(const Plan *pl, const char *a, const char *b, char *out)
     }
     if (pl->small) {
         pl->ops->pack(a, A->strides[nd - 2], A->strides[nd - 1], pl->m, pl->k,
-                      (int)pl->m, pl->apack[0]);
+                      (int)pl->m, pl->apack);
         pl->ops->pack(b, B->strides[nd - 1], B->strides[nd - 2], pl->n, pl->k,
-                      (int)pl->n, pl->bpack[0]);
-        ct->naive(pl->m, pl->n, pl->k, pl->apack[0], pl->bpack[0], pl->cbuf);
+                      (int)pl->n, pl->bpack);
+        ndm_gemm_naive(ct, pl->m, pl->n, pl->k, pl->apack, pl->bpack, pl->cbuf);
         if (pl->direct) {
-            ct->tile(out, o_rs, o_cs, pl->cbuf, (int)pl->m, (int)pl->n, (int)pl->n, 0);
+            ndm_gemm_copy(ct, out, o_rs, o_cs, pl->cbuf, pl->m, pl->n, pl->n);
         }
         else {
             pl->ops->store(out, o_rs, o_cs, pl->cbuf, pl->m, pl->n);
         }
         return;
     }
-    Gemm g[2];
-    Gemm base = {
-        .ct = ct, .pack = pl->ops->pack,
+    NdmGemm g = {
+        .type = ct, .pack = pl->ops->pack,
         .a = a, .a_rs = A->strides[nd - 2], .a_cs = A->strides[nd - 1],
         .b = b, .b_rs = B->strides[nd - 2], .b_cs = B->strides[nd - 1],
         .c = pl->direct ? out : pl->cbuf,
         .c_rs = pl->direct ? o_rs : pl->n * size,
         .c_cs = pl->direct ? o_cs : size,
         .m = pl->m, .n = pl->n, .k = pl->k,
-        .apack = pl->apack[0], .bpack = pl->bpack[0],
     };
-    g[0] = base;
-    int started = 0;
-    pthread_t tid;
-    if (pl->nthreads == 2) {
-        Py_ssize_t half = round_up(pl->m / 2, ct->mr);
-        g[1] = base;
-        g[0].m = half;
-        g[1].m = pl->m - half;
-        g[1].a += half * base.a_rs;
-        g[1].c += half * base.c_rs;
-        g[1].apack = pl->apack[1];
-        g[1].bpack = pl->bpack[1];
-        started = pthread_create(&tid, NULL, gemm_thread, &g[1]) == 0;
-        if (!started) {
-            g[0].m = pl->m;
-        }
-    }
-    gemm_blocked(&g[0]);
-    if (started) {
-        pthread_join(tid, NULL);
-    }
+    ndm_gemm_run(&g, pl->scratch, pl->ntasks);
     if (!pl->direct) {
         pl->ops->store(out, o_rs, o_cs, pl->cbuf, pl->m, pl->n);
     }
@@ -645,8 +373,6 @@ aligned_for(NdmArray *o, Py_ssize_t size)
     return 1;
 }
 
-static long ncpus = 1;
-
 static PyObject *
 linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
 {
@@ -655,11 +381,10 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
         return NULL;
     }
     Plan pl = {.a = (NdmArray *)oa, .b = (NdmArray *)ob, .out = (NdmArray *)oo};
-    void *raw[5] = {NULL, NULL, NULL, NULL, NULL};
+    void *raw[4] = {NULL, NULL, NULL, NULL};
     PyObject *res = NULL;
     int nd = pl.out->nd, t = pl.out->descr->type_num;
     pl.ops = &dtype_ops[t];
-    pl.ct = &compute_types[pl.ops->ct];
     pl.m = pl.out->shape[nd - 2];
     pl.n = pl.out->shape[nd - 1];
     pl.k = pl.a->shape[nd - 1];
@@ -670,7 +395,8 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
     if (pl.batch == 0 || pl.m == 0 || pl.n == 0) {
         Py_RETURN_NONE;
     }
-    Py_ssize_t size = (Py_ssize_t)pl.ct->size;
+    int ct = pl.ops->ct;
+    Py_ssize_t size = (Py_ssize_t)ndm_gemm_itemsize(ct);
     double work = (double)pl.m * (double)pl.n * (double)pl.k;
     pl.small = work <= SMALL_WORK || pl.k == 0;
     pl.direct = (t == NDM_FLOAT32 || t == NDM_FLOAT64 || t == NDM_COMPLEX64
@@ -689,10 +415,9 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
         Py_END_ALLOW_THREADS
         Py_RETURN_NONE;
     }
-    pl.nthreads = !pl.small && ncpus > 1 && work >= THREAD_WORK && pl.m >= 4 * pl.ct->mr ? 2 : 1;
     if (pl.small) {
-        pl.apack[0] = scratch_alloc(pl.m * pl.k * size, &raw[0]);
-        pl.bpack[0] = scratch_alloc(pl.k * pl.n * size, &raw[1]);
+        pl.apack = scratch_alloc(pl.m * pl.k * size, &raw[0]);
+        pl.bpack = scratch_alloc(pl.k * pl.n * size, &raw[1]);
         pl.cbuf = scratch_alloc(pl.m * pl.n * size, &raw[2]);
         if (raw[0] == NULL || raw[1] == NULL || raw[2] == NULL) {
             PyErr_NoMemory();
@@ -700,22 +425,16 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
         }
     }
     else {
-        Py_ssize_t kc = pl.k < pl.ct->kc ? pl.k : pl.ct->kc;
-        Py_ssize_t mc = pl.m < pl.ct->mc ? pl.m : pl.ct->mc;
-        Py_ssize_t nc = pl.n < pl.ct->nc ? pl.n : pl.ct->nc;
-        Py_ssize_t abytes = round_up(mc, pl.ct->mr) * kc * size;
-        Py_ssize_t bbytes = round_up(nc, pl.ct->nr) * kc * size;
-        for (int i = 0; i < pl.nthreads; i++) {
-            pl.apack[i] = scratch_alloc(abytes, &raw[2 * i]);
-            pl.bpack[i] = scratch_alloc(bbytes, &raw[2 * i + 1]);
-            if (raw[2 * i] == NULL || raw[2 * i + 1] == NULL) {
-                PyErr_NoMemory();
-                goto fail;
-            }
+        pl.ntasks = ndm_gemm_ntasks(ct, pl.m, pl.n, pl.k, ndm_threads_count());
+        raw[0] = PyMem_RawMalloc((size_t)ndm_gemm_scratch_bytes(ct, pl.m, pl.n, pl.k, pl.ntasks));
+        pl.scratch = raw[0];
+        if (raw[0] == NULL) {
+            PyErr_NoMemory();
+            goto fail;
         }
         if (!pl.direct) {
-            pl.cbuf = scratch_alloc(pl.m * pl.n * size, &raw[4]);
-            if (raw[4] == NULL) {
+            pl.cbuf = scratch_alloc(pl.m * pl.n * size, &raw[3]);
+            if (raw[3] == NULL) {
                 PyErr_NoMemory();
                 goto fail;
             }
@@ -726,7 +445,7 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
     Py_END_ALLOW_THREADS
     res = Py_NewRef(Py_None);
 fail:
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 4; i++) {
         PyMem_RawFree(raw[i]);
     }
     return res;
@@ -766,20 +485,7 @@ static PyMethodDef linalg_functions[] = {
 int
 ndm_linalg_init(PyObject *module)
 {
-    ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-#ifdef NDM_LINALG_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        compute_types[CT_F64].mr = 6;
-        compute_types[CT_F64].nr = 8;
-        compute_types[CT_F64].mc = 120;
-        compute_types[CT_F64].ukr = ukr_f64_avx2;
-        compute_types[CT_F32].mr = 6;
-        compute_types[CT_F32].nr = 16;
-        compute_types[CT_F32].mc = 120;
-        compute_types[CT_F32].ukr = ukr_f32_avx2;
-    }
-#endif
+    ndm_gemm_init();
     if (ndm_array_add_methods(linalg_array_methods) < 0) {
         return -1;
     }

@@ -1,0 +1,436 @@
+/* Cache-blocked GEMM (Goto/BLIS loop order), see linalg_gemm.h.
+ *
+ * A KC x NC panel of B is packed once into NR-wide micro-panels shared by
+ * all tasks; each task packs MC x KC blocks of its own rows of A into
+ * MR-tall micro-panels and runs the MR x NR register-blocked micro-kernel
+ * over them.  The micro-kernel adds its k-block sum to C (or stores it, for
+ * the first k block), so each element of C is accumulated over the same KC
+ * blocks in the same order whatever the split: results do not depend on the
+ * thread count.
+ *
+ * Micro-kernels, chosen at import: AVX-512F (14 x 16 doubles, 14 x 32
+ * floats: 28 zmm accumulators, two B loads and fourteen broadcast-FMAs per
+ * step of k), AVX2+FMA (6 x 8 doubles, 6 x 16 floats in ymm), else a
+ * portable C kernel, which also serves integers (uint64, wrapping) and
+ * complex.  Block sizes suit a 1 MiB L2 per core: an MC x KC block of A
+ * (~0.5 MiB) stays in L2 while the B panel (up to KC x NC, 8 MiB) is read
+ * from L3 by both threads. */
+#include "linalg_gemm.h"
+#include "threads.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define GEMM_X86 1
+#include <immintrin.h>
+#endif
+
+typedef struct { float re, im; } cfloat;
+typedef struct { double re, im; } cdouble;
+
+/* Micro-kernel: the MR x NR sum over kc of packed A (kc x MR) and B
+ * (kc x NR), stored to (accumulate == 0) or added to c, whose rows are ldc
+ * elements apart. */
+typedef void (*ukr_fn)(Py_ssize_t kc, const void *A, const void *B, void *c,
+                       Py_ssize_t ldc, int accumulate);
+/* c[i*rs + j*cs] (+)= t[i*ld + j] for i < m, j < n; strides in bytes. */
+typedef void (*tile_fn)(char *c, Py_ssize_t rs, Py_ssize_t cs, const void *t,
+                        Py_ssize_t m, Py_ssize_t n, Py_ssize_t ld, int accumulate);
+typedef void (*naive_fn)(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+                         const void *A, const void *B, void *c);
+
+typedef struct {
+    int mr, nr;
+    Py_ssize_t mc, kc, nc;
+    size_t size;
+    ukr_fn ukr;
+    tile_fn tile;
+    naive_fn naive;
+} ComputeType;
+
+#define REAL_MAC(c, a, b) ((c) += (a) * (b))
+#define CPLX_MAC(c, a, b)                                   \
+    do {                                                    \
+        (c).re += (a).re * (b).re - (a).im * (b).im;        \
+        (c).im += (a).re * (b).im + (a).im * (b).re;        \
+    } while (0)
+#define REAL_ADD(c, a) ((c) += (a))
+#define CPLX_ADD(c, a) do { (c).re += (a).re; (c).im += (a).im; } while (0)
+
+#define DEFINE_COMPUTE(NAME, T, MR, NR, MAC, ADD)                                  \
+    static void                                                                    \
+    ukr_##NAME(Py_ssize_t kc, const void *Av, const void *Bv, void *cv,            \
+               Py_ssize_t ldc, int accumulate)                                     \
+    {                                                                              \
+        const T *restrict A = Av;                                                  \
+        const T *restrict B = Bv;                                                  \
+        T *c = cv;                                                                 \
+        T acc[MR][NR];                                                             \
+        memset(acc, 0, sizeof(acc));                                               \
+        for (Py_ssize_t p = 0; p < kc; p++) {                                      \
+            for (int i = 0; i < MR; i++) {                                         \
+                for (int j = 0; j < NR; j++) {                                     \
+                    MAC(acc[i][j], A[i], B[j]);                                    \
+                }                                                                  \
+            }                                                                      \
+            A += MR;                                                               \
+            B += NR;                                                               \
+        }                                                                          \
+        for (int i = 0; i < MR; i++) {                                             \
+            for (int j = 0; j < NR; j++) {                                         \
+                if (accumulate) {                                                  \
+                    ADD(c[i * ldc + j], acc[i][j]);                                \
+                }                                                                  \
+                else {                                                             \
+                    c[i * ldc + j] = acc[i][j];                                    \
+                }                                                                  \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+    static void                                                                    \
+    tile_##NAME(char *c, Py_ssize_t rs, Py_ssize_t cs, const void *tv,             \
+                Py_ssize_t m, Py_ssize_t n, Py_ssize_t ld, int accumulate)         \
+    {                                                                              \
+        const T *t = tv;                                                           \
+        for (Py_ssize_t i = 0; i < m; i++) {                                       \
+            for (Py_ssize_t j = 0; j < n; j++) {                                   \
+                T *dst = (T *)(c + i * rs + j * cs);                               \
+                if (accumulate) {                                                  \
+                    ADD(*dst, t[i * ld + j]);                                      \
+                }                                                                  \
+                else {                                                             \
+                    *dst = t[i * ld + j];                                          \
+                }                                                                  \
+            }                                                                      \
+        }                                                                          \
+    }                                                                              \
+    static void                                                                    \
+    naive_##NAME(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,                         \
+                 const void *Av, const void *Bv, void *cv)                         \
+    {                                                                              \
+        const T *restrict A = Av;                                                  \
+        const T *restrict B = Bv;                                                  \
+        T *restrict c = cv;                                                        \
+        memset(c, 0, (size_t)(m * n) * sizeof(T));                                 \
+        for (Py_ssize_t p = 0; p < k; p++) {                                       \
+            for (Py_ssize_t i = 0; i < m; i++) {                                   \
+                T a = A[p * m + i];                                                \
+                for (Py_ssize_t j = 0; j < n; j++) {                               \
+                    MAC(c[i * n + j], a, B[p * n + j]);                            \
+                }                                                                  \
+            }                                                                      \
+        }                                                                          \
+    }
+
+DEFINE_COMPUTE(f32, float, 4, 8, REAL_MAC, REAL_ADD)
+DEFINE_COMPUTE(f64, double, 4, 4, REAL_MAC, REAL_ADD)
+DEFINE_COMPUTE(u64, uint64_t, 4, 4, REAL_MAC, REAL_ADD)
+DEFINE_COMPUTE(c64, cfloat, 2, 4, CPLX_MAC, CPLX_ADD)
+DEFINE_COMPUTE(c128, cdouble, 2, 4, CPLX_MAC, CPLX_ADD)
+
+#ifdef GEMM_X86
+/* The SIMD kernels are written once per vector type through these macros:
+ * V vector type, L load, S store, B1 broadcast, F fused multiply-add,
+ * ADD add.  Row i of the tile is two vectors ci0, ci1. */
+#define K_DECL(V, Z, i) V c##i##0 = Z(), c##i##1 = Z();
+#define K_STEP(B1, F, i)                                                    \
+    do {                                                                    \
+        a = B1(A + i);                                                      \
+        c##i##0 = F(a, b0, c##i##0);                                        \
+        c##i##1 = F(a, b1, c##i##1);                                        \
+    } while (0);
+#define K_STORE(L, S, ADD, W, i)                                            \
+    if (accumulate) {                                                       \
+        S(c + i * ldc, ADD(L(c + i * ldc), c##i##0));                       \
+        S(c + i * ldc + W, ADD(L(c + i * ldc + W), c##i##1));               \
+    }                                                                       \
+    else {                                                                  \
+        S(c + i * ldc, c##i##0);                                            \
+        S(c + i * ldc + W, c##i##1);                                        \
+    }
+
+#define ROWS6(X, ...) X(__VA_ARGS__, 0) X(__VA_ARGS__, 1) X(__VA_ARGS__, 2) \
+    X(__VA_ARGS__, 3) X(__VA_ARGS__, 4) X(__VA_ARGS__, 5)
+#define ROWS14(X, ...) ROWS6(X, __VA_ARGS__) X(__VA_ARGS__, 6) X(__VA_ARGS__, 7) \
+    X(__VA_ARGS__, 8) X(__VA_ARGS__, 9) X(__VA_ARGS__, 10) X(__VA_ARGS__, 11)    \
+    X(__VA_ARGS__, 12) X(__VA_ARGS__, 13)
+
+#define DEFINE_SIMD_UKR(NAME, TARGET, T, V, W, MR, ROWS, Z, L, S, B1, F, ADD)     \
+    __attribute__((target(TARGET))) static void                                  \
+    NAME(Py_ssize_t kc, const void *Av, const void *Bv, void *cv, Py_ssize_t ldc,  \
+         int accumulate)                                                         \
+    {                                                                            \
+        const T *A = Av, *B = Bv;                                                \
+        T *c = cv;                                                               \
+        ROWS(K_DECL, V, Z)                                                       \
+        for (Py_ssize_t p = 0; p < kc; p++) {                                    \
+            V b0 = L(B), b1 = L(B + W), a;                                       \
+            ROWS(K_STEP, B1, F)                                                  \
+            A += MR;                                                             \
+            B += 2 * W;                                                          \
+        }                                                                        \
+        ROWS(K_STORE, L, S, ADD, W)                                              \
+    }
+
+static inline __attribute__((target("avx2"))) __m256d
+bcast_pd256(const double *p)
+{
+    return _mm256_broadcast_sd(p);
+}
+
+static inline __attribute__((target("avx2"))) __m256
+bcast_ps256(const float *p)
+{
+    return _mm256_broadcast_ss(p);
+}
+
+static inline __attribute__((target("avx512f"))) __m512d
+bcast_pd512(const double *p)
+{
+    return _mm512_set1_pd(*p);
+}
+
+static inline __attribute__((target("avx512f"))) __m512
+bcast_ps512(const float *p)
+{
+    return _mm512_set1_ps(*p);
+}
+
+DEFINE_SIMD_UKR(ukr_f64_avx2, "avx2,fma", double, __m256d, 4, 6, ROWS6, _mm256_setzero_pd,
+                _mm256_loadu_pd, _mm256_storeu_pd, bcast_pd256, _mm256_fmadd_pd,
+                _mm256_add_pd)
+DEFINE_SIMD_UKR(ukr_f32_avx2, "avx2,fma", float, __m256, 8, 6, ROWS6, _mm256_setzero_ps,
+                _mm256_loadu_ps, _mm256_storeu_ps, bcast_ps256, _mm256_fmadd_ps,
+                _mm256_add_ps)
+DEFINE_SIMD_UKR(ukr_f64_avx512, "avx512f", double, __m512d, 8, 14, ROWS14, _mm512_setzero_pd,
+                _mm512_loadu_pd, _mm512_storeu_pd, bcast_pd512, _mm512_fmadd_pd,
+                _mm512_add_pd)
+DEFINE_SIMD_UKR(ukr_f32_avx512, "avx512f", float, __m512, 16, 14, ROWS14, _mm512_setzero_ps,
+                _mm512_loadu_ps, _mm512_storeu_ps, bcast_ps512, _mm512_fmadd_ps,
+                _mm512_add_ps)
+#endif
+
+/* MC x KC of A stays in L2, KC x NC of B in L3. */
+static ComputeType compute_types[NDM_GEMM_NTYPES] = {
+    [NDM_GEMM_F32] = {4, 8, 128, 256, 4096, sizeof(float), ukr_f32, tile_f32, naive_f32},
+    [NDM_GEMM_F64] = {4, 4, 128, 256, 2048, sizeof(double), ukr_f64, tile_f64, naive_f64},
+    [NDM_GEMM_U64] = {4, 4, 128, 256, 2048, sizeof(uint64_t), ukr_u64, tile_u64, naive_u64},
+    [NDM_GEMM_C64] = {2, 4, 64, 256, 2048, sizeof(cfloat), ukr_c64, tile_c64, naive_c64},
+    [NDM_GEMM_C128] = {2, 4, 64, 128, 2048, sizeof(cdouble), ukr_c128, tile_c128, naive_c128},
+};
+
+size_t
+ndm_gemm_itemsize(int type)
+{
+    return compute_types[type].size;
+}
+
+void
+ndm_gemm_naive(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
+               const void *A, const void *B, void *c)
+{
+    compute_types[type].naive(m, n, k, A, B, c);
+}
+
+void
+ndm_gemm_copy(int type, char *c, Py_ssize_t rs, Py_ssize_t cs, const void *t,
+              Py_ssize_t m, Py_ssize_t n, Py_ssize_t ld)
+{
+    compute_types[type].tile(c, rs, cs, t, m, n, ld, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The driver                                                         */
+/* ------------------------------------------------------------------ */
+
+#define TILE_BYTES 2048        /* MR * NR * size of the largest tile */
+#define THREAD_WORK 4.0e6      /* m*n*k from which a second thread pays */
+#define MAX_TASKS 64
+
+static Py_ssize_t
+round_up(Py_ssize_t x, Py_ssize_t to)
+{
+    return (x + to - 1) / to * to;
+}
+
+static Py_ssize_t
+min_ssize(Py_ssize_t a, Py_ssize_t b)
+{
+    return a < b ? a : b;
+}
+
+static char *
+align64(char *p)
+{
+    return (char *)(((uintptr_t)p + 63) & ~(uintptr_t)63);
+}
+
+/* One KC x NC panel of B and how the tasks share it: task i computes rows
+ * [m0[i], m1[i]) and columns [n0[i], n1[i]) of the panel (offsets from jc),
+ * and packs columns [bsplit[i], bsplit[i+1]) of it first. */
+typedef struct {
+    const NdmGemm *g;
+    const ComputeType *ct;
+    Py_ssize_t jc, nc, pc, kc;
+    int ntasks;
+    char *bpack;
+    char *apack[MAX_TASKS];
+    Py_ssize_t m0[MAX_TASKS], m1[MAX_TASKS], n0[MAX_TASKS], n1[MAX_TASKS];
+    Py_ssize_t bsplit[MAX_TASKS + 1];
+} Job;
+
+static void
+pack_b_task(void *ctx, int i)
+{
+    const Job *job = ctx;
+    const NdmGemm *g = job->g;
+    Py_ssize_t j0 = job->bsplit[i], j1 = job->bsplit[i + 1];
+    if (j1 > j0) {
+        g->pack(g->b + job->pc * g->b_rs + (job->jc + j0) * g->b_cs, g->b_cs, g->b_rs,
+                j1 - j0, job->kc, job->ct->nr,
+                job->bpack + j0 * job->kc * (Py_ssize_t)job->ct->size);
+    }
+}
+
+static void
+compute_task(void *ctx, int i)
+{
+    const Job *job = ctx;
+    const NdmGemm *g = job->g;
+    const ComputeType *ct = job->ct;
+    _Alignas(64) char tile[TILE_BYTES];
+    Py_ssize_t size = (Py_ssize_t)ct->size, kc = job->kc;
+    Py_ssize_t c_rs = g->c_rs, c_cs = g->c_cs;
+    int accumulate = job->pc > 0;
+    /* Full tiles go straight to C when its rows are contiguous. */
+    int direct = c_cs == size;
+    Py_ssize_t ldc = c_rs / size;
+    for (Py_ssize_t ic = job->m0[i]; ic < job->m1[i]; ic += ct->mc) {
+        Py_ssize_t mc = min_ssize(job->m1[i] - ic, ct->mc);
+        g->pack(g->a + ic * g->a_rs + job->pc * g->a_cs, g->a_rs, g->a_cs, mc, kc,
+                ct->mr, job->apack[i]);
+        for (Py_ssize_t jr = job->n0[i]; jr < job->n1[i]; jr += ct->nr) {
+            Py_ssize_t nb = min_ssize(job->nc - jr, ct->nr);
+            const char *bp = job->bpack + jr * kc * size;
+            for (Py_ssize_t ir = 0; ir < mc; ir += ct->mr) {
+                Py_ssize_t mb = min_ssize(mc - ir, ct->mr);
+                const char *ap = job->apack[i] + ir * kc * size;
+                char *c = g->c + (ic + ir) * c_rs + (job->jc + jr) * c_cs;
+                if (direct && mb == ct->mr && nb == ct->nr) {
+                    ct->ukr(kc, ap, bp, c, ldc, accumulate);
+                }
+                else {
+                    ct->ukr(kc, ap, bp, tile, ct->nr, 0);
+                    ct->tile(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
+                }
+            }
+        }
+    }
+}
+
+/* Split [0, units) into n near-equal parts of whole units, scaled by `unit`
+ * and capped at `total`. */
+static void
+split(Py_ssize_t *bounds, int n, Py_ssize_t units, Py_ssize_t unit, Py_ssize_t total)
+{
+    for (int i = 0; i <= n; i++) {
+        bounds[i] = min_ssize(units * i / n * unit, total);
+    }
+}
+
+int
+ndm_gemm_ntasks(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int nthreads)
+{
+    const ComputeType *ct = &compute_types[type];
+    if (nthreads < 2 || (double)m * (double)n * (double)k < THREAD_WORK) {
+        return 1;
+    }
+    /* Every task gets at least two micro-tiles' worth of rows or columns. */
+    Py_ssize_t units = (m + ct->mr - 1) / ct->mr;
+    Py_ssize_t nunits = (min_ssize(n, ct->nc) + ct->nr - 1) / ct->nr;
+    if (nunits > units) {
+        units = nunits;
+    }
+    Py_ssize_t most = units / 2;
+    if (most < nthreads) {
+        nthreads = most < 1 ? 1 : (int)most;
+    }
+    return nthreads < MAX_TASKS ? nthreads : MAX_TASKS;
+}
+
+Py_ssize_t
+ndm_gemm_scratch_bytes(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int ntasks)
+{
+    const ComputeType *ct = &compute_types[type];
+    Py_ssize_t size = (Py_ssize_t)ct->size;
+    Py_ssize_t kc = min_ssize(k, ct->kc);
+    Py_ssize_t a = round_up(min_ssize(m, ct->mc), ct->mr) * kc * size + 64;
+    Py_ssize_t b = round_up(min_ssize(n, ct->nc), ct->nr) * kc * size + 64;
+    return b + ntasks * a;
+}
+
+void
+ndm_gemm_run(const NdmGemm *g, char *scratch, int ntasks)
+{
+    const ComputeType *ct = &compute_types[g->type];
+    Py_ssize_t size = (Py_ssize_t)ct->size;
+    Py_ssize_t kc0 = min_ssize(g->k, ct->kc);
+    Job job = {.g = g, .ct = ct, .ntasks = ntasks};
+    job.bpack = align64(scratch);
+    char *p = job.bpack + round_up(min_ssize(g->n, ct->nc), ct->nr) * kc0 * size;
+    for (int i = 0; i < ntasks; i++) {
+        job.apack[i] = align64(p);
+        p = job.apack[i] + round_up(min_ssize(g->m, ct->mc), ct->mr) * kc0 * size;
+    }
+    Py_ssize_t munits = (g->m + ct->mr - 1) / ct->mr;
+    Py_ssize_t bounds[MAX_TASKS + 1];
+    for (job.jc = 0; job.jc < g->n; job.jc += ct->nc) {
+        job.nc = min_ssize(g->n - job.jc, ct->nc);
+        Py_ssize_t nunits = (job.nc + ct->nr - 1) / ct->nr;
+        /* Rows when there are enough of them, so that the tasks share the
+         * packed B panel; else columns, each task packing all of A. */
+        int by_rows = munits >= nunits || munits >= 4 * (Py_ssize_t)ntasks;
+        split(job.bsplit, ntasks, nunits, ct->nr, job.nc);
+        split(bounds, ntasks, by_rows ? munits : nunits, by_rows ? ct->mr : ct->nr,
+              by_rows ? g->m : job.nc);
+        for (int i = 0; i < ntasks; i++) {
+            job.m0[i] = by_rows ? bounds[i] : 0;
+            job.m1[i] = by_rows ? bounds[i + 1] : g->m;
+            job.n0[i] = by_rows ? 0 : bounds[i];
+            job.n1[i] = by_rows ? job.nc : bounds[i + 1];
+        }
+        for (job.pc = 0; job.pc < g->k; job.pc += ct->kc) {
+            job.kc = min_ssize(g->k - job.pc, ct->kc);
+            if (ntasks == 1) {
+                pack_b_task(&job, 0);
+                compute_task(&job, 0);
+            }
+            else {
+                ndm_threads_run(ntasks, pack_b_task, &job);
+                ndm_threads_run(ntasks, compute_task, &job);
+            }
+        }
+    }
+}
+
+void
+ndm_gemm_init(void)
+{
+#ifdef GEMM_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) {
+        ComputeType *t = &compute_types[NDM_GEMM_F64];
+        t->mr = 14; t->nr = 16; t->mc = 252; t->kc = 256; t->nc = 4096;
+        t->ukr = ukr_f64_avx512;
+        t = &compute_types[NDM_GEMM_F32];
+        t->mr = 14; t->nr = 32; t->mc = 252; t->kc = 512; t->nc = 4096;
+        t->ukr = ukr_f32_avx512;
+    }
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        ComputeType *t = &compute_types[NDM_GEMM_F64];
+        t->mr = 6; t->nr = 8; t->mc = 120;
+        t->ukr = ukr_f64_avx2;
+        t = &compute_types[NDM_GEMM_F32];
+        t->mr = 6; t->nr = 16; t->mc = 120;
+        t->ukr = ukr_f32_avx2;
+    }
+#endif
+}
