@@ -640,7 +640,18 @@ new_output(NdmDtype *descr, int narr, NdmArray **arrs, int nd,
         }
         order = all_f && any_not_c ? 'F' : 'C';
     }
-    if (order == 'F') {
+    Py_ssize_t size = 1;
+    for (int i = 0; i < nd; i++) {
+        size *= shape[i];
+    }
+    if (size == 0) {
+        /* an empty result has zero strides, as NumPy's iterator makes it */
+        for (int i = 0; i < nd; i++) {
+            strides[i] = 0;
+        }
+        sp = strides;
+    }
+    else if (order == 'F') {
         flags = NDM_NEW_FORTRAN;
     }
     else if (order == 'K') {

@@ -106,6 +106,8 @@ def compare(expr, np_arrays, nm_arrays, **kw):
     single = any(getattr(v, "dtype", None) in (numpy.float32, numpy.complex64)
                  for v in np_arrays.values())
     check_close(got, npr, approx, ctx, 1e-5 if single else None)
+    if isinstance(npr, numpy.ndarray):
+        assert got.strides == npr.strides, ctx
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
