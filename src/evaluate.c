@@ -624,7 +624,8 @@ same_layout(NdmArray *a, NdmArray *b)
 }
 
 /* The output for the broadcast shape: order 'K' follows the inputs' layout
- * (as a ufunc's output), 'A' is Fortran when every input is. */
+ * (as a ufunc's output), 'A' is Fortran when every input with dimensions
+ * is Fortran-ordered only. */
 static NdmArray *
 new_output(NdmDtype *descr, int narr, NdmArray **arrs, int nd,
            const Py_ssize_t *shape, char order)
@@ -633,12 +634,15 @@ new_output(NdmDtype *descr, int narr, NdmArray **arrs, int nd,
     int flags = 0;
     const Py_ssize_t *sp = NULL;
     if (order == 'A') {
-        int all_f = narr > 0, any_not_c = 0;
+        int all_f = 1, any = 0;
         for (int k = 0; k < narr; k++) {
-            all_f &= (arrs[k]->flags & NDM_F_CONTIGUOUS) != 0;
-            any_not_c |= !(arrs[k]->flags & NDM_C_CONTIGUOUS);
+            if (arrs[k]->nd > 0) {
+                any = 1;
+                all_f &= (arrs[k]->flags & NDM_F_CONTIGUOUS)
+                         && !(arrs[k]->flags & NDM_C_CONTIGUOUS);
+            }
         }
-        order = all_f && any_not_c ? 'F' : 'C';
+        order = any && all_f ? 'F' : 'C';
     }
     Py_ssize_t size = 1;
     for (int i = 0; i < nd; i++) {

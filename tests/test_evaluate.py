@@ -177,10 +177,11 @@ def _broadcastable(x, y):
 def test_result_layout_follows_inputs():
     for order in "KCFA":
         for na in [make("f8", (4, 6), 1), numpy.asfortranarray(make("f8", (4, 6), 1)),
-                   make("f8", (6, 4), 1).T[::-1]]:
+                   make("f8", (6, 4), 1).T[::-1], make("f8", (1, 6), 1)]:
             a = ndmem.asarray(na)
-            got = ndmem.evaluate("a * 2", order=order)
-            exp = numpy.multiply(na, 2, order=order)
+            got = ndmem.evaluate("a * s", local_dict={"a": a, "s": ndmem.asarray(2.0)},
+                                 order=order)
+            exp = numpy.multiply(na, numpy.asarray(2.0), order=order)
             assert got.strides == exp.strides, (order, na.strides)
             assert got.flags.c_contiguous == exp.flags.c_contiguous
             numpy.testing.assert_array_equal(as_numpy(got), exp)
