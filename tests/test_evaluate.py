@@ -313,6 +313,11 @@ def test_out_aliasing_an_input():
     exp = nb.copy()
     exp[1:] = nb[:-1] * 2 + 1
     numpy.testing.assert_array_equal(as_numpy(b), exp)
+    # a broadcast row of the output itself
+    nr = make("f8", (300, 50), 4)
+    r = ndmem.array(nr)
+    ndmem.evaluate("x * y", local_dict={"x": r, "y": r[5]}, out=r)
+    numpy.testing.assert_array_equal(as_numpy(r), nr * nr[5])
     c2 = ndmem.asarray(make("f8", (40, 40), 3))
     n2 = numpy.array(c2)
     ndmem.evaluate("x - y", local_dict={"x": c2, "y": c2.T}, out=c2)
