@@ -1195,6 +1195,20 @@ static PyObject *
 from_any_ex(PyObject *obj, NdmDtype *dtype, int copy, char order, int ndmin, int subok,
             int ndmax)
 {
+    NdmDtype *sub_base;
+    PyObject *sub_shape;
+    if (dtype != NULL && ndm_dtype_subarray(dtype, &sub_base, &sub_shape)) {
+        /* ndmin counts the subarray's axes: prepend only what they leave */
+        int inner_ndmin = ndmin - (int)PyTuple_GET_SIZE(sub_shape);
+        PyObject *elements = from_any_ex(obj, sub_base, copy, order,
+                                         inner_ndmin > 0 ? inner_ndmin : 0, subok, ndmax);
+        if (elements == NULL) {
+            return NULL;
+        }
+        PyObject *spread = ndm_array_to_subarray((NdmArray *)elements, dtype);
+        Py_DECREF(elements);
+        return spread;
+    }
     if (NdmArray_Check(obj)) {
         return from_array((NdmArray *)obj, dtype, copy, order, ndmin, subok);
     }

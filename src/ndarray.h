@@ -93,6 +93,11 @@ PyObject *ndm_array_copy(NdmArray *a, char order);
 /* np.array(obj, dtype=, copy=, order=, ndmin=): copy is 1 (always),
  * 0 (never: ValueError if a copy is needed) or -1 (if needed).
  * dtype NULL discovers it.  Implemented in creation.c. */
+/* a converted to a subarray dtype as NumPy's astype and array() do: shape
+ * a.shape + the subarray's, each element broadcast over its subarray
+ * (unsafe casting; descr borrowed). */
+PyObject *ndm_array_to_subarray(NdmArray *a, NdmDtype *descr);
+
 PyObject *ndm_array_from_any(PyObject *obj, NdmDtype *dtype, int copy,
                              char order, int ndmin);
 

@@ -880,3 +880,45 @@ def test_dunder_array():
     check(nm.array([_ArrayMethod(src)] * 2), np.array([_ArrayMethod(src)] * 2))
     inner = nm.arange(3)
     assert values_of(nm.asarray(_ArrayMethod(inner))).tolist() == [0, 1, 2]
+
+
+# ------------------------------------------------------------------ subarray dtypes
+# NumPy never keeps a subarray dtype as an array's dtype: the subarray's shape
+# is appended to the array's and each element is spread over its subarray.
+
+SUBARRAY_CASES = [
+    lambda m: m.zeros(2, "(2,)f8"),
+    lambda m: m.ones((2, 3), "(2,3)i4"),
+    lambda m: m.zeros(3, m.dtype(("u1", (4,))), order="F"),
+    lambda m: m.full(2, 7, "(2,)i2"),
+    lambda m: m.zeros((), "(3,)f4"),
+    lambda m: m.zeros_like(m.zeros(3), "(2,)f8"),
+    lambda m: m.ndarray(2, "(2,)f8", buffer=bytes(32)),
+    lambda m: m.frombuffer(bytes(range(32)), "(2,)i4"),
+    lambda m: m.array([[1, 2]], "(2,)f8"),
+    lambda m: m.array(5, "(2,3)u1"),
+    lambda m: m.array([1, 2], m.dtype(("f4", (2,))), ndmin=3),
+    lambda m: m.asarray(m.arange(3), "(2,)f8"),
+    lambda m: m.arange(4.0).astype("(2,)i1"),
+    lambda m: m.arange(6.0).reshape(2, 3)[:, ::-1].astype("(2,)f4"),
+    lambda m: m.arange(4.0).view("(1,)f8"),
+    lambda m: m.arange(4.0).view("(2,)f8"),
+    lambda m: m.zeros(3, "f8,(2,)i4")["f1"],
+]
+
+
+@pytest.mark.parametrize("case", SUBARRAY_CASES)
+def test_subarray_dtype_becomes_trailing_axes(case):
+    got, ref = same(case, flags=False)
+    if ref is not None:
+        assert got.tolist() == ref.tolist()
+
+
+@pytest.mark.parametrize("dtype", ["f8", "f4", "i8", "i4", "?", "u2", ">f8", "c16"])
+@pytest.mark.parametrize("index", [(), (slice(None, None, -2),), (slice(None), 1)])
+def test_tolist_matches_numpy(dtype, index):
+    def make(m):
+        return (m.arange(24) % 5).astype(dtype).reshape(4, 6)[index]
+    got, ref = make(nm), make(np)
+    assert got.tolist() == ref.tolist()
+    assert [type(x) for x in got.ravel().tolist()] == [type(x) for x in ref.ravel().tolist()]
