@@ -14,10 +14,7 @@
 /* Layouts and tables                                                 */
 /* ------------------------------------------------------------------ */
 
-typedef struct {
-    PyObject_HEAD
-    NdmScalarValue v;
-} NumScalar;
+typedef NdmNumScalar NumScalar;
 
 typedef struct {
     PyUnicodeObject base;
@@ -55,7 +52,7 @@ static const char *type_names[NDM_NTYPES] = {
 static const int num_sizes[NDM_NNUMERIC] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 2, 4, 8, 8, 16};
 
 static PyTypeObject *abstract_types[A_N];
-static PyTypeObject *scalar_types[NDM_NTYPES];
+PyTypeObject *ndm_scalar_types[NDM_NTYPES];
 static PyObject *bool_values[2];
 PyObject *ndm_complex_warning;
 
@@ -81,7 +78,7 @@ ndm_scalar_typenum(PyObject *obj)
 {
     PyTypeObject *tp = Py_TYPE(obj);
     for (int t = 0; t < NDM_NTYPES; t++) {
-        if (tp == scalar_types[t]) {
+        if (tp == ndm_scalar_types[t]) {
             return t;
         }
     }
@@ -90,7 +87,7 @@ ndm_scalar_typenum(PyObject *obj)
         return -1;
     }
     for (int t = 0; t < NDM_NTYPES; t++) {
-        if (scalar_types[t] && PyType_IsSubtype(tp, scalar_types[t])) {
+        if (ndm_scalar_types[t] && PyType_IsSubtype(tp, ndm_scalar_types[t])) {
             return t;
         }
     }
@@ -100,8 +97,15 @@ ndm_scalar_typenum(PyObject *obj)
 static int
 type_typenum(PyTypeObject *tp)
 {
+    /* the exact types first: a subtype walk per entry made np.float64(x)
+     * slow */
     for (int t = 0; t < NDM_NTYPES; t++) {
-        if (tp == scalar_types[t] || PyType_IsSubtype(tp, scalar_types[t])) {
+        if (tp == ndm_scalar_types[t]) {
+            return t;
+        }
+    }
+    for (int t = 0; t < NDM_NTYPES; t++) {
+        if (PyType_IsSubtype(tp, ndm_scalar_types[t])) {
             return t;
         }
     }
@@ -114,7 +118,7 @@ ndm_scalar_type(int type_num)
     if (type_num < 0 || type_num >= NDM_NTYPES) {
         return NULL;
     }
-    return scalar_types[type_num];
+    return ndm_scalar_types[type_num];
 }
 
 int
@@ -143,7 +147,7 @@ ndm_scalar_new(int t, const void *value)
         Py_INCREF(r);
         return r;
     }
-    return new_of_type(scalar_types[t], t, value);
+    return new_of_type(ndm_scalar_types[t], t, value);
 }
 
 static PyObject *
@@ -1016,7 +1020,7 @@ num_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
             return res;
         }
     }
-    if (t == NDM_BOOL && type == scalar_types[NDM_BOOL]) {
+    if (t == NDM_BOOL && type == ndm_scalar_types[NDM_BOOL]) {
         return bool_scalar(v.b);
     }
     return new_of_type(type, t, &v);
@@ -1246,7 +1250,7 @@ ndm_scalar_from_data(NdmDtype *d, const char *ptr, PyObject *base)
         if (u == NULL) {
             return NULL;
         }
-        PyObject *r = str_new_from(scalar_types[NDM_UNICODE], u);
+        PyObject *r = str_new_from(ndm_scalar_types[NDM_UNICODE], u);
         Py_DECREF(u);
         if (r != NULL) {
             ((StrScalar *)r)->obval = NULL;
@@ -1262,12 +1266,12 @@ ndm_scalar_from_data(NdmDtype *d, const char *ptr, PyObject *base)
         if (b == NULL) {
             return NULL;
         }
-        PyObject *r = bytes_new_from(scalar_types[NDM_BYTES], b);
+        PyObject *r = bytes_new_from(ndm_scalar_types[NDM_BYTES], b);
         Py_DECREF(b);
         return r;
     }
     if (t == NDM_VOID) {
-        return void_new_raw(scalar_types[NDM_VOID], d, ptr, base);
+        return void_new_raw(ndm_scalar_types[NDM_VOID], d, ptr, base);
     }
     PyErr_SetString(PyExc_TypeError, "unknown dtype for a scalar");
     return NULL;
@@ -2523,7 +2527,7 @@ static PyMethodDef module_functions[] = {
 static int
 add_alias(PyObject *module, const char *alias, int t)
 {
-    return PyModule_AddObjectRef(module, alias, (PyObject *)scalar_types[t]);
+    return PyModule_AddObjectRef(module, alias, (PyObject *)ndm_scalar_types[t]);
 }
 
 int
@@ -2664,7 +2668,7 @@ ndm_scalar_init(PyObject *module)
         if (tp == NULL) {
             return -1;
         }
-        scalar_types[t] = (PyTypeObject *)tp;
+        ndm_scalar_types[t] = (PyTypeObject *)tp;
         if (PyModule_AddObjectRef(module, type_names[t], tp) < 0) {
             return -1;
         }
@@ -2672,7 +2676,7 @@ ndm_scalar_init(PyObject *module)
 
     /* the bool singletons */
     for (int i = 0; i < 2; i++) {
-        PyTypeObject *bt = scalar_types[NDM_BOOL];
+        PyTypeObject *bt = ndm_scalar_types[NDM_BOOL];
         PyObject *o = bt->tp_alloc(bt, 0);
         if (o == NULL) {
             return -1;
@@ -2681,7 +2685,7 @@ ndm_scalar_init(PyObject *module)
         bool_values[i] = o;
     }
 
-    if (PyModule_AddObjectRef(module, "bool_", (PyObject *)scalar_types[NDM_BOOL]) < 0
+    if (PyModule_AddObjectRef(module, "bool_", (PyObject *)ndm_scalar_types[NDM_BOOL]) < 0
             || PyModule_AddObjectRef(module, "True_", bool_values[1]) < 0
             || PyModule_AddObjectRef(module, "False_", bool_values[0]) < 0) {
         return -1;
@@ -2722,8 +2726,8 @@ ndm_scalar_init(PyObject *module)
             return -1;
         }
         if (d->scalar_type == NULL) {
-            Py_INCREF(scalar_types[t]);
-            d->scalar_type = scalar_types[t];
+            Py_INCREF(ndm_scalar_types[t]);
+            d->scalar_type = ndm_scalar_types[t];
         }
         Py_DECREF(d);
     }

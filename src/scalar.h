@@ -34,6 +34,17 @@ typedef union NdmScalarValue {
     ndm_complex64 c64; ndm_complex128 c128;
 } NdmScalarValue;
 
+/* The layout of the numeric scalars other than float64 and complex128
+ * (which extend Python's float and complex). */
+typedef struct {
+    PyObject_HEAD
+    NdmScalarValue v;
+} NdmNumScalar;
+
+/* The concrete scalar types by type number (scalarmath's fast paths
+ * compare Py_TYPE against them). */
+extern PyTypeObject *ndm_scalar_types[NDM_NTYPES];
+
 /* NdmTypeNum of an ndmem scalar (numeric, NDM_BYTES, NDM_UNICODE,
  * NDM_VOID), or -1 when obj is not one. */
 int ndm_scalar_typenum(PyObject *obj);
@@ -47,6 +58,7 @@ int ndm_scalar_cast(int from, const void *src, int to, void *dst);
 
 #define NDM_FPE_DIVIDEBYZERO 1
 #define NDM_FPE_OVERFLOW 2
+#define NDM_FPE_UNDERFLOW 4
 #define NDM_FPE_INVALID 8
 
 /* Warn RuntimeWarning "<what> encountered in <name>" for each flag set,

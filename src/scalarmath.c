@@ -6,6 +6,7 @@
 #include "ufunc.h"
 #include <complex.h>
 #include <fenv.h>
+#include <float.h>
 #include <math.h>
 
 static const int sizes[NDM_NNUMERIC] = {1, 1, 1, 2, 2, 4, 4, 8, 8, 2, 4, 8, 8, 16};
@@ -203,8 +204,11 @@ fpe_clear(void)
 static int
 fpe_get(void)
 {
-    int s = fetestexcept(FE_DIVBYZERO | FE_OVERFLOW | FE_INVALID);
+    int s = fetestexcept(FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID);
     int f = 0;
+    if (s & FE_UNDERFLOW) {
+        f |= NDM_FPE_UNDERFLOW;
+    }
     if (s & FE_DIVBYZERO) {
         f |= F_DIV0;
     }
@@ -589,12 +593,137 @@ is_sequence_operand(PyObject *o)
     return PyList_Check(o) || PyTuple_Check(o);
 }
 
+/* ------------------------------------------------------------------ */
+/* Fast paths: float64 and int64 with their own kind or a Python scalar */
+/* ------------------------------------------------------------------ */
+
+/* A Python int that fits in int64 (no exception either way). */
+static int
+small_int(PyObject *o, int64_t *out)
+{
+    int ovf;
+    long long v = PyLong_AsLongLongAndOverflow(o, &ovf);
+    if (ovf || (v == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Both operands as doubles when the result is float64 by the scalar path:
+ * a float64 with a float64, a Python float or a Python int (never bool). */
+static int
+f64_pair(PyObject *x, PyObject *y, double *p, double *q)
+{
+    PyTypeObject *f64 = ndm_scalar_types[NDM_FLOAT64];
+    PyObject *o;
+    int64_t i;
+    if (Py_IS_TYPE(x, f64)) {
+        *p = PyFloat_AS_DOUBLE(x);
+        o = y;
+    }
+    else if (Py_IS_TYPE(y, f64)) {
+        *q = PyFloat_AS_DOUBLE(y);
+        o = x;
+        q = p;
+    }
+    else {
+        return 0;
+    }
+    if (Py_IS_TYPE(o, f64) || PyFloat_CheckExact(o)) {
+        *q = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    return PyLong_CheckExact(o) && small_int(o, &i) ? (*q = (double)i, 1) : 0;
+}
+
+/* Both operands as int64 when the result is int64 by the scalar path:
+ * an int64 with an int64 or a Python int that fits (never bool). */
+static int
+i64_pair(PyObject *x, PyObject *y, int64_t *p, int64_t *q)
+{
+    PyTypeObject *i64 = ndm_scalar_types[NDM_INT64];
+    PyObject *o;
+    if (Py_IS_TYPE(x, i64)) {
+        *p = ((NdmNumScalar *)x)->v.i64;
+        o = y;
+    }
+    else if (Py_IS_TYPE(y, i64)) {
+        *q = ((NdmNumScalar *)y)->v.i64;
+        o = x;
+        q = p;
+    }
+    else {
+        return 0;
+    }
+    if (Py_IS_TYPE(o, i64)) {
+        *q = ((NdmNumScalar *)o)->v.i64;
+        return 1;
+    }
+    return PyLong_CheckExact(o) && small_int(o, q);
+}
+
+/* x op y for + - * / (and ** for floats) on float64 or int64 without the general machinery;
+ * NULL without an exception when the general path must run (other
+ * types or ops, and any result that could carry a warning: non-finite
+ * floats, integer overflow, division). */
+static PyObject *
+binop_fast(PyObject *x, PyObject *y, int op)
+{
+    double p, q, r;
+    if (f64_pair(x, y, &p, &q)) {
+        switch (op) {
+        case OP_ADD: r = p + q; break;
+        case OP_SUB: r = p - q; break;
+        case OP_MUL: r = p * q; break;
+        case OP_TRUEDIV:
+            if (q == 0.0) {
+                return NULL;
+            }
+            r = p / q;
+            break;
+        case OP_POW:
+            /* pow(nan, 0) is 1: a signalling NaN would still raise */
+            if (isnan(p) || isnan(q)) {
+                return NULL;
+            }
+            r = pow(p, q);
+            break;
+        default: return NULL;
+        }
+        /* a finite result raised no flag the general path would report,
+         * unless tiny: a product, quotient or power may have underflowed
+         * (a tiny sum or difference is exact) */
+        if (!isfinite(r) || (fabs(r) < DBL_MIN && op != OP_ADD && op != OP_SUB)) {
+            return NULL;
+        }
+        return ndm_scalar_new(NDM_FLOAT64, &r);
+    }
+    int64_t i, j, k;
+    if (i64_pair(x, y, &i, &j)) {
+        int ovf;
+        switch (op) {
+        case OP_ADD: ovf = __builtin_add_overflow(i, j, &k); break;
+        case OP_SUB: ovf = __builtin_sub_overflow(i, j, &k); break;
+        case OP_MUL: ovf = __builtin_mul_overflow(i, j, &k); break;
+        default: return NULL;
+        }
+        return ovf ? NULL : ndm_scalar_new(NDM_INT64, &k);
+    }
+    return NULL;
+}
+
 static PyObject *
 binop(PyObject *x, PyObject *y, int op)
 {
     Opnd a, b;
     NdmScalarValue va, vb, r1, r2;
     int fpe = 0;
+    PyObject *quick = binop_fast(x, y, op);
+    if (quick != NULL || PyErr_Occurred()) {
+        return quick;
+    }
     if (!classify(x, &a) || !classify(y, &b)) {
         if (op == OP_MUL) {
             /* a sequence times a scalar: Python's repeat (through
@@ -797,9 +926,14 @@ enum { U_NEG, U_POS, U_ABS, U_INV };
 static PyObject *
 unop(PyObject *self, int op)
 {
-    int t = ndm_scalar_typenum(self);
     NdmScalarValue v, r;
     int fpe = 0;
+    if (Py_IS_TYPE(self, ndm_scalar_types[NDM_FLOAT64]) && op != U_INV) {
+        double d = PyFloat_AS_DOUBLE(self);
+        r.f64 = op == U_NEG ? -d : op == U_ABS ? fabs(d) : d;
+        return ndm_scalar_new(NDM_FLOAT64, &r);
+    }
+    int t = ndm_scalar_typenum(self);
     if (t < 0 || t >= NDM_NNUMERIC) {
         Py_RETURN_NOTIMPLEMENTED;
     }
@@ -974,6 +1108,18 @@ PyObject *
 ndm_scalarmath_richcompare(PyObject *x, PyObject *y, int op)
 {
     Opnd a, b;
+    double p, q;
+    int64_t i, j;
+    /* float64 or int64 with its own kind or a Python float/int: NumPy
+     * compares them as doubles or as int64 (no warnings either way) */
+    if (f64_pair(x, y, &p, &q)) {
+        return bool_result(op == Py_LT ? p < q : op == Py_LE ? p <= q
+                           : op == Py_EQ ? p == q : op == Py_NE ? p != q
+                           : op == Py_GT ? p > q : p >= q);
+    }
+    if (i64_pair(x, y, &i, &j)) {
+        return bool_result(cmp_result(i < j ? -1 : i > j, op));
+    }
     if (!classify(x, &a) || !classify(y, &b)) {
         if (is_sequence_operand(y) && ndm_scalar_check(x)) {
             PyObject *arr = as_0d_array(x);

@@ -345,6 +345,31 @@ def test_binop_documented_cases():
         same(lambda: c(np), lambda: c(nm))
 
 
+FAST_OPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+            operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge]
+FAST_EXTRA = {"float64": [1.5, -1e-300, 5e-324, 2.0, 1e200, float("-inf")],
+              "int64": [1, -1, 2**31, 3037000500, -2**62]}
+FAST_PY = [0, 1, -3, 2**53 + 1, 2**62, 2**63, -2**63, -2**63 - 1, 2**70, True, 0.0, -0.0,
+           0.5, -2.5, 1e300, 1e-300, float("nan"), float("inf"), float("-inf")]
+
+
+@pytest.mark.parametrize("mode", ["warn", "raise", "ignore"])
+@pytest.mark.parametrize("t", ["float64", "int64"])
+def test_binop_common_kinds(t, mode):
+    """float64 and int64 with their own type and Python scalars (the
+    operations scalar code does most), every pair, under each errstate."""
+    values = SAMPLES[t] + FAST_EXTRA[t]
+    for op in FAST_OPS:
+        for va in values:
+            xa, ya = getattr(np, t)(va), getattr(nm, t)(va)
+            others = [(getattr(np, t)(v), getattr(nm, t)(v)) for v in values]
+            others += [(p, p) for p in FAST_PY]
+            for xb, yb in others:
+                with np.errstate(all=mode), nm.errstate(all=mode):
+                    same_op(op, lambda: op(xa, xb), lambda: op(ya, yb), (t, va, yb))
+                    same_op(op, lambda: op(xb, xa), lambda: op(yb, ya), (yb, t, va))
+
+
 UNOPS = [operator.neg, operator.pos, abs, operator.invert]
 
 
