@@ -14,6 +14,8 @@
  * sort must.  Complex lanes use a stable merge sort with NumPy's
  * lexicographic comparison (NaNs last).
  *
+ * partition/argpartition select with introselect (below).
+ *
  * Lanes are copied into scratch (any stride), sorted there and written
  * back; scratch is not array data, so it comes from PyMem_RawMalloc and the
  * GIL is released around the loop over lanes. */
@@ -584,6 +586,394 @@ argsort(PyObject *Py_UNUSED(mod), PyObject *args)
     return out;
 }
 
+/* ------------------------------------------------------------ select */
+
+/* partition/argpartition: introselect as NumPy's selection.cpp does it:
+ * median-of-3 pivots with Hoare partitioning, and once the depth budget
+ * (twice the bit length of n) is spent, median-of-medians pivots, so the
+ * worst case stays linear.  Several kth are done in increasing order, each
+ * in the part right of the previous one.  Float lanes first move their
+ * NaNs to the end (NaN sorts last), then compare with plain `<`; float16
+ * compares its canonical radix keys, complex NumPy's CLESS.  Values are
+ * selected in place when the lane is packed, else in scratch;
+ * argpartition selects (value, index) records. */
+
+#define SELECT_SMALL 16
+
+#define SWAPT(T, x, y)                                                      \
+    do {                                                                    \
+        T t_ = (x);                                                         \
+        (x) = (y);                                                          \
+        (y) = t_;                                                           \
+    } while (0)
+
+#define DEF_SELECT(NAME, T, LT)                                             \
+static void                                                                 \
+isort_##NAME(T *v, Py_ssize_t n)                                            \
+{                                                                           \
+    for (Py_ssize_t i = 1; i < n; i++) {                                    \
+        T x = v[i];                                                         \
+        Py_ssize_t j = i;                                                   \
+        while (j > 0 && LT(x, v[j - 1])) {                                  \
+            v[j] = v[j - 1];                                                \
+            j--;                                                            \
+        }                                                                   \
+        v[j] = x;                                                           \
+    }                                                                       \
+}                                                                           \
+static void select_##NAME(T *v, Py_ssize_t n, Py_ssize_t k);                \
+/* Gathers the medians of the groups of five at the front and returns the \
+ * index of their median. */                                              \
+static Py_ssize_t                                                           \
+mom5_##NAME(T *v, Py_ssize_t num)                                           \
+{                                                                           \
+    Py_ssize_t nmed = num / 5;                                              \
+    for (Py_ssize_t i = 0; i < nmed; i++) {                                 \
+        isort_##NAME(v + 5 * i, 5);                                         \
+        SWAPT(T, v[5 * i + 2], v[i]);                                       \
+    }                                                                       \
+    if (nmed > 2) {                                                         \
+        select_##NAME(v, nmed, nmed / 2);                                   \
+    }                                                                       \
+    return nmed / 2;                                                        \
+}                                                                           \
+static void                                                                 \
+select_##NAME(T *v, Py_ssize_t n, Py_ssize_t k)                             \
+{                                                                           \
+    Py_ssize_t lo = 0, hi = n - 1;                                          \
+    int depth = 0;                                                          \
+    for (size_t m = (size_t)n; m > 1; m >>= 1) {                            \
+        depth += 2;                                                         \
+    }                                                                       \
+    while (hi - lo > SELECT_SMALL) {                                        \
+        Py_ssize_t ll, hh;                                                  \
+        if (depth-- > 0) {                                                  \
+            /* v[lo] the median of three, v[lo + 1] the least (a sentinel \
+             * for the downward scan), v[hi] the largest (upward) */      \
+            Py_ssize_t mid = lo + (hi - lo) / 2;                            \
+            if (LT(v[hi], v[mid])) {                                        \
+                SWAPT(T, v[hi], v[mid]);                                    \
+            }                                                               \
+            if (LT(v[hi], v[lo])) {                                         \
+                SWAPT(T, v[hi], v[lo]);                                     \
+            }                                                               \
+            if (LT(v[lo], v[mid])) {                                        \
+                SWAPT(T, v[lo], v[mid]);                                    \
+            }                                                               \
+            SWAPT(T, v[mid], v[lo + 1]);                                    \
+            ll = lo + 1;                                                    \
+            hh = hi;                                                        \
+        }                                                                   \
+        else {                                                              \
+            /* the medians above the pivot stay in the range: they stop   \
+             * the upward scan */                                         \
+            Py_ssize_t m = lo + 1 + mom5_##NAME(v + lo + 1, hi - lo);       \
+            SWAPT(T, v[m], v[lo]);                                          \
+            ll = lo;                                                        \
+            hh = hi + 1;                                                    \
+        }                                                                   \
+        const T pivot = v[lo];                                              \
+        for (;;) {                                                          \
+            do {                                                            \
+                ll++;                                                       \
+            } while (LT(v[ll], pivot));                                     \
+            do {                                                            \
+                hh--;                                                       \
+            } while (LT(pivot, v[hh]));                                     \
+            if (hh < ll) {                                                  \
+                break;                                                      \
+            }                                                               \
+            SWAPT(T, v[ll], v[hh]);                                         \
+        }                                                                   \
+        SWAPT(T, v[lo], v[hh]);                                             \
+        /* [lo, hh) <= pivot == v[hh] <= (hh, hi]; (hh, ll) equal it */   \
+        if (k < hh) {                                                       \
+            hi = hh - 1;                                                    \
+        }                                                                   \
+        else if (k >= ll) {                                                 \
+            lo = ll;                                                        \
+        }                                                                   \
+        else {                                                              \
+            return;                                                         \
+        }                                                                   \
+    }                                                                       \
+    if (hi > lo) {                                                          \
+        isort_##NAME(v + lo, hi - lo + 1);                                  \
+    }                                                                       \
+}                                                                           \
+/* Select every kth (ascending, in [0, n)) among the n - nnan non-NaNs. */ \
+static void                                                                 \
+select_all_##NAME(T *v, Py_ssize_t n, const int64_t *kth, Py_ssize_t nk)    \
+{                                                                           \
+    Py_ssize_t from = 0;                                                    \
+    for (Py_ssize_t j = 0; j < nk && kth[j] < n; j++) {                     \
+        if (kth[j] >= from) {                                               \
+            select_##NAME(v + from, n - from, (Py_ssize_t)kth[j] - from);   \
+            from = (Py_ssize_t)kth[j] + 1;                                  \
+        }                                                                   \
+    }                                                                       \
+}
+
+/* (value, original index) records for argpartition */
+#define DEF_REC(NAME, T)                                                    \
+typedef struct {                                                            \
+    T v;                                                                    \
+    int64_t i;                                                              \
+} sr_##NAME;
+
+typedef struct {
+    float re, im;
+} sel_c64;
+typedef struct {
+    double re, im;
+} sel_c128;
+
+#define LT_NUM(a, b) ((a) < (b))
+#define LT_F16(a, b) (canon16((a), 2) < canon16((b), 2))
+#define LT_CPX(a, b) CLESS((a).re, (a).im, (b).re, (b).im)
+#define LT_RNUM(a, b) ((a).v < (b).v)
+#define LT_RF16(a, b) LT_F16((a).v, (b).v)
+#define LT_RCPX(a, b) LT_CPX((a).v, (b).v)
+#define NAN_NO(x) 0
+#define NAN_FLT(x) ((x) != (x))
+#define NAN_RFLT(x) ((x).v != (x).v)
+
+/* Value and index lanes of one dtype.  NANF moves NaNs to the end so
+ * that the selection never compares one. */
+#define DEF_SELECT_LANES(NAME, T, LT, LTR, NANF, NANR)                      \
+DEF_SELECT(NAME, T, LT)                                                     \
+DEF_REC(NAME, T)                                                            \
+DEF_SELECT(r##NAME, sr_##NAME, LTR)                                         \
+static void                                                                 \
+part_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth,       \
+            Py_ssize_t nk, void *scratch, char *out, Py_ssize_t ost)        \
+{                                                                           \
+    (void)out;                                                              \
+    (void)ost;                                                              \
+    T *v = scratch != NULL ? (T *)scratch : (T *)p;                         \
+    if (scratch != NULL) {                                                  \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            memcpy(&v[i], p + i * st, sizeof(T));                           \
+        }                                                                   \
+    }                                                                       \
+    Py_ssize_t m = n;                                                       \
+    for (Py_ssize_t i = 0; i < m;) {                                        \
+        if (NANF(v[i])) {                                                   \
+            m--;                                                            \
+            SWAPT(T, v[i], v[m]);                                           \
+        }                                                                   \
+        else {                                                              \
+            i++;                                                            \
+        }                                                                   \
+    }                                                                       \
+    select_all_##NAME(v, m, kth, nk);                                       \
+    if (scratch != NULL) {                                                  \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            memcpy(p + i * st, &v[i], sizeof(T));                           \
+        }                                                                   \
+    }                                                                       \
+}                                                                           \
+static void                                                                 \
+apart_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth,      \
+             Py_ssize_t nk, void *scratch, char *out, Py_ssize_t ost)       \
+{                                                                           \
+    sr_##NAME *r = scratch;                                                 \
+    Py_ssize_t m = n;                                                       \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        memcpy(&r[i].v, p + i * st, sizeof(T));                             \
+        r[i].i = i;                                                         \
+    }                                                                       \
+    for (Py_ssize_t i = 0; i < m;) {                                        \
+        if (NANR(r[i])) {                                                   \
+            m--;                                                            \
+            SWAPT(sr_##NAME, r[i], r[m]);                                   \
+        }                                                                   \
+        else {                                                              \
+            i++;                                                            \
+        }                                                                   \
+    }                                                                       \
+    select_all_r##NAME(r, m, kth, nk);                                      \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        memcpy(out + i * ost, &r[i].i, sizeof(int64_t));                    \
+    }                                                                       \
+}
+
+DEF_SELECT_LANES(u8, uint8_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(i8, int8_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(u16, uint16_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(i16, int16_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(u32, uint32_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(i32, int32_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(u64, uint64_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(i64, int64_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(f16, uint16_t, LT_F16, LT_RF16, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(f32, float, LT_NUM, LT_RNUM, NAN_FLT, NAN_RFLT)
+DEF_SELECT_LANES(f64, double, LT_NUM, LT_RNUM, NAN_FLT, NAN_RFLT)
+DEF_SELECT_LANES(c64, sel_c64, LT_CPX, LT_RCPX, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(c128, sel_c128, LT_CPX, LT_RCPX, NAN_NO, NAN_NO)
+
+typedef void (*select_lane_fn)(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth,
+                               Py_ssize_t nk, void *scratch, char *out, Py_ssize_t ost);
+
+typedef struct {
+    select_lane_fn part, apart;
+    int size, recsize;          /* bytes of a value and of a record */
+} SelectEntry;
+
+#define SEL(NAME, T) {part_##NAME, apart_##NAME, sizeof(T), sizeof(sr_##NAME)}
+static const SelectEntry select_table[NDM_NNUMERIC] = {
+    [NDM_BOOL] = SEL(u8, uint8_t),
+    [NDM_INT8] = SEL(i8, int8_t),
+    [NDM_UINT8] = SEL(u8, uint8_t),
+    [NDM_INT16] = SEL(i16, int16_t),
+    [NDM_UINT16] = SEL(u16, uint16_t),
+    [NDM_INT32] = SEL(i32, int32_t),
+    [NDM_UINT32] = SEL(u32, uint32_t),
+    [NDM_INT64] = SEL(i64, int64_t),
+    [NDM_UINT64] = SEL(u64, uint64_t),
+    [NDM_FLOAT16] = SEL(f16, uint16_t),
+    [NDM_FLOAT32] = SEL(f32, float),
+    [NDM_FLOAT64] = SEL(f64, double),
+    [NDM_COMPLEX64] = SEL(c64, sel_c64),
+    [NDM_COMPLEX128] = SEL(c128, sel_c128),
+};
+
+/* Select kth (int64, ascending, each in [0, n)) in every lane of a along
+ * axis: in place, or into out's indices (argpartition). */
+static int
+run_select(NdmArray *a, int axis, NdmArray *out, const int64_t *kth, Py_ssize_t nk)
+{
+    if (sortable(a) == NULL) {
+        return -1;
+    }
+    const SelectEntry *e = &select_table[a->descr->type_num];
+    int nd = a->nd;
+    Py_ssize_t n = a->shape[axis], size = ndm_array_size(a);
+    for (Py_ssize_t j = 0; j < nk; j++) {
+        if (kth[j] < 0 || kth[j] >= n || (j > 0 && kth[j] < kth[j - 1])) {
+            PyErr_SetString(PyExc_ValueError, "select kernel: kth out of range or not sorted");
+            return -1;
+        }
+    }
+    if (size == 0 || (out == NULL && (nk == 0 || n <= 1))) {
+        return 0;
+    }
+    int in_place = out == NULL && a->strides[axis] == e->size && (a->flags & NDM_ALIGNED);
+    void *scratch = NULL;
+    if (!in_place) {
+        scratch = PyMem_RawMalloc((size_t)(n > 0 ? n : 1)
+                                  * (size_t)(out != NULL ? e->recsize : e->size));
+        if (scratch == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    Py_ssize_t idx[NDM_MAXDIMS] = {0};
+    Py_ssize_t nlanes = size / n;
+    char *p = a->data, *o = out != NULL ? out->data : NULL;
+    Py_ssize_t ost = out != NULL ? out->strides[axis] : 0;
+    PyThreadState *ts = size >= GIL_THRESHOLD ? PyEval_SaveThread() : NULL;
+    for (Py_ssize_t lane = 0; lane < nlanes; lane++) {
+        if (out != NULL) {
+            e->apart(p, a->strides[axis], n, kth, nk, scratch, o, ost);
+        }
+        else {
+            e->part(p, a->strides[axis], n, kth, nk, scratch, NULL, 0);
+        }
+        for (int d = nd - 1; d >= 0; d--) {
+            if (d == axis) {
+                continue;
+            }
+            if (++idx[d] < a->shape[d]) {
+                p += a->strides[d];
+                if (o != NULL) {
+                    o += out->strides[d];
+                }
+                break;
+            }
+            idx[d] = 0;
+            p -= a->strides[d] * (a->shape[d] - 1);
+            if (o != NULL) {
+                o -= out->strides[d] * (a->shape[d] - 1);
+            }
+        }
+    }
+    if (ts != NULL) {
+        PyEval_RestoreThread(ts);
+    }
+    PyMem_RawFree(scratch);
+    return 0;
+}
+
+/* The kth argument of the kernels: a C-contiguous int64 ndarray. */
+static int
+kth_arg(PyObject *obj, const int64_t **kth, Py_ssize_t *nk)
+{
+    NdmArray *k = array_arg(obj, "kth");
+    if (k == NULL) {
+        return -1;
+    }
+    if (k->descr->type_num != NDM_INT64 || !ndm_dtype_isnative(k->descr) || k->nd != 1
+            || (k->shape[0] > 1 && k->strides[0] != (Py_ssize_t)sizeof(int64_t))) {
+        PyErr_SetString(PyExc_TypeError, "kth must be a contiguous 1-d int64 array");
+        return -1;
+    }
+    *kth = (const int64_t *)k->data;
+    *nk = k->shape[0];
+    return 0;
+}
+
+/* _partition(a, kth, axis): partition a's lanes in place. */
+static PyObject *
+partition(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *obj, *kobj;
+    int axis;
+    const int64_t *kth;
+    Py_ssize_t nk;
+    if (!PyArg_ParseTuple(args, "OOi:_partition", &obj, &kobj, &axis)) {
+        return NULL;
+    }
+    NdmArray *a = array_arg(obj, "_partition");
+    if (a == NULL || parse_axis(a, axis) < 0 || kth_arg(kobj, &kth, &nk) < 0
+            || ndm_array_fail_unless_writeable(a) < 0 || run_select(a, axis, NULL, kth, nk) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* _argpartition(a, kth, axis): int64 indices that partition a, C order. */
+static PyObject *
+argpartition(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *obj, *kobj;
+    int axis;
+    const int64_t *kth;
+    Py_ssize_t nk;
+    if (!PyArg_ParseTuple(args, "OOi:_argpartition", &obj, &kobj, &axis)) {
+        return NULL;
+    }
+    NdmArray *a = array_arg(obj, "_argpartition");
+    if (a == NULL || parse_axis(a, axis) < 0 || kth_arg(kobj, &kth, &nk) < 0
+            || sortable(a) == NULL) {
+        return NULL;
+    }
+    NdmDtype *i64 = ndm_dtype_builtin(NDM_INT64);
+    if (i64 == NULL) {
+        return NULL;
+    }
+    PyObject *out = ndm_array_new(ndm_state.ndarray_type, i64, a->nd, a->shape,
+                                  NULL, NULL, 0, NULL);
+    if (out == NULL) {
+        return NULL;
+    }
+    if (run_select(a, axis, (NdmArray *)out, kth, nk) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* ------------------------------------------------------------ searchsorted */
 
 /* First i in [0, n) with !(a[i] < v) (left) or v < a[i] (right), by key. */
@@ -974,6 +1364,8 @@ static PyMethodDef sort_methods[] = {
 static PyMethodDef sort_functions[] = {
     {"_sort_inplace", sort_inplace, METH_VARARGS, "Sort lanes in place (kernel)."},
     {"_argsort", argsort, METH_VARARGS, "Stable argsort along an axis (kernel)."},
+    {"_partition", partition, METH_VARARGS, "Introselect lanes in place (kernel)."},
+    {"_argpartition", argpartition, METH_VARARGS, "Indices that partition lanes (kernel)."},
     {"_searchsorted", searchsorted, METH_VARARGS, "Binary search (kernel)."},
     {"_nonzero", nonzero, METH_O, "Coordinates of True elements (kernel)."},
     {"_bincount", bincount, METH_VARARGS, "Counts of non-negative ints (kernel)."},

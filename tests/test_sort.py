@@ -237,23 +237,131 @@ def test_hypothesis_sort(x, axis, flip):
 
 # ------------------------------------------------------------ partition
 
-@pytest.mark.parametrize("dtype", ["i8", "f8", "f4", "u2"])
+# The order inside each part is unspecified, so the checks are what NumPy
+# defines: the value at every kth (compared as values, so -0.0 == 0.0 and
+# NaN == NaN), the multiset on each side of it, and for argpartition a
+# permutation of the lane whose take gives those.
+
+def check_partition(x, kth, axis=-1):
+    ax = -1 if axis is None else axis
+    flat = x.ravel() if axis is None else x
+    got = nm.partition(nm.array(x), kth, axis=axis)
+    ref = np.partition(x, kth, axis=axis)
+    assert isinstance(got, nm.ndarray)
+    g = np.asarray(got)
+    assert g.dtype == ref.dtype and g.shape == ref.shape
+    idx = nm.argpartition(nm.array(x), kth, axis=axis)
+    assert isinstance(idx, nm.ndarray)
+    i = np.asarray(idx)
+    assert i.dtype == np.int64 and i.shape == flat.shape
+    n = flat.shape[ax]
+    assert (np.sort(np.moveaxis(i, ax, -1), axis=-1) == np.arange(n)).all()
+    srt = np.moveaxis(np.sort(flat, axis=ax), ax, -1)
+    ref = np.moveaxis(ref, ax, -1)
+    for part in (np.moveaxis(g, ax, -1),
+                 np.moveaxis(np.take_along_axis(flat, i, axis=ax), ax, -1)):
+        for k in np.atleast_1d(kth) % n:
+            np.testing.assert_array_equal(part[..., k], ref[..., k])
+            np.testing.assert_array_equal(np.sort(part[..., :k], axis=-1), srt[..., :k])
+            np.testing.assert_array_equal(np.sort(part[..., k + 1:], axis=-1), srt[..., k + 1:])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_partition(dtype):
     x = data((5, 40), dtype)
-    for kth in (0, 7, -1, [3, 20]):
-        for axis in (1, -1, None):
-            p = nm.partition(nm.array(x), kth, axis=axis)
-            ref = np.partition(x, kth, axis=axis)
-            for k in np.atleast_1d(kth):
-                np.testing.assert_array_equal(np.asarray(p)[..., k], ref[..., k])
-            idx = np.asarray(nm.argpartition(nm.array(x), kth, axis=axis))
-            flat = x.ravel() if axis is None else x
-            got = np.take_along_axis(flat, idx, axis=-1)
-            for k in np.atleast_1d(kth):
-                np.testing.assert_array_equal(got[..., k], ref[..., k])
+    for kth in (0, 7, -1, [3, 20], [39, 0, 20, 20]):
+        for axis in (1, -1, 0, None):
+            if axis == 0 and np.max(np.atleast_1d(kth)) >= 5:
+                continue
+            check_partition(x, kth, axis)
+    check_partition(x[::2, ::-3], [1, 4])
+    check_partition(x.astype(x.dtype.newbyteorder()), [2, 30])
+
+
+@pytest.mark.parametrize("n", [17, 18, 100, 1001, 20000])
+def test_partition_introselect_inputs(n):
+    """Long lanes (past the small-range insertion sort), sorted, reversed,
+    organ-pipe, few distinct values and NaN-heavy floats."""
+    rng = np.random.default_rng(n)
+    half = np.arange(n // 2)
+    cases = [rng.standard_normal(n), np.arange(n), np.arange(n)[::-1].copy(),
+             np.r_[half, half[::-1], [0] * (n % 2)], rng.integers(0, 3, n),
+             np.zeros(n), np.where(rng.random(n) < 0.5, np.nan, rng.standard_normal(n)),
+             np.full(n, np.nan), (rng.integers(0, 4, n) - 2) * 0.0]
+    for x in cases:
+        for kth in (0, n // 2, n - 1, [1, n // 3, n // 3 + 1, n - 2]):
+            check_partition(x, kth)
+    check_partition(rng.standard_normal((3, n)).astype("f4"), [0, n // 2], axis=1)
+
+
+def test_partition_method_in_place():
+    x = data((6, 30), "f8")
     a = nm.array(x)
-    a.partition(3)
-    assert np.asarray(a)[:, 3].tobytes() == np.partition(x, 3)[:, 3].tobytes()
+    ptr = a.__array_interface__["data"][0]
+    assert a.partition([3, 10]) is None
+    assert a.__array_interface__["data"][0] == ptr
+    ref = np.partition(x, [3, 10])
+    np.testing.assert_array_equal(np.asarray(a)[:, [3, 10]], ref[:, [3, 10]])
+    col = nm.array(x)[:, 4]
+    col.partition(2)
+    np.testing.assert_array_equal(np.asarray(col)[2], np.partition(x[:, 4], 2)[2])
+    view = nm.array(x)
+    view[1:4, ::2].partition(1, axis=0)
+    np.testing.assert_array_equal(np.asarray(view)[2, ::2], np.partition(x[1:4, ::2], 1, axis=0)[1])
+    b = nm.arange(5)[::-1]
+    b.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        b.partition(1)
+
+
+def test_partition_small_and_empty():
+    for x in (np.array(5.0), np.zeros(0), np.zeros((3, 0)), np.zeros((0, 3)),
+              np.array(["b", "a", "c"])):
+        both(lambda m, a: m.argpartition(a, 0), x)
+        both(lambda m, a: m.partition(a, 0, axis=None), x)
+    both(lambda m, a: m.partition(a, 0), np.array(["b", "a", "c"]))
+    both(lambda m, a: m.partition(a, 5), np.zeros((0, 3)))
+    both(lambda m, a: m.partition(a, []), np.arange(4.0))
+    both(lambda m, a: m.partition(a, 0), np.array([2.0]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, a: m.partition(a, 5),
+    lambda m, a: m.partition(a, -6),
+    lambda m, a: m.partition(a, [1, 7]),
+    lambda m, a: m.argpartition(a, -9),
+    lambda m, a: m.partition(a, 1.0),
+    lambda m, a: m.partition(a, [[1]]),
+    lambda m, a: m.partition(a, m.array([[1]])),
+    lambda m, a: m.partition(a, True),
+    lambda m, a: m.argpartition(a, m.array([True])),
+    lambda m, a: m.partition(a, "1"),
+    lambda m, a: m.partition(a, None),
+    lambda m, a: m.partition(a, 10 ** 20),
+    lambda m, a: m.partition(a, 2 ** 63),
+    lambda m, a: m.partition(a, 1, axis=2),
+    lambda m, a: m.partition(a, 1, kind="quick"),
+    lambda m, a: m.partition(a, 1, kind=None),
+    lambda m, a: m.argpartition(a, 1, kind=3),
+    lambda m, a: m.partition(a, 1, order="x"),
+    lambda m, a: m.partition(a[0], 0),
+    lambda m, a: m.partition(a[0], 0, axis=0),
+    lambda m, a: m.argpartition(a[0], 1),
+    lambda m, a: m.argpartition(a[0], 0, axis=1),
+    lambda m, a: m.partition(m.zeros((2, 3)), 5, axis=0),
+])
+def test_partition_errors(call):
+    both(call, np.arange(5.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DTYPES).flatmap(lambda dt: hnp.arrays(
+    dt, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=30))),
+    st.data())
+def test_hypothesis_partition(x, draw):
+    n = x.shape[-1]
+    kth = draw.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=4))
+    check_partition(x, kth)
 
 
 # ------------------------------------------------------------ searchsorted

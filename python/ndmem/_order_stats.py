@@ -11,7 +11,8 @@ import operator
 
 import ndmem as _np  # the namespace, looked up at call time (ndmem imports us)
 from ndmem import _core
-from ndmem._sort import _asarray, _axis, _packed, argsort, diff, searchsorted, sort
+from ndmem._sort import (_asarray, _axis, _packed, argsort, diff, partition,
+                         searchsorted, sort)
 
 __all__ = ["median", "percentile", "quantile", "nanmedian", "nanpercentile",
            "nanquantile", "bincount", "histogram", "histogram_bin_edges"]
@@ -61,13 +62,16 @@ def _ureduce(a, func, axis, out, keepdims, **kwargs):
 
 
 def _median(a, axis=None, out=None):
+    # NumPy's selection: the middle one or two, and the last for the NaN check
     if axis is None:
-        part = sort(a, axis=None)
+        a = a.ravel()
         axis = 0
-    else:
-        part = sort(a, axis=axis)
-    n = part.shape[axis]
+    n = a.shape[axis]
     half = n // 2
+    kth = [half] if n % 2 == 1 else [half - 1, half]
+    if a.dtype.kind in "fc":
+        kth.append(n - 1)
+    part = partition(a, kth, axis=axis)
     index = [slice(None)] * part.ndim
     index[axis] = slice(half, half + 1) if n % 2 == 1 else slice(half - 1, half + 1)
     rout = _np.mean(part[tuple(index)], axis=axis, out=out)

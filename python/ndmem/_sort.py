@@ -17,6 +17,7 @@ from collections import namedtuple
 
 import ndmem as _np  # the namespace, looked up at call time (ndmem imports us)
 from ndmem import _core
+from ndmem.exceptions import AxisError
 
 __all__ = ["sort", "argsort", "partition", "argpartition", "searchsorted",
            "unique", "intersect1d", "union1d", "setdiff1d", "setxor1d", "in1d",
@@ -44,7 +45,7 @@ def _asarray(a):
 def _axis(axis, ndim):
     ax = operator.index(axis)
     if not -ndim <= ax < ndim:
-        raise _np.AxisError(axis, ndim)
+        raise AxisError(axis, ndim)
     return ax % ndim
 
 
@@ -170,44 +171,85 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     return _core._argsort(_native(a), axis)
 
 
+def _check_select_kind(kind):
+    if not isinstance(kind, str):
+        raise TypeError(f"select kind must be str, not {type(kind).__name__}")
+    if kind != "introselect":
+        raise ValueError(f"select kind must be 'introselect' (got {kind!r})")
+
+
 def _kth(kth, n):
-    kth = _np.asarray(kth)
+    """kth as NumPy reads it (an intp array of at most one dimension),
+    wrapped from the end, checked against n, sorted: int64 for the kernels."""
+    if isinstance(kth, _np.ndarray):
+        if kth.ndim > 1:
+            raise ValueError("object too deep for desired array")
+    try:
+        kth = _np.asarray(kth)
+    except OverflowError:
+        raise TypeError("Partition index must be integer") from None
+    except ValueError:
+        raise ValueError("setting an array element with a sequence. The requested "
+                         "array would exceed the maximum number of dimension of 1.") from None
+    if kth.dtype.kind == "b":
+        raise ValueError("Booleans unacceptable as partition index")
     if kth.dtype.kind not in "iu":
         raise TypeError("Partition index must be integer")
     if kth.ndim > 1:
-        raise ValueError("kth array must have dimension <= 1")
-    for k in kth.ravel().tolist():
-        if not -n <= k < n:
+        raise ValueError("setting an array element with a sequence. The requested "
+                         "array would exceed the maximum number of dimension of 1.")
+    ks = []
+    for k in kth.astype(_np.int64).ravel().tolist():
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
             raise ValueError(f"kth(={k}) out of bounds ({n})")
+        ks.append(k)
+    return _np.array(builtins.sorted(ks), dtype=_np.int64)
 
 
 def _partition_method(self, kth, axis=-1, kind="introselect", order=None):
-    """ndarray.partition: every kth element lands in its sorted position
-    (here the whole axis is sorted, which satisfies the contract)."""
-    if kind != "introselect":
-        raise ValueError(f"partition kind must be 'introselect' (got {kind!r})")
+    """ndarray.partition: partition in place along ``axis`` (see `partition`)."""
+    _check_select_kind(kind)
+    _check_order(self, order)
     axis = _axis(axis, self.ndim)
-    _kth(kth, self.shape[axis])
-    _sort_method(self, axis, None, order)
+    if self.size == 0:
+        return
+    ks = _kth(kth, self.shape[axis])
+    if not self.flags.writeable:
+        raise ValueError("assignment destination is read-only")
+    if not _sortable(self):
+        _sort_method(self, axis)
+    elif self.dtype.isnative:
+        _core._partition(self, ks, axis)
+    else:
+        tmp = _native(self)
+        _core._partition(tmp, ks, axis)
+        self[...] = tmp
 
 
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """Return a partitioned copy of an array.
 
     The element at each ``kth`` position is the one a full sort puts there,
-    smaller or equal ones before it, larger or equal ones after.
+    smaller or equal ones before it, larger or equal ones after (in no
+    particular order); NaNs sort last.
 
     Parameters
     ----------
     a : array_like
     kth : int or sequence of ints
+        Positions to select; negative ones count from the end.
     axis : int or None, optional
+        Axis to partition along (default last); None flattens first.
     kind : {'introselect'}, optional
     order : None
+        Only for structured arrays, which are not supported here.
 
     Returns
     -------
     ndarray
+        Same shape and dtype as ``a``.
     """
     a = _asarray(a)
     if axis is None:
@@ -222,18 +264,34 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     """Indices that would partition an array (see `partition`).
 
+    Parameters
+    ----------
+    a : array_like
+    kth : int or sequence of ints
+    axis : int or None, optional
+        Axis to partition along (default last); None uses the flattened array.
+    kind : {'introselect'}, optional
+    order : None
+
     Returns
     -------
     ndarray of int64
+        ``a``'s shape (1-d for a 0-d ``a`` or ``axis=None``):
+        ``take_along_axis(a, result, axis)`` is a partitioned ``a``.
     """
     a = _asarray(a)
-    if kind != "introselect":
-        raise ValueError(f"partition kind must be 'introselect' (got {kind!r})")
-    if axis is None:
+    _check_select_kind(kind)
+    _check_order(a, order)
+    if axis is None or a.ndim == 0:
         a = a.ravel()
-        axis = 0
-    _kth(kth, a.shape[_axis(axis, a.ndim)])
-    return argsort(a, axis, order=order)
+        axis = 0 if axis is None else axis
+    axis = _axis(axis, a.ndim)
+    if a.size == 0:
+        return _np.empty(a.shape, dtype=_np.int64)
+    ks = _kth(kth, a.shape[axis])
+    if not _sortable(a):
+        return _argsort_objects(a, axis)
+    return _core._argpartition(_native(a), ks, axis)
 
 
 def take_along_axis(arr, indices, axis=-1):
