@@ -191,6 +191,32 @@ R['every_other'] = sliding_window_view(img, (3, 3))[::2, ::2].mean(axis=(2, 3))
 ''')
 
 
+def test_window_view_arguments():
+    """sliding_window_view's window and axis arguments, and the errors a
+    wrong window gives, as NumPy's."""
+    both('''
+from numpy.lib.stride_tricks import sliding_window_view as swv
+x = np.arange(6.0)
+img = np.arange(12.0).reshape(3, 4)
+def show(f):
+    try:
+        r = f()
+        print(r.shape, r.strides, r.flags['WRITEABLE'], type(r.base).__name__)
+        return r
+    except Exception as e:
+        print(type(e).__name__, e)
+for f in (lambda: swv(x, 2), lambda: swv(x, 6), lambda: swv(x, 0),
+          lambda: swv(x, np.int64(3)), lambda: swv(x, np.array([3])),
+          lambda: swv(x, 2, writeable=True), lambda: swv(x[::2], 2),
+          lambda: swv(x, (2, 2), axis=(0, 0)), lambda: swv(img, (2, 3), axis=(1, 0)),
+          lambda: swv(img, [2, 2], axis=[0, -1]), lambda: swv(x, 7),
+          lambda: swv(x, -1), lambda: swv(x, 2.0), lambda: swv(img, 2),
+          lambda: swv(img, 2, axis=2), lambda: swv(img, (2, 2), axis=0)):
+    r = show(f)
+R['pairs'] = swv(img, (2, 3), axis=(1, 0)).copy()
+''')
+
+
 def test_002_as_strided_window_statistics():
     """002 (lines 90-100): as_strided windows of arange(10), then their
     statistics; the same windows over floats (strides from the itemsize)."""

@@ -87,9 +87,9 @@ def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=Fa
     """
     from ndmem import asarray, asanyarray
     try:
-        window_shape = (operator.index(window_shape),)
-    except TypeError:
         window_shape = tuple(window_shape)
+    except TypeError:
+        window_shape = (window_shape,)
     x = asanyarray(x) if subok else asarray(x)
     if any(w < 0 for w in window_shape):
         raise ValueError("`window_shape` cannot contain negative values")
@@ -106,6 +106,8 @@ def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=Fa
         if len(window_shape) != len(axis):
             raise ValueError(f"Must provide matching length window_shape and axis; got "
                              f"{len(window_shape)} window_shape elements and {len(axis)} axes elements.")
+    # NumPy rejects a float length only when it builds the view
+    window_shape = tuple(operator.index(w) for w in window_shape)
     out_strides = x.strides + tuple(x.strides[ax] for ax in axis)
     x_shape_trimmed = list(x.shape)
     for ax, dim in zip(axis, window_shape):
