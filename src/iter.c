@@ -653,6 +653,41 @@ copy_of(NdmArray *a)
     return tmp;
 }
 
+/* A 2-d same-dtype copy whose source walks the destination's inner axis
+ * with a long stride (a transpose, a C to F copy) goes tile by tile, so
+ * the cache lines of both sides are used fully before they are evicted. */
+#define COPY_TILE 32
+
+static int
+is_transposing_copy(const NdmLoop *loop, Py_ssize_t itemsize)
+{
+    if (loop->nd != 2 || loop->shape[0] < COPY_TILE || loop->shape[1] < COPY_TILE) {
+        return 0;
+    }
+    Py_ssize_t src_inner = loop->strides[1][1], src_outer = loop->strides[1][0];
+    return loop->strides[0][1] == itemsize && src_outer != 0
+           && (src_outer < 0 ? -src_outer : src_outer) < (src_inner < 0 ? -src_inner : src_inner);
+}
+
+static void
+tiled_copy_2d(const NdmLoop *loop, Py_ssize_t itemsize)
+{
+    ndm_kernel copy = ndm_copy_kernel(itemsize);
+    const Py_ssize_t *ds = loop->strides[0], *ss = loop->strides[1];
+    for (Py_ssize_t i0 = 0; i0 < loop->shape[0]; i0 += COPY_TILE) {
+        Py_ssize_t i1 = i0 + COPY_TILE < loop->shape[0] ? i0 + COPY_TILE : loop->shape[0];
+        for (Py_ssize_t j0 = 0; j0 < loop->shape[1]; j0 += COPY_TILE) {
+            Py_ssize_t n = j0 + COPY_TILE < loop->shape[1] ? COPY_TILE : loop->shape[1] - j0;
+            for (Py_ssize_t i = i0; i < i1; i++) {
+                char *args[2] = {loop->data[0] + i * ds[0] + j0 * ds[1],
+                                 loop->data[1] + i * ss[0] + j0 * ss[1]};
+                Py_ssize_t steps[2] = {ds[1], ss[1]};
+                copy(args, n, steps, &itemsize);
+            }
+        }
+    }
+}
+
 /* The copy itself: dst and src already checked, src strides broadcast. */
 static int
 assign_raw(NdmArray *dst, NdmArray *src, const Py_ssize_t *src_strides)
@@ -670,6 +705,12 @@ assign_raw(NdmArray *dst, NdmArray *src, const Py_ssize_t *src_strides)
     ndm_loop_optimize(&loop);
     if (ndm_dtype_equiv(src->descr, dst->descr)) {
         Py_ssize_t itemsize = dst->descr->itemsize;
+        if (is_transposing_copy(&loop, itemsize)) {
+            Py_BEGIN_ALLOW_THREADS
+            tiled_copy_2d(&loop, itemsize);
+            Py_END_ALLOW_THREADS
+            return 0;
+        }
         return ndm_loop_run(&loop, ndm_copy_kernel(itemsize), &itemsize, 1);
     }
     CastCtx ctx;

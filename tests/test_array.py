@@ -884,3 +884,21 @@ def test_pickle_out_of_band_shares_memory():
         assert b.tolist() == a.tolist() and b.strides == a.strides
         b[0, 0] = 99
         assert a[0, 0] == 99
+
+
+@pytest.mark.parametrize("dtype", ["i1", "i2", "f4", "f8", "c16", "U3", "f8,i2"])
+@pytest.mark.parametrize("make", [
+    lambda m, a: a.copy(order="F"),
+    lambda m, a: a.T.copy(),
+    lambda m, a: a[::-1, ::3].T.copy(),
+    lambda m, a: a[:77, 5:50].T.copy(),
+    lambda m, a: m.ascontiguousarray(a[::2].T),
+    lambda m, a: m.asfortranarray(a[:, ::-1]),
+])
+def test_transposing_copies_match_numpy(dtype, make):
+    """2-d copies that transpose the memory order (done tile by tile)."""
+    def build(m):
+        return make(m, (m.arange(97 * 130) % 251).astype(dtype).reshape(97, 130))
+    got, ref = build(nm), build(np)
+    assert got.shape == ref.shape and got.strides == ref.strides
+    assert got.tobytes() == ref.tobytes()
