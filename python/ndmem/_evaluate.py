@@ -10,6 +10,7 @@ ndmem's operators and ufuncs.
 """
 
 import ast
+import functools
 import operator
 import sys
 
@@ -135,6 +136,12 @@ class _Program:
         return self.node(ufunc, args)
 
 
+@functools.lru_cache(maxsize=256)
+def _parse(ex):
+    # the tree is only read, so one parse serves every call of a loop
+    return ast.parse(ex.strip(), mode="eval")
+
+
 def _lookup(local_dict, global_dict):
     def lookup(name):
         if name in local_dict:
@@ -208,7 +215,7 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K",
             local_dict = frame.f_locals
         if global_dict is None:
             global_dict = frame.f_globals
-    tree = ast.parse(ex.strip(), mode="eval")
+    tree = _parse(ex)
     program = _Program(_lookup(local_dict, global_dict))
     kind, root = program.visit(tree)
     if kind != "node":
