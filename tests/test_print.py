@@ -8,6 +8,9 @@ exercised independently of the C core.  Expected text always comes from
 NumPy.
 """
 
+import math
+import random
+import struct
 import sys
 
 import numpy as np
@@ -578,3 +581,39 @@ def test_buffer_fallback(name):
     b = a.view(ndarray)
     assert _print._array_repr(b) == repr(a)
     assert _print._array_str(b) == str(a)
+
+
+def _random_float64(rnd):
+    kind = rnd.random()
+    if kind < 0.3:
+        return struct.unpack("<d", struct.pack("<Q", rnd.getrandbits(64)))[0]
+    if kind < 0.6:
+        return rnd.uniform(-1e6, 1e6)
+    if kind < 0.8:
+        return round(rnd.uniform(-100, 100), rnd.randint(0, 6))
+    return rnd.choice([0.5, 1.0, 100.0, 1e16, 9.5, 0.125, 1e-10, 2.0**60, 5e-324, 0.1, 0.3,
+                       1.7976931348623157e308, 9.999999999e22, 1e23, 999999.9999999])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_float64_digits_match_numpy_dragon4(seed):
+    """float64 digits come from one exact division and Python's shortest repr
+    (the loop-free path); every mode and cutoff must still give NumPy's text."""
+    rnd = random.Random(seed)
+    for _ in range(1500):
+        x = _random_float64(rnd)
+        if not math.isfinite(x):
+            continue
+        unique = rnd.random() < 0.7
+        kw = {"unique": unique, "trim": rnd.choice(["k", ".", "0", "-"]),
+              "precision": (rnd.choice([None, 0, 1, 3, 8, 17, 20]) if unique
+                            else rnd.choice([0, 1, 3, 8, 17, 25]))}
+        if unique and rnd.random() < 0.4:
+            kw["min_digits"] = min(rnd.choice([0, 2, 8]), kw["precision"] or 99)
+        for name in ("format_float_positional", "format_float_scientific"):
+            args = dict(kw, fractional=rnd.random() < 0.7) if "positional" in name else kw
+            try:
+                want = getattr(np, name)(np.float64(x), **args)
+            except ValueError:
+                continue
+            assert getattr(nm, name)(nm.float64(x), **args) == want, (name, x, args)

@@ -258,13 +258,69 @@ def _dragon4(m, e, mbit, unequal, unique, fractional, cutoff_max, cutoff_min,
     return "".join(map(str, digits)), out_exp
 
 
+def _pow10_ratio(p, q, k):
+    """p/q * 10**k as an exact fraction (numerator, denominator)."""
+    return (p * 10 ** k, q) if k >= 0 else (p, q * 10 ** -k)
+
+
+def _digits_float64(x, unique, fractional, cutoff_max, cutoff_min, bufsize):
+    """What _dragon4 returns for a positive finite float64 ``x``, found with
+    one exact division (and Python's shortest repr, which is the digit string
+    Dragon4's unique mode stops at) in place of the digit-by-digit loop; None
+    for the rare cases only the loop settles (digits asked for past the
+    shortest of an inexact value, values below a fractional cutoff)."""
+    p, q = x.as_integer_ratio()
+    e = math.floor(math.log10(x))          # the first digit's exponent, exactly:
+    num, den = _pow10_ratio(p, q, -e)
+    if num < den:
+        e -= 1
+    elif num >= 10 * den:
+        e += 1
+    if fractional and cutoff_max >= 0 and e + 1 <= -cutoff_max:
+        return None
+    cmax = e + 1 - bufsize
+    if cutoff_max >= 0:
+        cmax = max(cmax, -cutoff_max if fractional else e + 1 - cutoff_max)
+    cmin = e + 1
+    if cutoff_min >= 0:
+        cmin = min(cmin, -cutoff_min if fractional else e + 1 - cutoff_min)
+    if unique:
+        mant, _, exp10 = repr(x).partition("e")
+        whole, _, frac = mant.partition(".")
+        all_digits = whole + frac
+        lead = len(all_digits) - len(all_digits.lstrip("0"))
+        shortest = all_digits[lead:].rstrip("0")
+        first = len(whole) - 1 - lead + (int(exp10) if exp10 else 0)
+        last = first - len(shortest) + 1
+        if cmax <= last <= cmin:
+            return shortest, first
+        if last > cmin:
+            num, den = _pow10_ratio(p, q, -cmin)
+            if num % den or cmin < cmax:
+                return None
+            return str(num // den), e
+    num, den = _pow10_ratio(p, q, -cmax)
+    whole, rest = divmod(num, den)
+    if rest == 0:
+        return str(whole).rstrip("0"), e
+    twice = 2 * rest
+    if twice < den or (twice == den and whole % 2 == 0):
+        return str(whole), e
+    up = str(whole + 1)
+    if len(up) > len(str(whole)):
+        return "1", e + 1
+    return up.rstrip("0") if whole % 10 == 9 else up, e
+
+
 def _format_positional(neg, sign, parts, unique, fractional, precision,
                        min_digits, trim, pad_left, pad_right):
     signch = "-" if neg else ("+" if sign else "")
-    m, e, mbit, unequal = parts
-    digits, pexp = _dragon4(m, e, mbit, unequal, unique, fractional,
-                            precision, min_digits,
-                            _BUFFER - len(signch))
+    m, e, mbit, unequal, x64 = parts
+    found = x64 and _digits_float64(x64, unique, fractional, precision, min_digits,
+                                    _BUFFER - len(signch))
+    digits, pexp = found or _dragon4(m, e, mbit, unequal, unique, fractional,
+                                     precision, min_digits,
+                                     _BUFFER - len(signch))
     nd = len(digits)
     if pexp >= 0:
         nwhole = pexp + 1
@@ -315,14 +371,15 @@ def _format_positional(neg, sign, parts, unique, fractional, precision,
 def _format_scientific(neg, sign, parts, unique, precision, min_digits, trim,
                        pad_left, exp_digits):
     signch = "-" if neg else ("+" if sign else "")
-    m, e, mbit, unequal = parts
+    m, e, mbit, unequal, x64 = parts
     lead = ""
     leftchars = 1 + len(signch)
     if pad_left > leftchars:
         lead = " " * (pad_left - leftchars)
-    digits, pexp = _dragon4(m, e, mbit, unequal, unique, False,
-                            -1 if precision < 0 else precision + 1,
-                            -1 if min_digits < 0 else min_digits + 1)
+    cutoffs = (-1 if precision < 0 else precision + 1,
+               -1 if min_digits < 0 else min_digits + 1)
+    found = x64 and _digits_float64(x64, unique, False, *cutoffs, _BUFFER)
+    digits, pexp = found or _dragon4(m, e, mbit, unequal, unique, False, *cutoffs)
     s = digits[0]
     nfrac = len(digits) - 1
     if nfrac > 0:
@@ -366,7 +423,7 @@ def _dragon4_str(x, size, scientific, precision=-1, unique=True,
         if e == "inf":
             return ("-" if neg else "+" if sign else "") + "inf"
         return "nan"
-    parts = (m, e, mbit, unequal)
+    parts = (m, e, mbit, unequal, abs(x) if size == 8 else None)
     if scientific:
         return _format_scientific(neg, sign, parts, unique, precision,
                                   min_digits, trim, pad_left, exp_digits)
