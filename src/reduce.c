@@ -179,6 +179,8 @@ typedef struct RedCtx {
     NdmDtype *to;
     char *buf;                      /* BUFSIZE loop elements */
     char *mbuf;                     /* BUFSIZE mask bytes */
+    ndm_red_fast_fn fast;           /* binary-reduce calls, NULL: kernel */
+    int may_thread;                 /* runs without the GIL */
     int skip_first;                 /* no identity: first visits copy */
     int failed;
 } RedCtx;
@@ -246,8 +248,13 @@ call_runs(RedCtx *c, char *out, Py_ssize_t so, char *src, Py_ssize_t ss,
                 break;
             }
         }
-        char *args[3] = {out + k * so, src + k * ss, out + k * so};
-        c->kernel(args, len, steps, NULL);
+        if (c->fast != NULL && so == 0) {
+            c->fast(out, src + k * ss, len, ss, c->may_thread);
+        }
+        else {
+            char *args[3] = {out + k * so, src + k * ss, out + k * so};
+            c->kernel(args, len, steps, NULL);
+        }
         k += len;
     }
 }
@@ -946,6 +953,8 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
             ctx.cast = ndm_dtype_get_cast(ctx.from, ld);
             gil_free = gil_free && ndm_cast_is_gil_free(ctx.from, ld);
         }
+        ctx.fast = ndm_reduce_minmax_fn(def->name, ld->type_num);
+        ctx.may_thread = gil_free;
         plan_core(&it, cast_in, mask != NULL);
         if (cast_in || it.g > 1) {
             ctx.buf = PyMem_RawMalloc(BUFSIZE * ld->itemsize + BUFSIZE);

@@ -46,6 +46,16 @@ void ndm_reduce_iter_build(RedIter *it, int nd, const Py_ssize_t *shape,
                            const int *perm, const char *red,
                            Py_ssize_t (*strides)[NDM_MAXDIMS]);
 
+/* acc = op(acc, x[0], ..., x[n - 1]) with x at stride s, as the ufunc's
+ * kernel computes it in a binary-reduce call; may_thread: called without
+ * the GIL, so the work may go to the pool. */
+typedef void (*ndm_red_fast_fn)(char *acc, const char *x, Py_ssize_t n,
+                                Py_ssize_t s, int may_thread);
+
+/* reduce_minmax.c: the fast path of maximum/minimum/fmax/fmin over
+ * loop type type_num, or NULL. */
+ndm_red_fast_fn ndm_reduce_minmax_fn(const char *ufname, int type_num);
+
 /* reduce_stats.c: adds _argext and _var_sq to the module. */
 int ndm_reduce_stats_init(PyObject *module);
 

@@ -1,0 +1,485 @@
+/* maximum/minimum/fmax/fmin reductions to one value (ufunc.reduce's
+ * binary-reduce calls: acc = op(acc, x[0..n))), vectorized and split
+ * across the worker pool.
+ *
+ * Integers give the same answer in any order.  Floats do not quite: +0.0
+ * and -0.0 compare equal and NaNs carry payloads, so these kernels
+ * reproduce NumPy's own loops (loops_minmax.dispatch.c.src, AVX-512
+ * dispatch, the one NumPy picks on this project's machines).  A
+ * contiguous run is seen as vectors of 64 bytes (L lanes) after the
+ * initial accumulator: lane k folds acc, x[k], x[L + k], ... with the
+ * packed instruction (maxpd: a > b ? a : b, a tie gives the later
+ * element); maximum/minimum turn any NaN in the lanes into the canonical
+ * quiet NaN (positive, no payload), fmax/fmin skip NaNs in lanes; the lanes are then folded by
+ * GCC's _mm512_reduce_max_pd tree (upper half with lower half twice, then
+ * lower with upper); the last n % L elements are folded one by one with
+ * NumPy's scalar op.  A strided run follows NumPy's eight-way scalar
+ * unroll; there fmax/fmin give b on a tie (libm's), except in the
+ * eight-way loop itself (a, the order GCC's vectorized fmax takes), as
+ * NumPy's builds on x86-64 do.  Every fold above is associative over the order of the
+ * elements, so lanes computed over consecutive pieces on several threads
+ * and folded in order give the same bits as one thread. */
+#include <fenv.h>
+#include <math.h>
+#include "reduce_internal.h"
+#include "threads.h"
+
+/* ------------------------------------------------------- lane folds */
+
+/* The packed instructions: a tie or a NaN gives b. */
+#define PK_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define PK_MIN(a, b) ((a) < (b) ? (a) : (b))
+/* fmax/fmin lanes: a NaN b is skipped. */
+#define PKP_MAX(a, b) (((a) > (b) || (b) != (b)) ? (a) : (b))
+#define PKP_MIN(a, b) (((a) < (b) || (b) != (b)) ? (a) : (b))
+/* NumPy's scalar ops for the tail: maximum keeps a NaN accumulator, a
+ * tie gives b; fmax keeps a on a tie and skips a NaN b. */
+#define SC_MAX(a, b) ((a) != (a) ? (a) : PK_MAX(a, b))
+#define SC_MIN(a, b) ((a) != (a) ? (a) : PK_MIN(a, b))
+#define SC_FMAX(a, b) (((a) >= (b) || (b) != (b)) ? (a) : (b))
+#define SC_FMIN(a, b) (((a) <= (b) || (b) != (b)) ? (a) : (b))
+
+/* Lanes: fold nv vectors of L elements at x into acc[L] with the packed
+ * instructions themselves (x86-64: SSE2 always, AVX2 when the CPU has
+ * it), eight vectors at a time folded as a tree in their order first, so
+ * the loop is not one chain of dependent instructions.  N-ops (maximum,
+ * minimum) note NaNs in *nan (their lanes need not keep them); P-ops
+ * (fmax, fmin) skip a NaN b with a blend. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define ATTR_avx2 __attribute__((target("avx2")))
+#define ATTR_sse2
+
+#define UNORD_avx2(P, S, a, b) P##cmp_##S(a, b, _CMP_UNORD_Q)
+#define UNORD_sse2(P, S, a, b) P##cmpunord_##S(a, b)
+#define BLEND_avx2(P, S, a, b, m) P##blendv_##S(a, b, m)
+#define BLEND_sse2(P, S, a, b, m) P##or_##S(P##and_##S(m, b), P##andnot_##S(m, a))
+
+/* One lane op on hardware vectors: OPN the packed max/min, OPP the same
+ * with a NaN b skipped. */
+#define VOP_N(ISA, P, S, OP, a, b) P##OP##_##S(a, b)
+#define VOP_P(ISA, P, S, OP, a, b)                                          \
+    BLEND_##ISA(P, S, P##OP##_##S(a, b), a, UNORD_##ISA(P, S, b, b))
+
+#define LANES_ISA(name, KIND, OP, ISA, V, P, S, HW, T)                      \
+static ATTR_##ISA void                                                      \
+lanes_##name##_##ISA(T *acc, const T *x, Py_ssize_t nv, int *nan)           \
+{                                                                           \
+    enum { L = 64 / sizeof(T), NH = L / HW };                               \
+    V a[NH], u = P##setzero_##S();                                          \
+    for (int h = 0; h < NH; h++) {                                          \
+        a[h] = P##loadu_##S(acc + h * HW);                                  \
+    }                                                                       \
+    Py_ssize_t i = 0;                                                       \
+    for (; i + 8 <= nv; i += 8) {                                           \
+        const T *p = x + i * L;                                             \
+        for (int h = 0; h < NH; h++) {                                      \
+            V v[8];                                                         \
+            for (int j = 0; j < 8; j++) {                                   \
+                v[j] = P##loadu_##S(p + j * L + h * HW);                    \
+            }                                                               \
+            V t01 = VOP_##KIND(ISA, P, S, OP, v[0], v[1]);                  \
+            V t23 = VOP_##KIND(ISA, P, S, OP, v[2], v[3]);                  \
+            V t45 = VOP_##KIND(ISA, P, S, OP, v[4], v[5]);                  \
+            V t67 = VOP_##KIND(ISA, P, S, OP, v[6], v[7]);                  \
+            V t = VOP_##KIND(ISA, P, S, OP, VOP_##KIND(ISA, P, S, OP, t01, t23), \
+                             VOP_##KIND(ISA, P, S, OP, t45, t67));          \
+            a[h] = VOP_##KIND(ISA, P, S, OP, a[h], t);                      \
+            if (KIND##_TRACKS_NAN) {                                        \
+                u = P##or_##S(u, P##or_##S(                                 \
+                        P##or_##S(UNORD_##ISA(P, S, v[0], v[1]),            \
+                                  UNORD_##ISA(P, S, v[2], v[3])),           \
+                        P##or_##S(UNORD_##ISA(P, S, v[4], v[5]),            \
+                                  UNORD_##ISA(P, S, v[6], v[7]))));         \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+    for (; i < nv; i++) {                                                   \
+        for (int h = 0; h < NH; h++) {                                      \
+            V v = P##loadu_##S(x + i * L + h * HW);                         \
+            a[h] = VOP_##KIND(ISA, P, S, OP, a[h], v);                      \
+            if (KIND##_TRACKS_NAN) {                                        \
+                u = P##or_##S(u, UNORD_##ISA(P, S, v, v));                  \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+    for (int h = 0; h < NH; h++) {                                          \
+        P##storeu_##S(acc + h * HW, a[h]);                                  \
+    }                                                                       \
+    *nan |= P##movemask_##S(u) != 0;                                        \
+}
+#define N_TRACKS_NAN 1
+#define P_TRACKS_NAN 0
+
+#define LANES(name, KIND, OP, SX, T, PK)                                    \
+    LANES_ISA(name, KIND, OP, avx2, V_avx2_##SX, _mm256_, SX, (32 / sizeof(T)), T) \
+    LANES_ISA(name, KIND, OP, sse2, V_sse2_##SX, _mm_, SX, (16 / sizeof(T)), T) \
+static void                                                                 \
+lanes_##name(T *acc, const T *x, Py_ssize_t nv, int *nan)                   \
+{                                                                           \
+    if (has_avx2) {                                                         \
+        lanes_##name##_avx2(acc, x, nv, nan);                               \
+    }                                                                       \
+    else {                                                                  \
+        lanes_##name##_sse2(acc, x, nv, nan);                               \
+    }                                                                       \
+}
+#define V_avx2_pd __m256d
+#define V_avx2_ps __m256
+#define V_sse2_pd __m128d
+#define V_sse2_ps __m128
+
+static int has_avx2;
+
+static void
+detect_isa(void)
+{
+    has_avx2 = __builtin_cpu_supports("avx2");
+}
+
+#else
+/* Elsewhere the same folds in C. */
+#define LANES(name, KIND, OP, SX, T, PK)                                    \
+static void                                                                 \
+lanes_##name(T *acc, const T *x, Py_ssize_t nv, int *nan)                   \
+{                                                                           \
+    enum { L = 64 / sizeof(T) };                                            \
+    for (Py_ssize_t i = 0; i < nv * L; i++) {                               \
+        acc[i % L] = PK(acc[i % L], x[i]);                                  \
+        *nan |= KIND##_TRACKS_NAN && x[i] != x[i];                          \
+    }                                                                       \
+}
+#define N_TRACKS_NAN 1
+#define P_TRACKS_NAN 0
+
+static void
+detect_isa(void)
+{
+}
+#endif
+
+/* GCC's _mm512_reduce_max_pd/ps order: v[i] = op(v[i + h], v[i]) on the
+ * first two halvings, op(v[i], v[i + h]) after. */
+#define TREE(name, T, L, PK)                                                \
+static T                                                                    \
+tree_##name(T *v)                                                           \
+{                                                                           \
+    int level = 0;                                                          \
+    for (int h = L / 2; h >= 1; h /= 2, level++) {                          \
+        for (int i = 0; i < h; i++) {                                       \
+            v[i] = level < 2 ? PK(v[i + h], v[i]) : PK(v[i], v[i + h]);     \
+        }                                                                   \
+    }                                                                       \
+    return v[0];                                                            \
+}
+
+/* The end of a contiguous reduction: lanes to one value, then the tail. */
+#define FINISH_N(name, T, L, PK, SC, UNUSED)                                \
+TREE(name, T, L, PK)                                                        \
+static T                                                                    \
+finish_##name(T *lanes, int nan, const T *tail, Py_ssize_t nt)              \
+{                                                                           \
+    T r = nan ? (T)NAN : tree_##name(lanes);                                \
+    for (Py_ssize_t i = 0; i < nt; i++) {                                   \
+        r = SC(r, tail[i]);                                                 \
+    }                                                                       \
+    return r;                                                               \
+}
+
+#define FINISH_P(name, T, L, PK, SC, FILL)                                  \
+TREE(name, T, L, PK)                                                        \
+static T                                                                    \
+finish_##name(T *lanes, int nan, const T *tail, Py_ssize_t nt)              \
+{                                                                           \
+    (void)nan;                                                              \
+    int any = 0;                                                            \
+    T r;                                                                    \
+    for (int k = 0; k < L; k++) {                                           \
+        any |= lanes[k] == lanes[k];                                        \
+    }                                                                       \
+    if (!any) {                                                             \
+        r = lanes[0];                                                       \
+    }                                                                       \
+    else {                                                                  \
+        for (int k = 0; k < L; k++) {                                       \
+            lanes[k] = lanes[k] == lanes[k] ? lanes[k] : (FILL);            \
+        }                                                                   \
+        r = tree_##name(lanes);                                             \
+    }                                                                       \
+    for (Py_ssize_t i = 0; i < nt; i++) {                                   \
+        r = SC(r, tail[i]);                                                 \
+    }                                                                       \
+    return r;                                                               \
+}
+
+
+/* ------------------------------------------------ one reduction type */
+
+/* Pieces of a threaded contiguous reduction: task t folds vectors
+ * [t * per, ...) into its own lanes (the first from its first vector). */
+#define MAX_TASKS 64
+
+#define FLOAT_OP(name, T, L, KIND, PK, SC, SCS, SCL, EXTRA)                           \
+FINISH_##KIND(name, T, L, PK, SC, EXTRA)                                    \
+typedef struct {                                                            \
+    const T *x;                                                             \
+    Py_ssize_t nv, per;                                                     \
+    T lanes[MAX_TASKS][L];                                                  \
+    int nan[MAX_TASKS];                                                     \
+} Job_##name;                                                               \
+static void                                                                 \
+task_##name(void *ctx, int t)                                               \
+{                                                                           \
+    Job_##name *j = ctx;                                                    \
+    Py_ssize_t v0 = (Py_ssize_t)t * j->per;                                 \
+    Py_ssize_t v1 = v0 + j->per < j->nv ? v0 + j->per : j->nv;              \
+    int had = fetestexcept(FE_INVALID);                                     \
+    if (t > 0) {                                                            \
+        memcpy(j->lanes[t], j->x + v0 * L, L * sizeof(T));                  \
+        j->nan[t] = 0;                                                      \
+        for (int k = 0; k < L; k++) {                                       \
+            j->nan[t] |= j->lanes[t][k] != j->lanes[t][k];                  \
+        }                                                                   \
+        v0++;                                                               \
+    }                                                                       \
+    lanes_##name(j->lanes[t], j->x + v0 * L, v1 - v0, &j->nan[t]);          \
+    if (!had) {                                                             \
+        feclearexcept(FE_INVALID);                                          \
+    }                                                                       \
+}                                                                           \
+static void                                                                 \
+strided_##name(T *acc, const char *p, Py_ssize_t n, Py_ssize_t s)           \
+{                                                                           \
+    Py_ssize_t i = 0;                                                       \
+    T r = *acc;                                                             \
+    if (n >= 8) {                                                           \
+        T m[8];                                                             \
+        for (int k = 0; k < 8; k++) {                                       \
+            m[k] = *(const T *)(p + k * s);                                 \
+        }                                                                   \
+        for (i = 8; i + 8 <= n; i += 8) {                                   \
+            for (int k = 0; k < 8; k++) {                                   \
+                m[k] = SCL(m[k], *(const T *)(p + (i + k) * s));             \
+            }                                                               \
+        }                                                                   \
+        m[0] = SCS(m[0], m[1]);                                              \
+        m[2] = SCS(m[2], m[3]);                                              \
+        m[4] = SCS(m[4], m[5]);                                              \
+        m[6] = SCS(m[6], m[7]);                                              \
+        m[0] = SCS(m[0], m[2]);                                              \
+        m[4] = SCS(m[4], m[6]);                                              \
+        m[0] = SCS(m[0], m[4]);                                              \
+        r = SCS(r, m[0]);                                                    \
+    }                                                                       \
+    for (; i < n; i++) {                                                    \
+        r = SCS(r, *(const T *)(p + i * s));                                 \
+    }                                                                       \
+    *acc = r;                                                               \
+}                                                                           \
+static void                                                                 \
+red_##name(char *accp, const char *xp, Py_ssize_t n, Py_ssize_t s,          \
+           int may_thread)                                                  \
+{                                                                           \
+    int had = fetestexcept(FE_INVALID);                                     \
+    if (s != (Py_ssize_t)sizeof(T)) {                                       \
+        strided_##name((T *)accp, xp, n, s);                                \
+    }                                                                       \
+    else {                                                                  \
+        Job_##name j;                                                       \
+        T init = *(T *)accp;                                                \
+        j.x = (const T *)xp;                                                \
+        j.nv = n / L;                                                       \
+        int ntasks = 1;                                                     \
+        if (may_thread && ndm_threads_count() > 1) {                        \
+            Py_ssize_t most = n / NDM_THREADS_MIN_CHUNK;                    \
+            ntasks = ndm_threads_count();                                   \
+            ntasks = ntasks < most ? ntasks : (int)most;                    \
+            ntasks = ntasks < MAX_TASKS ? ntasks : MAX_TASKS;               \
+            ntasks = ntasks > 1 ? ntasks : 1;                               \
+        }                                                                   \
+        j.per = (j.nv + ntasks - 1) / ntasks;                               \
+        if (j.per > 0) {                                                    \
+            ntasks = (int)((j.nv + j.per - 1) / j.per);                     \
+        }                                                                   \
+        ntasks = ntasks > 1 ? ntasks : 1;                                   \
+        for (int k = 0; k < L; k++) {                                       \
+            j.lanes[0][k] = init;                                           \
+        }                                                                   \
+        j.nan[0] = init != init;                                            \
+        if (ntasks > 1) {                                                   \
+            ndm_threads_run(ntasks, task_##name, &j);                       \
+        }                                                                   \
+        else {                                                              \
+            task_##name(&j, 0);                                             \
+        }                                                                   \
+        for (int t = 1; t < ntasks; t++) {                                  \
+            j.nan[0] |= j.nan[t];                                           \
+            for (int k = 0; k < L; k++) {                                   \
+                j.lanes[0][k] = PK(j.lanes[0][k], j.lanes[t][k]);           \
+            }                                                               \
+        }                                                                   \
+        *(T *)accp = finish_##name(j.lanes[0], j.nan[0], j.x + j.nv * L,    \
+                                   n - j.nv * L);                           \
+    }                                                                       \
+    if (!had) {                                                             \
+        feclearexcept(FE_INVALID);                                          \
+    }                                                                       \
+}
+
+LANES(max_f64, N, max, pd, double, PK_MAX)
+LANES(min_f64, N, min, pd, double, PK_MIN)
+LANES(fmax_f64, P, max, pd, double, PKP_MAX)
+LANES(fmin_f64, P, min, pd, double, PKP_MIN)
+LANES(max_f32, N, max, ps, float, PK_MAX)
+LANES(min_f32, N, min, ps, float, PK_MIN)
+LANES(fmax_f32, P, max, ps, float, PKP_MAX)
+LANES(fmin_f32, P, min, ps, float, PKP_MIN)
+FLOAT_OP(max_f64, double, 8, N, PK_MAX, SC_MAX, SC_MAX, SC_MAX, 0)
+FLOAT_OP(min_f64, double, 8, N, PK_MIN, SC_MIN, SC_MIN, SC_MIN, 0)
+FLOAT_OP(fmax_f64, double, 8, P, PKP_MAX, SC_FMAX, PKP_MAX, SC_FMAX, -Py_HUGE_VAL)
+FLOAT_OP(fmin_f64, double, 8, P, PKP_MIN, SC_FMIN, PKP_MIN, SC_FMIN, Py_HUGE_VAL)
+FLOAT_OP(max_f32, float, 16, N, PK_MAX, SC_MAX, SC_MAX, SC_MAX, 0)
+FLOAT_OP(min_f32, float, 16, N, PK_MIN, SC_MIN, SC_MIN, SC_MIN, 0)
+FLOAT_OP(fmax_f32, float, 16, P, PKP_MAX, SC_FMAX, PKP_MAX, SC_FMAX, -(float)Py_HUGE_VAL)
+FLOAT_OP(fmin_f32, float, 16, P, PKP_MIN, SC_FMIN, PKP_MIN, SC_FMIN, (float)Py_HUGE_VAL)
+
+/* -------------------------------------------------------- integers */
+
+/* Integers: any order gives the same value; 128 bytes of lanes (four
+ * AVX2 vectors in flight). */
+#define INT_OP(name, T, PK)                                                 \
+NDM_KERNEL_CLONES static T                                                  \
+fold_##name(T r, const T *restrict x, Py_ssize_t n)                         \
+{                                                                           \
+    enum { L = 128 / sizeof(T) };                                           \
+    Py_ssize_t i = 0;                                                       \
+    if (n >= 2 * L) {                                                       \
+        T a[L];                                                             \
+        for (int k = 0; k < L; k++) {                                       \
+            a[k] = x[k];                                                    \
+        }                                                                   \
+        for (i = L; i + L <= n; i += L) {                                   \
+            for (int k = 0; k < L; k++) {                                   \
+                a[k] = PK(a[k], x[i + k]);                                  \
+            }                                                               \
+        }                                                                   \
+        for (int k = 0; k < L; k++) {                                       \
+            r = PK(r, a[k]);                                                \
+        }                                                                   \
+    }                                                                       \
+    for (; i < n; i++) {                                                    \
+        r = PK(r, x[i]);                                                    \
+    }                                                                       \
+    return r;                                                               \
+}                                                                           \
+typedef struct {                                                            \
+    const T *x;                                                             \
+    Py_ssize_t n, per;                                                      \
+    T part[MAX_TASKS];                                                      \
+} Job_##name;                                                               \
+static void                                                                 \
+task_##name(void *ctx, int t)                                               \
+{                                                                           \
+    Job_##name *j = ctx;                                                    \
+    Py_ssize_t i0 = (Py_ssize_t)t * j->per;                                 \
+    Py_ssize_t i1 = i0 + j->per < j->n ? i0 + j->per : j->n;                \
+    j->part[t] = fold_##name(j->x[i0], j->x + i0 + 1, i1 - i0 - 1);        \
+}                                                                           \
+static void                                                                 \
+red_##name(char *accp, const char *xp, Py_ssize_t n, Py_ssize_t s,          \
+           int may_thread)                                                  \
+{                                                                           \
+    T r = *(T *)accp;                                                       \
+    if (s != (Py_ssize_t)sizeof(T)) {                                       \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            r = PK(r, *(const T *)(xp + i * s));                            \
+        }                                                                   \
+    }                                                                       \
+    else if (may_thread && ndm_threads_count() > 1                          \
+             && n >= 2 * NDM_THREADS_MIN_CHUNK) {                           \
+        Job_##name j;                                                       \
+        Py_ssize_t most = n / NDM_THREADS_MIN_CHUNK;                        \
+        int ntasks = ndm_threads_count();                                   \
+        ntasks = ntasks < most ? ntasks : (int)most;                        \
+        ntasks = ntasks < MAX_TASKS ? ntasks : MAX_TASKS;                   \
+        j.x = (const T *)xp;                                                \
+        j.n = n;                                                            \
+        j.per = (n + ntasks - 1) / ntasks;                                  \
+        ntasks = (int)((n + j.per - 1) / j.per);                            \
+        ndm_threads_run(ntasks, task_##name, &j);                           \
+        for (int t = 0; t < ntasks; t++) {                                  \
+            r = PK(r, j.part[t]);                                           \
+        }                                                                   \
+    }                                                                       \
+    else {                                                                  \
+        r = fold_##name(r, (const T *)xp, n);                               \
+    }                                                                       \
+    *(T *)accp = r;                                                         \
+}
+
+#define INT_OPS(nm, T)                                                      \
+    INT_OP(max_##nm, T, PK_MAX)                                             \
+    INT_OP(min_##nm, T, PK_MIN)
+INT_OPS(i8, int8_t)
+INT_OPS(u8, uint8_t)
+INT_OPS(i16, int16_t)
+INT_OPS(u16, uint16_t)
+INT_OPS(i32, int32_t)
+INT_OPS(u32, uint32_t)
+INT_OPS(i64, int64_t)
+INT_OPS(u64, uint64_t)
+
+/* ------------------------------------------------------------ lookup */
+
+ndm_red_fast_fn
+ndm_reduce_minmax_fn(const char *ufname, int type_num)
+{
+    static int detected;
+    int op;
+    if (!detected) {
+        detect_isa();
+        detected = 1;
+    }
+    if (strcmp(ufname, "maximum") == 0) {
+        op = 0;
+    }
+    else if (strcmp(ufname, "minimum") == 0) {
+        op = 1;
+    }
+    else if (strcmp(ufname, "fmax") == 0) {
+        op = 2;
+    }
+    else if (strcmp(ufname, "fmin") == 0) {
+        op = 3;
+    }
+    else {
+        return NULL;
+    }
+    switch (type_num) {
+    case NDM_FLOAT64: {
+        static const ndm_red_fast_fn f[] = {red_max_f64, red_min_f64,
+                                            red_fmax_f64, red_fmin_f64};
+        return f[op];
+    }
+    case NDM_FLOAT32: {
+        static const ndm_red_fast_fn f[] = {red_max_f32, red_min_f32,
+                                            red_fmax_f32, red_fmin_f32};
+        return f[op];
+    }
+#define INT_CASE(N, nm)                                                     \
+    case N:                                                                 \
+        return op % 2 == 0 ? red_max_##nm : red_min_##nm;
+    INT_CASE(NDM_INT8, i8)
+    INT_CASE(NDM_UINT8, u8)
+    INT_CASE(NDM_INT16, i16)
+    INT_CASE(NDM_UINT16, u16)
+    INT_CASE(NDM_INT32, i32)
+    INT_CASE(NDM_UINT32, u32)
+    INT_CASE(NDM_INT64, i64)
+    INT_CASE(NDM_UINT64, u64)
+#undef INT_CASE
+    default:
+        return NULL;
+    }
+}
