@@ -4,6 +4,7 @@
  * casts, and a fallback through Python objects for every other pair. */
 #include "dtype.h"
 #include "scalar.h"
+#include "threads.h"
 #include <complex.h>
 #include <fenv.h>
 #include <math.h>
@@ -331,6 +332,73 @@ is_intkind(int t)
 
 _Thread_local int ndm_cast_defer_fpe;
 
+/* One numeric cast, which large casts split into ntasks ranges over the
+ * worker pool. */
+typedef struct CastJob {
+    raw_loop loop;
+    const char *src;
+    Py_ssize_t ss;
+    char *dst;
+    Py_ssize_t ds, n;
+    NdmDtype *sd, *dd;
+    int ntasks;
+} CastJob;
+
+/* Elements [s, e) of the job. */
+static void
+cast_range(const CastJob *job, Py_ssize_t s, Py_ssize_t e)
+{
+    NdmDtype *sd = job->sd, *dd = job->dd;
+    const char *src = job->src + s * job->ss;
+    char *dst = job->dst + s * job->ds;
+    Py_ssize_t ss = job->ss, ds = job->ds, n = e - s;
+    int native = ndm_dtype_isnative(sd) && ndm_dtype_isnative(dd);
+    int aligned = ((uintptr_t)src % sd->alignment == 0) && (ss % sd->alignment == 0)
+                  && ((uintptr_t)dst % dd->alignment == 0) && (ds % dd->alignment == 0);
+    if (native && aligned) {
+        job->loop(src, ss, dst, ds, n);
+        return;
+    }
+    union { char c[CHUNK * 16]; double align; } bin, bout;
+    Py_ssize_t isz = sd->itemsize, osz = dd->itemsize;
+    for (Py_ssize_t start = 0; start < n; start += CHUNK) {
+        Py_ssize_t m = n - start < CHUNK ? n - start : CHUNK;
+        gather_swap(bin.c, src + start * ss, ss, m, (int)isz,
+                    sd->kind == 'c' ? (int)isz / 2 : (int)isz, !ndm_dtype_isnative(sd));
+        job->loop(bin.c, isz, bout.c, osz, m);
+        scatter_swap(dst + start * ds, ds, bout.c, m, (int)osz,
+                     dd->kind == 'c' ? (int)osz / 2 : (int)osz, !ndm_dtype_isnative(dd));
+    }
+}
+
+/* Task t's share, its bounds on multiples of 64 elements (whole cache
+ * lines of a contiguous destination, relative to its start). */
+static void
+cast_task(void *arg, int t)
+{
+    const CastJob *job = arg;
+    Py_ssize_t q = job->n / job->ntasks, r = job->n % job->ntasks;
+    Py_ssize_t s = t == 0 ? 0 : (q * t + r * t / job->ntasks) / 64 * 64;
+    Py_ssize_t e = t + 1 == job->ntasks ? job->n
+                   : (q * (t + 1) + r * (t + 1) / job->ntasks) / 64 * 64;
+    if (s < e) {
+        cast_range(job, s, e);
+    }
+}
+
+/* Do the source and destination bytes of a cast not overlap at all?  Only
+ * then may its elements be converted in any order. */
+static int
+disjoint(const char *src, Py_ssize_t ss, const char *dst, Py_ssize_t ds, Py_ssize_t n,
+         NdmDtype *sd, NdmDtype *dd)
+{
+    const char *slo = ss < 0 ? src + (n - 1) * ss : src;
+    const char *shi = (ss < 0 ? src : src + (n - 1) * ss) + sd->itemsize;
+    const char *dlo = ds < 0 ? dst + (n - 1) * ds : dst;
+    const char *dhi = (ds < 0 ? dst : dst + (n - 1) * ds) + dd->itemsize;
+    return shi <= dlo || dhi <= slo;
+}
+
 static int
 numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
              NdmDtype *sd, NdmDtype *dd)
@@ -356,23 +424,15 @@ numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_
     if (check) {
         feclearexcept(FE_INVALID | FE_OVERFLOW);
     }
-    int native = ndm_dtype_isnative(sd) && ndm_dtype_isnative(dd);
-    int aligned = ((uintptr_t)src % sd->alignment == 0) && (ss % sd->alignment == 0)
-                  && ((uintptr_t)dst % dd->alignment == 0) && (ds % dd->alignment == 0);
-    if (native && aligned) {
-        loop(src, ss, dst, ds, n);
+    CastJob job = {loop, src, ss, dst, ds, n, sd, dd, 1};
+    if (n >= NDM_THREADS_MIN_STREAM && ndm_threads_count() > 1 && disjoint(src, ss, dst, ds, n, sd, dd)) {
+        Py_ssize_t ntasks = n / NDM_THREADS_MIN_CHUNK;
+        int most = 4 * ndm_threads_count();
+        job.ntasks = ntasks < most ? (int)ntasks : most;
+        ndm_threads_run(job.ntasks, cast_task, &job);
     }
     else {
-        union { char c[CHUNK * 16]; double align; } bin, bout;
-        Py_ssize_t isz = sd->itemsize, osz = dd->itemsize;
-        for (Py_ssize_t start = 0; start < n; start += CHUNK) {
-            Py_ssize_t m = n - start < CHUNK ? n - start : CHUNK;
-            gather_swap(bin.c, src + start * ss, ss, m, (int)isz,
-                        sd->kind == 'c' ? (int)isz / 2 : (int)isz, !ndm_dtype_isnative(sd));
-            loop(bin.c, isz, bout.c, osz, m);
-            scatter_swap(dst + start * ds, ds, bout.c, m, (int)osz,
-                         dd->kind == 'c' ? (int)osz / 2 : (int)osz, !ndm_dtype_isnative(dd));
-        }
+        cast_range(&job, 0, n);
     }
     if (check) {
         int fe = fetestexcept(FE_INVALID | FE_OVERFLOW), fpe = 0;

@@ -12,6 +12,11 @@
  * loop saves. */
 #define NDM_THREADS_MIN_CHUNK ((Py_ssize_t)1 << 16)
 
+/* Memory-bound work (a copy, a cast, an add: a few operations per element
+ * loaded) is split only from this many elements: below it one core keeps
+ * up with memory and a second thread mostly adds its wakeup. */
+#define NDM_THREADS_MIN_STREAM ((Py_ssize_t)1 << 20)
+
 typedef void (*ndm_task_fn)(void *ctx, int task);
 
 /* The number of threads kernels may use, at least 1. */

@@ -415,7 +415,7 @@ run_all(Exec *ex)
 #define PAR_MIN_SIZE (2 * NDM_THREADS_MIN_CHUNK)
 /* Tasks per thread: a little slack so that a thread the OS delays does
  * not hold the whole call up. */
-#define PAR_TASKS_PER_THREAD 4
+#define PAR_TASKS_PER_THREAD 8
 
 typedef struct Par {
     Exec *ex;
@@ -425,6 +425,30 @@ typedef struct Par {
     Py_ssize_t align, align_off;   /* chunk starts: align_off + m * align */
     atomic_int failed;             /* 1: error set, 2: out of memory */
 } Par;
+
+/* Loops of a few instructions per element run at memory speed: a second
+ * thread pays only on large arrays (NDM_THREADS_MIN_STREAM).  The others
+ * (transcendental functions, integer division, power...) from
+ * PAR_MIN_SIZE. */
+static Py_ssize_t
+par_min_size(const char *name)
+{
+    static const char *const streaming[] = {
+        "absolute", "add", "bitwise_and", "bitwise_or", "bitwise_xor", "ceil",
+        "conjugate", "copysign", "equal", "fabs", "floor", "fmax", "fmin",
+        "greater", "greater_equal", "invert", "isfinite", "isinf", "isnan",
+        "left_shift", "less", "less_equal", "logical_and", "logical_not",
+        "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
+        "not_equal", "positive", "right_shift", "rint", "sign", "signbit",
+        "square", "subtract", "trunc",
+    };
+    for (size_t i = 0; i < sizeof streaming / sizeof *streaming; i++) {
+        if (strcmp(name, streaming[i]) == 0) {
+            return NDM_THREADS_MIN_STREAM;
+        }
+    }
+    return PAR_MIN_SIZE;
+}
 
 /* Elements [s, e) of the loop in C order of its (coalesced) shape. */
 static int
@@ -709,7 +733,7 @@ ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *
     if (fetestexcept(FE_NDM_ALL)) {
         feclearexcept(FE_NDM_ALL);
     }
-    int nthreads = gil_free && size >= PAR_MIN_SIZE ? ndm_threads_count() : 1;
+    int nthreads = gil_free && size >= par_min_size(call->def->name) ? ndm_threads_count() : 1;
     if (nthreads > 1 && par_safe(&ex, ops)) {
         ndm_cast_defer_fpe = buffered;
         rc = run_parallel(&ex, size, nthreads, buffered, ops);
