@@ -78,6 +78,7 @@ lanes_##name##_##ISA(T *acc, const T *x, Py_ssize_t nv, int *nan)           \
             V v[8];                                                         \
             for (int j = 0; j < 8; j++) {                                   \
                 v[j] = P##loadu_##S(p + j * L + h * HW);                    \
+                __asm__("" : "+x"(v[j]));                                   \
             }                                                               \
             V t01 = VOP_##KIND(ISA, P, S, OP, v[0], v[1]);                  \
             V t23 = VOP_##KIND(ISA, P, S, OP, v[2], v[3]);                  \
@@ -109,16 +110,68 @@ lanes_##name##_##ISA(T *acc, const T *x, Py_ssize_t nv, int *nan)           \
     }                                                                       \
     *nan |= P##movemask_##S(u) != 0;                                        \
 }
+/* AVX-512: one 64-byte vector is exactly the L lanes; NaNs in masks
+ * (kept in mask registers: DQ has the 8-bit mask or). */
+#define MASK_pd __mmask8
+#define MASK_ps __mmask16
+#define KOR_pd _kor_mask8
+#define KOR_ps _mm512_kor
+#define VOP512_N(S, OP, a, b) _mm512_##OP##_##S(a, b)
+#define VOP512_P(S, OP, a, b)                                               \
+    _mm512_mask_##OP##_##S(a, _mm512_cmp_##S##_mask(b, b, _CMP_ORD_Q), a, b)
+#define LANES_512(name, KIND, OP, S, V, T)                                  \
+static __attribute__((target("avx512f,avx512dq"))) void                     \
+lanes_##name##_avx512(T *acc, const T *x, Py_ssize_t nv, int *nan)          \
+{                                                                           \
+    enum { L = 64 / sizeof(T) };                                            \
+    V a = _mm512_loadu_##S(acc);                                            \
+    MASK_##S u = 0;                                                         \
+    Py_ssize_t i = 0;                                                       \
+    for (; i + 8 <= nv; i += 8) {                                           \
+        const T *p = x + i * L;                                             \
+        V v0 = _mm512_loadu_##S(p), v1 = _mm512_loadu_##S(p + L);           \
+        V v2 = _mm512_loadu_##S(p + 2 * L), v3 = _mm512_loadu_##S(p + 3 * L); \
+        V v4 = _mm512_loadu_##S(p + 4 * L), v5 = _mm512_loadu_##S(p + 5 * L); \
+        V v6 = _mm512_loadu_##S(p + 6 * L), v7 = _mm512_loadu_##S(p + 7 * L); \
+        /* one load each: GCC would fold them into both users */           \
+        __asm__("" : "+v"(v0), "+v"(v1), "+v"(v2), "+v"(v3),                \
+                     "+v"(v4), "+v"(v5), "+v"(v6), "+v"(v7));               \
+        V t01 = VOP512_##KIND(S, OP, v0, v1), t23 = VOP512_##KIND(S, OP, v2, v3); \
+        V t45 = VOP512_##KIND(S, OP, v4, v5), t67 = VOP512_##KIND(S, OP, v6, v7); \
+        a = VOP512_##KIND(S, OP, a, VOP512_##KIND(S, OP,                    \
+                VOP512_##KIND(S, OP, t01, t23), VOP512_##KIND(S, OP, t45, t67))); \
+        if (KIND##_TRACKS_NAN) {                                            \
+            u = KOR_##S(u, KOR_##S(                                         \
+                    KOR_##S(_mm512_cmp_##S##_mask(v0, v1, _CMP_UNORD_Q),    \
+                            _mm512_cmp_##S##_mask(v2, v3, _CMP_UNORD_Q)),   \
+                    KOR_##S(_mm512_cmp_##S##_mask(v4, v5, _CMP_UNORD_Q),    \
+                            _mm512_cmp_##S##_mask(v6, v7, _CMP_UNORD_Q)))); \
+        }                                                                   \
+    }                                                                       \
+    for (; i < nv; i++) {                                                   \
+        V v = _mm512_loadu_##S(x + i * L);                                  \
+        a = VOP512_##KIND(S, OP, a, v);                                     \
+        if (KIND##_TRACKS_NAN) {                                            \
+            u = KOR_##S(u, _mm512_cmp_##S##_mask(v, v, _CMP_UNORD_Q));     \
+        }                                                                   \
+    }                                                                       \
+    _mm512_storeu_##S(acc, a);                                              \
+    *nan |= u != 0;                                                         \
+}
 #define N_TRACKS_NAN 1
 #define P_TRACKS_NAN 0
 
 #define LANES(name, KIND, OP, SX, T, PK)                                    \
     LANES_ISA(name, KIND, OP, avx2, V_avx2_##SX, _mm256_, SX, (32 / sizeof(T)), T) \
     LANES_ISA(name, KIND, OP, sse2, V_sse2_##SX, _mm_, SX, (16 / sizeof(T)), T) \
+    LANES_512(name, KIND, OP, SX, V_avx512_##SX, T)                         \
 static void                                                                 \
 lanes_##name(T *acc, const T *x, Py_ssize_t nv, int *nan)                   \
 {                                                                           \
-    if (has_avx2) {                                                         \
+    if (has_avx512) {                                                       \
+        lanes_##name##_avx512(acc, x, nv, nan);                             \
+    }                                                                       \
+    else if (has_avx2) {                                                         \
         lanes_##name##_avx2(acc, x, nv, nan);                               \
     }                                                                       \
     else {                                                                  \
@@ -129,13 +182,17 @@ lanes_##name(T *acc, const T *x, Py_ssize_t nv, int *nan)                   \
 #define V_avx2_ps __m256
 #define V_sse2_pd __m128d
 #define V_sse2_ps __m128
+#define V_avx512_pd __m512d
+#define V_avx512_ps __m512
 
-static int has_avx2;
+static int has_avx2, has_avx512;
 
 static void
 detect_isa(void)
 {
     has_avx2 = __builtin_cpu_supports("avx2");
+    has_avx512 = __builtin_cpu_supports("avx512f")
+                 && __builtin_cpu_supports("avx512dq");
 }
 
 #else
