@@ -972,10 +972,9 @@ set_geometry(NdmArray *a, int nd, const Py_ssize_t *shape, const Py_ssize_t *str
     return 0;
 }
 
-/* NumPy's _attempt_nocopy_reshape (C order).  Returns 1 and fills
- * newstrides when possible, 0 otherwise. */
-static int
-nocopy_reshape(NdmArray *a, int newnd, const Py_ssize_t *newdims, Py_ssize_t *newstrides)
+int
+ndm_array_nocopy_reshape(NdmArray *a, int newnd, const Py_ssize_t *newdims,
+                         Py_ssize_t *newstrides)
 {
     int oldnd = 0;
     Py_ssize_t olddims[NDM_MAXDIMS], oldstrides[NDM_MAXDIMS];
@@ -1110,7 +1109,7 @@ array_set_shape(NdmArray *self, PyObject *value, void *Py_UNUSED(closure))
             step *= shape[i] > 0 ? shape[i] : 1;
         }
     }
-    else if (!nocopy_reshape(self, nd, shape, strides)) {
+    else if (!ndm_array_nocopy_reshape(self, nd, shape, strides)) {
         PyErr_SetString(PyExc_AttributeError,
                         "Incompatible shape for in-place modification. Use "
                         "`.reshape()` to make a copy with the desired shape.");

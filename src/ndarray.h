@@ -84,6 +84,11 @@ PyObject *ndm_array_view(NdmArray *parent, NdmDtype *descr, int nd,
 /* Recompute C/F contiguity and ALIGNED from shape/strides/data. */
 void ndm_array_update_flags(NdmArray *a);
 
+/* NumPy's _attempt_nocopy_reshape (C order): 1 with newstrides filled
+ * when a (size > 0) can be viewed with shape newdims, else 0. */
+int ndm_array_nocopy_reshape(NdmArray *a, int newnd, const Py_ssize_t *newdims,
+                             Py_ssize_t *newstrides);
+
 /* Raise ValueError "assignment destination is read-only" unless writeable. */
 int ndm_array_fail_unless_writeable(NdmArray *a);
 

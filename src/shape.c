@@ -3,6 +3,7 @@
  * trampolines into _shape) and the one primitive Python cannot express:
  * a view with arbitrary geometry (as_strided). */
 #include "ndarray.h"
+#include "iter.h"
 
 /* _strided_view(a, shape, strides, offset, writeable): a view of a's memory
  * starting offset bytes after a's data; no bounds check (as NumPy). */
@@ -58,14 +59,227 @@ fail:
     return res;
 }
 
+/* ndmem._shape.<function>(self, *args) with the caller's vectorcall
+ * keywords: the general path behind the C fast paths below. */
+static PyObject *
+call_shape_py(const char *function, PyObject *self, PyObject *const *args,
+              Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *mod = PyImport_ImportModule("ndmem._shape");
+    if (mod == NULL) {
+        return NULL;
+    }
+    PyObject *fn = PyObject_GetAttrString(mod, function);
+    Py_DECREF(mod);
+    if (fn == NULL) {
+        return NULL;
+    }
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    Py_ssize_t total = nargs + nkw;
+    PyObject *small[9];
+    PyObject **stack = total + 1 <= 9 ? small : PyMem_New(PyObject *, total + 1);
+    if (stack == NULL) {
+        Py_DECREF(fn);
+        return PyErr_NoMemory();
+    }
+    stack[0] = self;
+    for (Py_ssize_t i = 0; i < total; i++) {
+        stack[i + 1] = args[i];
+    }
+    PyObject *r = PyObject_Vectorcall(fn, stack, (size_t)nargs + 1, kwnames);
+    if (stack != small) {
+        PyMem_Free(stack);
+    }
+    Py_DECREF(fn);
+    return r;
+}
+
+/* One shape entry for the fast path: an exact int that fits, else -2
+ * (with no exception) to send the call down the general path. */
+static int
+fast_dim(PyObject *o, Py_ssize_t *out)
+{
+    if (!PyLong_CheckExact(o)) {
+        return -2;
+    }
+    *out = PyLong_AsSsize_t(o);
+    if (*out == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -2;
+    }
+    return 0;
+}
+
+/* A new C-ordered copy of a with the given shape (size unchanged) as
+ * NumPy's reshape and ravel make it: a 1-d copy owns its data (ravel,
+ * flatten); otherwise the result views a C-ordered copy of a (reshape). */
+static PyObject *
+copy_reshaped(NdmArray *a, int nd, const Py_ssize_t *shape, int own)
+{
+    Py_ssize_t strides[NDM_MAXDIMS];
+    if (!own) {
+        PyObject *c = ndm_array_copy(a, 'C');
+        if (c == NULL) {
+            return NULL;
+        }
+        Py_ssize_t step = a->descr->itemsize;
+        for (int i = nd - 1; i >= 0; i--) {
+            strides[i] = step;
+            step *= shape[i] > 0 ? shape[i] : 1;
+        }
+        Py_INCREF(a->descr);
+        PyObject *r = ndm_array_view((NdmArray *)c, a->descr, nd, shape, strides,
+                                     ((NdmArray *)c)->data, NULL);
+        Py_DECREF(c);
+        return r;
+    }
+    Py_INCREF(a->descr);
+    PyObject *res = ndm_array_new(ndm_state.ndarray_type, a->descr, 1, shape, NULL, NULL, 0, NULL);
+    if (res == NULL) {
+        return NULL;
+    }
+    /* the new data seen with a's shape, packed, takes a's values */
+    Py_ssize_t step = a->descr->itemsize;
+    for (int i = a->nd - 1; i >= 0; i--) {
+        strides[i] = step;
+        step *= a->shape[i] > 0 ? a->shape[i] : 1;
+    }
+    Py_INCREF(a->descr);
+    PyObject *dst = ndm_array_view((NdmArray *)res, a->descr, a->nd, a->shape, strides,
+                                   ((NdmArray *)res)->data, NULL);
+    if (dst == NULL || ndm_array_assign((NdmArray *)dst, a, NDM_NO_CASTING) < 0) {
+        Py_XDECREF(dst);
+        Py_DECREF(res);
+        return NULL;
+    }
+    Py_DECREF(dst);
+    return res;
+}
+
+/* a.reshape(...) in C for the everyday case (exact ints, no keywords, a
+ * valid new shape); NULL without an exception when the general Python path
+ * must decide (other spellings, errors, a subclass needing a copy). */
+static PyObject *
+reshape_fast(NdmArray *a, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+    PyObject *const *items = args;
+    Py_ssize_t nd = nargs;
+    if (nargs == 1 && !PyLong_CheckExact(args[0])) {
+        if (PyTuple_CheckExact(args[0])) {
+            items = &PyTuple_GET_ITEM(args[0], 0);
+            nd = PyTuple_GET_SIZE(args[0]);
+        }
+        else if (PyList_CheckExact(args[0])) {
+            items = &PyList_GET_ITEM(args[0], 0);
+            nd = PyList_GET_SIZE(args[0]);
+        }
+        else {
+            return NULL;
+        }
+    }
+    if (nd < 1 || nd > NDM_MAXDIMS) {
+        return NULL;
+    }
+    int unknown = -1, same = nd == a->nd;
+    Py_ssize_t known = 1;
+    for (Py_ssize_t i = 0; i < nd; i++) {
+        if (fast_dim(items[i], &shape[i]) < 0) {
+            return NULL;
+        }
+        same = same && shape[i] == a->shape[i];
+        if (shape[i] >= 0) {
+            if (__builtin_mul_overflow(known, shape[i], &known)) {
+                return NULL;
+            }
+        }
+        else if (unknown >= 0) {
+            return NULL;
+        }
+        else {
+            unknown = (int)i;
+        }
+    }
+    Py_ssize_t size = ndm_array_size(a);
+    if (unknown >= 0) {
+        if (known == 0 || size % known != 0) {
+            return NULL;
+        }
+        shape[unknown] = size / known;
+    }
+    else if (known != size) {
+        return NULL;
+    }
+    if (same) {
+        /* the given shape equal to a's is a plain view, as NumPy */
+        memcpy(strides, a->strides, (size_t)nd * sizeof(Py_ssize_t));
+    }
+    else if ((a->flags & NDM_C_CONTIGUOUS) || size == 0) {
+        Py_ssize_t step = a->descr->itemsize;
+        for (Py_ssize_t i = nd - 1; i >= 0; i--) {
+            strides[i] = step;
+            step *= shape[i] > 0 ? shape[i] : 1;
+        }
+    }
+    else if (!ndm_array_nocopy_reshape(a, (int)nd, shape, strides)) {
+        if (!NdmArray_CheckExact(a)) {
+            return NULL;
+        }
+        return copy_reshaped(a, (int)nd, shape, 0);
+    }
+    Py_INCREF(a->descr);
+    return ndm_array_view(a, a->descr, (int)nd, shape, strides, a->data, Py_TYPE(a));
+}
+
+static PyObject *
+m_reshape(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0) {
+        PyObject *r = reshape_fast((NdmArray *)self, args, nargs);
+        if (r != NULL || PyErr_Occurred()) {
+            return r;
+        }
+    }
+    return call_shape_py("_m_reshape", self, args, nargs, kwnames);
+}
+
+/* a.ravel(): a 1-d view of a C-contiguous array, else a C-ordered copy
+ * (a subclass's copy and the other orders in Python). */
+static PyObject *
+m_ravel(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    NdmArray *a = (NdmArray *)self;
+    if (nargs == 0 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
+        Py_ssize_t size = ndm_array_size(a), stride = a->descr->itemsize;
+        if (a->flags & NDM_C_CONTIGUOUS) {
+            Py_INCREF(a->descr);
+            return ndm_array_view(a, a->descr, 1, &size, &stride, a->data, Py_TYPE(a));
+        }
+        if (NdmArray_CheckExact(a)) {
+            return copy_reshaped(a, 1, &size, 1);
+        }
+    }
+    return call_shape_py("_m_ravel", self, args, nargs, kwnames);
+}
+
+/* a.flatten(): a C-ordered 1-d copy (other orders and subclasses in Python). */
+static PyObject *
+m_flatten(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    NdmArray *a = (NdmArray *)self;
+    if (nargs == 0 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)
+            && NdmArray_CheckExact(a)) {
+        Py_ssize_t size = ndm_array_size(a);
+        return copy_reshaped(a, 1, &size, 1);
+    }
+    return call_shape_py("_m_flatten", self, args, nargs, kwnames);
+}
+
 /* Method trampolines: a.name(*args, **kw) -> ndmem._shape._m_name(a, *args, **kw) */
 #define TRAMP(name) \
     static PyObject *m_##name(PyObject *self, PyObject *args, PyObject *kw) \
     { return ndm_array_call_python("ndmem._shape", "_m_" #name, self, args, kw); }
 
-TRAMP(reshape)
-TRAMP(ravel)
-TRAMP(flatten)
 TRAMP(swapaxes)
 TRAMP(squeeze)
 TRAMP(repeat)
@@ -74,9 +288,10 @@ TRAMP(repeat)
 #define KWFN(f) ((PyCFunction)(void (*)(void))(f))
 
 static PyMethodDef shape_array_methods[] = {
-    {"reshape", KWFN(m_reshape), KW, "a.reshape(*shape, order='C', copy=None)"},
-    {"ravel", KWFN(m_ravel), KW, "a.ravel(order='C')"},
-    {"flatten", KWFN(m_flatten), KW, "a.flatten(order='C')"},
+    {"reshape", KWFN(m_reshape), METH_FASTCALL | METH_KEYWORDS,
+     "a.reshape(*shape, order='C', copy=None)"},
+    {"ravel", KWFN(m_ravel), METH_FASTCALL | METH_KEYWORDS, "a.ravel(order='C')"},
+    {"flatten", KWFN(m_flatten), METH_FASTCALL | METH_KEYWORDS, "a.flatten(order='C')"},
     {"swapaxes", KWFN(m_swapaxes), KW, "a.swapaxes(axis1, axis2)"},
     {"squeeze", KWFN(m_squeeze), KW, "a.squeeze(axis=None)"},
     {"repeat", KWFN(m_repeat), KW, "a.repeat(repeats, axis=None)"},
@@ -140,7 +355,106 @@ add_getsets(PyGetSetDef *defs)
     return 0;
 }
 
+/* _concatenate_fast(arrays, axis): np.concatenate for the everyday case,
+ * a list or tuple of C-contiguous ndarrays of one native numeric dtype
+ * and an int axis, as block copies into a new C-ordered array (the layout
+ * NumPy picks for such inputs); None when the general path must run
+ * (other inputs, or anything it has to reject). */
+static PyObject *
+shape_concatenate_fast(PyObject *Py_UNUSED(mod), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "_concatenate_fast(arrays, axis)");
+        return NULL;
+    }
+    PyObject *seq = args[0];
+    if ((!PyList_CheckExact(seq) && !PyTuple_CheckExact(seq)) || !PyLong_CheckExact(args[1])) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    if (n < 1 || !NdmArray_CheckExact(items[0])) {
+        Py_RETURN_NONE;
+    }
+    NdmArray *first = (NdmArray *)items[0];
+    int nd = first->nd, type_num = first->descr->type_num;
+    if (nd == 0 || type_num >= NDM_NNUMERIC || !ndm_dtype_isnative(first->descr)) {
+        Py_RETURN_NONE;
+    }
+    int ovf;
+    long axis = PyLong_AsLongAndOverflow(args[1], &ovf);
+    if (ovf || (axis == -1 && PyErr_Occurred()) || axis < -nd || axis >= nd) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    if (axis < 0) {
+        axis += nd;
+    }
+    Py_ssize_t shape[NDM_MAXDIMS];
+    memcpy(shape, first->shape, (size_t)nd * sizeof(Py_ssize_t));
+    shape[axis] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        NdmArray *a = (NdmArray *)items[i];
+        if (!NdmArray_CheckExact(items[i]) || a->nd != nd || a->descr->type_num != type_num
+                || !ndm_dtype_isnative(a->descr) || !(a->flags & NDM_C_CONTIGUOUS)) {
+            Py_RETURN_NONE;
+        }
+        for (int k = 0; k < nd; k++) {
+            if (k != axis && a->shape[k] != shape[k]) {
+                Py_RETURN_NONE;
+            }
+        }
+        shape[axis] += a->shape[axis];
+    }
+    NdmDtype *descr = ndm_dtype_builtin(type_num);
+    if (descr == NULL) {
+        return NULL;
+    }
+    Py_ssize_t itemsize = descr->itemsize;
+    PyObject *res = ndm_array_new(ndm_state.ndarray_type, descr, nd, shape, NULL, NULL, 0, NULL);
+    if (res == NULL) {
+        return NULL;
+    }
+    Py_ssize_t outer = 1, inner = itemsize;
+    for (int k = 0; k < axis; k++) {
+        outer *= shape[k];
+    }
+    for (int k = (int)axis + 1; k < nd; k++) {
+        inner *= shape[k];
+    }
+    char *dst = ((NdmArray *)res)->data;
+    Py_ssize_t row = shape[axis] * inner, offset = 0;
+    /* a large copy runs without the GIL; the tuple keeps the inputs alive
+     * should another thread empty the list meanwhile */
+    PyObject *hold = NULL;
+    PyThreadState *ts = NULL;
+    if (outer * row > (1 << 20)) {
+        hold = PySequence_Tuple(seq);
+        if (hold == NULL) {
+            Py_DECREF(res);
+            return NULL;
+        }
+        items = &PyTuple_GET_ITEM(hold, 0);
+        ts = PyEval_SaveThread();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        NdmArray *a = (NdmArray *)items[i];
+        Py_ssize_t chunk = a->shape[axis] * inner;
+        for (Py_ssize_t o = 0; o < outer && chunk > 0; o++) {
+            memcpy(dst + o * row + offset, a->data + o * chunk, (size_t)chunk);
+        }
+        offset += chunk;
+    }
+    if (hold != NULL) {
+        PyEval_RestoreThread(ts);
+        Py_DECREF(hold);
+    }
+    return res;
+}
+
 static PyMethodDef shape_functions[] = {
+    {"_concatenate_fast", KWFN(shape_concatenate_fast), METH_FASTCALL,
+     "_concatenate_fast(arrays, axis): the common case of concatenate, or None"},
     {"_strided_view", shape_strided_view, METH_VARARGS,
      "_strided_view(a, shape, strides, offset, writeable): view of a's memory"},
     {NULL, NULL, 0, NULL},

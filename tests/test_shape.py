@@ -126,6 +126,77 @@ def test_differential(name, kind):
         check(r1, r2, a1, a2)
 
 
+RESHAPE_SOURCES = {
+    "1d": lambda m: m.arange(12.0),
+    "0d": lambda m: m.asarray(5.0),
+    "ones": lambda m: m.arange(6).reshape(1, 6, 1),
+    "empty": lambda m: m.zeros((0, 3)),
+    "readonly": lambda m: m.broadcast_to(m.arange(3), (2, 3)).copy().reshape(6)[::1],
+    "view": lambda m: m.arange(24).reshape(4, 6)[1:3],
+}
+RESHAPE_ARGS = [(12,), (3, 4), ((4, 3),), ([2, 6],), (-1,), (2, -1, 3), (1, 12, 1), (6,),
+                ((1, 6, 1),), (1, 6, 1), ((),), (1,), (-1, 1), (0,), (0, -1), (-1, -1),
+                (5,), (2**62, 2**62), (2**70,), (True,), (6.0,), ((2, "3"),), (-3,)]
+
+
+@pytest.mark.parametrize("args", RESHAPE_ARGS, ids=repr)
+@pytest.mark.parametrize("src", sorted(RESHAPE_SOURCES))
+def test_reshape_method_forms(src, args):
+    """Every way of passing the shape positionally, the valid and the bad,
+    on the layouts the method's C path takes (and those it hands on)."""
+    a1, a2 = RESHAPE_SOURCES[src](nm), RESHAPE_SOURCES[src](np)
+    if src == "readonly":
+        a1.flags.writeable = a2.flags.writeable = False
+    try:
+        r2 = a2.reshape(*args)
+    except Exception as e:  # noqa: BLE001 - the kind is compared
+        with pytest.raises(type(e)) as e1:
+            a1.reshape(*args)
+        assert str(e1.value) == str(e)
+        return
+    check(a1.reshape(*args), r2, a1, a2)
+    check(a1.ravel(), a2.ravel(), a1, a2)
+
+
+CONCAT_CASES = {
+    "1d": lambda m: ((m.arange(10.0), m.arange(10.0) + 1), {}),
+    "list": lambda m: ([m.arange(3), m.arange(4), m.arange(0)], {}),
+    "2d_axis1": lambda m: ([m.ones((2, 3), "f4"), m.zeros((2, 1), "f4")], {"axis": 1}),
+    "neg_axis": lambda m: ((m.ones((2, 3, 2), "c16"), m.ones((2, 1, 2), "c16")), {"axis": -2}),
+    "bool": lambda m: ((m.arange(4) > 1, m.arange(2) > 0), {}),
+    "f2": lambda m: ((m.arange(4, dtype="f2"),) * 3, {}),
+    "empty": lambda m: ((m.zeros((0, 3)), m.zeros((0, 3))), {}),
+    "one": lambda m: ([m.arange(5)], {}),
+    "big": lambda m: ((m.arange(300_000.0).reshape(1000, 300),) * 2, {"axis": 1}),
+    "mixed": lambda m: ((m.arange(3), m.arange(3.0)), {}),
+    "noncontig": lambda m: ((m.arange(6)[::2], m.arange(3)), {}),
+    "swapped": lambda m: ((m.arange(3, dtype=">i4"), m.arange(3, dtype=">i4")), {}),
+    "str": lambda m: ((m.array(["a", "bc"]), m.array(["d"])), {}),
+    "bad_shape": lambda m: ((m.zeros((2, 2)), m.zeros((3, 3))), {}),
+    "bad_ndim": lambda m: ((m.zeros(2), m.zeros((1, 2))), {}),
+    "bad_axis": lambda m: ((m.zeros(2), m.zeros(2)), {"axis": 1}),
+    "axis_none": lambda m: ((m.zeros((2, 2)), m.zeros(3)), {"axis": None}),
+    "huge_axis": lambda m: ((m.zeros(2), m.zeros(2)), {"axis": 2**70}),
+    "wide_axis": lambda m: ((m.zeros(2), m.zeros(2)), {"axis": 2**40}),
+    "float_axis": lambda m: ((m.zeros(2), m.zeros(2)), {"axis": 0.0}),
+    "scalar": lambda m: ((m.asarray(1.0), m.asarray(2.0)), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONCAT_CASES))
+def test_concatenate_cases(name):
+    (a1, k1), (a2, k2) = CONCAT_CASES[name](nm), CONCAT_CASES[name](np)
+    try:
+        r2 = np.concatenate(a2, **k2)
+    except Exception as e:  # noqa: BLE001 - the kind is compared
+        with pytest.raises(Exception) as e1:
+            nm.concatenate(a1, **k1)
+        assert type(e1.value).__name__ == type(e).__name__
+        assert str(e1.value) == str(e)
+        return
+    check(nm.concatenate(a1, **k1), r2)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_split(kind):
     a1, a2 = make(nm, kind), make(np, kind)

@@ -2,7 +2,8 @@
 
 import operator
 
-from ndmem._core import ndarray, _strided_view
+from ndmem._core import ndarray, _strided_view, _concatenate_fast, asanyarray
+from ndmem._core import bool_ as _bool_scalar
 from ndmem.exceptions import AxisError
 
 __all__ = [
@@ -18,7 +19,6 @@ newaxis = None
 
 
 def _asarray(a):
-    from ndmem import asanyarray
     return asanyarray(a)
 
 
@@ -46,28 +46,54 @@ def _norm_axis_tuple(axis, ndim, argname=None):
     return axis
 
 
+_INTP_MAX = (1 << 63) - 1
+
+
+def _dim(obj):
+    """One entry of a shape, as NumPy's PyArray_PyIntAsIntp: no bools, and
+    ValueError past the intp range."""
+    if isinstance(obj, (bool, _bool_scalar)):
+        raise TypeError("an integer is required")
+    v = operator.index(obj)
+    if not -_INTP_MAX - 1 <= v <= _INTP_MAX:
+        raise ValueError("Maximum allowed dimension exceeded")
+    return v
+
+
 def _shape_tuple(shape):
-    try:
-        return (operator.index(shape),)
-    except TypeError:
-        pass
-    return tuple(operator.index(s) for s in shape)
+    """A shape argument as NumPy's PyArray_IntpConverter reads it: an int
+    or a sequence of ints."""
+    if type(shape) is int or not (hasattr(shape, "__len__") and hasattr(shape, "__getitem__")):
+        try:
+            return (_dim(shape),)
+        except TypeError:
+            raise TypeError("expected a sequence of integers or a single integer, "
+                            f"got '{shape!r}'") from None
+    if len(shape) > 64:
+        raise ValueError(f"maximum supported dimension for an ndarray is currently 64, "
+                         f"found {len(shape)}")
+    return tuple(_dim(s) for s in shape)
 
 
 def _fix_unknown(shape, size):
-    unknown = [i for i, s in enumerate(shape) if s < 0]
+    """NumPy's _fix_unknown_dimension: any negative entry is the unknown one,
+    and a product of the known ones past intp cannot match the size."""
+    unknown = None
     known = 1
-    for s in shape:
-        if s >= 0:
+    for i, s in enumerate(shape):
+        if s < 0:
+            if unknown is not None:
+                raise ValueError("can only specify one unknown dimension")
+            unknown = i
+        else:
             known *= s
-    # Any negative entry is the unknown one, as in NumPy's _fix_unknown_dimension.
-    if len(unknown) > 1:
-        raise ValueError("can only specify one unknown dimension")
-    if unknown:
+            if known > _INTP_MAX:
+                raise ValueError(f"cannot reshape array of size {size} into shape {_fmt(shape)}")
+    if unknown is not None:
         if known == 0 or size % known:
             raise ValueError(f"cannot reshape array of size {size} into shape {_fmt(shape)}")
         shape = list(shape)
-        shape[unknown[0]] = size // known
+        shape[unknown] = size // known
         return tuple(shape)
     if known != size:
         raise ValueError(f"cannot reshape array of size {size} into shape {_fmt(shape)}")
@@ -145,7 +171,8 @@ def _attempt_nocopy_reshape(a, newdims, is_f_order):
 
 
 def _reshape(a, shape, order="C", copy=None):
-    given = _shape_tuple(shape)
+    # NumPy reads a shape of None as the array's own
+    given = a.shape if shape is None else _shape_tuple(shape)
     shape = _fix_unknown(given, a.size)
     order = (order or "C").upper()
     if order not in ("C", "F", "A"):
@@ -185,7 +212,10 @@ def _m_reshape(a, *shape, order="C", copy=None):
 def reshape(a, shape=None, order="C", *, copy=None):
     if shape is None:
         raise TypeError("reshape() missing 1 required positional argument: 'shape'")
-    return _reshape(_asarray(a), shape, order, copy)
+    a = asanyarray(a)
+    if order == "C" and copy is None:
+        return a.reshape(shape)   # the method's C path
+    return _reshape(a, shape, order, copy)
 
 
 def _m_ravel(a, order="C"):
@@ -217,7 +247,9 @@ def _m_ravel(a, order="C"):
 
 
 def ravel(a, order="C"):
-    return _m_ravel(_asarray(a), order)
+    if order == "C":
+        return asanyarray(a).ravel()   # the method's C path
+    return _m_ravel(asanyarray(a), order)
 
 
 def _m_flatten(a, order="C"):
@@ -429,8 +461,24 @@ def broadcast_arrays(*args, subok=False):
     return tuple(a if a.shape == shape else _broadcast_to(a, shape, False) for a in args)
 
 
+def _c_int(value):
+    """An int argument NumPy parses into a C int (PyArray_PyIntAsInt)."""
+    value = operator.index(value)
+    if not -_INTP_MAX - 1 <= value <= _INTP_MAX:
+        raise OverflowError("Python int too large to convert to C long")
+    if not -(1 << 31) <= value < 1 << 31:
+        raise ValueError("integer won't fit into a C int")
+    return value
+
+
 def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    if out is None and dtype is None and casting == "same_kind":
+        res = _concatenate_fast(arrays, axis)
+        if res is not None:
+            return res
     from ndmem import asarray, empty, result_type
+    if axis is not None:
+        axis = _c_int(axis)
     arrays = [asarray(a) for a in arrays]
     if not arrays:
         raise ValueError("need at least one array to concatenate")
