@@ -599,6 +599,7 @@ argsort(PyObject *Py_UNUSED(mod), PyObject *args)
  * argpartition selects (value, index) records. */
 
 #define SELECT_SMALL 16
+#define PIVOT_STACK 64
 
 #define SWAPT(T, x, y)                                                      \
     do {                                                                    \
@@ -621,7 +622,8 @@ isort_##NAME(T *v, Py_ssize_t n)                                            \
         v[j] = x;                                                           \
     }                                                                       \
 }                                                                           \
-static void select_##NAME(T *v, Py_ssize_t n, Py_ssize_t k);                \
+static void select_##NAME(T *v, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k, \
+                          Py_ssize_t *piv, int *npiv);                      \
 /* Gathers the medians of the groups of five at the front and returns the \
  * index of their median. */                                              \
 static Py_ssize_t                                                           \
@@ -633,16 +635,16 @@ mom5_##NAME(T *v, Py_ssize_t num)                                           \
         SWAPT(T, v[5 * i + 2], v[i]);                                       \
     }                                                                       \
     if (nmed > 2) {                                                         \
-        select_##NAME(v, nmed, nmed / 2);                                   \
+        select_##NAME(v, 0, nmed - 1, nmed / 2, NULL, NULL);                \
     }                                                                       \
     return nmed / 2;                                                        \
 }                                                                           \
 static void                                                                 \
-select_##NAME(T *v, Py_ssize_t n, Py_ssize_t k)                             \
+select_##NAME(T *v, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k,            \
+              Py_ssize_t *piv, int *npiv)                                   \
 {                                                                           \
-    Py_ssize_t lo = 0, hi = n - 1;                                          \
     int depth = 0;                                                          \
-    for (size_t m = (size_t)n; m > 1; m >>= 1) {                            \
+    for (size_t m = (size_t)(hi - lo + 1); m > 1; m >>= 1) {                \
         depth += 2;                                                         \
     }                                                                       \
     while (hi - lo > SELECT_SMALL) {                                        \
@@ -689,6 +691,9 @@ select_##NAME(T *v, Py_ssize_t n, Py_ssize_t k)                             \
         /* [lo, hh) <= pivot == v[hh] <= (hh, hi]; (hh, ll) equal it */   \
         if (k < hh) {                                                       \
             hi = hh - 1;                                                    \
+            if (piv != NULL && *npiv < PIVOT_STACK) {                       \
+                piv[(*npiv)++] = hh;                                        \
+            }                                                               \
         }                                                                   \
         else if (k >= ll) {                                                 \
             lo = ll;                                                        \
@@ -701,16 +706,26 @@ select_##NAME(T *v, Py_ssize_t n, Py_ssize_t k)                             \
         isort_##NAME(v + lo, hi - lo + 1);                                  \
     }                                                                       \
 }                                                                           \
-/* Select every kth (ascending, in [0, n)) among the n - nnan non-NaNs. */ \
+/* Select every kth (ascending) below n, the count of non-NaNs.  Pivots   \
+ * left in their sorted place by one selection (a stack, descending) bound \
+ * the range of the next, as NumPy's introselect does. */                 \
 static void                                                                 \
 select_all_##NAME(T *v, Py_ssize_t n, const int64_t *kth, Py_ssize_t nk)    \
 {                                                                           \
-    Py_ssize_t from = 0;                                                    \
+    Py_ssize_t piv[PIVOT_STACK], from = 0;                                  \
+    int npiv = 0;                                                           \
     for (Py_ssize_t j = 0; j < nk && kth[j] < n; j++) {                     \
-        if (kth[j] >= from) {                                               \
-            select_##NAME(v + from, n - from, (Py_ssize_t)kth[j] - from);   \
-            from = (Py_ssize_t)kth[j] + 1;                                  \
+        Py_ssize_t k = (Py_ssize_t)kth[j];                                  \
+        while (npiv > 0 && piv[npiv - 1] < k) {                             \
+            npiv--;                                                         \
+            from = Py_MAX(from, piv[npiv] + 1);                             \
         }                                                                   \
+        if (k < from || (npiv > 0 && piv[npiv - 1] == k)) {                 \
+            continue;           /* in place already */                     \
+        }                                                                   \
+        Py_ssize_t to = npiv > 0 ? piv[npiv - 1] - 1 : n - 1;               \
+        select_##NAME(v, from, to, k, piv, &npiv);                          \
+        from = k + 1;                                                       \
     }                                                                       \
 }
 

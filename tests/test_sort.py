@@ -294,6 +294,18 @@ def test_partition_introselect_inputs(n):
     check_partition(rng.standard_normal((3, n)).astype("f4"), [0, n // 2], axis=1)
 
 
+def test_partition_many_kth():
+    """Several kth in one call: each selection starts from the pivots the
+    previous ones left in place (lanes just past the insertion-sort size)."""
+    rng = np.random.default_rng(3)
+    x = rng.integers(-50, 50, (300, 18)).astype("i1")
+    for kth in ([1, 6, 6, 16, -1], [0, 17], [2, 3, 4, 5], [9, 8, 16, 1]):
+        check_partition(x, kth)
+    y = rng.standard_normal((40, 200))
+    y[:, ::7] = np.nan
+    check_partition(y, list(range(0, 200, 13)) + [-1])
+
+
 def test_partition_method_in_place():
     x = data((6, 30), "f8")
     a = nm.array(x)
