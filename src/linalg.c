@@ -59,9 +59,32 @@ typedef void (*store_fn)(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *c,
                 Py_ssize_t cols, int panel, void *dstv)                             \
     {                                                                               \
         CT *dst = dstv;                                                             \
+        const Py_ssize_t sz = (Py_ssize_t)sizeof(T);                                \
         for (Py_ssize_t r0 = 0; r0 < rows; r0 += panel) {                           \
             int h = rows - r0 < panel ? (int)(rows - r0) : panel;                   \
             const char *base = src + r0 * rs;                                       \
+            if (h == panel && rs == sz) {                                           \
+                /* Panel rows contiguous: unit-stride copies. */                    \
+                for (Py_ssize_t c = 0; c < cols; c++) {                             \
+                    const char *p = base + c * cs;                                  \
+                    for (int r = 0; r < panel; r++) {                               \
+                        LOAD(T, CT, p + r * sz, dst[r]);                            \
+                    }                                                               \
+                    dst += panel;                                                   \
+                }                                                                   \
+                continue;                                                           \
+            }                                                                       \
+            if (h == panel && cs == sz) {                                           \
+                /* Columns contiguous: read each row once, in order. */             \
+                for (int r = 0; r < panel; r++) {                                   \
+                    const char *p = base + r * rs;                                  \
+                    for (Py_ssize_t c = 0; c < cols; c++) {                         \
+                        LOAD(T, CT, p + c * sz, dst[c * panel + r]);                \
+                    }                                                               \
+                }                                                                   \
+                dst += cols * panel;                                                \
+                continue;                                                           \
+            }                                                                       \
             for (Py_ssize_t c = 0; c < cols; c++) {                                 \
                 const char *p = base + c * cs;                                      \
                 int r = 0;                                                          \
@@ -108,7 +131,7 @@ typedef struct {
     store_fn store;
 } DtypeOps;
 
-static const DtypeOps dtype_ops[NDM_NNUMERIC] = {
+static DtypeOps dtype_ops[NDM_NNUMERIC] = {
     [NDM_BOOL] = {NDM_GEMM_U64, pack_bool, store_bool},
     [NDM_INT8] = {NDM_GEMM_U64, pack_int8, store_int8},
     [NDM_UINT8] = {NDM_GEMM_U64, pack_uint8, store_uint8},
@@ -486,6 +509,9 @@ int
 ndm_linalg_init(PyObject *module)
 {
     ndm_gemm_init();
+    if (ndm_gemm_pack_f64() != NULL) {
+        dtype_ops[NDM_FLOAT64].pack = ndm_gemm_pack_f64();
+    }
     if (ndm_array_add_methods(linalg_array_methods) < 0) {
         return -1;
     }

@@ -42,6 +42,7 @@ typedef struct {
     Py_ssize_t mc, kc, nc;
     size_t size;
     ukr_fn ukr;
+    const ukr_fn *edge;       /* kernels by size, or NULL: ukr pads */
     tile_fn tile;
     naive_fn naive;
 } ComputeType;
@@ -128,23 +129,34 @@ DEFINE_COMPUTE(c128, cdouble, 2, 4, CPLX_MAC, CPLX_ADD)
 
 #ifdef GEMM_X86
 /* The SIMD kernels are written once per vector type through these macros:
- * V vector type, L load, S store, B1 broadcast, F fused multiply-add,
- * ADD add.  Row i of the tile is two vectors ci0, ci1. */
+ * V vector type, W lanes, Z zero, L load, S store, B1 broadcast, F fused
+ * multiply-add, ADD add.  Row i of the tile is two vectors ci0, ci1.  The
+ * kernel body takes the rows `mr` and vectors `nv` it computes as
+ * constants, so that edge tiles get kernels of their own size (a 100 x 100
+ * product would otherwise spend a quarter of its time on padding); every
+ * element is still the same chain of FMAs in the same order, so an edge
+ * tile's values are those a full kernel would give. */
 #define K_DECL(V, Z, i) V c##i##0 = Z(), c##i##1 = Z();
+#define K_PREFETCH(W, i)                                                    \
+    if (mr > i) {                                                           \
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);             \
+        _mm_prefetch((const char *)(c + i * ldc + nv * W - 1), _MM_HINT_T0); \
+    }
 #define K_STEP(B1, F, i)                                                    \
-    do {                                                                    \
+    if (mr > i) {                                                           \
         a = B1(A + i);                                                      \
         c##i##0 = F(a, b0, c##i##0);                                        \
-        c##i##1 = F(a, b1, c##i##1);                                        \
-    } while (0);
+        if (nv > 1) {                                                       \
+            c##i##1 = F(a, b1, c##i##1);                                    \
+        }                                                                   \
+    }
 #define K_STORE(L, S, ADD, W, i)                                            \
-    if (accumulate) {                                                       \
-        S(c + i * ldc, ADD(L(c + i * ldc), c##i##0));                       \
-        S(c + i * ldc + W, ADD(L(c + i * ldc + W), c##i##1));               \
-    }                                                                       \
-    else {                                                                  \
-        S(c + i * ldc, c##i##0);                                            \
-        S(c + i * ldc + W, c##i##1);                                        \
+    if (mr > i) {                                                           \
+        T *ci = c + i * ldc;                                                \
+        S(ci, accumulate ? ADD(L(ci), c##i##0) : c##i##0);                  \
+        if (nv > 1) {                                                       \
+            S(ci + W, accumulate ? ADD(L(ci + W), c##i##1) : c##i##1);      \
+        }                                                                   \
     }
 
 #define ROWS6(X, ...) X(__VA_ARGS__, 0) X(__VA_ARGS__, 1) X(__VA_ARGS__, 2) \
@@ -153,22 +165,34 @@ DEFINE_COMPUTE(c128, cdouble, 2, 4, CPLX_MAC, CPLX_ADD)
     X(__VA_ARGS__, 8) X(__VA_ARGS__, 9) X(__VA_ARGS__, 10) X(__VA_ARGS__, 11)    \
     X(__VA_ARGS__, 12) X(__VA_ARGS__, 13)
 
-#define DEFINE_SIMD_UKR(NAME, TARGET, T, V, W, MR, ROWS, Z, L, S, B1, F, ADD)     \
-    __attribute__((target(TARGET))) static void                                  \
-    NAME(Py_ssize_t kc, const void *Av, const void *Bv, void *cv, Py_ssize_t ldc,  \
-         int accumulate)                                                         \
+#define DEFINE_SIMD_BODY(SUF, TARGET, T_, V, W, MR, ROWS, Z, L, S, B1, F, ADD)    \
+    static inline __attribute__((always_inline, target(TARGET))) void            \
+    body_##SUF(Py_ssize_t kc, const T_ *A, const T_ *B, T_ *c, Py_ssize_t ldc,   \
+               int accumulate, const int mr, const int nv)                       \
     {                                                                            \
-        const T *A = Av, *B = Bv;                                                \
-        T *c = cv;                                                               \
+        typedef T_ T;                                                            \
+        ROWS(K_PREFETCH, W)                                                      \
         ROWS(K_DECL, V, Z)                                                       \
         for (Py_ssize_t p = 0; p < kc; p++) {                                    \
-            V b0 = L(B), b1 = L(B + W), a;                                       \
+            V b0 = L(B), b1 = nv > 1 ? L(B + W) : Z(), a;                        \
             ROWS(K_STEP, B1, F)                                                  \
             A += MR;                                                             \
             B += 2 * W;                                                          \
         }                                                                        \
         ROWS(K_STORE, L, S, ADD, W)                                              \
     }
+
+/* ukr_SUF_mr_nv(), a micro-kernel of mr rows and nv vectors. */
+#define DEFINE_SIMD_UKR(SUF, TARGET, T, mr, nv)                                  \
+    __attribute__((target(TARGET))) static void                                  \
+    ukr_##SUF##_##mr##_##nv(Py_ssize_t kc, const void *A, const void *B, void *c,  \
+                            Py_ssize_t ldc, int accumulate)                      \
+    {                                                                            \
+        body_##SUF(kc, A, B, c, ldc, accumulate, mr, nv);                        \
+    }
+#define DEFINE_SIMD_UKR2(SUF, TARGET, T, mr)                                     \
+    DEFINE_SIMD_UKR(SUF, TARGET, T, mr, 1) DEFINE_SIMD_UKR(SUF, TARGET, T, mr, 2)
+#define UKR_PAIR(SUF, mr) ukr_##SUF##_##mr##_1, ukr_##SUF##_##mr##_2,
 
 static inline __attribute__((target("avx2"))) __m256d
 bcast_pd256(const double *p)
@@ -194,27 +218,43 @@ bcast_ps512(const float *p)
     return _mm512_set1_ps(*p);
 }
 
-DEFINE_SIMD_UKR(ukr_f64_avx2, "avx2,fma", double, __m256d, 4, 6, ROWS6, _mm256_setzero_pd,
-                _mm256_loadu_pd, _mm256_storeu_pd, bcast_pd256, _mm256_fmadd_pd,
-                _mm256_add_pd)
-DEFINE_SIMD_UKR(ukr_f32_avx2, "avx2,fma", float, __m256, 8, 6, ROWS6, _mm256_setzero_ps,
-                _mm256_loadu_ps, _mm256_storeu_ps, bcast_ps256, _mm256_fmadd_ps,
-                _mm256_add_ps)
-DEFINE_SIMD_UKR(ukr_f64_avx512, "avx512f", double, __m512d, 8, 14, ROWS14, _mm512_setzero_pd,
-                _mm512_loadu_pd, _mm512_storeu_pd, bcast_pd512, _mm512_fmadd_pd,
-                _mm512_add_pd)
-DEFINE_SIMD_UKR(ukr_f32_avx512, "avx512f", float, __m512, 16, 14, ROWS14, _mm512_setzero_ps,
-                _mm512_loadu_ps, _mm512_storeu_ps, bcast_ps512, _mm512_fmadd_ps,
-                _mm512_add_ps)
+#define SIMD_TYPES(X)                                                             \
+    X(f64_avx2, "avx2,fma", double, __m256d, 4, 6, ROWS6, _mm256_setzero_pd,       \
+      _mm256_loadu_pd, _mm256_storeu_pd, bcast_pd256, _mm256_fmadd_pd, _mm256_add_pd) \
+    X(f32_avx2, "avx2,fma", float, __m256, 8, 6, ROWS6, _mm256_setzero_ps,         \
+      _mm256_loadu_ps, _mm256_storeu_ps, bcast_ps256, _mm256_fmadd_ps, _mm256_add_ps) \
+    X(f64_avx512, "avx512f", double, __m512d, 8, 14, ROWS14, _mm512_setzero_pd,    \
+      _mm512_loadu_pd, _mm512_storeu_pd, bcast_pd512, _mm512_fmadd_pd, _mm512_add_pd) \
+    X(f32_avx512, "avx512f", float, __m512, 16, 14, ROWS14, _mm512_setzero_ps,     \
+      _mm512_loadu_ps, _mm512_storeu_ps, bcast_ps512, _mm512_fmadd_ps, _mm512_add_ps)
+
+SIMD_TYPES(DEFINE_SIMD_BODY)
+
+#define MRS6(X, ...) X(__VA_ARGS__, 1) X(__VA_ARGS__, 2) X(__VA_ARGS__, 3) \
+    X(__VA_ARGS__, 4) X(__VA_ARGS__, 5) X(__VA_ARGS__, 6)
+#define MRS14(X, ...) MRS6(X, __VA_ARGS__) X(__VA_ARGS__, 7) X(__VA_ARGS__, 8) \
+    X(__VA_ARGS__, 9) X(__VA_ARGS__, 10) X(__VA_ARGS__, 11) X(__VA_ARGS__, 12)  \
+    X(__VA_ARGS__, 13) X(__VA_ARGS__, 14)
+
+MRS6(DEFINE_SIMD_UKR2, f64_avx2, "avx2,fma", double)
+MRS6(DEFINE_SIMD_UKR2, f32_avx2, "avx2,fma", float)
+MRS14(DEFINE_SIMD_UKR2, f64_avx512, "avx512f", double)
+MRS14(DEFINE_SIMD_UKR2, f32_avx512, "avx512f", float)
+
+/* Indexed by (rows - 1) * 2 + vectors - 1. */
+static const ukr_fn ukrs_f64_avx2[] = {MRS6(UKR_PAIR, f64_avx2)};
+static const ukr_fn ukrs_f32_avx2[] = {MRS6(UKR_PAIR, f32_avx2)};
+static const ukr_fn ukrs_f64_avx512[] = {MRS14(UKR_PAIR, f64_avx512)};
+static const ukr_fn ukrs_f32_avx512[] = {MRS14(UKR_PAIR, f32_avx512)};
 #endif
 
 /* MC x KC of A stays in L2, KC x NC of B in L3. */
 static ComputeType compute_types[NDM_GEMM_NTYPES] = {
-    [NDM_GEMM_F32] = {4, 8, 128, 256, 4096, sizeof(float), ukr_f32, tile_f32, naive_f32},
-    [NDM_GEMM_F64] = {4, 4, 128, 256, 2048, sizeof(double), ukr_f64, tile_f64, naive_f64},
-    [NDM_GEMM_U64] = {4, 4, 128, 256, 2048, sizeof(uint64_t), ukr_u64, tile_u64, naive_u64},
-    [NDM_GEMM_C64] = {2, 4, 64, 256, 2048, sizeof(cfloat), ukr_c64, tile_c64, naive_c64},
-    [NDM_GEMM_C128] = {2, 4, 64, 128, 2048, sizeof(cdouble), ukr_c128, tile_c128, naive_c128},
+    [NDM_GEMM_F32] = {4, 8, 128, 256, 4096, sizeof(float), ukr_f32, NULL, tile_f32, naive_f32},
+    [NDM_GEMM_F64] = {4, 4, 128, 256, 2048, sizeof(double), ukr_f64, NULL, tile_f64, naive_f64},
+    [NDM_GEMM_U64] = {4, 4, 128, 256, 2048, sizeof(uint64_t), ukr_u64, NULL, tile_u64, naive_u64},
+    [NDM_GEMM_C64] = {2, 4, 64, 256, 2048, sizeof(cfloat), ukr_c64, NULL, tile_c64, naive_c64},
+    [NDM_GEMM_C128] = {2, 4, 64, 128, 2048, sizeof(cdouble), ukr_c128, NULL, tile_c128, naive_c128},
 };
 
 size_t
@@ -238,11 +278,98 @@ ndm_gemm_copy(int type, char *c, Py_ssize_t rs, Py_ssize_t cs, const void *t,
 }
 
 /* ------------------------------------------------------------------ */
+/* Packing float64 without conversion                                  */
+/* ------------------------------------------------------------------ */
+
+#ifdef GEMM_X86
+/* The packing of linalg.c's float64 dtype with 4 x 4 transposes in ymm
+ * registers when the rows of a panel are strided and its columns
+ * contiguous (A of a C-ordered product), and 256-bit copies when the rows
+ * are contiguous (B): at 100 x 100 the scalar loops took a sixth of the
+ * product's time.  Same layout and zero padding as ndm_gemm_pack_fn says. */
+__attribute__((target("avx2"))) static void
+pack_f64_avx2(const char *src, Py_ssize_t rs, Py_ssize_t cs, Py_ssize_t rows,
+              Py_ssize_t cols, int panel, void *dstv)
+{
+    double *dst = dstv;
+    const Py_ssize_t sz = (Py_ssize_t)sizeof(double);
+    for (Py_ssize_t r0 = 0; r0 < rows; r0 += panel) {
+        int h = rows - r0 < panel ? (int)(rows - r0) : panel;
+        const char *base = src + r0 * rs;
+        if (h == panel && rs == sz && panel % 4 == 0) {
+            for (Py_ssize_t c = 0; c < cols; c++) {
+                const double *p = (const double *)(base + c * cs);
+                for (int r = 0; r < panel; r += 4) {
+                    _mm256_storeu_pd(dst + r, _mm256_loadu_pd(p + r));
+                }
+                dst += panel;
+            }
+            continue;
+        }
+        if (h == panel && cs == sz) {
+            Py_ssize_t c = 0;
+            for (; c + 4 <= cols; c += 4) {
+                double *d = dst + c * panel;
+                int r = 0;
+                for (; r + 4 <= panel; r += 4) {
+                    const double *p = (const double *)(base + r * rs) + c;
+                    __m256d x0 = _mm256_loadu_pd(p);
+                    __m256d x1 = _mm256_loadu_pd((const double *)((const char *)p + rs));
+                    __m256d x2 = _mm256_loadu_pd((const double *)((const char *)p + 2 * rs));
+                    __m256d x3 = _mm256_loadu_pd((const double *)((const char *)p + 3 * rs));
+                    __m256d t0 = _mm256_unpacklo_pd(x0, x1), t1 = _mm256_unpackhi_pd(x0, x1);
+                    __m256d t2 = _mm256_unpacklo_pd(x2, x3), t3 = _mm256_unpackhi_pd(x2, x3);
+                    _mm256_storeu_pd(d + r, _mm256_permute2f128_pd(t0, t2, 0x20));
+                    _mm256_storeu_pd(d + panel + r, _mm256_permute2f128_pd(t1, t3, 0x20));
+                    _mm256_storeu_pd(d + 2 * panel + r, _mm256_permute2f128_pd(t0, t2, 0x31));
+                    _mm256_storeu_pd(d + 3 * panel + r, _mm256_permute2f128_pd(t1, t3, 0x31));
+                }
+                for (; r < panel; r++) {
+                    const double *p = (const double *)(base + r * rs) + c;
+                    d[r] = p[0];
+                    d[panel + r] = p[1];
+                    d[2 * panel + r] = p[2];
+                    d[3 * panel + r] = p[3];
+                }
+            }
+            for (; c < cols; c++) {
+                for (int r = 0; r < panel; r++) {
+                    dst[c * panel + r] = *(const double *)(base + r * rs + c * sz);
+                }
+            }
+            dst += cols * panel;
+            continue;
+        }
+        for (Py_ssize_t c = 0; c < cols; c++) {
+            const char *p = base + c * cs;
+            int r = 0;
+            for (; r < h; r++) {
+                memcpy(&dst[r], p + r * rs, sizeof(double));
+            }
+            for (; r < panel; r++) {
+                dst[r] = 0.0;
+            }
+            dst += panel;
+        }
+    }
+}
+#endif
+
+static ndm_gemm_pack_fn fast_pack_f64;
+
+ndm_gemm_pack_fn
+ndm_gemm_pack_f64(void)
+{
+    return fast_pack_f64;
+}
+
+/* ------------------------------------------------------------------ */
 /* The driver                                                         */
 /* ------------------------------------------------------------------ */
 
 #define TILE_BYTES 2048        /* MR * NR * size of the largest tile */
-#define THREAD_WORK 4.0e6      /* m*n*k from which a second thread pays */
+#define THREAD_WORK 2.5e5      /* m*n*k from which a second thread pays */
+#define PACK_SPLIT 65536      /* B panel elements from which packing is split too */
 #define MAX_TASKS 64
 
 static Py_ssize_t
@@ -316,6 +443,11 @@ compute_task(void *ctx, int i)
                 char *c = g->c + (ic + ir) * c_rs + (job->jc + jr) * c_cs;
                 if (direct && mb == ct->mr && nb == ct->nr) {
                     ct->ukr(kc, ap, bp, c, ldc, accumulate);
+                }
+                else if (ct->edge != NULL) {
+                    int nv = nb * 2 > ct->nr ? 2 : 1;
+                    ct->edge[(mb - 1) * 2 + nv - 1](kc, ap, bp, tile, ct->nr, 0);
+                    ct->tile(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
                 }
                 else {
                     ct->ukr(kc, ap, bp, tile, ct->nr, 0);
@@ -402,11 +534,17 @@ ndm_gemm_run(const NdmGemm *g, char *scratch, int ntasks)
             if (ntasks == 1) {
                 pack_b_task(&job, 0);
                 compute_task(&job, 0);
+                continue;
+            }
+            if (job.kc * job.nc >= PACK_SPLIT) {
+                ndm_threads_run(ntasks, pack_b_task, &job);
             }
             else {
-                ndm_threads_run(ntasks, pack_b_task, &job);
-                ndm_threads_run(ntasks, compute_task, &job);
+                for (int i = 0; i < ntasks; i++) {
+                    pack_b_task(&job, i);
+                }
             }
+            ndm_threads_run(ntasks, compute_task, &job);
         }
     }
 }
@@ -416,21 +554,25 @@ ndm_gemm_init(void)
 {
 #ifdef GEMM_X86
     __builtin_cpu_init();
+    ComputeType *f64 = &compute_types[NDM_GEMM_F64], *f32 = &compute_types[NDM_GEMM_F32];
     if (__builtin_cpu_supports("avx512f")) {
-        ComputeType *t = &compute_types[NDM_GEMM_F64];
-        t->mr = 14; t->nr = 16; t->mc = 252; t->kc = 256; t->nc = 4096;
-        t->ukr = ukr_f64_avx512;
-        t = &compute_types[NDM_GEMM_F32];
-        t->mr = 14; t->nr = 32; t->mc = 252; t->kc = 512; t->nc = 4096;
-        t->ukr = ukr_f32_avx512;
+        f64->mr = 14; f64->nr = 16; f64->mc = 252; f64->kc = 256; f64->nc = 4096;
+        f64->ukr = ukr_f64_avx512_14_2;
+        f64->edge = ukrs_f64_avx512;
+        f32->mr = 14; f32->nr = 32; f32->mc = 252; f32->kc = 512; f32->nc = 4096;
+        f32->ukr = ukr_f32_avx512_14_2;
+        f32->edge = ukrs_f32_avx512;
     }
     else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        ComputeType *t = &compute_types[NDM_GEMM_F64];
-        t->mr = 6; t->nr = 8; t->mc = 120;
-        t->ukr = ukr_f64_avx2;
-        t = &compute_types[NDM_GEMM_F32];
-        t->mr = 6; t->nr = 16; t->mc = 120;
-        t->ukr = ukr_f32_avx2;
+        f64->mr = 6; f64->nr = 8; f64->mc = 120;
+        f64->ukr = ukr_f64_avx2_6_2;
+        f64->edge = ukrs_f64_avx2;
+        f32->mr = 6; f32->nr = 16; f32->mc = 120;
+        f32->ukr = ukr_f32_avx2_6_2;
+        f32->edge = ukrs_f32_avx2;
+    }
+    if (__builtin_cpu_supports("avx2")) {
+        fast_pack_f64 = pack_f64_avx2;
     }
 #endif
 }
