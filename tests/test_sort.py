@@ -510,6 +510,11 @@ def test_percentile_quantile(dtype):
     xn = data((9, 11), "f8")
     both(lambda m, a: m.percentile(a, [30, 60], axis=1), xn)
     both(lambda m, a: m.quantile(a, 0.3), xn)
+    # integer q takes elements in the input dtype, NaN rows give NaN
+    for q in (0, 1, [1, 0], np.array([0, 1])):
+        both(lambda m, a, qq: m.quantile(a, qq, axis=0), x, q)
+        both(lambda m, a, qq: m.quantile(a, qq, axis=1), xn, q)
+    both(lambda m, a: m.quantile(a, [0, 1], out=m.empty((2, 6), a.dtype), axis=0), x)
 
 
 @pytest.mark.parametrize("call", [

@@ -128,10 +128,7 @@ def _quantile(arr, q, axis, out, method, weak_q):
     if axis is None:
         arr = arr.ravel()
         axis = 0
-    arr = sort(arr, axis=axis)
     n = arr.shape[axis]
-    if axis != 0:
-        arr = _np.moveaxis(arr, axis, 0)
     virtual = _np.asarray((n - 1) * q)
     prev = _np.array(_np.floor(virtual))
     nxt = _np.array(_np.add(prev, 1))
@@ -146,14 +143,28 @@ def _quantile(arr, q, axis, out, method, weak_q):
     prev = prev.astype(_np.int64)
     nxt = nxt.astype(_np.int64)
     inexact = arr.dtype.kind in "fc"
-    previous = arr[prev]
-    following = arr[nxt]
-    gamma = _np.asarray(virtual - prev, dtype=virtual.dtype)
-    if weak_q:
-        gamma = float(gamma)
+    if n and arr.size:
+        # as NumPy: select the positions used (and the last, for NaNs)
+        kth = {k % n for k in prev.ravel().tolist() + nxt.ravel().tolist()}
+        if inexact:
+            kth.add(n - 1)
+        arr = partition(arr, builtins.sorted(kth), axis=axis)
     else:
-        gamma = gamma.reshape(virtual.shape + (1,) * (arr.ndim - 1))
-    result = _lerp(previous, following, gamma, out=out)
+        arr = sort(arr, axis=axis)
+    if axis != 0:
+        arr = _np.moveaxis(arr, axis, 0)
+    if virtual.dtype.kind in "iu":
+        # integer q (0 or 1): NumPy takes the elements, in the input dtype
+        result = _np.take(arr, virtual, axis=0, out=out)
+    else:
+        previous = arr[prev]
+        following = arr[nxt]
+        gamma = _np.asarray(virtual - prev, dtype=virtual.dtype)
+        if weak_q:
+            gamma = float(gamma)
+        else:
+            gamma = gamma.reshape(virtual.shape + (1,) * (arr.ndim - 1))
+        result = _lerp(previous, following, gamma, out=out)
     if inexact:
         nans = _np.isnan(arr[-1, ...])
         if nans.any():
