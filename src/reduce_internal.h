@@ -56,6 +56,11 @@ typedef void (*ndm_red_fast_fn)(char *acc, const char *x, Py_ssize_t n,
  * loop type type_num, or NULL. */
 ndm_red_fast_fn ndm_reduce_minmax_fn(const char *ufname, int type_num);
 
+/* reduce_minmax.c: argmax (want_max) or argmin of n > 0 contiguous
+ * elements of type_num, or -1 when it has no fast path for the type. */
+Py_ssize_t ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
+                                    Py_ssize_t n, int may_thread);
+
 /* reduce_stats.c: adds _argext and _var_sq to the module. */
 int ndm_reduce_stats_init(PyObject *module);
 

@@ -190,6 +190,11 @@ static int has_avx2, has_avx512;
 static void
 detect_isa(void)
 {
+    static int done;
+    if (done) {
+        return;
+    }
+    done = 1;
     has_avx2 = __builtin_cpu_supports("avx2");
     has_avx512 = __builtin_cpu_supports("avx512f")
                  && __builtin_cpu_supports("avx512dq");
@@ -492,12 +497,8 @@ INT_OPS(u64, uint64_t)
 ndm_red_fast_fn
 ndm_reduce_minmax_fn(const char *ufname, int type_num)
 {
-    static int detected;
     int op;
-    if (!detected) {
-        detect_isa();
-        detected = 1;
-    }
+    detect_isa();
     if (strcmp(ufname, "maximum") == 0) {
         op = 0;
     }
@@ -539,4 +540,142 @@ ndm_reduce_minmax_fn(const char *ufname, int type_num)
     default:
         return NULL;
     }
+}
+
+/* ------------------------------------------------- argmax / argmin */
+
+/* The first index of the extreme of a contiguous float run, a NaN
+ * counting as the extreme (NumPy's argmax/argmin).  Blocks are scanned
+ * for their extreme with the lane folds above; only a block that beats
+ * the best so far, or holds a NaN, is walked for its first index.  Large
+ * runs are split into pieces on the pool and the pieces' answers taken in
+ * order (the first NaN, else the first strictly better value). */
+#define ARG_BLOCK 2048
+
+#define ARG_OP(name, T, L, LANES_FN, CMP)                                   \
+static T                                                                    \
+block_##name(const T *x, Py_ssize_t n, int *nan)                            \
+{                                                                           \
+    T acc[L];                                                               \
+    for (int k = 0; k < L; k++) {                                           \
+        acc[k] = x[0];                                                      \
+    }                                                                       \
+    Py_ssize_t nv = n / L;                                                  \
+    *nan = x[0] != x[0];                                                    \
+    LANES_FN(acc, x, nv, nan);                                              \
+    T m = acc[0];                                                           \
+    for (int k = 1; k < L; k++) {                                           \
+        m = acc[k] CMP m ? acc[k] : m;                                      \
+    }                                                                       \
+    for (Py_ssize_t i = nv * L; i < n; i++) {                               \
+        *nan |= x[i] != x[i];                                               \
+        m = x[i] CMP m ? x[i] : m;                                          \
+    }                                                                       \
+    return m;                                                               \
+}                                                                           \
+static Py_ssize_t                                                           \
+seg_##name(const T *x, Py_ssize_t n, T *best_v, int *is_nan)                \
+{                                                                           \
+    Py_ssize_t best = 0;                                                    \
+    T v = x[0];                                                             \
+    *is_nan = v != v;                                                       \
+    if (*is_nan) {                                                          \
+        return 0;                                                           \
+    }                                                                       \
+    for (Py_ssize_t b0 = 0; b0 < n; b0 += ARG_BLOCK) {                      \
+        Py_ssize_t len = n - b0 < ARG_BLOCK ? n - b0 : ARG_BLOCK;           \
+        int nan;                                                            \
+        T m = block_##name(x + b0, len, &nan);                              \
+        if (!nan && !(m CMP v)) {                                           \
+            continue;                                                       \
+        }                                                                   \
+        for (Py_ssize_t i = b0; i < b0 + len; i++) {                        \
+            if (x[i] != x[i]) {                                             \
+                *is_nan = 1;                                                \
+                return i;                                                   \
+            }                                                               \
+            if (x[i] CMP v) {                                               \
+                v = x[i];                                                   \
+                best = i;                                                   \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+    *best_v = v;                                                            \
+    return best;                                                            \
+}                                                                           \
+typedef struct {                                                            \
+    const T *x;                                                             \
+    Py_ssize_t n, per;                                                      \
+    Py_ssize_t idx[MAX_TASKS];                                              \
+    T v[MAX_TASKS];                                                         \
+    int nan[MAX_TASKS];                                                     \
+} ArgJob_##name;                                                            \
+static void                                                                 \
+argtask_##name(void *ctx, int t)                                            \
+{                                                                           \
+    ArgJob_##name *j = ctx;                                                 \
+    Py_ssize_t i0 = (Py_ssize_t)t * j->per;                                 \
+    Py_ssize_t i1 = i0 + j->per < j->n ? i0 + j->per : j->n;                \
+    j->idx[t] = i0 + seg_##name(j->x + i0, i1 - i0, &j->v[t], &j->nan[t]); \
+}                                                                           \
+static Py_ssize_t                                                           \
+arg_##name(const T *x, Py_ssize_t n, int may_thread)                        \
+{                                                                           \
+    ArgJob_##name j;                                                        \
+    int ntasks = 1;                                                         \
+    if (may_thread && ndm_threads_count() > 1) {                            \
+        Py_ssize_t most = n / NDM_THREADS_MIN_CHUNK;                        \
+        ntasks = ndm_threads_count();                                       \
+        ntasks = ntasks < most ? ntasks : (int)most;                        \
+        ntasks = ntasks < MAX_TASKS ? ntasks : MAX_TASKS;                   \
+        ntasks = ntasks > 1 ? ntasks : 1;                                   \
+    }                                                                       \
+    j.x = x;                                                                \
+    j.n = n;                                                                \
+    j.per = (n + ntasks - 1) / ntasks;                                      \
+    /* whole blocks per task, so a task's blocks are one thread's */       \
+    j.per = (j.per + ARG_BLOCK - 1) / ARG_BLOCK * ARG_BLOCK;                \
+    ntasks = (int)((n + j.per - 1) / j.per);                                \
+    if (ntasks > 1) {                                                       \
+        ndm_threads_run(ntasks, argtask_##name, &j);                        \
+    }                                                                       \
+    else {                                                                  \
+        argtask_##name(&j, 0);                                              \
+    }                                                                       \
+    Py_ssize_t best = j.idx[0];                                             \
+    T v = j.v[0];                                                           \
+    if (j.nan[0]) {                                                         \
+        return best;                                                        \
+    }                                                                       \
+    for (int t = 1; t < ntasks; t++) {                                      \
+        if (j.nan[t]) {                                                     \
+            return j.idx[t];                                                \
+        }                                                                   \
+        if (j.v[t] CMP v) {                                                 \
+            v = j.v[t];                                                     \
+            best = j.idx[t];                                                \
+        }                                                                   \
+    }                                                                       \
+    return best;                                                            \
+}
+
+ARG_OP(argmax_f64, double, 8, lanes_max_f64, >)
+ARG_OP(argmin_f64, double, 8, lanes_min_f64, <)
+ARG_OP(argmax_f32, float, 16, lanes_max_f32, >)
+ARG_OP(argmin_f32, float, 16, lanes_min_f32, <)
+
+Py_ssize_t
+ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
+                         Py_ssize_t n, int may_thread)
+{
+    detect_isa();
+    if (type_num == NDM_FLOAT64) {
+        return want_max ? arg_argmax_f64((const double *)p, n, may_thread)
+                        : arg_argmin_f64((const double *)p, n, may_thread);
+    }
+    if (type_num == NDM_FLOAT32) {
+        return want_max ? arg_argmax_f32((const float *)p, n, may_thread)
+                        : arg_argmin_f32((const float *)p, n, may_thread);
+    }
+    return -1;
 }

@@ -2,9 +2,6 @@
  * NaN wins) and var's fused squared-deviation pass. */
 #include "reduce_internal.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* ------------------------------------------------------ argmin/argmax */
 
@@ -76,83 +73,23 @@ fname##_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                   \
     ARG_FLOAT_ONE(argmin, name, T, CT, LOAD, x >= v)
 #define LOAD_PLAIN(x) (x)
 ARG_FLOAT(float16, ndm_half, float, ndm_half_to_float)
-#if defined(__SSE2__)
 ARG_FLOAT(float32_strided, float, float, LOAD_PLAIN)
 ARG_FLOAT(float64_strided, double, double, LOAD_PLAIN)
 
-/* Contiguous float32/float64 with SSE2 (baseline on x86-64): the extreme
- * of each block and whether it holds a NaN come from packed max/min and
- * unordered compares; only a block that beats the best so far, or holds a
- * NaN, is scanned for its first index. */
-#define ARG_BLOCK 1024
-#define ARG_SSE(name, T, SUF, LANES, ONE, OP, CMP)                          \
-static T                                                                    \
-block_##OP##_##name(const T *x, Py_ssize_t n, int *nan)                     \
-{                                                                           \
-    __m128##SUF a0 = _mm_set1_##ONE(x[0]), a1 = a0;                         \
-    __m128##SUF un = _mm_setzero_##ONE();                                   \
-    Py_ssize_t i = 0;                                                       \
-    for (; i + 2 * LANES <= n; i += 2 * LANES) {                            \
-        __m128##SUF v0 = _mm_loadu_##ONE(x + i);                            \
-        __m128##SUF v1 = _mm_loadu_##ONE(x + i + LANES);                    \
-        un = _mm_or_##ONE(un, _mm_cmpunord_##ONE(v0, v1));                  \
-        a0 = _mm_##OP##_##ONE(a0, v0);                                      \
-        a1 = _mm_##OP##_##ONE(a1, v1);                                      \
-    }                                                                       \
-    a0 = _mm_##OP##_##ONE(a0, a1);                                          \
-    T r[LANES];                                                             \
-    _mm_storeu_##ONE(r, a0);                                                \
-    T m = r[0];                                                             \
-    for (int k = 1; k < LANES; k++) {                                       \
-        m = r[k] CMP m ? r[k] : m;                                          \
-    }                                                                       \
-    int found = _mm_movemask_##ONE(un) != 0;                                \
-    for (; i < n; i++) {                                                    \
-        found |= x[i] != x[i];                                              \
-        m = x[i] CMP m ? x[i] : m;                                          \
-    }                                                                       \
-    *nan = found;                                                           \
-    return m;                                                               \
-}                                                                           \
+/* Contiguous float32/float64: the vectorized scan of reduce_minmax.c. */
+#define ARG_CONTIG(fname, name, T, TN, WANT_MAX)                            \
 static Py_ssize_t                                                           \
-arg##OP##_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                 \
+fname##_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                   \
 {                                                                           \
     if (s != (Py_ssize_t)sizeof(T)) {                                       \
-        return arg##OP##_##name##_strided(p, n, s);                         \
+        return fname##_##name##_strided(p, n, s);                           \
     }                                                                       \
-    const T *x = (const T *)p;                                              \
-    Py_ssize_t best = 0;                                                    \
-    T v = x[0];                                                             \
-    if (v != v) {                                                           \
-        return 0;                                                           \
-    }                                                                       \
-    for (Py_ssize_t b0 = 0; b0 < n; b0 += ARG_BLOCK) {                      \
-        Py_ssize_t len = n - b0 < ARG_BLOCK ? n - b0 : ARG_BLOCK;           \
-        int nan;                                                            \
-        T m = block_##OP##_##name(x + b0, len, &nan);                       \
-        if (!nan && !(m CMP v)) {                                           \
-            continue;                                                       \
-        }                                                                   \
-        for (Py_ssize_t i = b0; i < b0 + len; i++) {                        \
-            if (x[i] != x[i]) {                                             \
-                return i;                                                   \
-            }                                                               \
-            if (x[i] CMP v) {                                               \
-                v = x[i];                                                   \
-                best = i;                                                   \
-            }                                                               \
-        }                                                                   \
-    }                                                                       \
-    return best;                                                            \
+    return ndm_reduce_argext_contig(TN, WANT_MAX, p, n, 0);                 \
 }
-ARG_SSE(float64, double, d, 2, pd, max, >)
-ARG_SSE(float64, double, d, 2, pd, min, <)
-ARG_SSE(float32, float, , 4, ps, max, >)
-ARG_SSE(float32, float, , 4, ps, min, <)
-#else
-ARG_FLOAT(float32, float, float, LOAD_PLAIN)
-ARG_FLOAT(float64, double, double, LOAD_PLAIN)
-#endif
+ARG_CONTIG(argmax, float64, double, NDM_FLOAT64, 1)
+ARG_CONTIG(argmin, float64, double, NDM_FLOAT64, 0)
+ARG_CONTIG(argmax, float32, float, NDM_FLOAT32, 1)
+ARG_CONTIG(argmin, float32, float, NDM_FLOAT32, 0)
 
 /* Complex numbers order lexicographically; a NaN in either part wins. */
 #define ARG_COMPLEX_ONE(fname, name, T, GT)                                 \
@@ -278,8 +215,11 @@ py_argext(PyObject *Py_UNUSED(m), PyObject *args)
         }
         Py_ssize_t r;
         Py_BEGIN_ALLOW_THREADS
-        r = fn != NULL ? fn(a->data, n, isz)
-                       : argext_str(a->data, n, isz, isz, uni, want_max);
+        r = ndm_reduce_argext_contig(tn, want_max, a->data, n, 1);
+        if (r < 0) {
+            r = fn != NULL ? fn(a->data, n, isz)
+                           : argext_str(a->data, n, isz, isz, uni, want_max);
+        }
         Py_END_ALLOW_THREADS
         result = PyLong_FromSsize_t(r);
         goto fail;
