@@ -361,9 +361,28 @@ def test_partition_small_and_empty():
     lambda m, a: m.argpartition(a[0], 1),
     lambda m, a: m.argpartition(a[0], 0, axis=1),
     lambda m, a: m.partition(m.zeros((2, 3)), 5, axis=0),
+    lambda m, a: m.partition(a, 1, axis=1.0),
+    lambda m, a: m.argpartition(a, 1, axis=True),
+    lambda m, a: m.argsort(a, axis=True),
+    lambda m, a: m.sort(a, axis=0.0),
 ])
 def test_partition_errors(call):
     both(call, np.arange(5.0))
+
+
+def test_axis_type_error_texts():
+    """NumPy's sort/partition and argsort/argpartition read axis with two
+    converters whose TypeError texts differ."""
+    a = np.arange(6).reshape(2, 3)
+    for f in (lambda m, x: m.sort(x, axis=1.5), lambda m, x: m.partition(x, 1, axis=1.5),
+              lambda m, x: m.argsort(x, axis=1.5), lambda m, x: m.argpartition(x, 1, axis=True),
+              lambda m, x: m.argsort(x, axis="a")):
+        texts = []
+        for m, x in ((np, a), (nm, nm.array(a))):
+            with pytest.raises(TypeError) as info:
+                f(m, x)
+            texts.append(str(info.value))
+        assert texts[0] == texts[1]
 
 
 @settings(max_examples=60, deadline=None)

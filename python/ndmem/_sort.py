@@ -49,6 +49,19 @@ def _axis(axis, ndim):
     return ax % ndim
 
 
+def _sort_axis(axis, ndim, arg):
+    """The axis of sort/partition (arg False) or argsort/argpartition (arg
+    True), with the TypeError texts of NumPy's two converters."""
+    if arg and isinstance(axis, (bool, _np.bool_)):
+        raise TypeError("an integer is required for the axis")
+    if not arg and isinstance(axis, float):
+        raise TypeError("integer argument expected, got float")
+    ax = operator.index(axis)
+    if not -ndim <= ax < ndim:
+        raise AxisError(axis, ndim)
+    return ax % ndim
+
+
 def _check_kind(kind, stable):
     if kind is not None and stable is not None:
         raise ValueError("`kind` and keyword parameters can't be provided at "
@@ -98,7 +111,7 @@ def _sort_method(self, axis=-1, kind=None, order=None, *, stable=None):
     """ndarray.sort: sort in place along ``axis`` (see `sort`)."""
     _check_kind(kind, stable)
     _check_order(self, order)
-    axis = _axis(axis, self.ndim)
+    axis = _sort_axis(axis, self.ndim, False)
     if not self.flags.writeable:
         raise ValueError("assignment destination is read-only")
     if not _sortable(self):
@@ -165,7 +178,7 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     if axis is None:
         a = a.ravel()
         axis = 0
-    axis = _axis(axis, a.ndim)
+    axis = _sort_axis(axis, a.ndim, True)
     if not _sortable(a):
         return _argsort_objects(a, axis)
     return _core._argsort(_native(a), axis)
@@ -212,7 +225,7 @@ def _partition_method(self, kth, axis=-1, kind="introselect", order=None):
     """ndarray.partition: partition in place along ``axis`` (see `partition`)."""
     _check_select_kind(kind)
     _check_order(self, order)
-    axis = _axis(axis, self.ndim)
+    axis = _sort_axis(axis, self.ndim, False)
     if self.size == 0:
         return
     ks = _kth(kth, self.shape[axis])
@@ -285,7 +298,7 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     if axis is None or a.ndim == 0:
         a = a.ravel()
         axis = 0 if axis is None else axis
-    axis = _axis(axis, a.ndim)
+    axis = _sort_axis(axis, a.ndim, True)
     if a.size == 0:
         return _np.empty(a.shape, dtype=_np.int64)
     ks = _kth(kth, a.shape[axis])
