@@ -18,6 +18,8 @@
 #include "linalg_gemm.h"
 #include "threads.h"
 
+#include <stdlib.h>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define GEMM_X86 1
 #include <immintrin.h>
@@ -549,13 +551,21 @@ ndm_gemm_run(const NdmGemm *g, char *scratch, int ntasks)
     }
 }
 
+/* NDMEM_GEMM_ISA=avx2 or =generic caps the kernels below what the CPU
+ * offers, so that tests reach every kernel on any machine. */
 void
 ndm_gemm_init(void)
 {
 #ifdef GEMM_X86
+    const char *cap = getenv("NDMEM_GEMM_ISA");
+    int generic = cap != NULL && strcmp(cap, "generic") == 0;
+    int avx2_only = generic || (cap != NULL && strcmp(cap, "avx2") == 0);
     __builtin_cpu_init();
     ComputeType *f64 = &compute_types[NDM_GEMM_F64], *f32 = &compute_types[NDM_GEMM_F32];
-    if (__builtin_cpu_supports("avx512f")) {
+    if (generic) {
+        return;
+    }
+    if (__builtin_cpu_supports("avx512f") && !avx2_only) {
         f64->mr = 14; f64->nr = 16; f64->mc = 252; f64->kc = 256; f64->nc = 4096;
         f64->ukr = ukr_f64_avx512_14_2;
         f64->edge = ukrs_f64_avx512;

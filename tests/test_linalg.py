@@ -1,6 +1,10 @@
 """Products of arrays, differential against NumPy: matmul/@, dot, vdot,
 inner, outer, tensordot, einsum and einsum_path."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -76,6 +80,106 @@ def test_matmul_large_two_threads():
     a, b = data((257, 300), "float64", 5), data((300, 190), "float64", 6)
     both(lambda m, x, y: x @ y, a, b)
     both(lambda m, x, y: x @ y, a.T.copy().T, b[:, ::-1])
+
+
+# Sizes around the micro-tiles (14 x 16 doubles / 14 x 32 floats with
+# AVX-512, 6 x 8 / 6 x 16 with AVX2, 4 x 4 portable) and the k blocks
+# (256 doubles, 512 floats).
+EDGE_SIZES = [(1, 1, 1), (1, 40, 33), (40, 1, 33), (13, 15, 17), (14, 16, 8), (15, 17, 9),
+              (28, 32, 3), (29, 33, 31), (6, 8, 5), (7, 9, 600), (45, 47, 257), (33, 65, 513),
+              (100, 100, 100), (3, 200, 256), (200, 3, 255)]
+
+
+def ints_as(shape, dtype, seed):
+    """Small integers in a float dtype: every product is exact."""
+    return np.random.default_rng(seed).integers(-4, 5, size=shape).astype(dtype)
+
+
+@pytest.mark.parametrize("mnk", EDGE_SIZES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_matmul_kernel_edges_exact(mnk, dtype):
+    m, n, k = mnk
+    a, b = ints_as((m, k), dtype, m + k), ints_as((k, n), dtype, n + k)
+    want = a @ b
+    got = nd.asarray(a) @ nd.asarray(b)
+    assert str(got.dtype) == dtype and got.shape == want.shape
+    np.testing.assert_array_equal(np.asarray(got), want)
+
+
+@pytest.mark.parametrize("mnk", EDGE_SIZES[2::3])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "complex64", "complex128", "int32"])
+def test_matmul_kernel_edges_values(mnk, dtype):
+    m, n, k = mnk
+    both(lambda mod, x, y: x @ y, data((m, k), dtype, 7), data((k, n), dtype, 8))
+
+
+@pytest.mark.parametrize("layout", ["F", "T", "sliced", "reversed", "broadcast"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_matmul_kernel_layouts(layout, dtype):
+    a, b = ints_as((61, 140), dtype, 1), ints_as((140, 75), dtype, 2)
+    views = {
+        "F": lambda m, x, y: (m.asfortranarray(x), m.asfortranarray(y)),
+        "T": lambda m, x, y: (x.T.copy().T, y.T.copy().T),
+        "sliced": lambda m, x, y: (m.repeat(x, 2, axis=1)[:, ::2], m.repeat(y, 3, axis=0)[::3]),
+        "reversed": lambda m, x, y: (x[::-1, ::-1], y[:, ::-1]),
+        "broadcast": lambda m, x, y: (m.broadcast_to(x[:1], x.shape), m.broadcast_to(y[:, :1], y.shape)),
+    }[layout]
+    want = np.matmul(*views(np, a, b))
+    got = nd.matmul(*views(nd, nd.asarray(a), nd.asarray(b)))
+    np.testing.assert_array_equal(np.asarray(got), want)
+    # a strided output takes the tile path for every tile
+    o_np, o_nd = np.zeros((122, 150), dtype), nd.zeros((122, 150), dtype)
+    np.matmul(*views(np, a, b), out=o_np[::2, ::2])
+    nd.matmul(*views(nd, nd.asarray(a), nd.asarray(b)), out=o_nd[::2, ::2])
+    np.testing.assert_array_equal(np.asarray(o_nd), o_np)
+
+
+@pytest.mark.parametrize("shape", [(0, 5, 7), (5, 0, 7), (5, 7, 0), (300, 280, 0)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+def test_matmul_empty(shape, dtype):
+    m, k, n = shape
+    both(lambda mod, x, y: x @ y, data((m, k), dtype), data((k, n), dtype))
+
+
+@pytest.mark.parametrize("mnk", [(300, 280, 260), (37, 2000, 64), (2000, 30, 64), (70, 70, 1200)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex128"])
+def test_matmul_bits_independent_of_threads(mnk, dtype):
+    m, n, k = mnk
+    a, b = nd.asarray(data((m, k), dtype, 11)), nd.asarray(data((k, n), dtype, 12))
+    before = nd.get_num_threads()
+    try:
+        results = []
+        for t in (1, 2, 3):
+            nd.set_num_threads(t)
+            results.append(np.asarray(a @ b).tobytes())
+    finally:
+        nd.set_num_threads(before)
+    assert results[0] == results[1] == results[2]
+    check(a @ b, data((m, k), dtype, 11) @ data((k, n), dtype, 12))
+
+
+@pytest.mark.parametrize("isa", ["avx2", "generic"])
+def test_matmul_other_kernels(isa):
+    """The kernels this CPU would not pick, chosen by NDMEM_GEMM_ISA at import."""
+    script = f"""
+import numpy as np, ndmem as nd
+sizes = {EDGE_SIZES!r} + [(300, 280, 260), (37, 2000, 64)]
+for dtype in ("float32", "float64", "int64"):
+    for m, n, k in sizes:
+        rng = np.random.default_rng(m * n + k)
+        a = rng.integers(-4, 5, size=(m, k)).astype(dtype)
+        b = rng.integers(-4, 5, size=(k, n)).astype(dtype)
+        for x, y in ((a, b), (a.T.copy().T, b[:, ::-1])):
+            want = x @ y
+            for t in (1, 2):
+                nd.set_num_threads(t)
+                got = np.asarray(nd.asarray(x) @ nd.asarray(y))
+                assert got.dtype == want.dtype and (got == want).all(), (dtype, m, n, k, t)
+print("ok")
+"""
+    env = dict(os.environ, NDMEM_GEMM_ISA=isa)
+    res = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr
 
 
 def test_matmul_promotion():
