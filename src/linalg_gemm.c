@@ -371,6 +371,7 @@ ndm_gemm_pack_f64(void)
 
 #define TILE_BYTES 2048        /* MR * NR * size of the largest tile */
 #define THREAD_WORK 2.5e5      /* m*n*k from which a second thread pays */
+#define SPLIT_MORE_WORK 8.0e6  /* m*n*k from which there are two tasks per thread */
 #define PACK_SPLIT 65536      /* B panel elements from which packing is split too */
 #define MAX_TASKS 64
 
@@ -477,7 +478,13 @@ ndm_gemm_ntasks(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int nthreads
     if (nthreads < 2 || (double)m * (double)n * (double)k < THREAD_WORK) {
         return 1;
     }
-    /* Every task gets at least two micro-tiles' worth of rows or columns. */
+    /* Two tasks per thread once the product is large: the pool hands out
+     * tasks as threads come free, so a thread the OS runs late (the cores
+     * are shared) delays the product by half a task, not a whole one.
+     * Every task gets at least two micro-tiles' worth of rows or columns. */
+    if ((double)m * (double)n * (double)k >= SPLIT_MORE_WORK && nthreads <= MAX_TASKS / 2) {
+        nthreads *= 2;
+    }
     Py_ssize_t units = (m + ct->mr - 1) / ct->mr;
     Py_ssize_t nunits = (min_ssize(n, ct->nc) + ct->nr - 1) / ct->nr;
     if (nunits > units) {
@@ -490,13 +497,23 @@ ndm_gemm_ntasks(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int nthreads
     return nthreads < MAX_TASKS ? nthreads : MAX_TASKS;
 }
 
+/* Rows of A a task packs at a time: a share of the rows when the split is
+ * surely by rows (see ndm_gemm_run), else up to MC. */
+static Py_ssize_t
+task_rows(const ComputeType *ct, Py_ssize_t m, int ntasks)
+{
+    Py_ssize_t munits = (m + ct->mr - 1) / ct->mr;
+    Py_ssize_t units = munits >= 4 * (Py_ssize_t)ntasks ? (munits + ntasks - 1) / ntasks : munits;
+    return min_ssize(units * ct->mr, round_up(ct->mc, ct->mr));
+}
+
 Py_ssize_t
 ndm_gemm_scratch_bytes(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int ntasks)
 {
     const ComputeType *ct = &compute_types[type];
     Py_ssize_t size = (Py_ssize_t)ct->size;
     Py_ssize_t kc = min_ssize(k, ct->kc);
-    Py_ssize_t a = round_up(min_ssize(m, ct->mc), ct->mr) * kc * size + 64;
+    Py_ssize_t a = task_rows(ct, m, ntasks) * kc * size + 64;
     Py_ssize_t b = round_up(min_ssize(n, ct->nc), ct->nr) * kc * size + 64;
     return b + ntasks * a;
 }
@@ -512,7 +529,7 @@ ndm_gemm_run(const NdmGemm *g, char *scratch, int ntasks)
     char *p = job.bpack + round_up(min_ssize(g->n, ct->nc), ct->nr) * kc0 * size;
     for (int i = 0; i < ntasks; i++) {
         job.apack[i] = align64(p);
-        p = job.apack[i] + round_up(min_ssize(g->m, ct->mc), ct->mr) * kc0 * size;
+        p = job.apack[i] + task_rows(ct, g->m, ntasks) * kc0 * size;
     }
     Py_ssize_t munits = (g->m + ct->mr - 1) / ct->mr;
     Py_ssize_t bounds[MAX_TASKS + 1];
