@@ -876,8 +876,12 @@ run_select(NdmArray *a, int axis, NdmArray *out, const int64_t *kth, Py_ssize_t 
     int in_place = out == NULL && a->strides[axis] == e->size && (a->flags & NDM_ALIGNED);
     void *scratch = NULL;
     if (!in_place) {
-        scratch = PyMem_RawMalloc((size_t)(n > 0 ? n : 1)
-                                  * (size_t)(out != NULL ? e->recsize : e->size));
+        size_t each = (size_t)(out != NULL ? e->recsize : e->size);
+        if ((size_t)n > (size_t)PY_SSIZE_T_MAX / each) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        scratch = PyMem_RawMalloc((size_t)(n > 0 ? n : 1) * each);
         if (scratch == NULL) {
             PyErr_NoMemory();
             return -1;
