@@ -181,6 +181,7 @@ typedef struct RedCtx {
     char *mbuf;                     /* BUFSIZE mask bytes */
     ndm_red_fast_fn fast;           /* binary-reduce calls, NULL: kernel */
     int may_thread;                 /* runs without the GIL */
+    int split;                      /* NDM_SPLIT_*: how calls may split */
     int skip_first;                 /* no identity: first visits copy */
     int failed;
 } RedCtx;
@@ -251,7 +252,9 @@ call_runs(RedCtx *c, char *out, Py_ssize_t so, char *src, Py_ssize_t ss,
         if (c->fast != NULL && so == 0) {
             c->fast(out, src + k * ss, len, ss, c->may_thread);
         }
-        else {
+        else if (so != 0 || !c->may_thread
+                 || !ndm_reduce_split(c->kernel, c->split, out, src + k * ss,
+                                      len, ss, c->isz)) {
             char *args[3] = {out + k * so, src + k * ss, out + k * so};
             c->kernel(args, len, steps, NULL);
         }
@@ -564,6 +567,28 @@ static int
 is_add_or_multiply(const NdmUfuncDef *def)
 {
     return strcmp(def->name, "add") == 0 || strcmp(def->name, "multiply") == 0;
+}
+
+/* How the reduce calls of def over loop type ld may split (threads). */
+static int
+split_kind(const NdmUfuncDef *def, NdmDtype *ld)
+{
+    static const char *const exact[] = {"add", "multiply", "bitwise_and",
+                                        "bitwise_or", "bitwise_xor", "logical_and",
+                                        "logical_or", "maximum", "minimum", NULL};
+    if (strcmp(def->name, "add") == 0 && (ld->type_num == NDM_FLOAT64
+                                         || ld->type_num == NDM_FLOAT32)) {
+        return NDM_SPLIT_PAIRWISE;
+    }
+    if (ld->kind != 'b' && ld->kind != 'i' && ld->kind != 'u') {
+        return NDM_SPLIT_NONE;
+    }
+    for (int k = 0; exact[k] != NULL; k++) {
+        if (strcmp(def->name, exact[k]) == 0) {
+            return NDM_SPLIT_FREE;
+        }
+    }
+    return NDM_SPLIT_NONE;
 }
 
 /* The loop a reduction runs, NumPy's rules: dtype= fixes it; else out=
@@ -955,6 +980,7 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
         }
         ctx.fast = ndm_reduce_minmax_fn(def->name, ld->type_num);
         ctx.may_thread = gil_free;
+        ctx.split = split_kind(def, ld);
         plan_core(&it, cast_in, mask != NULL);
         if (cast_in || it.g > 1) {
             ctx.buf = PyMem_RawMalloc(BUFSIZE * ld->itemsize + BUFSIZE);

@@ -61,6 +61,20 @@ ndm_red_fast_fn ndm_reduce_minmax_fn(const char *ufname, int type_num);
 Py_ssize_t ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
                                     Py_ssize_t n, int may_thread);
 
+/* How a binary-reduce kernel call may be split across the pool. */
+enum {
+    NDM_SPLIT_NONE = 0,
+    NDM_SPLIT_FREE,         /* associative and commutative, exact */
+    NDM_SPLIT_PAIRWISE,     /* float32/64 add: along NumPy's pairwise tree */
+};
+
+/* reduce_minmax.c: run acc = op(acc, x[0..n)) at stride s as pieces on
+ * the pool, with the same bits as one kernel call; 0 (nothing done) when
+ * the call is too small or kind is NDM_SPLIT_NONE.  Call without the
+ * GIL. */
+int ndm_reduce_split(ndm_kernel kernel, int kind, char *acc, const char *x,
+                     Py_ssize_t n, Py_ssize_t s, Py_ssize_t isz);
+
 /* reduce_stats.c: adds _argext and _var_sq to the module. */
 int ndm_reduce_stats_init(PyObject *module);
 

@@ -679,3 +679,132 @@ ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
     }
     return -1;
 }
+
+/* ------------------------------------- any reduction, split on the pool */
+
+/* A binary-reduce kernel call acc = op(acc, x[0..n)) as pieces on the
+ * pool.  NDM_SPLIT_FREE (associative, commutative integer and bool ops):
+ * equal pieces, each folded from its first element, then folded into acc
+ * in order.  NDM_SPLIT_PAIRWISE (float32/64 add, acc += pairwise(x)):
+ * the pieces are the subtrees of NumPy's pairwise recursion (n2 = n / 2
+ * rounded down to a multiple of 8, while the run is above the 128-element
+ * leaf), each summed by the kernel onto -0.0 (which leaves a sum's bits
+ * alone) and added back up the same tree, so the bits are one thread's. */
+#define PW_LEAF 128
+
+typedef struct SplitJob {
+    ndm_kernel kernel;
+    const char *x;
+    Py_ssize_t s, isz;
+    int pairwise;
+    Py_ssize_t start[MAX_TASKS], len[MAX_TASKS];
+    _Alignas(16) char acc[MAX_TASKS][16];
+} SplitJob;
+
+static void
+split_task(void *ctx, int t)
+{
+    SplitJob *j = ctx;
+    const char *x = j->x + j->start[t] * j->s;
+    Py_ssize_t n = j->len[t];
+    Py_ssize_t steps[3] = {0, j->s, 0};
+    if (j->pairwise) {
+        if (j->isz == 8) {
+            double z = -0.0;
+            memcpy(j->acc[t], &z, 8);
+        }
+        else {
+            float z = -0.0f;
+            memcpy(j->acc[t], &z, 4);
+        }
+    }
+    else {
+        memcpy(j->acc[t], x, j->isz);
+        x += j->s;
+        n--;
+    }
+    char *args[3] = {j->acc[t], (char *)x, j->acc[t]};
+    j->kernel(args, n, steps, NULL);
+}
+
+/* The pieces of the pairwise tree of [start, start + n), depth levels
+ * down (or fewer where a run reaches the leaf size). */
+static void
+pw_pieces(SplitJob *j, int *np, Py_ssize_t start, Py_ssize_t n, int depth)
+{
+    if (depth == 0 || n <= PW_LEAF) {
+        j->start[*np] = start;
+        j->len[*np] = n;
+        (*np)++;
+        return;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    pw_pieces(j, np, start, n2, depth - 1);
+    pw_pieces(j, np, start + n2, n - n2, depth - 1);
+}
+
+/* Add the pieces back up the same tree: returns the piece holding the
+ * subtree's sum (a += b through the kernel, a one-element reduce). */
+static int
+pw_combine(SplitJob *j, int *next, Py_ssize_t n, int depth)
+{
+    if (depth == 0 || n <= PW_LEAF) {
+        return (*next)++;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    int a = pw_combine(j, next, n2, depth - 1);
+    int b = pw_combine(j, next, n - n2, depth - 1);
+    Py_ssize_t steps[3] = {0, 0, 0};
+    char *args[3] = {j->acc[a], j->acc[b], j->acc[a]};
+    j->kernel(args, 1, steps, NULL);
+    return a;
+}
+
+int
+ndm_reduce_split(ndm_kernel kernel, int kind, char *acc, const char *x,
+                 Py_ssize_t n, Py_ssize_t s, Py_ssize_t isz)
+{
+    int threads = ndm_threads_count();
+    Py_ssize_t most = n / NDM_THREADS_MIN_CHUNK;
+    if (kind == NDM_SPLIT_NONE || threads < 2 || most < 2 || isz > 16) {
+        return 0;
+    }
+    int ntasks = threads < most ? threads : (int)most;
+    ntasks = ntasks < MAX_TASKS ? ntasks : MAX_TASKS;
+    SplitJob j;
+    j.kernel = kernel;
+    j.x = x;
+    j.s = s;
+    j.isz = isz;
+    j.pairwise = kind == NDM_SPLIT_PAIRWISE;
+    int np = 0, depth = 0;
+    if (j.pairwise) {
+        while ((1 << depth) < ntasks && (2 << depth) <= MAX_TASKS) {
+            depth++;
+        }
+        pw_pieces(&j, &np, 0, n, depth);
+    }
+    else {
+        Py_ssize_t per = (n + ntasks - 1) / ntasks;
+        for (Py_ssize_t i0 = 0; i0 < n; i0 += per) {
+            j.start[np] = i0;
+            j.len[np] = n - i0 < per ? n - i0 : per;
+            np++;
+        }
+    }
+    ndm_threads_run(np, split_task, &j);
+    Py_ssize_t steps[3] = {0, 0, 0};
+    int top = 0;
+    if (j.pairwise) {
+        int next = 0;
+        top = pw_combine(&j, &next, n, depth);
+    }
+    char *args[3] = {acc, j.acc[top], acc};
+    for (int t = top; t < (j.pairwise ? top + 1 : np); t++) {
+        args[1] = j.acc[t];
+        kernel(args, 1, steps, NULL);
+    }
+    return 1;
+}
