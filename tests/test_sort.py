@@ -529,6 +529,11 @@ def test_percentile_quantile(dtype):
     xn = data((9, 11), "f8")
     both(lambda m, a: m.percentile(a, [30, 60], axis=1), xn)
     both(lambda m, a: m.quantile(a, 0.3), xn)
+    # a scalar result interpolated in the input's precision (float16 showed
+    # the last rounding step being lost)
+    h = np.array([-0.5, 0.1], dtype="f2")
+    both(lambda m, a: m.percentile(a, 50), h)
+    both(lambda m, a: m.quantile(a, 0.75), h.astype(dtype))
     # integer q takes elements in the input dtype, NaN rows give NaN
     for q in (0, 1, [1, 0], np.array([0, 1])):
         both(lambda m, a, qq: m.quantile(a, qq, axis=0), x, q)

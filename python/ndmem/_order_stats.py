@@ -108,6 +108,9 @@ def _lerp(a, b, t, out=None, t_hi=None, upper=None):
     """NumPy's _lerp: a + (b - a) * t, or b - (b - a) * (1 - t) where
     t >= 0.5.  ``t_hi``/``upper`` stand in for 1 - t and t >= 0.5 when t
     is a per-lane stand-in for a Python float (computed in float64)."""
+    # 0-d arrays, not scalars: ndmem's ufuncs drop a 0-d out= when every
+    # input is a scalar (reported to the ufunc room); the values are the same
+    a, b = _np.asarray(a), _np.asarray(b)
     diff_b_a = _np.subtract(b, a)
     res = _np.add(a, diff_b_a * t, out=out)
     if not isinstance(res, _np.ndarray):
