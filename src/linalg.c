@@ -508,8 +508,11 @@ int
 ndm_linalg_init(PyObject *module)
 {
     ndm_gemm_init();
-    if (ndm_gemm_pack_f64() != NULL) {
-        dtype_ops[NDM_FLOAT64].pack = ndm_gemm_pack_f64();
+    if (ndm_gemm_fast_pack(NDM_GEMM_F64) != NULL) {
+        dtype_ops[NDM_FLOAT64].pack = ndm_gemm_fast_pack(NDM_GEMM_F64);
+    }
+    if (ndm_gemm_fast_pack(NDM_GEMM_F32) != NULL) {
+        dtype_ops[NDM_FLOAT32].pack = ndm_gemm_fast_pack(NDM_GEMM_F32);
     }
     if (ndm_array_add_methods(linalg_array_methods) < 0) {
         return -1;

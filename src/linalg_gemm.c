@@ -284,85 +284,120 @@ ndm_gemm_copy(int type, char *c, Py_ssize_t rs, Py_ssize_t cs, const void *t,
 /* ------------------------------------------------------------------ */
 
 #ifdef GEMM_X86
-/* The packing of linalg.c's float64 dtype with 4 x 4 transposes in ymm
- * registers when the rows of a panel are strided and its columns
- * contiguous (A of a C-ordered product), and 256-bit copies when the rows
- * are contiguous (B): at 100 x 100 the scalar loops took a sixth of the
- * product's time.  Same layout and zero padding as ndm_gemm_pack_fn says. */
-__attribute__((target("avx2"))) static void
-pack_f64_avx2(const char *src, Py_ssize_t rs, Py_ssize_t cs, Py_ssize_t rows,
-              Py_ssize_t cols, int panel, void *dstv)
+/* The packing of linalg.c's float64 and float32 dtypes with 4 x 4
+ * transposes in registers when the rows of a panel are strided and its
+ * columns contiguous (A of a C-ordered product), and vector copies when the
+ * rows are contiguous (B): at 100 x 100 the scalar loops took a sixth of
+ * the product's time.  Same layout and zero padding as ndm_gemm_pack_fn
+ * says. */
+
+/* d[j * panel + i] = row i of the 4 x 4 block at p (rows rs bytes apart). */
+static inline __attribute__((always_inline, target("avx2"))) void
+transpose4_f64(const double *p, Py_ssize_t rs, double *d, int panel)
 {
-    double *dst = dstv;
-    const Py_ssize_t sz = (Py_ssize_t)sizeof(double);
-    for (Py_ssize_t r0 = 0; r0 < rows; r0 += panel) {
-        int h = rows - r0 < panel ? (int)(rows - r0) : panel;
-        const char *base = src + r0 * rs;
-        if (h == panel && rs == sz && panel % 4 == 0) {
-            for (Py_ssize_t c = 0; c < cols; c++) {
-                const double *p = (const double *)(base + c * cs);
-                for (int r = 0; r < panel; r += 4) {
-                    _mm256_storeu_pd(dst + r, _mm256_loadu_pd(p + r));
-                }
-                dst += panel;
-            }
-            continue;
-        }
-        if (h == panel && cs == sz) {
-            Py_ssize_t c = 0;
-            for (; c + 4 <= cols; c += 4) {
-                double *d = dst + c * panel;
-                int r = 0;
-                for (; r + 4 <= panel; r += 4) {
-                    const double *p = (const double *)(base + r * rs) + c;
-                    __m256d x0 = _mm256_loadu_pd(p);
-                    __m256d x1 = _mm256_loadu_pd((const double *)((const char *)p + rs));
-                    __m256d x2 = _mm256_loadu_pd((const double *)((const char *)p + 2 * rs));
-                    __m256d x3 = _mm256_loadu_pd((const double *)((const char *)p + 3 * rs));
-                    __m256d t0 = _mm256_unpacklo_pd(x0, x1), t1 = _mm256_unpackhi_pd(x0, x1);
-                    __m256d t2 = _mm256_unpacklo_pd(x2, x3), t3 = _mm256_unpackhi_pd(x2, x3);
-                    _mm256_storeu_pd(d + r, _mm256_permute2f128_pd(t0, t2, 0x20));
-                    _mm256_storeu_pd(d + panel + r, _mm256_permute2f128_pd(t1, t3, 0x20));
-                    _mm256_storeu_pd(d + 2 * panel + r, _mm256_permute2f128_pd(t0, t2, 0x31));
-                    _mm256_storeu_pd(d + 3 * panel + r, _mm256_permute2f128_pd(t1, t3, 0x31));
-                }
-                for (; r < panel; r++) {
-                    const double *p = (const double *)(base + r * rs) + c;
-                    d[r] = p[0];
-                    d[panel + r] = p[1];
-                    d[2 * panel + r] = p[2];
-                    d[3 * panel + r] = p[3];
-                }
-            }
-            for (; c < cols; c++) {
-                for (int r = 0; r < panel; r++) {
-                    dst[c * panel + r] = *(const double *)(base + r * rs + c * sz);
-                }
-            }
-            dst += cols * panel;
-            continue;
-        }
-        for (Py_ssize_t c = 0; c < cols; c++) {
-            const char *p = base + c * cs;
-            int r = 0;
-            for (; r < h; r++) {
-                memcpy(&dst[r], p + r * rs, sizeof(double));
-            }
-            for (; r < panel; r++) {
-                dst[r] = 0.0;
-            }
-            dst += panel;
-        }
-    }
+    __m256d x0 = _mm256_loadu_pd(p);
+    __m256d x1 = _mm256_loadu_pd((const double *)((const char *)p + rs));
+    __m256d x2 = _mm256_loadu_pd((const double *)((const char *)p + 2 * rs));
+    __m256d x3 = _mm256_loadu_pd((const double *)((const char *)p + 3 * rs));
+    __m256d t0 = _mm256_unpacklo_pd(x0, x1), t1 = _mm256_unpackhi_pd(x0, x1);
+    __m256d t2 = _mm256_unpacklo_pd(x2, x3), t3 = _mm256_unpackhi_pd(x2, x3);
+    _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+    _mm256_storeu_pd(d + panel, _mm256_permute2f128_pd(t1, t3, 0x20));
+    _mm256_storeu_pd(d + 2 * panel, _mm256_permute2f128_pd(t0, t2, 0x31));
+    _mm256_storeu_pd(d + 3 * panel, _mm256_permute2f128_pd(t1, t3, 0x31));
 }
+
+static inline __attribute__((always_inline, target("avx2"))) void
+transpose4_f32(const float *p, Py_ssize_t rs, float *d, int panel)
+{
+    __m128 x0 = _mm_loadu_ps(p);
+    __m128 x1 = _mm_loadu_ps((const float *)((const char *)p + rs));
+    __m128 x2 = _mm_loadu_ps((const float *)((const char *)p + 2 * rs));
+    __m128 x3 = _mm_loadu_ps((const float *)((const char *)p + 3 * rs));
+    _MM_TRANSPOSE4_PS(x0, x1, x2, x3);
+    _mm_storeu_ps(d, x0);
+    _mm_storeu_ps(d + panel, x1);
+    _mm_storeu_ps(d + 2 * panel, x2);
+    _mm_storeu_ps(d + 3 * panel, x3);
+}
+
+/* 32 bytes from p to d. */
+static inline __attribute__((always_inline, target("avx2"))) void
+copy32(const void *p, void *d)
+{
+    _mm256_storeu_si256((__m256i *)d, _mm256_loadu_si256((const __m256i *)p));
+}
+
+#define DEFINE_FAST_PACK(NAME, T)                                                   \
+    __attribute__((target("avx2"))) static void                                     \
+    pack_##NAME##_avx2(const char *src, Py_ssize_t rs, Py_ssize_t cs,               \
+                       Py_ssize_t rows, Py_ssize_t cols, int panel, void *dstv)     \
+    {                                                                               \
+        T *dst = dstv;                                                              \
+        const Py_ssize_t sz = (Py_ssize_t)sizeof(T);                                \
+        const int lanes = 32 / (int)sizeof(T);                                      \
+        for (Py_ssize_t r0 = 0; r0 < rows; r0 += panel) {                           \
+            int h = rows - r0 < panel ? (int)(rows - r0) : panel;                   \
+            const char *base = src + r0 * rs;                                       \
+            if (h == panel && rs == sz && panel % lanes == 0) {                     \
+                for (Py_ssize_t c = 0; c < cols; c++) {                             \
+                    const T *p = (const T *)(base + c * cs);                        \
+                    for (int r = 0; r < panel; r += lanes) {                        \
+                        copy32(p + r, dst + r);                                     \
+                    }                                                               \
+                    dst += panel;                                                   \
+                }                                                                   \
+                continue;                                                           \
+            }                                                                       \
+            if (h == panel && cs == sz) {                                           \
+                Py_ssize_t c = 0;                                                   \
+                for (; c + 4 <= cols; c += 4) {                                     \
+                    T *d = dst + c * panel;                                         \
+                    int r = 0;                                                      \
+                    for (; r + 4 <= panel; r += 4) {                                \
+                        transpose4_##NAME((const T *)(base + r * rs) + c, rs,       \
+                                          d + r, panel);                            \
+                    }                                                               \
+                    for (; r < panel; r++) {                                        \
+                        const T *p = (const T *)(base + r * rs) + c;                \
+                        d[r] = p[0];                                                \
+                        d[panel + r] = p[1];                                        \
+                        d[2 * panel + r] = p[2];                                    \
+                        d[3 * panel + r] = p[3];                                    \
+                    }                                                               \
+                }                                                                   \
+                for (; c < cols; c++) {                                             \
+                    for (int r = 0; r < panel; r++) {                               \
+                        dst[c * panel + r] = *(const T *)(base + r * rs + c * sz);  \
+                    }                                                               \
+                }                                                                   \
+                dst += cols * panel;                                                \
+                continue;                                                           \
+            }                                                                       \
+            for (Py_ssize_t c = 0; c < cols; c++) {                                 \
+                const char *p = base + c * cs;                                      \
+                int r = 0;                                                          \
+                for (; r < h; r++) {                                                \
+                    memcpy(&dst[r], p + r * rs, sizeof(T));                         \
+                }                                                                   \
+                for (; r < panel; r++) {                                            \
+                    dst[r] = 0;                                                     \
+                }                                                                   \
+                dst += panel;                                                       \
+            }                                                                       \
+        }                                                                           \
+    }
+
+DEFINE_FAST_PACK(f64, double)
+DEFINE_FAST_PACK(f32, float)
 #endif
 
-static ndm_gemm_pack_fn fast_pack_f64;
+static ndm_gemm_pack_fn fast_pack[NDM_GEMM_NTYPES];
 
 ndm_gemm_pack_fn
-ndm_gemm_pack_f64(void)
+ndm_gemm_fast_pack(int type)
 {
-    return fast_pack_f64;
+    return fast_pack[type];
 }
 
 /* ------------------------------------------------------------------ */
@@ -599,7 +634,8 @@ ndm_gemm_init(void)
         f32->edge = ukrs_f32_avx2;
     }
     if (__builtin_cpu_supports("avx2")) {
-        fast_pack_f64 = pack_f64_avx2;
+        fast_pack[NDM_GEMM_F64] = pack_f64_avx2;
+        fast_pack[NDM_GEMM_F32] = pack_f32_avx2;
     }
 #endif
 }

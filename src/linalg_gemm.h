@@ -56,8 +56,9 @@ void ndm_gemm_naive(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
 void ndm_gemm_copy(int type, char *c, Py_ssize_t rs, Py_ssize_t cs, const void *t,
                    Py_ssize_t m, Py_ssize_t n, Py_ssize_t ld);
 
-/* A faster packing for float64 on this CPU, or NULL. */
-ndm_gemm_pack_fn ndm_gemm_pack_f64(void);
+/* A faster packing on this CPU for the dtype that is the compute type
+ * itself (float64 for NDM_GEMM_F64, float32 for NDM_GEMM_F32), or NULL. */
+ndm_gemm_pack_fn ndm_gemm_fast_pack(int type);
 
 /* Pick the micro-kernels for this CPU; once, at import. */
 void ndm_gemm_init(void);
