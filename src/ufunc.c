@@ -6,6 +6,7 @@
 #include "ufunc_internal.h"
 #include <structmember.h>
 #include "scalar.h"
+#include <fenv.h>
 
 static PyTypeObject *ufunc_type;
 static PyObject *s_array_wrap;
@@ -42,7 +43,7 @@ ndm_ufunc_scratch(NdmUfuncCall *call, int i, NdmDtype *descr, const char *data)
     a->strides = a->dims_inline + NDM_INLINE_DIMS;
     a->descr = descr;
     a->flags = NDM_C_CONTIGUOUS | NDM_F_CONTIGUOUS | NDM_WRITEABLE;
-    if ((uintptr_t)a->data % (uintptr_t)descr->alignment == 0) {
+    if (((uintptr_t)a->data & (uintptr_t)(descr->alignment - 1)) == 0) {
         a->flags |= NDM_ALIGNED;
     }
     call->scratch_descr[i] = descr;
@@ -301,9 +302,11 @@ find_wrap_input(NdmUfuncCall *call)
     for (int i = 0; i < call->nin; i++) {
         PyObject *o = call->in_obj[i];
         double p;
-        int numpy_kind = NdmArray_Check(o) ? 0 : numpy_operand_kind(o);
-        if (NdmArray_CheckExact(o) || call->weak[i] || ndm_scalar_typenum(o) >= 0
-                || PyBool_Check(o) || PyList_Check(o) || PyTuple_Check(o) || numpy_kind) {
+        /* ndmem's own operands first: the MRO walk is for foreign ones */
+        int plain = NdmArray_CheckExact(o) || call->weak[i] || ndm_scalar_typenum(o) >= 0
+                    || PyBool_Check(o) || PyList_Check(o) || PyTuple_Check(o);
+        int numpy_kind = plain || NdmArray_Check(o) ? 0 : numpy_operand_kind(o);
+        if (plain || numpy_kind) {
             p = (NdmArray_CheckExact(o) || numpy_kind == 1) ? 0.0 : -1000000.0;
             if (!have || best_p < p) {
                 best = NULL;
@@ -802,6 +805,47 @@ call_init(NdmUfuncCall *call, const NdmUfuncDef *def)
     call->subok = 1;
 }
 
+/* A call whose inputs all became 0-d scratch operands of the loop's own
+ * types (ndmem and Python scalars) and that has one numeric output: the
+ * kernel runs once on the scratch data and the result is a scalar, as the
+ * general path would give, without broadcasting, output allocation or the
+ * executor.  NULL without an exception when the call is not one. */
+static PyObject *
+scalar_call(NdmUfuncCall *call)
+{
+    const NdmLoopDef *loop = call->loop;
+    if (call->nout != 1 || (loop->flags & NDM_LOOP_NEEDS_GIL)
+            || loop->types[call->nin] >= NDM_NNUMERIC) {
+        return NULL;
+    }
+    char *ptrs[NDM_UFUNC_MAXOPS];
+    Py_ssize_t steps[NDM_UFUNC_MAXOPS] = {0};
+    for (int i = 0; i < call->nin; i++) {
+        if (!(call->scratch_mask & (1u << i)) || call->ops[i]->descr->type_num != loop->types[i]
+                || !ndm_dtype_isnative(call->ops[i]->descr)) {
+            return NULL;
+        }
+        ptrs[i] = call->ops[i]->data;
+    }
+    NdmScalarValue out[2];
+    memset(out, 0, sizeof out);
+    ptrs[call->nin] = (char *)out;
+    const int all = FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW | FE_INVALID;
+    if (fetestexcept(all)) {
+        feclearexcept(all);
+    }
+    loop->kernel(ptrs, 1, steps, NULL);
+    int flags = ndm_ufunc_fpe_take();
+    if (flags && ndm_ufunc_fpe_report(flags, call->def->name) < 0) {
+        return NULL;
+    }
+    PyObject *r = ndm_scalar_new(loop->types[call->nin], out);
+    if (r == NULL && !PyErr_Occurred()) {
+        PyErr_NoMemory();
+    }
+    return r;
+}
+
 static PyObject *
 ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
                 PyObject *kwnames)
@@ -841,6 +885,13 @@ ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
     }
     if (convert_inputs(&call, args) < 0 || ndm_ufunc_resolve(&call) < 0) {
         goto fail;
+    }
+    if (nargs == call.nin && !call.out_given && call.where_obj == NULL
+            && call.scratch_mask != 0) {
+        result = scalar_call(&call);
+        if (result != NULL || PyErr_Occurred()) {
+            goto fail;
+        }
     }
     if (call.where_obj != NULL) {
         NdmDtype *b = ndm_dtype_builtin(NDM_BOOL);

@@ -370,6 +370,42 @@ def test_binop_common_kinds(t, mode):
                     same_op(op, lambda: op(xb, xa), lambda: op(yb, ya), (yb, t, va))
 
 
+UFUNC_SCALARS = ["float64", "float32", "float16", "int64", "uint8", "bool", "complex128"]
+UFUNC_VALUES = [0, 1, -2, 0.5, 1e300, float("nan"), float("-inf")]
+
+
+def _ufunc_names():
+    return sorted(n for n in dir(np) if isinstance(getattr(np, n), np.ufunc)
+                  and isinstance(getattr(nm, n, None), nm.ufunc)
+                  and getattr(np, n).nout == 1 and getattr(np, n).nin <= 2)
+
+
+@pytest.mark.parametrize("mode", ["warn", "raise"])
+@pytest.mark.parametrize("name", _ufunc_names())
+def test_ufunc_on_scalars(name, mode):
+    """Every one-output ufunc on ndmem and Python scalars: the value, its
+    type and the floating-point warnings, as NumPy."""
+    fn, fm = getattr(np, name), getattr(nm, name)
+    pairs = []
+    for t in UFUNC_SCALARS:
+        for v in UFUNC_VALUES:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                x = np.array(v).astype(t)[()]
+            pairs.append((x, getattr(nm, t)(x.item())))
+    pairs += [(v, v) for v in (2.5, -3, True, 1j)]
+    for xa, ya in pairs:
+        others = [(xa, ya), (2.0, 2.0), (3, 3)] if fn.nin == 2 else [(None, None)]
+        for xb, yb in others:
+            args_np = (xa,) if fn.nin == 1 else (xa, xb)
+            args_nm = (ya,) if fn.nin == 1 else (ya, yb)
+            # (underflow as by default: the loops' own flags for it differ)
+            with np.errstate(all=mode, under="ignore"), nm.errstate(all=mode, under="ignore"):
+                # transcendental loops may differ by an ulp (as pow's do)
+                same_op(operator.pow, lambda: fn(*args_np), lambda: fm(*args_nm),
+                        (name, args_nm))
+
+
 UNOPS = [operator.neg, operator.pos, abs, operator.invert]
 
 
