@@ -182,6 +182,7 @@ typedef struct RedCtx {
     ndm_red_fast_fn fast;           /* binary-reduce calls, NULL: kernel */
     int may_thread;                 /* runs without the GIL */
     int split;                      /* NDM_SPLIT_*: how calls may split */
+    const char *ufname;
     int skip_first;                 /* no identity: first visits copy */
     int failed;
 } RedCtx;
@@ -465,6 +466,15 @@ red_core(RedCtx *c, RedIter *it, char *po, char *pi, const char *pm, int first)
 static void
 red_run(RedIter *it, RedCtx *c)
 {
+    /* An outer axis of contiguous rows into a contiguous result. */
+    if (it->nd == 2 && it->g == 1 && it->chunk == 0 && !it->red[0] && it->red[1]
+            && it->mask == NULL && c->cast == NULL && !c->skip_first
+            && it->so[0] == c->isz && it->si[0] == c->isz && it->so[1] == 0
+            && ndm_reduce_rows(c->ufname, c->to->type_num, it->out, it->in,
+                               it->shape[0], it->shape[1], it->si[1],
+                               c->may_thread)) {
+        return;
+    }
     Py_ssize_t idx[NDM_MAXDIMS] = {0};
     char *po = it->out, *pi = it->in;
     const char *pm = it->mask;
@@ -981,6 +991,7 @@ ndm_ufunc_reduce(PyObject *ufunc, PyObject *args, PyObject *kwds)
         ctx.fast = ndm_reduce_minmax_fn(def->name, ld->type_num);
         ctx.may_thread = gil_free;
         ctx.split = split_kind(def, ld);
+        ctx.ufname = def->name;
         plan_core(&it, cast_in, mask != NULL);
         if (cast_in || it.g > 1) {
             ctx.buf = PyMem_RawMalloc(BUFSIZE * ld->itemsize + BUFSIZE);

@@ -808,3 +808,93 @@ ndm_reduce_split(ndm_kernel kernel, int kind, char *acc, const char *x,
     }
     return 1;
 }
+
+/* ------------------------------------------ sums over an outer axis */
+
+/* out[j] += x[0][j], then x[1][j], ... (NumPy's order for a reduction
+ * over an outer axis: row by row), four rows per pass over out so it is
+ * loaded and stored once per four rows; each element sees the same
+ * additions in the same order.  The columns split across the pool. */
+#define ROWS_BLOCK 2048
+
+#define ROWS_ADD(name, T)                                                   \
+NDM_KERNEL_CLONES static void                                               \
+rows_##name(T *restrict o, const char *x, Py_ssize_t n, Py_ssize_t m,       \
+            Py_ssize_t rs)                                                  \
+{                                                                           \
+    Py_ssize_t i = 0;                                                       \
+    for (; i + 4 <= m; i += 4) {                                            \
+        const T *restrict r0 = (const T *)(x + i * rs);                     \
+        const T *restrict r1 = (const T *)(x + (i + 1) * rs);               \
+        const T *restrict r2 = (const T *)(x + (i + 2) * rs);               \
+        const T *restrict r3 = (const T *)(x + (i + 3) * rs);               \
+        for (Py_ssize_t j = 0; j < n; j++) {                                \
+            o[j] = (((o[j] + r0[j]) + r1[j]) + r2[j]) + r3[j];              \
+        }                                                                   \
+    }                                                                       \
+    for (; i < m; i++) {                                                    \
+        const T *restrict r0 = (const T *)(x + i * rs);                     \
+        for (Py_ssize_t j = 0; j < n; j++) {                                \
+            o[j] = o[j] + r0[j];                                            \
+        }                                                                   \
+    }                                                                       \
+}
+ROWS_ADD(add_f64, double)
+ROWS_ADD(add_f32, float)
+
+typedef struct RowsJob {
+    int f32;
+    char *out;
+    const char *x;
+    Py_ssize_t n, m, rs, per, isz;
+} RowsJob;
+
+static void
+rows_task(void *ctx, int t)
+{
+    RowsJob *j = ctx;
+    Py_ssize_t j0 = (Py_ssize_t)t * j->per;
+    Py_ssize_t j1 = j0 + j->per < j->n ? j0 + j->per : j->n;
+    for (Py_ssize_t b = j0; b < j1; b += ROWS_BLOCK) {
+        Py_ssize_t len = j1 - b < ROWS_BLOCK ? j1 - b : ROWS_BLOCK;
+        char *o = j->out + b * j->isz;
+        const char *x = j->x + b * j->isz;
+        if (j->f32) {
+            rows_add_f32((float *)o, x, len, j->m, j->rs);
+        }
+        else {
+            rows_add_f64((double *)o, x, len, j->m, j->rs);
+        }
+    }
+}
+
+int
+ndm_reduce_rows(const char *ufname, int type_num, char *out, const char *x,
+                Py_ssize_t n, Py_ssize_t m, Py_ssize_t rs, int may_thread)
+{
+    if (strcmp(ufname, "add") != 0
+            || (type_num != NDM_FLOAT64 && type_num != NDM_FLOAT32)) {
+        return 0;
+    }
+    RowsJob j = {type_num == NDM_FLOAT32, out, x, n, m, rs, n, 0};
+    j.isz = j.f32 ? 4 : 8;
+    int ntasks = 1;
+    if (may_thread && ndm_threads_count() > 1) {
+        Py_ssize_t most = n * m / NDM_THREADS_MIN_CHUNK;
+        ntasks = ndm_threads_count();
+        ntasks = ntasks < most ? ntasks : (int)most;
+        ntasks = ntasks < MAX_TASKS ? ntasks : MAX_TASKS;
+        ntasks = ntasks > 1 ? ntasks : 1;
+    }
+    /* whole cache lines per task */
+    Py_ssize_t line = 64 / j.isz;
+    j.per = ((n + ntasks - 1) / ntasks + line - 1) / line * line;
+    ntasks = (int)((n + j.per - 1) / j.per);
+    if (ntasks > 1) {
+        ndm_threads_run(ntasks, rows_task, &j);
+    }
+    else {
+        rows_task(&j, 0);
+    }
+    return 1;
+}
