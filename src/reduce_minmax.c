@@ -306,7 +306,7 @@ task_##name(void *ctx, int t)                                               \
         v0++;                                                               \
     }                                                                       \
     lanes_##name(j->lanes[t], j->x + v0 * L, v1 - v0, &j->nan[t]);          \
-    if (!had) {                                                             \
+    if (!had && fetestexcept(FE_INVALID)) {                                 \
         feclearexcept(FE_INVALID);                                          \
     }                                                                       \
 }                                                                           \
@@ -384,7 +384,7 @@ red_##name(char *accp, const char *xp, Py_ssize_t n, Py_ssize_t s,          \
         *(T *)accp = finish_##name(j.lanes[0], j.nan[0], j.x + j.nv * L,    \
                                    n - j.nv * L);                           \
     }                                                                       \
-    if (!had) {                                                             \
+    if (!had && fetestexcept(FE_INVALID)) {                                 \
         feclearexcept(FE_INVALID);                                          \
     }                                                                       \
 }

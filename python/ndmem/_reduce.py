@@ -236,6 +236,10 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *,
     Integers and bools are summed in float64, float16 in float32 (the
     result is float16 again); other types in their own type.
     """
+    if (axis is None and dtype is None and out is None and keepdims is _NoValue
+            and where is _NoValue and type(a) is _core.ndarray and a.size
+            and a.dtype.char in _MEAN_FAST):
+        return _mean_all(a)
     arr = _asarray(a)
     kd = keepdims is True
     rcount = _count(arr, axis, kd, where)
@@ -258,6 +262,21 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *,
     if f16:
         return arr.dtype.type(ret / rcount)
     return ret.dtype.type(ret / rcount)
+
+
+# Types whose mean over everything needs none of mean()'s general steps:
+# the sum in float64 (integers, bools) or in the type itself, then NumPy's
+# ret.dtype.type(ret / count), a float64 division.
+_MEAN_FAST = frozenset("dfbhilqBHILQ?")
+
+
+def _mean_all(a):
+    add = _core.add
+    if a.dtype.char in "fd":
+        total = add.reduce(a, None)
+    else:
+        total = add.reduce(a, None, _core.float64)
+    return total.dtype.type(float(total) / a.size)
 
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=_NoValue, *,
