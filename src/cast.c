@@ -425,7 +425,12 @@ numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_
         feclearexcept(FE_INVALID | FE_OVERFLOW);
     }
     CastJob job = {loop, src, ss, dst, ds, n, sd, dd, 1};
-    if (n >= NDM_THREADS_MIN_STREAM && ndm_threads_count() > 1 && disjoint(src, ss, dst, ds, n, sd, dd)) {
+    /* a plain native conversion runs at memory speed; half floats (in
+     * software) and byte swaps cost enough per element to split earlier */
+    int stream = td != NDM_FLOAT16 && ts != NDM_FLOAT16 && ndm_dtype_isnative(sd)
+                 && ndm_dtype_isnative(dd);
+    Py_ssize_t min_split = stream ? ndm_threads_min_stream() : 2 * NDM_THREADS_MIN_CHUNK;
+    if (n >= min_split && ndm_threads_count() > 1 && disjoint(src, ss, dst, ds, n, sd, dd)) {
         Py_ssize_t ntasks = n / NDM_THREADS_MIN_CHUNK;
         int most = 4 * ndm_threads_count();
         job.ntasks = ntasks < most ? (int)ntasks : most;

@@ -35,6 +35,7 @@ static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int thread_count = 1;            /* configured, caller included */
+static Py_ssize_t min_stream = (Py_ssize_t)1 << 24;
 static Worker *workers[MAX_THREADS];    /* under pool_lock */
 static int nworkers;                    /* under pool_lock */
 
@@ -166,6 +167,12 @@ int
 ndm_threads_count(void)
 {
     return thread_count;
+}
+
+Py_ssize_t
+ndm_threads_min_stream(void)
+{
+    return min_stream;
 }
 
 static void
@@ -307,6 +314,23 @@ get_num_threads(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
     return PyLong_FromLong(thread_count);
 }
 
+/* Private: set the memory-bound split threshold, return the old one. */
+static PyObject *
+set_stream_threshold(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    Py_ssize_t n = PyLong_AsSsize_t(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (n < 2 * NDM_THREADS_MIN_CHUNK) {
+        PyErr_SetString(PyExc_ValueError, "threshold below 2 * NDM_THREADS_MIN_CHUNK");
+        return NULL;
+    }
+    Py_ssize_t old = min_stream;
+    min_stream = n;
+    return PyLong_FromSsize_t(old);
+}
+
 static PyMethodDef threads_methods[] = {
     {"set_num_threads", set_num_threads, METH_O,
      "set_num_threads(n)\n--\n\n"
@@ -315,6 +339,9 @@ static PyMethodDef threads_methods[] = {
      "is the number of CPUs this process may run on, or NDMEM_NUM_THREADS."},
     {"get_num_threads", get_num_threads, METH_NOARGS,
      "get_num_threads()\n--\n\nThe number of threads large operations may use."},
+    {"_set_stream_threshold", set_stream_threshold, METH_O,
+     "_set_stream_threshold(n)\n--\n\n"
+     "Split memory-bound loops from n elements; returns the previous value."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,9 +13,11 @@
 #define NDM_THREADS_MIN_CHUNK ((Py_ssize_t)1 << 16)
 
 /* Memory-bound work (a copy, a cast, an add: a few operations per element
- * loaded) is split only from this many elements: below it one core keeps
- * up with memory and a second thread mostly adds its wakeup. */
-#define NDM_THREADS_MIN_STREAM ((Py_ssize_t)1 << 20)
+ * loaded) is split only from this many elements: one core keeps up with
+ * memory, so a second thread mostly adds its wakeup (measured on 2 cores:
+ * no gain for add/greater up to 1e7 elements).  2^24 by default; tests
+ * lower it through ndmem._core._set_stream_threshold. */
+Py_ssize_t ndm_threads_min_stream(void);
 
 typedef void (*ndm_task_fn)(void *ctx, int task);
 

@@ -427,7 +427,7 @@ typedef struct Par {
 } Par;
 
 /* Loops of a few instructions per element run at memory speed: a second
- * thread pays only on large arrays (NDM_THREADS_MIN_STREAM).  The others
+ * thread pays only on very large arrays (ndm_threads_min_stream).  The others
  * (transcendental functions, integer division, power...) from
  * PAR_MIN_SIZE. */
 static Py_ssize_t
@@ -444,7 +444,7 @@ par_min_size(const char *name)
     };
     for (size_t i = 0; i < sizeof streaming / sizeof *streaming; i++) {
         if (strcmp(name, streaming[i]) == 0) {
-            return NDM_THREADS_MIN_STREAM;
+            return ndm_threads_min_stream();
         }
     }
     return PAR_MIN_SIZE;

@@ -20,7 +20,8 @@ import pytest
 import ndmem
 
 # The smallest call split over threads: 2 * NDM_THREADS_MIN_CHUNK elements,
-# NDM_THREADS_MIN_STREAM for memory-bound loops (add, multiply, compare...).
+# and for memory-bound loops (add, multiply, compare...) the stream threshold
+# the fixture below sets.
 PAR_MIN = 2 * 65536
 STREAM = 1 << 20
 SIZES = [PAR_MIN - 1, 3 * 65536 + 7, STREAM + 3 * 65536 + 7]
@@ -29,9 +30,13 @@ BINARY_SIZES = [STREAM - 1, STREAM + 3 * 65536 + 7]
 
 @pytest.fixture(autouse=True)
 def restore_threads():
+    """Restore the thread count; split memory-bound loops from STREAM
+    elements (the default, 2**24, would make these tests slow)."""
     before = ndmem.get_num_threads()
+    old_stream = ndmem._core._set_stream_threshold(STREAM)
     yield
     ndmem.set_num_threads(before)
+    ndmem._core._set_stream_threshold(old_stream)
 
 
 def with_threads(fn):
