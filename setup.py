@@ -4,8 +4,12 @@ import os
 from setuptools import Extension, setup
 
 extra_compile_args = ["-std=c11", "-O3", "-Wall", "-Wextra", "-fno-strict-aliasing"]
+extra_link_args = []
 if os.environ.get("NDMEM_SANITIZE"):
-    extra_compile_args += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1", "-g"]
+    # .ci/sanitize: ASan + UBSan, every UB report fatal (no recovery).
+    sanitize = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+    extra_compile_args += sanitize + ["-fno-omit-frame-pointer", "-O1", "-g"]
+    extra_link_args += sanitize
 
 setup(
     ext_modules=[
@@ -15,6 +19,7 @@ setup(
             depends=sorted(glob.glob("src/*.h")),
             include_dirs=["src"],
             extra_compile_args=extra_compile_args,
+            extra_link_args=extra_link_args,
             libraries=["m"],
         )
     ],

@@ -1,9 +1,11 @@
 import contextlib
 import io
+import os
 import re
 
 import numpy
 import pytest
+from hypothesis import HealthCheck, settings
 
 import ndmem
 
@@ -37,3 +39,43 @@ def same_output():
         return got
 
     return check
+
+
+# Hypothesis profiles (issue 9).  "ci", the default, is deterministic so a CI
+# run never fails on a new random draw; the fuzz families in test_fuzz.py take
+# their example counts from it.  NDMEM_FUZZ=long runs 50 times as many
+# examples with fresh randomness, for a local hunt; NDMEM_FUZZ_EXAMPLES sets
+# the base count (test_npyio.py's fuzzing reads it too).
+FUZZ_EXAMPLES = int(os.environ.get("NDMEM_FUZZ_EXAMPLES", "1000"))
+settings.register_profile(
+    "ci", max_examples=FUZZ_EXAMPLES, derandomize=True, database=None,
+    deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
+settings.register_profile(
+    "long", settings.get_profile("ci"), max_examples=50 * FUZZ_EXAMPLES,
+    derandomize=False)
+settings.load_profile(os.environ.get("NDMEM_FUZZ", "ci"))
+
+
+# Tests that .ci/sanitize leaves out (marked no_sanitizer here, so that the
+# list and its reasons live in one place), by node id prefix:
+NO_SANITIZER = {
+    # RSS after 100,000 creations: ASan's quarantine keeps freed blocks
+    # resident (RSS grows by megabytes by design), and each case runs
+    # 100,000 iterations in a subprocess (15 s each under ASan).  The same
+    # entry points are checked for references by test_refcount.py, which
+    # does run under the sanitizers.
+    "tests/test_leaks.py::",
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "no_sanitizer: left out of the ASan/UBSan run (.ci/sanitize); "
+        "see NO_SANITIZER in conftest.py for why")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        node = item.nodeid[item.nodeid.find("tests/"):]
+        if node.startswith(tuple(NO_SANITIZER)):
+            item.add_marker(pytest.mark.no_sanitizer)
