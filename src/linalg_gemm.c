@@ -13,7 +13,7 @@
  * step of k), AVX2+FMA (6 x 8 doubles, 6 x 16 floats in ymm), else a
  * portable C kernel, which also serves integers (uint64, wrapping) and
  * complex.  Block sizes suit a 1 MiB L2 per core: an MC x KC block of A
- * (~0.5 MiB) stays in L2 while the B panel (up to KC x NC, 8 MiB) is read
+ * (~0.5 MiB) stays in L2 while the B panel (up to KC x NC, 12 MiB) is read
  * from L3 by both threads. */
 #include "linalg_gemm.h"
 #include "threads.h"
@@ -532,6 +532,17 @@ ndm_gemm_ntasks(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int nthreads
     return nthreads < MAX_TASKS ? nthreads : MAX_TASKS;
 }
 
+/* The k block: at most KC, and blocks of near-equal depth, so that k a
+ * little past KC does not end in a thin block that costs a full pass over
+ * C.  A function of k alone: the accumulation order must not depend on the
+ * thread count. */
+static Py_ssize_t
+k_block(const ComputeType *ct, Py_ssize_t k)
+{
+    Py_ssize_t nblocks = (k + ct->kc - 1) / ct->kc;
+    return min_ssize(round_up((k + nblocks - 1) / nblocks, 8), ct->kc);
+}
+
 /* Rows of A a task packs at a time: a share of the rows when the split is
  * surely by rows (see ndm_gemm_run), else up to MC. */
 static Py_ssize_t
@@ -547,7 +558,7 @@ ndm_gemm_scratch_bytes(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int n
 {
     const ComputeType *ct = &compute_types[type];
     Py_ssize_t size = (Py_ssize_t)ct->size;
-    Py_ssize_t kc = min_ssize(k, ct->kc);
+    Py_ssize_t kc = k_block(ct, k);
     Py_ssize_t a = task_rows(ct, m, ntasks) * kc * size + 64;
     Py_ssize_t b = round_up(min_ssize(n, ct->nc), ct->nr) * kc * size + 64;
     return b + ntasks * a;
@@ -558,7 +569,7 @@ ndm_gemm_run(const NdmGemm *g, char *scratch, int ntasks)
 {
     const ComputeType *ct = &compute_types[g->type];
     Py_ssize_t size = (Py_ssize_t)ct->size;
-    Py_ssize_t kc0 = min_ssize(g->k, ct->kc);
+    Py_ssize_t kc0 = k_block(ct, g->k);
     Job job = {.g = g, .ct = ct, .ntasks = ntasks};
     job.bpack = align64(scratch);
     char *p = job.bpack + round_up(min_ssize(g->n, ct->nc), ct->nr) * kc0 * size;
@@ -583,8 +594,8 @@ ndm_gemm_run(const NdmGemm *g, char *scratch, int ntasks)
             job.n0[i] = by_rows ? 0 : bounds[i];
             job.n1[i] = by_rows ? job.nc : bounds[i + 1];
         }
-        for (job.pc = 0; job.pc < g->k; job.pc += ct->kc) {
-            job.kc = min_ssize(g->k - job.pc, ct->kc);
+        for (job.pc = 0; job.pc < g->k; job.pc += kc0) {
+            job.kc = min_ssize(g->k - job.pc, kc0);
             if (ntasks == 1) {
                 pack_b_task(&job, 0);
                 compute_task(&job, 0);
@@ -618,7 +629,7 @@ ndm_gemm_init(void)
         return;
     }
     if (__builtin_cpu_supports("avx512f") && !avx2_only) {
-        f64->mr = 14; f64->nr = 16; f64->mc = 252; f64->kc = 256; f64->nc = 4096;
+        f64->mr = 14; f64->nr = 16; f64->mc = 168; f64->kc = 384; f64->nc = 4096;
         f64->ukr = ukr_f64_avx512_14_2;
         f64->edge = ukrs_f64_avx512;
         f32->mr = 14; f32->nr = 32; f32->mc = 252; f32->kc = 512; f32->nc = 4096;
