@@ -405,7 +405,10 @@ ndm_gemm_fast_pack(int type)
 /* ------------------------------------------------------------------ */
 
 #define TILE_BYTES 2048        /* MR * NR * size of the largest tile */
-#define THREAD_WORK 2.5e5      /* m*n*k from which a second thread pays */
+/* m*n*k from which a second thread pays: 100^3 (~45 us on one core) stays
+ * on one, as waking a pool worker on the shared cores cost more than it
+ * saved there (median 79 us on two threads, 61 us on one). */
+#define THREAD_WORK 1.5e6
 #define SPLIT_MORE_WORK 8.0e6  /* m*n*k from which there are two tasks per thread */
 #define PACK_SPLIT 65536      /* B panel elements from which packing is split too */
 #define MAX_TASKS 64
