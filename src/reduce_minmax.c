@@ -547,10 +547,53 @@ ndm_reduce_minmax_fn(const char *ufname, int type_num)
 /* The first index of the extreme of a contiguous float run, a NaN
  * counting as the extreme (NumPy's argmax/argmin).  Blocks are scanned
  * for their extreme with the lane folds above; only a block that beats
- * the best so far, or holds a NaN, is walked for its first index.  Large
+ * the best so far, or holds a NaN, is searched for the first index of
+ * its extreme (or NaN).  Large
  * runs are split into pieces on the pool and the pieces' answers taken in
  * order (the first NaN, else the first strictly better value). */
 #define ARG_BLOCK 2048
+
+/* The first index of a value known to be in x[0..n), and of a NaN, 16
+ * elements per test. */
+#define FIND(T)                                                             \
+NDM_KERNEL_CLONES static Py_ssize_t                                         \
+first_eq_##T(const T *x, Py_ssize_t n, T m)                                 \
+{                                                                           \
+    Py_ssize_t i = 0;                                                       \
+    for (; i + 16 <= n; i += 16) {                                          \
+        int hit = 0;                                                        \
+        for (int k = 0; k < 16; k++) {                                      \
+            hit |= x[i + k] == m;                                           \
+        }                                                                   \
+        if (hit) {                                                          \
+            break;                                                          \
+        }                                                                   \
+    }                                                                       \
+    while (i < n && x[i] != m) {                                            \
+        i++;                                                                \
+    }                                                                       \
+    return i;                                                               \
+}                                                                           \
+NDM_KERNEL_CLONES static Py_ssize_t                                         \
+first_nan_##T(const T *x, Py_ssize_t n)                                     \
+{                                                                           \
+    Py_ssize_t i = 0;                                                       \
+    for (; i + 16 <= n; i += 16) {                                          \
+        int hit = 0;                                                        \
+        for (int k = 0; k < 16; k++) {                                      \
+            hit |= x[i + k] != x[i + k];                                    \
+        }                                                                   \
+        if (hit) {                                                          \
+            break;                                                          \
+        }                                                                   \
+    }                                                                       \
+    while (i < n && x[i] == x[i]) {                                         \
+        i++;                                                                \
+    }                                                                       \
+    return i;                                                               \
+}
+FIND(double)
+FIND(float)
 
 #define ARG_OP(name, T, L, LANES_FN, CMP)                                   \
 static T                                                                    \
@@ -586,18 +629,14 @@ seg_##name(const T *x, Py_ssize_t n, T *best_v, int *is_nan)                \
         Py_ssize_t len = n - b0 < ARG_BLOCK ? n - b0 : ARG_BLOCK;           \
         int nan;                                                            \
         T m = block_##name(x + b0, len, &nan);                              \
-        if (!nan && !(m CMP v)) {                                           \
-            continue;                                                       \
+        if (nan) {                                                          \
+            *is_nan = 1;                                                    \
+            return b0 + first_nan_##T(x + b0, len);                         \
         }                                                                   \
-        for (Py_ssize_t i = b0; i < b0 + len; i++) {                        \
-            if (x[i] != x[i]) {                                             \
-                *is_nan = 1;                                                \
-                return i;                                                   \
-            }                                                               \
-            if (x[i] CMP v) {                                               \
-                v = x[i];                                                   \
-                best = i;                                                   \
-            }                                                               \
+        if (m CMP v) {                                                      \
+            /* the block's extreme, first where it occurs */                \
+            v = m;                                                          \
+            best = b0 + first_eq_##T(x + b0, len, m);                       \
         }                                                                   \
     }                                                                       \
     *best_v = v;                                                            \
