@@ -145,6 +145,8 @@ def test_matmul_empty(shape, dtype):
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex128"])
 def test_matmul_bits_independent_of_threads(mnk, dtype):
     m, n, k = mnk
+    if dtype in ("int64", "complex128"):  # the slower portable kernel
+        k = min(k, 400)
     a, b = nd.asarray(data((m, k), dtype, 11)), nd.asarray(data((k, n), dtype, 12))
     before = nd.get_num_threads()
     try:
@@ -164,7 +166,7 @@ def test_matmul_other_kernels(isa):
     script = f"""
 import numpy as np, ndmem as nd
 sizes = {EDGE_SIZES!r} + [(300, 280, 260), (37, 2000, 64)]
-for dtype in ("float32", "float64", "int64"):
+for dtype in ("float32", "float64"):
     for m, n, k in sizes:
         rng = np.random.default_rng(m * n + k)
         a = rng.integers(-4, 5, size=(m, k)).astype(dtype)
