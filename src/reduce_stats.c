@@ -1,6 +1,7 @@
 /* Statistics kernels of the reductions: argmin/argmax (first extreme,
  * NaN wins) and var's fused squared-deviation pass. */
 #include "reduce_internal.h"
+#include "threads.h"
 
 
 /* ------------------------------------------------------ argmin/argmax */
@@ -357,6 +358,84 @@ cursor_carry(VarCursor *c)
 
 #define VAR_LEAF 128
 
+/* A whole-array pairwise sum of squared deviations split across the pool
+ * along the top levels of the pairwise tree (as ndm_reduce_split does
+ * for sums): each piece is summed from its own cursor, and the pieces
+ * are added back up the same tree in x's type, so the bits are one
+ * thread's. */
+#define VAR_MAX_TASKS 16
+
+typedef double (*var_pw_fn)(VarCursor *, Py_ssize_t);
+
+typedef struct VarJob {
+    const VarCursor *base;
+    var_pw_fn pw;
+    int np;
+    Py_ssize_t start[VAR_MAX_TASKS], len[VAR_MAX_TASKS];
+    double res[VAR_MAX_TASKS];
+} VarJob;
+
+static void
+var_task(void *ctx, int t)
+{
+    VarJob *j = ctx;
+    VarCursor c = *j->base;
+    c.pa += j->start[t] * c.sa[0];
+    c.pm += j->start[t] * c.sm[0];
+    c.idx[0] = j->start[t];
+    j->res[t] = j->pw(&c, j->len[t]);
+}
+
+static void
+var_pieces(VarJob *j, Py_ssize_t start, Py_ssize_t n, int depth)
+{
+    if (depth == 0 || n <= VAR_LEAF) {
+        j->start[j->np] = start;
+        j->len[j->np++] = n;
+        return;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    var_pieces(j, start, n2, depth - 1);
+    var_pieces(j, start + n2, n - n2, depth - 1);
+}
+
+static double
+var_combine(VarJob *j, int *next, Py_ssize_t n, int depth, int f32)
+{
+    if (depth == 0 || n <= VAR_LEAF) {
+        return j->res[(*next)++];
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    double a = var_combine(j, next, n2, depth - 1, f32);
+    double b = var_combine(j, next, n - n2, depth - 1, f32);
+    /* float: the double sum of two floats rounds to the float sum */
+    return f32 ? (double)(float)(a + b) : a + b;
+}
+
+/* The sum of the n squared deviations at c (one axis) into *sum, or 0
+ * when the run is too small to split. */
+static int
+var_split(const VarCursor *c, Py_ssize_t n, var_pw_fn pw, int f32, double *sum)
+{
+    int threads = ndm_threads_count();
+    Py_ssize_t most = n / NDM_THREADS_MIN_CHUNK;
+    if (c->nd != 1 || threads < 2 || most < 2) {
+        return 0;
+    }
+    int ntasks = threads < most ? threads : (int)most, depth = 0;
+    while ((1 << depth) < ntasks && (2 << depth) <= VAR_MAX_TASKS) {
+        depth++;
+    }
+    VarJob j = {c, pw, 0, {0}, {0}, {0}};
+    var_pieces(&j, c->idx[0], n, depth);
+    ndm_threads_run(j.np, var_task, &j);
+    int next = 0;
+    *sum = var_combine(&j, &next, n, depth, f32);
+    return 1;
+}
+
 /* Per input type: fill (the next n squared deviations in x's order), the
  * pairwise sum of umath/loops_utils.h.src over them, and the run driver;
  * T is x's real type. */
@@ -421,8 +500,13 @@ pw_##name(VarCursor *c, Py_ssize_t n)                                       \
     T right = pw_##name(c, n - n2);                                         \
     return left + right;                                                    \
 }                                                                           \
+static double                                                               \
+pwd_##name(VarCursor *c, Py_ssize_t n)                                      \
+{                                                                           \
+    return pw_##name(c, n);                                                 \
+}                                                                           \
 static void                                                                 \
-var_run_##name(RedIter *it, VarCursor *c)                                   \
+var_run_##name(RedIter *it, VarCursor *c, int may_thread)                   \
 {                                                                           \
     Py_ssize_t idx[NDM_MAXDIMS] = {0};                                      \
     char *po = it->out;                                                     \
@@ -432,7 +516,14 @@ var_run_##name(RedIter *it, VarCursor *c)                                   \
     for (;;) {                                                              \
         if (so == 0) {                                                      \
             T acc = LOADO(T, po);                                           \
-            acc += pw_##name(c, n);                                         \
+            double sum;                                                     \
+            if (may_thread && nd == 1                                       \
+                    && var_split(c, n, pwd_##name, sizeof(T) == 4, &sum)) { \
+                acc += (T)sum;                                              \
+            }                                                               \
+            else {                                                          \
+                acc += pw_##name(c, n);                                     \
+            }                                                               \
             STOREO(T, po, acc);                                             \
         }                                                                   \
         else {                                                              \
@@ -476,7 +567,7 @@ VAR_IMPL(float64, double, double, SQ_REAL, LOAD_OUT, STORE_OUT)
 VAR_IMPL(complex64, float, float, SQ_COMPLEX, LOAD_OUT, STORE_OUT)
 VAR_IMPL(complex128, double, double, SQ_COMPLEX, LOAD_OUT, STORE_OUT)
 
-typedef void (*var_run_fn)(RedIter *, VarCursor *);
+typedef void (*var_run_fn)(RedIter *, VarCursor *, int);
 
 static var_run_fn
 var_runner(int t)
@@ -608,11 +699,11 @@ py_var_sq(PyObject *Py_UNUSED(m), PyObject *args)
     ndm_ufunc_fpe_take();
     if (ndm_array_size(a) >= NDM_REDUCE_GIL_THRESHOLD) {
         Py_BEGIN_ALLOW_THREADS
-        run(&it, &c);
+        run(&it, &c, 1);
         Py_END_ALLOW_THREADS
     }
     else {
-        run(&it, &c);
+        run(&it, &c, 0);
     }
     /* A flag (inf - inf, overflow) could come from NumPy's subtract,
      * multiply or sum, each warning under its own name: None tells the
