@@ -643,6 +643,20 @@ static void                                                                 \
 select_##NAME(T *v, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k,            \
               Py_ssize_t *piv, int *npiv)                                   \
 {                                                                           \
+    if (k == hi || k - lo < 3) {                                            \
+        /* one or a few linear scans: the maximum (median's NaN check,    \
+         * partition(x, -1)) or the first few minima */                   \
+        for (Py_ssize_t i = k == hi ? hi : lo; i <= k; i++) {               \
+            Py_ssize_t best = i;                                            \
+            for (Py_ssize_t j = k == hi ? lo : i + 1; j <= hi; j++) {       \
+                if (k == hi ? !LT(v[j], v[best]) : LT(v[j], v[best])) {     \
+                    best = j;                                               \
+                }                                                           \
+            }                                                               \
+            SWAPT(T, v[i], v[best]);                                        \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
     int depth = 0;                                                          \
     for (size_t m = (size_t)(hi - lo + 1); m > 1; m >>= 1) {                \
         depth += 2;                                                         \
