@@ -415,8 +415,10 @@ calc_length(PyObject *start, PyObject *stop, PyObject *step, PyObject **next, in
     }
     if (!nonzero) {
         Py_DECREF(zero);
-        Py_XDECREF(val);
-        PyErr_Clear();
+        if (val == NULL) {
+            return -1;      /* a zero step: ZeroDivisionError even when empty, as NumPy */
+        }
+        Py_DECREF(val);
         return 0;
     }
     if (val == NULL) {

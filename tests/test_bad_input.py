@@ -52,6 +52,9 @@ CASES = [
     # sizes
     ("shape-product-overflow", lambda np, v: np.empty((2**40, 2**40)), _default),
     ("shape-product-overflow-zeros", lambda np, v: np.zeros((2**32, 2**32, 4)), _default),
+    # a zero step is an error even when start == stop (found by test_fuzz)
+    ("arange-zero-step-empty", lambda np, v: np.arange(0, 0, 0), _default),
+    ("arange-zero-float-step-empty", lambda np, v: np.arange(1.5, 1.5, 0.0), _default),
     ("shape-overflow-itemsize", lambda np, v: np.empty(2**62, dtype=np.float64), _default),
     ("shape-dim-too-big", lambda np, v: np.empty(2**64), _default),
     ("negative-dim", lambda np, v: np.empty(-1), _default),
