@@ -1112,6 +1112,14 @@ ndm_scalarmath_richcompare(PyObject *x, PyObject *y, int op)
     int64_t i, j;
     /* float64 or int64 with its own kind or a Python float/int: NumPy
      * compares them as doubles or as int64 (no warnings either way) */
+    PyTypeObject *f64 = ndm_scalar_types[NDM_FLOAT64];
+    if (Py_IS_TYPE(x, f64) && Py_IS_TYPE(y, f64)) {
+        p = PyFloat_AS_DOUBLE(x);
+        q = PyFloat_AS_DOUBLE(y);
+        return bool_result(op == Py_LT ? p < q : op == Py_LE ? p <= q
+                           : op == Py_EQ ? p == q : op == Py_NE ? p != q
+                           : op == Py_GT ? p > q : p >= q);
+    }
     if (f64_pair(x, y, &p, &q)) {
         return bool_result(op == Py_LT ? p < q : op == Py_LE ? p <= q
                            : op == Py_EQ ? p == q : op == Py_NE ? p != q
