@@ -553,69 +553,84 @@ ndm_reduce_minmax_fn(const char *ufname, int type_num)
  * order (the first NaN, else the first strictly better value). */
 #define ARG_BLOCK 2048
 
-/* The first index of a value known to be in x[0..n), and of a NaN, 16
- * elements per test. */
-#define FIND(T)                                                             \
-NDM_KERNEL_CLONES static Py_ssize_t                                         \
-first_eq_##T(const T *x, Py_ssize_t n, T m)                                 \
+/* The first index of a value known to be in x[0..n) (or of a NaN):
+ * AVX2 compares four vectors per test where the CPU has it. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FIND_FAST(T, TN, HIT)                                               \
+static ATTR_avx2 Py_ssize_t                                                 \
+find_avx2_##TN(const T *x, Py_ssize_t n, T m)                               \
 {                                                                           \
+    typedef T V __attribute__((vector_size(32)));                           \
+    enum { K = 32 / sizeof(T) };                                            \
+    const V vm = (V){0} + m;                                                \
     Py_ssize_t i = 0;                                                       \
-    for (; i + 16 <= n; i += 16) {                                          \
-        int hit = 0;                                                        \
-        for (int k = 0; k < 16; k++) {                                      \
-            hit |= x[i + k] == m;                                           \
-        }                                                                   \
-        if (hit) {                                                          \
+    (void)vm;                                                               \
+    for (; i + 4 * K <= n; i += 4 * K) {                                    \
+        V a, b, c, d;                                                       \
+        memcpy(&a, x + i, 32);                                              \
+        memcpy(&b, x + i + K, 32);                                          \
+        memcpy(&c, x + i + 2 * K, 32);                                      \
+        memcpy(&d, x + i + 3 * K, 32);                                      \
+        __m256i h = (__m256i)((HIT(a, vm) | HIT(b, vm)) | (HIT(c, vm) | HIT(d, vm))); \
+        if (!_mm256_testz_si256(h, h)) {                                    \
             break;                                                          \
         }                                                                   \
     }                                                                       \
+    return i;                                                               \
+}
+#define FIND_START(TN, x, n, m) (has_avx2 ? find_avx2_##TN(x, n, m) : 0)
+#else
+#define FIND_FAST(T, TN, HIT)
+#define FIND_START(TN, x, n, m) 0
+#endif
+#define HIT_EQ(a, m) ((a) == (m))
+#define HIT_NAN(a, m) ((a) != (a))
+
+#define FIND(T, TN)                                                         \
+FIND_FAST(T, eq_##TN, HIT_EQ)                                               \
+static Py_ssize_t                                                           \
+first_eq_##TN(const T *x, Py_ssize_t n, T m)                                \
+{                                                                           \
+    Py_ssize_t i = FIND_START(eq_##TN, x, n, m);                            \
     while (i < n && x[i] != m) {                                            \
         i++;                                                                \
     }                                                                       \
     return i;                                                               \
-}                                                                           \
-NDM_KERNEL_CLONES static Py_ssize_t                                         \
-first_nan_##T(const T *x, Py_ssize_t n)                                     \
+}
+#define FIND_NAN(T, TN)                                                     \
+FIND_FAST(T, nan_##TN, HIT_NAN)                                             \
+static Py_ssize_t                                                           \
+first_nan_##TN(const T *x, Py_ssize_t n)                                    \
 {                                                                           \
-    Py_ssize_t i = 0;                                                       \
-    for (; i + 16 <= n; i += 16) {                                          \
-        int hit = 0;                                                        \
-        for (int k = 0; k < 16; k++) {                                      \
-            hit |= x[i + k] != x[i + k];                                    \
-        }                                                                   \
-        if (hit) {                                                          \
-            break;                                                          \
-        }                                                                   \
-    }                                                                       \
+    Py_ssize_t i = FIND_START(nan_##TN, x, n, 0);                           \
     while (i < n && x[i] == x[i]) {                                         \
         i++;                                                                \
     }                                                                       \
     return i;                                                               \
 }
-FIND(double)
-FIND(float)
-
-#define ARG_OP(name, T, L, LANES_FN, CMP)                                   \
-static T                                                                    \
-block_##name(const T *x, Py_ssize_t n, int *nan)                            \
+FIND(double, f64)
+FIND(float, f32)
+FIND_NAN(double, f64)
+FIND_NAN(float, f32)
+/* Integers hold no NaN: never called. */
+#define FIND_INT(T, TN)                                                     \
+FIND(T, TN)                                                                 \
+static inline Py_ssize_t                                                    \
+first_nan_##TN(const T *x, Py_ssize_t n)                                    \
 {                                                                           \
-    T acc[L];                                                               \
-    for (int k = 0; k < L; k++) {                                           \
-        acc[k] = x[0];                                                      \
-    }                                                                       \
-    Py_ssize_t nv = n / L;                                                  \
-    *nan = x[0] != x[0];                                                    \
-    LANES_FN(acc, x, nv, nan);                                              \
-    T m = acc[0];                                                           \
-    for (int k = 1; k < L; k++) {                                           \
-        m = acc[k] CMP m ? acc[k] : m;                                      \
-    }                                                                       \
-    for (Py_ssize_t i = nv * L; i < n; i++) {                               \
-        *nan |= x[i] != x[i];                                               \
-        m = x[i] CMP m ? x[i] : m;                                          \
-    }                                                                       \
-    return m;                                                               \
-}                                                                           \
+    (void)x;                                                                \
+    return n;                                                               \
+}
+FIND_INT(int8_t, i8)
+FIND_INT(uint8_t, u8)
+FIND_INT(int16_t, i16)
+FIND_INT(uint16_t, u16)
+FIND_INT(int32_t, i32)
+FIND_INT(uint32_t, u32)
+FIND_INT(int64_t, i64)
+FIND_INT(uint64_t, u64)
+
+#define ARG_OP(name, T, TN, BLOCK_FN, CMP)                                   \
 static Py_ssize_t                                                           \
 seg_##name(const T *x, Py_ssize_t n, T *best_v, int *is_nan)                \
 {                                                                           \
@@ -628,15 +643,15 @@ seg_##name(const T *x, Py_ssize_t n, T *best_v, int *is_nan)                \
     for (Py_ssize_t b0 = 0; b0 < n; b0 += ARG_BLOCK) {                      \
         Py_ssize_t len = n - b0 < ARG_BLOCK ? n - b0 : ARG_BLOCK;           \
         int nan;                                                            \
-        T m = block_##name(x + b0, len, &nan);                              \
+        T m = BLOCK_FN(x + b0, len, &nan);                              \
         if (nan) {                                                          \
             *is_nan = 1;                                                    \
-            return b0 + first_nan_##T(x + b0, len);                         \
+            return b0 + first_nan_##TN(x + b0, len);                         \
         }                                                                   \
         if (m CMP v) {                                                      \
             /* the block's extreme, first where it occurs */                \
             v = m;                                                          \
-            best = b0 + first_eq_##T(x + b0, len, m);                       \
+            best = b0 + first_eq_##TN(x + b0, len, m);                       \
         }                                                                   \
     }                                                                       \
     *best_v = v;                                                            \
@@ -698,10 +713,61 @@ arg_##name(const T *x, Py_ssize_t n, int may_thread)                        \
     return best;                                                            \
 }
 
-ARG_OP(argmax_f64, double, 8, lanes_max_f64, >)
-ARG_OP(argmin_f64, double, 8, lanes_min_f64, <)
-ARG_OP(argmax_f32, float, 16, lanes_max_f32, >)
-ARG_OP(argmin_f32, float, 16, lanes_min_f32, <)
+/* The extreme of a block (any order: a value) and whether it holds a NaN. */
+#define BLOCK_FLOAT(name, T, L, LANES_FN, CMP)                              \
+static T                                                                    \
+block_##name(const T *x, Py_ssize_t n, int *nan)                            \
+{                                                                           \
+    T acc[L];                                                               \
+    for (int k = 0; k < L; k++) {                                           \
+        acc[k] = x[0];                                                      \
+    }                                                                       \
+    Py_ssize_t nv = n / L;                                                  \
+    *nan = x[0] != x[0];                                                    \
+    LANES_FN(acc, x, nv, nan);                                              \
+    T m = acc[0];                                                           \
+    for (int k = 1; k < L; k++) {                                           \
+        m = acc[k] CMP m ? acc[k] : m;                                      \
+    }                                                                       \
+    for (Py_ssize_t i = nv * L; i < n; i++) {                               \
+        *nan |= x[i] != x[i];                                               \
+        m = x[i] CMP m ? x[i] : m;                                          \
+    }                                                                       \
+    return m;                                                               \
+}
+BLOCK_FLOAT(max_f64, double, 8, lanes_max_f64, >)
+BLOCK_FLOAT(min_f64, double, 8, lanes_min_f64, <)
+BLOCK_FLOAT(max_f32, float, 16, lanes_max_f32, >)
+BLOCK_FLOAT(min_f32, float, 16, lanes_min_f32, <)
+ARG_OP(argmax_f64, double, f64, block_max_f64, >)
+ARG_OP(argmin_f64, double, f64, block_min_f64, <)
+ARG_OP(argmax_f32, float, f32, block_max_f32, >)
+ARG_OP(argmin_f32, float, f32, block_min_f32, <)
+
+/* Integers: the block's extreme by the vectorized fold; no NaN. */
+#define BLOCK_INT(nm, T)                                                    \
+static T                                                                    \
+block_max_##nm(const T *x, Py_ssize_t n, int *nan)                          \
+{                                                                           \
+    *nan = 0;                                                               \
+    return fold_max_##nm(x[0], x + 1, n - 1);                               \
+}                                                                           \
+static T                                                                    \
+block_min_##nm(const T *x, Py_ssize_t n, int *nan)                          \
+{                                                                           \
+    *nan = 0;                                                               \
+    return fold_min_##nm(x[0], x + 1, n - 1);                               \
+}                                                                           \
+ARG_OP(argmax_##nm, T, nm, block_max_##nm, >)                               \
+ARG_OP(argmin_##nm, T, nm, block_min_##nm, <)
+BLOCK_INT(i8, int8_t)
+BLOCK_INT(u8, uint8_t)
+BLOCK_INT(i16, int16_t)
+BLOCK_INT(u16, uint16_t)
+BLOCK_INT(i32, int32_t)
+BLOCK_INT(u32, uint32_t)
+BLOCK_INT(i64, int64_t)
+BLOCK_INT(u64, uint64_t)
 
 Py_ssize_t
 ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
@@ -716,7 +782,23 @@ ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
         return want_max ? arg_argmax_f32((const float *)p, n, may_thread)
                         : arg_argmin_f32((const float *)p, n, may_thread);
     }
-    return -1;
+    switch (type_num) {
+#define ARG_CASE(N, nm, T)                                                  \
+    case N:                                                                 \
+        return want_max ? arg_argmax_##nm((const T *)p, n, may_thread)      \
+                        : arg_argmin_##nm((const T *)p, n, may_thread);
+    ARG_CASE(NDM_INT8, i8, int8_t)
+    ARG_CASE(NDM_UINT8, u8, uint8_t)
+    ARG_CASE(NDM_INT16, i16, int16_t)
+    ARG_CASE(NDM_UINT16, u16, uint16_t)
+    ARG_CASE(NDM_INT32, i32, int32_t)
+    ARG_CASE(NDM_UINT32, u32, uint32_t)
+    ARG_CASE(NDM_INT64, i64, int64_t)
+    ARG_CASE(NDM_UINT64, u64, uint64_t)
+#undef ARG_CASE
+    default:
+        return -1;
+    }
 }
 
 /* ------------------------------------- any reduction, split on the pool */

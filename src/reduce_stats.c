@@ -7,13 +7,19 @@
 /* ------------------------------------------------------ argmin/argmax */
 
 /* Index of the first extreme element of n at stride; a NaN is extreme
- * (the first one wins), as NumPy's argmin/argmax.  One comparison per
+ * (the first one wins), as NumPy's argmin/argmax.  Contiguous runs of the
+ * integer and float32/64 types take reduce_minmax.c's vectorized scan.  One comparison per
  * element: "not below the best so far" is rare, NaN is tested only then. */
-#define ARG_INT(name, T)                                                    \
+#define ARG_INT(name, T, TN)                                                    \
 static Py_ssize_t                                                           \
 argmax_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                    \
 {                                                                           \
-    Py_ssize_t best = 0;                                                    \
+    Py_ssize_t best = s == (Py_ssize_t)sizeof(T)                            \
+                      ? ndm_reduce_argext_contig(TN, 1, p, n, 0) : -1;      \
+    if (best >= 0) {                                                        \
+        return best;                                                        \
+    }                                                                       \
+    best = 0;                                                               \
     T v = *(const T *)p;                                                    \
     for (Py_ssize_t i = 1; i < n; i++) {                                    \
         T x = *(const T *)(p + i * s);                                      \
@@ -27,7 +33,12 @@ argmax_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                    \
 static Py_ssize_t                                                           \
 argmin_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                    \
 {                                                                           \
-    Py_ssize_t best = 0;                                                    \
+    Py_ssize_t best = s == (Py_ssize_t)sizeof(T)                            \
+                      ? ndm_reduce_argext_contig(TN, 0, p, n, 0) : -1;      \
+    if (best >= 0) {                                                        \
+        return best;                                                        \
+    }                                                                       \
+    best = 0;                                                               \
     T v = *(const T *)p;                                                    \
     for (Py_ssize_t i = 1; i < n; i++) {                                    \
         T x = *(const T *)(p + i * s);                                      \
@@ -38,15 +49,15 @@ argmin_##name(const char *p, Py_ssize_t n, Py_ssize_t s)                    \
     }                                                                       \
     return best;                                                            \
 }
-ARG_INT(bool, ndm_bool)
-ARG_INT(int8, int8_t)
-ARG_INT(uint8, uint8_t)
-ARG_INT(int16, int16_t)
-ARG_INT(uint16, uint16_t)
-ARG_INT(int32, int32_t)
-ARG_INT(uint32, uint32_t)
-ARG_INT(int64, int64_t)
-ARG_INT(uint64, uint64_t)
+ARG_INT(bool, ndm_bool, NDM_BOOL)
+ARG_INT(int8, int8_t, NDM_INT8)
+ARG_INT(uint8, uint8_t, NDM_UINT8)
+ARG_INT(int16, int16_t, NDM_INT16)
+ARG_INT(uint16, uint16_t, NDM_UINT16)
+ARG_INT(int32, int32_t, NDM_INT32)
+ARG_INT(uint32, uint32_t, NDM_UINT32)
+ARG_INT(int64, int64_t, NDM_INT64)
+ARG_INT(uint64, uint64_t, NDM_UINT64)
 
 #define ARG_FLOAT_ONE(fname, name, T, CT, LOAD, NOT_BETTER)                 \
 static Py_ssize_t                                                           \
