@@ -428,19 +428,24 @@ typedef struct Par {
 
 /* Loops of a few instructions per element run at memory speed: a second
  * thread pays only on very large arrays (ndm_threads_min_stream).  The others
- * (transcendental functions, integer division, power...) from
- * PAR_MIN_SIZE. */
+ * (transcendental functions, integer division, power, anything on complex
+ * or half floats) from PAR_MIN_SIZE. */
 static Py_ssize_t
-par_min_size(const char *name)
+par_min_size(const Exec *ex, const char *name)
 {
+    for (int k = 0; k < ex->nop; k++) {
+        if (ex->loop_dtype[k]->kind == 'c' || ex->loop_dtype[k]->type_num == NDM_FLOAT16) {
+            return PAR_MIN_SIZE;
+        }
+    }
     static const char *const streaming[] = {
         "absolute", "add", "bitwise_and", "bitwise_or", "bitwise_xor", "ceil",
-        "conjugate", "copysign", "equal", "fabs", "floor", "fmax", "fmin",
+        "conjugate", "copysign", "divide", "equal", "fabs", "floor", "fmax", "fmin",
         "greater", "greater_equal", "invert", "isfinite", "isinf", "isnan",
         "left_shift", "less", "less_equal", "logical_and", "logical_not",
         "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
         "not_equal", "positive", "right_shift", "rint", "sign", "signbit",
-        "square", "subtract", "trunc",
+        "reciprocal", "sqrt", "square", "subtract", "true_divide", "trunc",
     };
     for (size_t i = 0; i < sizeof streaming / sizeof *streaming; i++) {
         if (strcmp(name, streaming[i]) == 0) {
@@ -733,7 +738,10 @@ ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *
     if (fetestexcept(FE_NDM_ALL)) {
         feclearexcept(FE_NDM_ALL);
     }
-    int nthreads = gil_free && size >= par_min_size(call->def->name) ? ndm_threads_count() : 1;
+    int nthreads = 1;
+    if (gil_free && size >= PAR_MIN_SIZE && size >= par_min_size(&ex, call->def->name)) {
+        nthreads = ndm_threads_count();
+    }
     if (nthreads > 1 && par_safe(&ex, ops)) {
         ndm_cast_defer_fpe = buffered;
         rc = run_parallel(&ex, size, nthreads, buffered, ops);
