@@ -758,8 +758,12 @@ def test_transpose_errors(axes):
 
 
 def test_axis_error_class():
-    assert issubclass(nm.AxisError, ValueError)
-    assert issubclass(nm.AxisError, IndexError)
+    assert issubclass(nm.exceptions.AxisError, ValueError)
+    assert issubclass(nm.exceptions.AxisError, IndexError)
+    assert hasattr(nm, "AxisError") == hasattr(np, "AxisError")
+    with pytest.raises(nm.exceptions.AxisError) as info:
+        nm.zeros((2, 3)).sum(axis=5)
+    assert str(info.value) == "axis 5 is out of bounds for array of dimension 2"
 
 
 def test_transpose_forms():

@@ -5,6 +5,8 @@ cannot: exact live bytes, peaks, and which views pin a buffer.
 """
 
 from ndmem._core import *  # noqa: F401,F403  (every public name of the C core)
+# The core's placeholder: NumPy 2 has AxisError only as numpy.exceptions.AxisError.
+del AxisError  # noqa: F821
 from ndmem._ufunc_config import *  # noqa: F401,F403
 from ndmem._dtypeinfo import *  # noqa: F401,F403
 from ndmem._creation import *  # noqa: F401,F403
