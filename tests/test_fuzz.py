@@ -9,8 +9,9 @@ small), 0-size, and negative and zero strides (slicing, ``as_strided``,
 ``broadcast_to``).
 
 The number of examples comes from the Hypothesis profile in conftest.py:
-"ci" (the default, deterministic, a couple of thousand per family) or
-NDMEM_FUZZ=long for a local run 50 times longer.  Basic views with keys of
+"ci" (the default, deterministic, 1,000 examples per test: 2,000 for
+creation and for indexing, which have two tests each) or NDMEM_FUZZ=long
+for a local run 50 times longer.  Basic views with keys of
 every kind up to 5-d are fuzzed by test_views_oracle.py, and .npy headers by
 test_npyio.py; the families here go where those do not: 32-d, as_strided
 layouts, dtype pairs, ``out=`` casting, axis tuples, whole-file mutations.
