@@ -468,11 +468,11 @@ red_run(RedIter *it, RedCtx *c)
 {
     /* An outer axis of contiguous rows into a contiguous result. */
     if (it->nd == 2 && it->g == 1 && it->chunk == 0 && !it->red[0] && it->red[1]
-            && it->mask == NULL && c->cast == NULL && !c->skip_first
+            && it->mask == NULL && c->cast == NULL
             && it->so[0] == c->isz && it->si[0] == c->isz && it->so[1] == 0
             && ndm_reduce_rows(c->ufname, c->to->type_num, it->out, it->in,
                                it->shape[0], it->shape[1], it->si[1],
-                               c->may_thread)) {
+                               c->skip_first, c->may_thread)) {
         return;
     }
     Py_ssize_t idx[NDM_MAXDIMS] = {0};

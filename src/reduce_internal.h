@@ -77,9 +77,11 @@ int ndm_reduce_split(ndm_kernel kernel, int kind, char *acc, const char *x,
 
 /* reduce_minmax.c: out[j] = op(out[j], x[i][j]) for rows i < m (at
  * byte stride rs) in row order, for n contiguous out and row elements of
- * type_num; 0 (nothing done) when there is no such kernel for ufname. */
+ * type_num (copy_first: out = x[0] first, no identity); 0 (nothing done)
+ * when there is no such kernel for ufname. */
 int ndm_reduce_rows(const char *ufname, int type_num, char *out, const char *x,
-                    Py_ssize_t n, Py_ssize_t m, Py_ssize_t rs, int may_thread);
+                    Py_ssize_t n, Py_ssize_t m, Py_ssize_t rs, int copy_first,
+                    int may_thread);
 
 /* reduce_stats.c: adds _argext and _var_sq to the module. */
 int ndm_reduce_stats_init(PyObject *module);

@@ -933,16 +933,18 @@ ndm_reduce_split(ndm_kernel kernel, int kind, char *acc, const char *x,
 /* ------------------------------------------ sums over an outer axis */
 
 /* out[j] += x[0][j], then x[1][j], ... (NumPy's order for a reduction
- * over an outer axis: row by row), four rows per pass over out so it is
+ * over an outer axis: row by row; maximum and minimum the same with
+ * NumPy's elementwise op), four rows per pass over out so it is
  * loaded and stored once per four rows; each element sees the same
  * additions in the same order.  The columns split across the pool. */
 #define ROWS_BLOCK 2048
 
-#define ROWS_ADD(name, T)                                                   \
+#define ROWS_OP(name, T, OP)                                                \
 NDM_KERNEL_CLONES static void                                               \
-rows_##name(T *restrict o, const char *x, Py_ssize_t n, Py_ssize_t m,       \
+rows_##name(char *out, const char *x, Py_ssize_t n, Py_ssize_t m,           \
             Py_ssize_t rs)                                                  \
 {                                                                           \
+    T *restrict o = (T *)out;                                               \
     Py_ssize_t i = 0;                                                       \
     for (; i + 4 <= m; i += 4) {                                            \
         const T *restrict r0 = (const T *)(x + i * rs);                     \
@@ -950,21 +952,82 @@ rows_##name(T *restrict o, const char *x, Py_ssize_t n, Py_ssize_t m,       \
         const T *restrict r2 = (const T *)(x + (i + 2) * rs);               \
         const T *restrict r3 = (const T *)(x + (i + 3) * rs);               \
         for (Py_ssize_t j = 0; j < n; j++) {                                \
-            o[j] = (((o[j] + r0[j]) + r1[j]) + r2[j]) + r3[j];              \
+            o[j] = OP(OP(OP(OP(o[j], r0[j]), r1[j]), r2[j]), r3[j]);         \
         }                                                                   \
     }                                                                       \
     for (; i < m; i++) {                                                    \
         const T *restrict r0 = (const T *)(x + i * rs);                     \
         for (Py_ssize_t j = 0; j < n; j++) {                                \
-            o[j] = o[j] + r0[j];                                            \
+            o[j] = OP(o[j], r0[j]);                                         \
         }                                                                   \
     }                                                                       \
 }
-ROWS_ADD(add_f64, double)
-ROWS_ADD(add_f32, float)
+#define ADD(a, b) ((a) + (b))
+/* NumPy's elementwise maximum/minimum: a NaN in out stays, a tie or a
+ * NaN row element replaces it */
+#define EMAX(a, b) ((a) != (a) || (a) > (b) ? (a) : (b))
+#define EMIN(a, b) ((a) != (a) || (a) < (b) ? (a) : (b))
+ROWS_OP(add_f64, double, ADD)
+ROWS_OP(add_f32, float, ADD)
+
+/* maximum/minimum rows: GCC does not vectorize the NaN test, so AVX2
+ * blends it in where the CPU has it (the plain loop elsewhere). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ROWS_MM(name, T, OP, VT, S, HW, SCALAR)                                 \
+static ATTR_avx2 void                                                       \
+rows_##name##_avx2(char *out, const char *x, Py_ssize_t n, Py_ssize_t m,    \
+                   Py_ssize_t rs)                                           \
+{                                                                           \
+    T *o = (T *)out;                                                        \
+    Py_ssize_t i = 0, nv = n - n % HW;                                      \
+    for (; i < m; i += 4) {                                                 \
+        int rows = m - i < 4 ? (int)(m - i) : 4;                            \
+        const T *r[4];                                                      \
+        for (int k = 0; k < 4; k++) {                                       \
+            r[k] = (const T *)(x + (i + (k < rows ? k : 0)) * rs);          \
+        }                                                                   \
+        for (Py_ssize_t j = 0; j < nv; j += HW) {                           \
+            VT a = _mm256_loadu_##S(o + j);                          \
+            for (int k = 0; k < rows; k++) {                                \
+                VT b = _mm256_loadu_##S(r[k] + j);                   \
+                a = _mm256_blendv_##S(_mm256_##OP##_##S(a, b), a,           \
+                                      _mm256_cmp_##S(a, a, _CMP_UNORD_Q));  \
+            }                                                               \
+            _mm256_storeu_##S(o + j, a);                                    \
+        }                                                                   \
+        for (Py_ssize_t j = nv; j < n; j++) {                               \
+            for (int k = 0; k < rows; k++) {                                \
+                o[j] = SCALAR(o[j], r[k][j]);                               \
+            }                                                               \
+        }                                                                   \
+    }                                                                       \
+}                                                                           \
+ROWS_OP(name##_c, T, SCALAR)                                                \
+static void                                                                 \
+rows_##name(char *out, const char *x, Py_ssize_t n, Py_ssize_t m,           \
+            Py_ssize_t rs)                                                  \
+{                                                                           \
+    if (has_avx2) {                                                         \
+        rows_##name##_avx2(out, x, n, m, rs);                               \
+    }                                                                       \
+    else {                                                                  \
+        rows_##name##_c(out, x, n, m, rs);                                  \
+    }                                                                       \
+}
+ROWS_MM(max_f64, double, max, __m256d, pd, 4, EMAX)
+ROWS_MM(max_f32, float, max, __m256, ps, 8, EMAX)
+ROWS_MM(min_f64, double, min, __m256d, pd, 4, EMIN)
+ROWS_MM(min_f32, float, min, __m256, ps, 8, EMIN)
+#else
+ROWS_OP(max_f64, double, EMAX)
+ROWS_OP(max_f32, float, EMAX)
+ROWS_OP(min_f64, double, EMIN)
+ROWS_OP(min_f32, float, EMIN)
+#endif
+
 
 typedef struct RowsJob {
-    int f32;
+    void (*rows)(char *, const char *, Py_ssize_t, Py_ssize_t, Py_ssize_t);
     char *out;
     const char *x;
     Py_ssize_t n, m, rs, per, isz;
@@ -980,25 +1043,41 @@ rows_task(void *ctx, int t)
         Py_ssize_t len = j1 - b < ROWS_BLOCK ? j1 - b : ROWS_BLOCK;
         char *o = j->out + b * j->isz;
         const char *x = j->x + b * j->isz;
-        if (j->f32) {
-            rows_add_f32((float *)o, x, len, j->m, j->rs);
-        }
-        else {
-            rows_add_f64((double *)o, x, len, j->m, j->rs);
-        }
+        j->rows(o, x, len, j->m, j->rs);
     }
 }
 
 int
 ndm_reduce_rows(const char *ufname, int type_num, char *out, const char *x,
-                Py_ssize_t n, Py_ssize_t m, Py_ssize_t rs, int may_thread)
+                Py_ssize_t n, Py_ssize_t m, Py_ssize_t rs, int copy_first,
+                int may_thread)
 {
-    if (strcmp(ufname, "add") != 0
-            || (type_num != NDM_FLOAT64 && type_num != NDM_FLOAT32)) {
+    static const char *const names[] = {"add", "maximum", "minimum"};
+    RowsJob j = {NULL, out, x, n, m, rs, n, 0};
+    detect_isa();
+    for (int k = 0; k < 3; k++) {
+        if (strcmp(ufname, names[k]) != 0) {
+            continue;
+        }
+        if (type_num == NDM_FLOAT64) {
+            j.rows = k == 0 ? rows_add_f64 : k == 1 ? rows_max_f64 : rows_min_f64;
+            j.isz = 8;
+        }
+        else if (type_num == NDM_FLOAT32) {
+            j.rows = k == 0 ? rows_add_f32 : k == 1 ? rows_max_f32 : rows_min_f32;
+            j.isz = 4;
+        }
+    }
+    if (j.rows == NULL) {
         return 0;
     }
-    RowsJob j = {type_num == NDM_FLOAT32, out, x, n, m, rs, n, 0};
-    j.isz = j.f32 ? 4 : 8;
+    if (copy_first) {
+        memcpy(out, x, n * j.isz);
+        j.x += rs;
+        j.m--;
+    }
+    /* maximum/minimum raise no invalid flag for NaN, as NumPy's */
+    int quiet = strcmp(ufname, "add") != 0, had = fetestexcept(FE_INVALID);
     int ntasks = 1;
     if (may_thread && ndm_threads_count() > 1) {
         Py_ssize_t most = n * m / NDM_THREADS_MIN_CHUNK;
@@ -1016,6 +1095,9 @@ ndm_reduce_rows(const char *ufname, int type_num, char *out, const char *x,
     }
     else {
         rows_task(&j, 0);
+    }
+    if (quiet && !had && fetestexcept(FE_INVALID)) {
+        feclearexcept(FE_INVALID);
     }
     return 1;
 }
