@@ -4,6 +4,7 @@
  * floating-point error reporting under the errstate. */
 #include <fenv.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include "ufunc_internal.h"
 #include "scalar.h"
 #include "threads.h"
@@ -529,7 +530,9 @@ par_task(void *arg, int t)
     if (s >= e) {
         return;
     }
-    /* each task casts through buffers of its own */
+    /* each task casts through buffers of its own; plain malloc, as
+     * PyMem_RawMalloc would take the GIL in a worker while tracemalloc
+     * traces */
     Exec ex = *par->ex;
     int rc = 0;
     if (!par->buffered) {
@@ -542,7 +545,7 @@ par_task(void *arg, int t)
         }
         for (int k = 0; k < ex.nop && rc == 0; k++) {
             if (ex.cast[k] != NULL) {
-                ex.buf[k] = PyMem_RawMalloc((size_t)(cap * ex.isz[k]));
+                ex.buf[k] = malloc((size_t)(cap * ex.isz[k]));
                 rc = ex.buf[k] == NULL ? -2 : 0;
             }
         }
@@ -555,7 +558,7 @@ par_task(void *arg, int t)
     }
     if (par->buffered) {
         for (int k = 0; k < ex.nop; k++) {
-            PyMem_RawFree(ex.buf[k]);
+            free(ex.buf[k]);
         }
     }
 }

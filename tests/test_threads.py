@@ -467,3 +467,21 @@ def test_large_casts(to, layout):
     assert w1 == w2 == we
     assert numpy.asarray(two).dtype == expected.dtype
     assert numpy.asarray(two).tobytes() == expected.tobytes()
+
+
+def test_under_tracemalloc():
+    """Buffered (casting) loops split over threads while tracemalloc traces."""
+    import tracemalloc
+
+    def f():
+        a = ndmem.linspace(-2, 2, STREAM + 12345, dtype="f4")
+        return ndmem.sin(a, dtype="f8"), ndmem.add(a, 1.5), a.astype("f2")
+
+    want = with_threads(f)[0]
+    tracemalloc.start()
+    try:
+        got = f()
+    finally:
+        tracemalloc.stop()
+    for w, g in zip(want, got):
+        assert_identical(w, g)
