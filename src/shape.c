@@ -262,6 +262,57 @@ m_ravel(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnam
     return call_shape_py("_m_ravel", self, args, nargs, kwnames);
 }
 
+/* a.squeeze(): a view without the length-1 axes, or a itself when it has
+ * none (as NumPy); an axis argument goes to Python. */
+static PyObject *
+m_squeeze(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    NdmArray *a = (NdmArray *)self;
+    if (nargs > 0 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0)) {
+        return call_shape_py("_m_squeeze", self, args, nargs, kwnames);
+    }
+    Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+    int nd = 0;
+    for (int i = 0; i < a->nd; i++) {
+        if (a->shape[i] != 1) {
+            shape[nd] = a->shape[i];
+            strides[nd] = a->strides[i];
+            nd++;
+        }
+    }
+    if (nd == a->nd) {
+        Py_INCREF(self);
+        return self;
+    }
+    Py_INCREF(a->descr);
+    return ndm_array_view(a, a->descr, nd, shape, strides, a->data, Py_TYPE(a));
+}
+
+/* a.swapaxes(i, j) for in-range exact ints: the transposed view; the
+ * rest (normalisation errors, other index types) in Python. */
+static PyObject *
+m_swapaxes(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    NdmArray *a = (NdmArray *)self;
+    Py_ssize_t ax[2];
+    if (nargs == 2 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)
+            && fast_dim(args[0], &ax[0]) == 0 && fast_dim(args[1], &ax[1]) == 0
+            && ax[0] >= -a->nd && ax[0] < a->nd && ax[1] >= -a->nd && ax[1] < a->nd) {
+        Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+        int i = (int)(ax[0] < 0 ? ax[0] + a->nd : ax[0]);
+        int j = (int)(ax[1] < 0 ? ax[1] + a->nd : ax[1]);
+        memcpy(shape, a->shape, (size_t)a->nd * sizeof(Py_ssize_t));
+        memcpy(strides, a->strides, (size_t)a->nd * sizeof(Py_ssize_t));
+        shape[i] = a->shape[j];
+        shape[j] = a->shape[i];
+        strides[i] = a->strides[j];
+        strides[j] = a->strides[i];
+        Py_INCREF(a->descr);
+        return ndm_array_view(a, a->descr, a->nd, shape, strides, a->data, Py_TYPE(a));
+    }
+    return call_shape_py("_m_swapaxes", self, args, nargs, kwnames);
+}
+
 /* a.flatten(): a C-ordered 1-d copy (other orders and subclasses in Python). */
 static PyObject *
 m_flatten(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
@@ -280,8 +331,6 @@ m_flatten(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwn
     static PyObject *m_##name(PyObject *self, PyObject *args, PyObject *kw) \
     { return ndm_array_call_python("ndmem._shape", "_m_" #name, self, args, kw); }
 
-TRAMP(swapaxes)
-TRAMP(squeeze)
 TRAMP(repeat)
 
 #define KW (METH_VARARGS | METH_KEYWORDS)
@@ -292,8 +341,8 @@ static PyMethodDef shape_array_methods[] = {
      "a.reshape(*shape, order='C', copy=None)"},
     {"ravel", KWFN(m_ravel), METH_FASTCALL | METH_KEYWORDS, "a.ravel(order='C')"},
     {"flatten", KWFN(m_flatten), METH_FASTCALL | METH_KEYWORDS, "a.flatten(order='C')"},
-    {"swapaxes", KWFN(m_swapaxes), KW, "a.swapaxes(axis1, axis2)"},
-    {"squeeze", KWFN(m_squeeze), KW, "a.squeeze(axis=None)"},
+    {"swapaxes", KWFN(m_swapaxes), METH_FASTCALL | METH_KEYWORDS, "a.swapaxes(axis1, axis2)"},
+    {"squeeze", KWFN(m_squeeze), METH_FASTCALL | METH_KEYWORDS, "a.squeeze(axis=None)"},
     {"repeat", KWFN(m_repeat), KW, "a.repeat(repeats, axis=None)"},
     {NULL, NULL, 0, NULL},
 };

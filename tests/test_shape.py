@@ -158,6 +158,43 @@ def test_reshape_method_forms(src, args):
     check(a1.ravel(), a2.ravel(), a1, a2)
 
 
+AXES_CALLS = {
+    "swap": lambda a: a.swapaxes(0, -1),
+    "swap_same": lambda a: a.swapaxes(1, 1),
+    "swap_out": lambda a: a.swapaxes(0, 3),
+    "swap_neg_out": lambda a: a.swapaxes(-4, 0),
+    "swap_bool": lambda a: a.swapaxes(True, 0),
+    "swap_float": lambda a: a.swapaxes(0.0, 1),
+    "swap_huge": lambda a: a.swapaxes(2**70, 0),
+    "swap_wide": lambda a: a.swapaxes(0, 2**40),
+    "swap_wide_neg": lambda a: a.swapaxes(-2**40, 0),
+    "squeeze": lambda a: a.squeeze(),
+    "squeeze_twice": lambda a: a.squeeze().squeeze(),
+    "squeeze_kw": lambda a: a.squeeze(axis=None),
+}
+
+
+@pytest.mark.parametrize("src", ["ones", "neg", "0d", "plain"])
+@pytest.mark.parametrize("call", sorted(AXES_CALLS))
+def test_swapaxes_squeeze_forms(call, src):
+    make_src = {"ones": lambda m: m.arange(6.0).reshape(1, 3, 1, 2),
+                "neg": lambda m: m.arange(24).reshape(2, 3, 4)[::-1, :1],
+                "0d": lambda m: m.asarray(3),
+                "plain": lambda m: m.arange(6).reshape(2, 3)}[src]
+    a1, a2 = make_src(nm), make_src(np)
+    try:
+        r2 = AXES_CALLS[call](a2)
+    except Exception as e:  # noqa: BLE001 - the kind is compared
+        with pytest.raises(Exception) as e1:
+            AXES_CALLS[call](a1)
+        assert type(e1.value).__name__ == type(e).__name__
+        assert str(e1.value) == str(e)
+        return
+    r1 = AXES_CALLS[call](a1)
+    check(r1, r2, a1, a2)
+    assert (r1 is a1) == (r2 is a2)
+
+
 CONCAT_CASES = {
     "1d": lambda m: ((m.arange(10.0), m.arange(10.0) + 1), {}),
     "list": lambda m: ([m.arange(3), m.arange(4), m.arange(0)], {}),

@@ -299,7 +299,20 @@ def transpose(a, axes=None):
     return a.transpose(axes)
 
 
+def _arg_int(value):
+    """An int argument parsed with PyArg's "i" format."""
+    value = operator.index(value)
+    if not -_INTP_MAX - 1 <= value <= _INTP_MAX:
+        raise OverflowError("Python int too large to convert to C long")
+    if value >= 1 << 31:
+        raise OverflowError("signed integer is greater than maximum")
+    if value < -(1 << 31):
+        raise OverflowError("signed integer is less than minimum")
+    return value
+
+
 def _m_swapaxes(a, axis1, axis2):
+    axis1, axis2 = _arg_int(axis1), _arg_int(axis2)   # both parsed first, as NumPy
     axis1 = _norm_axis(axis1, a.ndim, "axis1")
     axis2 = _norm_axis(axis2, a.ndim, "axis2")
     perm = list(range(a.ndim))
@@ -308,7 +321,7 @@ def _m_swapaxes(a, axis1, axis2):
 
 
 def swapaxes(a, axis1, axis2):
-    return _m_swapaxes(_asarray(a), axis1, axis2)
+    return asanyarray(a).swapaxes(axis1, axis2)   # the method's C path
 
 
 def moveaxis(a, source, destination):
@@ -367,7 +380,8 @@ def _not_int(obj):
 
 
 def squeeze(a, axis=None):
-    return _m_squeeze(_asarray(a), axis)
+    a = asanyarray(a)
+    return a.squeeze() if axis is None else a.squeeze(axis)   # the method's C path
 
 
 def expand_dims(a, axis):
@@ -378,7 +392,7 @@ def expand_dims(a, axis):
     axis = _norm_axis_tuple(axis, out_ndim)
     it = iter(a.shape)
     shape = [1 if ax in axis else next(it) for ax in range(out_ndim)]
-    return _reshape(a, shape)
+    return a.reshape(shape)   # the method's C path
 
 
 def flip(m, axis=None):
@@ -587,7 +601,8 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
         raise ValueError("all input arrays must have the same shape")
     result_ndim = arrays[0].ndim + 1
     axis = _norm_axis(axis, result_ndim)
-    expanded = [expand_dims(a, axis) for a in arrays]
+    shape = arrays[0].shape[:axis] + (1,) + arrays[0].shape[axis:]
+    expanded = [a.reshape(shape) for a in arrays]
     return concatenate(expanded, axis=axis, out=out, dtype=dtype, casting=casting)
 
 
