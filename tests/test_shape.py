@@ -195,6 +195,32 @@ def test_swapaxes_squeeze_forms(call, src):
     assert (r1 is a1) == (r2 is a2)
 
 
+REPEAT_SOURCES = {
+    "strided3d": lambda m: m.arange(24).reshape(2, 3, 4)[:, ::2],
+    "empty": lambda m: m.arange(0),
+    "0d": lambda m: m.asarray(5),
+    "f8": lambda m: m.arange(3.0),
+    "empty2d": lambda m: m.zeros((2, 0)),
+}
+REPEAT_ARGS = [(2,), (0,), (-1,), ([-1],), ([-1, 1],), (3, 1), (2, -1), (1, 0), ([1, 0], 1),
+               ([2],), ((2,), 0), ([1, 2, 3],), (2, 5), (2.0,)]
+
+
+@pytest.mark.parametrize("args", REPEAT_ARGS, ids=repr)
+@pytest.mark.parametrize("src", sorted(REPEAT_SOURCES))
+def test_repeat_forms(src, args):
+    a1, a2 = REPEAT_SOURCES[src](nm), REPEAT_SOURCES[src](np)
+    try:
+        r2 = np.repeat(a2, *args)
+    except Exception as e:  # noqa: BLE001 - the kind is compared
+        with pytest.raises(Exception) as e1:
+            nm.repeat(a1, *args)
+        assert type(e1.value).__name__ == type(e).__name__
+        assert str(e1.value) == str(e)
+        return
+    check(nm.repeat(a1, *args), r2)
+
+
 CONCAT_CASES = {
     "1d": lambda m: ((m.arange(10.0), m.arange(10.0) + 1), {}),
     "list": lambda m: ([m.arange(3), m.arange(4), m.arange(0)], {}),

@@ -713,16 +713,16 @@ def _m_repeat(a, repeats, axis=None):
     from ndmem import asarray, empty
     if axis is None or a.ndim == 0:
         # NumPy's PyArray_CheckAxis: 0-d arrays count as 1-d
-        a = _m_ravel(a)
+        a = a.ravel()
         axis = 0 if axis is None else axis
     axis = _norm_axis(axis, a.ndim)
     n = a.shape[axis]
     try:
-        reps = [operator.index(repeats)] * n
+        return _repeat_each(a, operator.index(repeats), axis)
     except TypeError:
-        reps = [int(r) for r in asarray(repeats).tolist()] if not isinstance(repeats, list) else [int(r) for r in repeats]
+        reps = [int(r) for r in (repeats if isinstance(repeats, list) else asarray(repeats).ravel().tolist())]
         if len(reps) == 1:
-            reps = reps * n
+            return _repeat_each(a, reps[0], axis)
         if len(reps) != n:
             raise ValueError(f"operands could not be broadcast together with shape ({n},) ({len(reps)},)")
     if any(r < 0 for r in reps):
@@ -740,6 +740,21 @@ def _m_repeat(a, repeats, axis=None):
         idx[axis] = slice(pos, pos + r)
         out[tuple(idx)] = a[tuple(src)]
         pos += r
+    return out
+
+
+def _repeat_each(a, r, axis):
+    """Every element r times along axis, as one broadcast copy: the result
+    seen as (..., n, r, ...) takes a seen as (..., n, 1, ...)."""
+    from ndmem import empty
+    n = a.shape[axis]
+    if r < 0:
+        if n:
+            raise ValueError("negative dimensions are not allowed")
+        r = 0   # NumPy: n * r elements, none here
+    before, after = a.shape[:axis], a.shape[axis + 1:]
+    out = empty(before + (n * r,) + after, dtype=a.dtype)
+    out.reshape(before + (n, r) + after)[...] = a.reshape(before + (n, 1) + after)
     return out
 
 
