@@ -1448,6 +1448,7 @@ static PyMethodDef reduce_methods[] = {
 int
 ndm_reduce_init(PyObject *module)
 {
+    ndm_reduce_minmax_init();
     if (ndm_reduce_stats_init(module) < 0) {
         return -1;
     }

@@ -83,6 +83,9 @@ int ndm_reduce_rows(const char *ufname, int type_num, char *out, const char *x,
                     Py_ssize_t n, Py_ssize_t m, Py_ssize_t rs, int copy_first,
                     int may_thread);
 
+/* reduce_minmax.c: pick the kernels for the CPU (module init). */
+void ndm_reduce_minmax_init(void);
+
 /* reduce_stats.c: adds _argext and _var_sq to the module. */
 int ndm_reduce_stats_init(PyObject *module);
 

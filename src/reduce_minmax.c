@@ -190,11 +190,6 @@ static int has_avx2, has_avx512;
 static void
 detect_isa(void)
 {
-    static int done;
-    if (done) {
-        return;
-    }
-    done = 1;
     has_avx2 = __builtin_cpu_supports("avx2");
     has_avx512 = __builtin_cpu_supports("avx512f")
                  && __builtin_cpu_supports("avx512dq");
@@ -498,7 +493,6 @@ ndm_red_fast_fn
 ndm_reduce_minmax_fn(const char *ufname, int type_num)
 {
     int op;
-    detect_isa();
     if (strcmp(ufname, "maximum") == 0) {
         op = 0;
     }
@@ -773,7 +767,6 @@ Py_ssize_t
 ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
                          Py_ssize_t n, int may_thread)
 {
-    detect_isa();
     if (type_num == NDM_FLOAT64) {
         return want_max ? arg_argmax_f64((const double *)p, n, may_thread)
                         : arg_argmin_f64((const double *)p, n, may_thread);
@@ -1054,7 +1047,6 @@ ndm_reduce_rows(const char *ufname, int type_num, char *out, const char *x,
 {
     static const char *const names[] = {"add", "maximum", "minimum"};
     RowsJob j = {NULL, out, x, n, m, rs, n, 0};
-    detect_isa();
     for (int k = 0; k < 3; k++) {
         if (strcmp(ufname, names[k]) != 0) {
             continue;
@@ -1100,4 +1092,10 @@ ndm_reduce_rows(const char *ufname, int type_num, char *out, const char *x,
         feclearexcept(FE_INVALID);
     }
     return 1;
+}
+
+void
+ndm_reduce_minmax_init(void)
+{
+    detect_isa();
 }
