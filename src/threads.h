@@ -25,8 +25,9 @@ typedef void (*ndm_task_fn)(void *ctx, int task);
 int ndm_threads_count(void);
 
 /* Run task(ctx, i) for every i in [0, ntasks) and return when all are done.
- * The calling thread takes part.  Call without the GIL: tasks must not touch
- * Python objects.  Floating-point exception flags raised by any task are
+ * The calling thread takes part.  Tasks must not touch Python objects (they
+ * run in threads Python does not know); call without the GIL where you can
+ * (holding it is safe, but stalls every other Python thread meanwhile).  Floating-point exception flags raised by any task are
  * raised again in the calling thread before return, so the caller's usual
  * fetestexcept() check sees them; the caller's floating-point environment
  * (rounding, ndm_cast_defer_fpe) holds in every task.  Never fails: when
