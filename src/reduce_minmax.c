@@ -1,6 +1,9 @@
-/* maximum/minimum/fmax/fmin reductions to one value (ufunc.reduce's
- * binary-reduce calls: acc = op(acc, x[0..n))), vectorized and split
- * across the worker pool.
+/* The fast paths of the reductions, vectorized and split across the
+ * worker pool: maximum/minimum/fmax/fmin to one value (ufunc.reduce's
+ * binary-reduce calls: acc = op(acc, x[0..n))), argmax/argmin of
+ * contiguous runs, any binary-reduce call split into pieces with one
+ * thread's bits (ndm_reduce_split), and sum/max/min over an outer axis of
+ * contiguous rows (ndm_reduce_rows).
  *
  * Integers give the same answer in any order.  Floats do not quite: +0.0
  * and -0.0 compare equal and NaNs carry payloads, so these kernels
