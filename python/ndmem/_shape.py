@@ -3,7 +3,7 @@
 import operator
 
 from ndmem._core import ndarray, _strided_view, _concatenate_fast, asanyarray
-from ndmem._core import bool_ as _bool_scalar
+from ndmem._core import bool_ as _bool_scalar, array as _array, empty as _empty
 from ndmem.exceptions import AxisError
 
 __all__ = [
@@ -746,14 +746,13 @@ def _m_repeat(a, repeats, axis=None):
 def _repeat_each(a, r, axis):
     """Every element r times along axis, as one broadcast copy: the result
     seen as (..., n, r, ...) takes a seen as (..., n, 1, ...)."""
-    from ndmem import empty
     n = a.shape[axis]
     if r < 0:
         if n:
             raise ValueError("negative dimensions are not allowed")
         r = 0   # NumPy: n * r elements, none here
     before, after = a.shape[:axis], a.shape[axis + 1:]
-    out = empty(before + (n * r,) + after, dtype=a.dtype)
+    out = _empty(before + (n * r,) + after, dtype=a.dtype)
     out.reshape(before + (n, r) + after)[...] = a.reshape(before + (n, 1) + after)
     return out
 
@@ -763,7 +762,7 @@ def repeat(a, repeats, axis=None):
 
 
 def tile(A, reps):
-    from ndmem import array
+    array = _array
     try:
         tup = tuple(reps)
     except TypeError:
@@ -779,9 +778,9 @@ def tile(A, reps):
     if n > 0:
         for dim_in, nrep in zip(c.shape, tup):
             if nrep != 1:
-                c = _m_repeat(_reshape(c, (-1, n)), nrep, 0)
+                c = _m_repeat(c.reshape(-1, n), nrep, 0)
             n //= dim_in if dim_in else 1
-    return _reshape(c, shape_out)
+    return c.reshape(shape_out)
 
 
 def roll(a, shift, axis=None):
