@@ -243,20 +243,67 @@ m_reshape(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwn
     return call_shape_py("_m_reshape", self, args, nargs, kwnames);
 }
 
-/* a.ravel(): a 1-d view of a C-contiguous array, else a C-ordered copy
- * (a subclass's copy and the other orders in Python). */
+/* The order argument of ravel/flatten when it is one positional "C" or
+ * "F" (or absent: 'C'); 0 for anything the Python path must read. */
+static char
+simple_order(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+        return 0;
+    }
+    if (nargs == 0) {
+        return 'C';
+    }
+    if (nargs == 1 && PyUnicode_CheckExact(args[0])) {
+        if (PyUnicode_CompareWithASCIIString(args[0], "C") == 0) {
+            return 'C';
+        }
+        if (PyUnicode_CompareWithASCIIString(args[0], "F") == 0) {
+            return 'F';
+        }
+    }
+    return 0;
+}
+
+/* A 1-d copy of exact ndarray a in C or F order (F: the C-ordered copy of
+ * the reversed-axes view). */
+static PyObject *
+flat_copy(NdmArray *a, char order)
+{
+    Py_ssize_t size = ndm_array_size(a);
+    if (order == 'C' || a->nd < 2) {
+        return copy_reshaped(a, 1, &size, 1);
+    }
+    Py_ssize_t shape[NDM_MAXDIMS], strides[NDM_MAXDIMS];
+    for (int i = 0; i < a->nd; i++) {
+        shape[i] = a->shape[a->nd - 1 - i];
+        strides[i] = a->strides[a->nd - 1 - i];
+    }
+    Py_INCREF(a->descr);
+    PyObject *t = ndm_array_view(a, a->descr, a->nd, shape, strides, a->data, NULL);
+    if (t == NULL) {
+        return NULL;
+    }
+    PyObject *r = copy_reshaped((NdmArray *)t, 1, &size, 1);
+    Py_DECREF(t);
+    return r;
+}
+
+/* a.ravel() / a.ravel('F'): a 1-d view when a is contiguous in that order,
+ * else a copy (a subclass's copy and the other orders in Python). */
 static PyObject *
 m_ravel(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     NdmArray *a = (NdmArray *)self;
-    if (nargs == 0 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)) {
+    char order = simple_order(args, nargs, kwnames);
+    if (order != 0) {
         Py_ssize_t size = ndm_array_size(a), stride = a->descr->itemsize;
-        if (a->flags & NDM_C_CONTIGUOUS) {
+        if (a->flags & (order == 'C' ? NDM_C_CONTIGUOUS : NDM_F_CONTIGUOUS)) {
             Py_INCREF(a->descr);
             return ndm_array_view(a, a->descr, 1, &size, &stride, a->data, Py_TYPE(a));
         }
         if (NdmArray_CheckExact(a)) {
-            return copy_reshaped(a, 1, &size, 1);
+            return flat_copy(a, order);
         }
     }
     return call_shape_py("_m_ravel", self, args, nargs, kwnames);
@@ -313,15 +360,14 @@ m_swapaxes(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
     return call_shape_py("_m_swapaxes", self, args, nargs, kwnames);
 }
 
-/* a.flatten(): a C-ordered 1-d copy (other orders and subclasses in Python). */
+/* a.flatten() / a.flatten('F'): a 1-d copy (other orders and subclasses
+ * in Python). */
 static PyObject *
 m_flatten(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    NdmArray *a = (NdmArray *)self;
-    if (nargs == 0 && (kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0)
-            && NdmArray_CheckExact(a)) {
-        Py_ssize_t size = ndm_array_size(a);
-        return copy_reshaped(a, 1, &size, 1);
+    char order = simple_order(args, nargs, kwnames);
+    if (order != 0 && NdmArray_CheckExact(self)) {
+        return flat_copy((NdmArray *)self, order);
     }
     return call_shape_py("_m_flatten", self, args, nargs, kwnames);
 }
