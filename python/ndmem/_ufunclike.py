@@ -119,8 +119,12 @@ def where(condition, x=None, y=None, /):
     ya = y if _is_weak(y) else asarray(y)
     dtype = _nm.result_type(xa, ya)
     xa, ya = asarray(xa), asarray(ya)
-    shape = _nm.broadcast_shapes(cond.shape, xa.shape, ya.shape)
-    out = _result_like(shape, dtype, cond, xa, ya)
+    if (cond.shape == xa.shape == ya.shape and cond.flags.c_contiguous
+            and xa.flags.c_contiguous and ya.flags.c_contiguous):
+        out = _nm.empty(cond.shape, dtype=dtype)     # what 'K' order gives them
+    else:
+        shape = _nm.broadcast_shapes(cond.shape, xa.shape, ya.shape)
+        out = _result_like(shape, dtype, cond, xa, ya)
     # A small operand of another dtype is cast up front so that the common
     # case is one pass; large ones are cast in copyto's buffers instead.
     xa = xa.astype(dtype) if xa.dtype != dtype and xa.size <= 1 else xa
