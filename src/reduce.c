@@ -77,6 +77,14 @@ ndm_reduce_parse_axes(PyObject *axis, int nd, char *flags)
         return nd;
     }
     if (PyTuple_Check(axis)) {
+        /* every axis in bounds before any duplicate is reported, as NumPy */
+        char scratch[NDM_MAXDIMS];
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(axis); i++) {
+            memset(scratch, 0, NDM_MAXDIMS);
+            if (mark_axis(PyTuple_GET_ITEM(axis, i), nd, scratch) < 0) {
+                return -1;
+            }
+        }
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(axis); i++) {
             if (mark_axis(PyTuple_GET_ITEM(axis, i), nd, flags) < 0) {
                 return -1;

@@ -525,3 +525,13 @@ def test_empty_complex_to_real_reduction_warns_as_numpy(call):
             call(m)
         caught.append([str(x.message) for x in w])
     assert caught[1] == caught[0]
+
+
+@pytest.mark.parametrize("axis", [(0, 0, 3), (0, 0), (3, 0, 0), (0, -3), (1, 5, 1), (-4, 0)])
+def test_axis_tuple_bounds_before_duplicates(axis):
+    """NumPy checks every axis of a tuple against ndim before duplicates."""
+    with pytest.raises(Exception) as want:
+        np.zeros((0, 0, 0)).sum(axis=axis)
+    with pytest.raises(type(want.value)) as got:
+        nm.zeros((0, 0, 0)).sum(axis=axis)
+    assert str(got.value) == str(want.value)
