@@ -532,6 +532,7 @@ def test_axis_tuple_bounds_before_duplicates(axis):
     """NumPy checks every axis of a tuple against ndim before duplicates."""
     with pytest.raises(Exception) as want:
         np.zeros((0, 0, 0)).sum(axis=axis)
-    with pytest.raises(type(want.value)) as got:
+    with pytest.raises(Exception) as got:
         nm.zeros((0, 0, 0)).sum(axis=axis)
+    assert type(got.value).__name__ == type(want.value).__name__
     assert str(got.value) == str(want.value)
