@@ -464,12 +464,14 @@ pyint_fits(PyObject *o, int t)
  * (umath/special_integer_comparisons.cpp).  When a weak int does not fit
  * the chosen integer loop: an int64 loop when that holds every value,
  * else the float64 loop with the out-of-range ints as +-inf, which orders
- * every integer the same way.  inf[i] gets the sign for such inputs. */
+ * every integer the same way.  inf[i] gets the sign for such inputs.
+ * Returns 1 for such a comparison (integer loop, a weak int input): NumPy
+ * runs it without casting either side, so no casting rule applies. */
 static int
 fix_integer_comparison(NdmUfuncCall *call, const int *in, int *inf)
 {
     const NdmLoopDef *lp = call->loop;
-    int any_unfit = 0, all_fit_int64 = 1, any_uint64 = 0;
+    int any_unfit = 0, all_fit_int64 = 1, any_uint64 = 0, any_weak_int = 0;
     for (int i = 0; i < call->nin; i++) {
         int t = lp->types[i];
         if (t == NDM_BOOL || t >= NDM_FLOAT16) {
@@ -481,6 +483,7 @@ fix_integer_comparison(NdmUfuncCall *call, const int *in, int *inf)
         if (in[i] >= 0 || call->weak[i] != WEAK_INT) {
             continue;
         }
+        any_weak_int = 1;
         int f = pyint_fits(call->in_obj[i], t);
         if (f < 0) {
             return -1;
@@ -495,18 +498,18 @@ fix_integer_comparison(NdmUfuncCall *call, const int *in, int *inf)
         }
     }
     if (!any_unfit) {
-        return 0;
+        return any_weak_int;
     }
     if (all_fit_int64 && !any_uint64) {
         lp = loop_with_inputs(call->def, NDM_INT64);
         if (lp != NULL) {
             call->loop = lp;
-            return 0;
+            return 1;
         }
     }
     lp = loop_with_inputs(call->def, NDM_FLOAT64);
     if (lp == NULL) {
-        return 0;
+        return 1;
     }
     for (int i = 0; i < call->nin; i++) {
         if (in[i] >= 0 || call->weak[i] != WEAK_INT) {
@@ -526,7 +529,7 @@ fix_integer_comparison(NdmUfuncCall *call, const int *in, int *inf)
         }
     }
     call->loop = lp;
-    return 0;
+    return 1;
 }
 
 /* The casting rule for a Python scalar input (checked before the arrays,
@@ -646,13 +649,15 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
     call->loop = lp;
 
     int inf[NDM_UFUNC_MAXOPS] = {0};
+    int uncast_comparison = 0;
     if (use_weak && !call->have_sig && cache != NULL && (cache->special & SPECIAL_COMPARISON)
-            && fix_integer_comparison(call, in, inf) < 0) {
+            && (uncast_comparison = fix_integer_comparison(call, in, inf)) < 0) {
         return -1;
     }
     lp = call->loop;
     for (int i = 0; i < call->nin; i++) {
-        if (in[i] < 0 && (check_weak_cast(call, i, use_weak || (!call->have_sig && call->nin > 1)) < 0
+        int as_weak = use_weak || (!call->have_sig && call->nin > 1);
+        if (in[i] < 0 && ((!uncast_comparison && check_weak_cast(call, i, as_weak) < 0)
                           || materialize_weak(call, i, inf[i]) < 0)) {
             return -1;
         }
@@ -663,7 +668,7 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
             continue;
         }
         int output = i >= call->nin;
-        if (!output && in[i] < 0) {
+        if (!output && (in[i] < 0 || uncast_comparison)) {
             continue;
         }
         NdmDtype *ld = ndm_dtype_builtin(lp->types[i]);

@@ -775,3 +775,24 @@ def test_errstate_is_context_local():
         t.join()
         ctx_mode = contextvars.Context().run(lambda: ndmem.geterr()["divide"])
     assert seen["mode"] == "warn" and ctx_mode == "warn"
+
+
+@pytest.mark.parametrize("casting", [None, "no", "equiv", "safe", "same_kind", "unsafe"])
+@pytest.mark.parametrize("dtype", ["u1", "i1", "i8", "u8", "?"])
+def test_integer_comparison_with_python_int_under_casting(dtype, casting):
+    """NumPy compares integer arrays with Python ints without casting either
+    side, so every casting rule accepts it (found by test_fuzz)."""
+    kw = {} if casting is None else {"casting": casting}
+    for value in (-1, 5, 300, 2**70, -2**70):
+        for name in ("less", "equal", "greater_equal", "not_equal"):
+            def call(m):
+                return getattr(m, name)(m.array([0, 1, 200], dtype), value, **kw)
+            try:
+                want = call(np)
+            except Exception as exc:  # noqa: BLE001 - the type is compared
+                with pytest.raises(Exception) as got:
+                    call(nm)
+                assert type(got.value).__name__ == type(exc).__name__
+                continue
+            got = call(nm)
+            assert got.tolist() == want.tolist() and str(got.dtype) == str(want.dtype)
