@@ -1837,7 +1837,18 @@ gen_get_data(PyObject *self, void *Py_UNUSED(c))
 static PyObject *
 gen_get_array_interface(PyObject *self, void *Py_UNUSED(c))
 {
-    return forward_attr(self, "__array_interface__");
+    PyObject *arr = scalar_as_array(self);
+    if (arr == NULL) {
+        return NULL;
+    }
+    /* the dict points into arr's memory: it keeps arr alive under
+     * '__ref', as NumPy's does (a consumer read freed memory before) */
+    PyObject *r = PyObject_GetAttrString(arr, "__array_interface__");
+    if (r != NULL && PyDict_Check(r) && PyDict_SetItemString(r, "__ref", arr) < 0) {
+        Py_CLEAR(r);
+    }
+    Py_DECREF(arr);
+    return r;
 }
 
 /* format(x, spec): NumPy formats the Python value (bool, int, float,

@@ -28,3 +28,15 @@ def test_numpy_ufunc_takes_ndmem_arrays_through_the_buffer_protocol():
 def test_numpy_cannot_write_into_ndmem_out():
     with pytest.raises(TypeError):
         np.add(np.arange(3), 1, out=nm.zeros(3))
+
+
+@pytest.mark.parametrize("value", [1.5, -3, 1 + 2j, True])
+def test_scalar_array_interface_keeps_its_memory(value):
+    """A scalar's __array_interface__ points into a temporary 0-d array that
+    the dict keeps alive ('__ref', as NumPy's); NumPy reads it afterwards
+    (a use-after-free before, found by the ASan job)."""
+    scalar = nm.asarray(value)[()]
+    interface = scalar.__array_interface__
+    assert set(interface) == set(np.asarray(value)[()].__array_interface__)
+    got = np.asarray(scalar)
+    assert got.dtype == np.asarray(value).dtype and got == np.asarray(value)
