@@ -192,7 +192,9 @@ def _argext(a, axis, out, keepdims, want_max):
             shape = [1] * arr.ndim
         else:
             shape[_normalize_axes(axis, arr.ndim)[0]] = 1
-        res = _core.asarray(res).reshape(shape)
+        res = _core.asarray(res)
+        # NumPy makes the keepdims result fresh: an empty one has zero strides
+        res = res.reshape(shape) if res.size else _core.empty(shape, res.dtype)
     if out is not None:
         if not isinstance(out, _core.ndarray):
             raise TypeError("return arrays must be of ArrayType")
