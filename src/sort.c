@@ -470,6 +470,31 @@ scratch_alloc(Scratch *s, const SortEntry *e, Py_ssize_t n, int arg, int in_plac
     return 0;
 }
 
+/* Step p (a's data) and o (out's, when out is not NULL) to the next lane
+ * along axis: an odometer over the other axes, last fastest. */
+static void
+next_lane(const NdmArray *a, int axis, const NdmArray *out, Py_ssize_t *idx, char **p,
+          char **o)
+{
+    for (int d = a->nd - 1; d >= 0; d--) {
+        if (d == axis) {
+            continue;
+        }
+        if (++idx[d] < a->shape[d]) {
+            *p += a->strides[d];
+            if (*o != NULL) {
+                *o += out->strides[d];
+            }
+            return;
+        }
+        idx[d] = 0;
+        *p -= a->strides[d] * (a->shape[d] - 1);
+        if (*o != NULL) {
+            *o -= out->strides[d] * (a->shape[d] - 1);
+        }
+    }
+}
+
 /* Run the lane kernel over every lane of a along axis; out (argsort) has
  * a's shape. */
 static int
@@ -479,7 +504,6 @@ run_lanes(NdmArray *a, int axis, NdmArray *out)
     if (e == NULL) {
         return -1;
     }
-    int nd = a->nd;
     Py_ssize_t n = a->shape[axis], size = ndm_array_size(a);
     if (size == 0 || (n <= 1 && out == NULL)) {
         return 0;
@@ -505,23 +529,7 @@ run_lanes(NdmArray *a, int axis, NdmArray *out)
         else {
             e->sort(p, a->strides[axis], n, &s);
         }
-        for (int d = nd - 1; d >= 0; d--) {
-            if (d == axis) {
-                continue;
-            }
-            if (++idx[d] < a->shape[d]) {
-                p += a->strides[d];
-                if (o != NULL) {
-                    o += out->strides[d];
-                }
-                break;
-            }
-            idx[d] = 0;
-            p -= a->strides[d] * (a->shape[d] - 1);
-            if (o != NULL) {
-                o -= out->strides[d] * (a->shape[d] - 1);
-            }
-        }
+        next_lane(a, axis, out, idx, &p, &o);
     }
     if (ts != NULL) {
         PyEval_RestoreThread(ts);
@@ -876,7 +884,6 @@ run_select(NdmArray *a, int axis, NdmArray *out, const int64_t *kth, Py_ssize_t 
         return -1;
     }
     const SelectEntry *e = &select_table[a->descr->type_num];
-    int nd = a->nd;
     Py_ssize_t n = a->shape[axis], size = ndm_array_size(a);
     for (Py_ssize_t j = 0; j < nk; j++) {
         if (kth[j] < 0 || kth[j] >= n || (j > 0 && kth[j] < kth[j - 1])) {
@@ -913,23 +920,7 @@ run_select(NdmArray *a, int axis, NdmArray *out, const int64_t *kth, Py_ssize_t 
         else {
             e->part(p, a->strides[axis], n, kth, nk, scratch, NULL, 0);
         }
-        for (int d = nd - 1; d >= 0; d--) {
-            if (d == axis) {
-                continue;
-            }
-            if (++idx[d] < a->shape[d]) {
-                p += a->strides[d];
-                if (o != NULL) {
-                    o += out->strides[d];
-                }
-                break;
-            }
-            idx[d] = 0;
-            p -= a->strides[d] * (a->shape[d] - 1);
-            if (o != NULL) {
-                o -= out->strides[d] * (a->shape[d] - 1);
-            }
-        }
+        next_lane(a, axis, out, idx, &p, &o);
     }
     if (ts != NULL) {
         PyEval_RestoreThread(ts);
