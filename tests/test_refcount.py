@@ -37,8 +37,10 @@ def _objects():
     o["big"] = 2**70
     o["nested"] = [[1.5, 2.5], [3.5, 4.5]]
     o["ragged"] = [[1], [1, 2]]
-    o["a"] = nm.arange(12.0).reshape(3, 4)
-    o["b"] = nm.arange(12, dtype="int32").reshape(4, 3)
+    # owners, not views of dropped temporaries: those would show in every
+    # later test's memory.pinned() (the module is imported at collection)
+    o["a"] = nm.arange(12.0).reshape(3, 4).copy()
+    o["b"] = nm.arange(12, dtype="int32").reshape(4, 3).copy()
     o["v"] = nm.arange(3.0)
     o["rec_a"] = nm.zeros(3, dtype=o["rec"])
     o["out"] = nm.zeros((3, 4))
