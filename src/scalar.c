@@ -1841,12 +1841,18 @@ gen_get_array_interface(PyObject *self, void *Py_UNUSED(c))
     if (arr == NULL) {
         return NULL;
     }
-    /* the dict points into arr's memory: it keeps arr alive under
-     * '__ref', as NumPy's does (a consumer read freed memory before) */
-    PyObject *r = PyObject_GetAttrString(arr, "__array_interface__");
-    if (r != NULL && PyDict_Check(r) && PyDict_SetItemString(r, "__ref", arr) < 0) {
+    /* The data must live as long as the consumer keeps the scalar (NumPy's
+     * asarray keeps the object, not the dict): point into the scalar's own
+     * value, read-only.  '__ref' as NumPy's dict has it. */
+    const char *own = ndm_scalar_data(self);
+    PyObject *r = own == NULL ? NULL : PyObject_GetAttrString(arr, "__array_interface__");
+    PyObject *data = r == NULL ? NULL : Py_BuildValue("(NO)", PyLong_FromVoidPtr((void *)own),
+                                                      Py_True);
+    if (data == NULL || !PyDict_Check(r) || PyDict_SetItemString(r, "data", data) < 0
+            || PyDict_SetItemString(r, "__ref", arr) < 0) {
         Py_CLEAR(r);
     }
+    Py_XDECREF(data);
     Py_DECREF(arr);
     return r;
 }

@@ -32,11 +32,14 @@ def test_numpy_cannot_write_into_ndmem_out():
 
 @pytest.mark.parametrize("value", [1.5, -3, 1 + 2j, True])
 def test_scalar_array_interface_keeps_its_memory(value):
-    """A scalar's __array_interface__ points into a temporary 0-d array that
-    the dict keeps alive ('__ref', as NumPy's); NumPy reads it afterwards
-    (a use-after-free before, found by the ASan job)."""
+    """A scalar's __array_interface__ points into the scalar's own value,
+    which numpy.asarray keeps alive with the scalar (it pointed into a
+    temporary array before: a use-after-free found by the ASan job)."""
     scalar = nm.asarray(value)[()]
     interface = scalar.__array_interface__
     assert set(interface) == set(np.asarray(value)[()].__array_interface__)
+    del interface
     got = np.asarray(scalar)
-    assert got.dtype == np.asarray(value).dtype and got == np.asarray(value)
+    del scalar
+    want = np.asarray(value)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
