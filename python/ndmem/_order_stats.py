@@ -124,10 +124,7 @@ def _lerp(a, b, t, out=None, t_hi=None, upper=None):
 
 
 def _quantile(arr, q, axis, out, method, weak_q):
-    if method != "linear":
-        raise ValueError(f"{method!r} is not a supported method; ndmem implements 'linear'")
-    if q.ndim > 2:
-        raise ValueError("q must be a scalar or 1d")
+    _check_method_and_q(method, q)
     if axis is None:
         arr = arr.ravel()
         axis = 0
@@ -178,8 +175,26 @@ def _quantile(arr, q, axis, out, method, weak_q):
     return result
 
 
-def _quantile_valid(q):
-    return q.size == 0 or (bool(q.min() >= 0) and bool(q.max() <= 1))
+def _check_method_and_q(method, q):
+    if method != "linear":
+        raise ValueError(f"{method!r} is not a supported method; ndmem implements 'linear'")
+    if q.ndim > 2:
+        raise ValueError("q must be a scalar or 1d")
+
+
+def _quantile_args(func, a, q, weights, interpolation, percent):
+    """NumPy's argument checks for the quantile family: q as an array of
+    fractions in [0, 1], and whether it was a Python scalar (weak)."""
+    if a.dtype.kind == "c":
+        raise TypeError("a must be an array of real numbers")
+    if weights is not None or interpolation is not None:
+        raise ValueError(f"ndmem implements {func} without weights or interpolation=")
+    weak_q = type(q) in (int, float)
+    q = _asarray(_np.true_divide(q, 100) if percent else q)
+    if not (q.size == 0 or (bool(q.min() >= 0) and bool(q.max() <= 1))):
+        raise ValueError("Percentiles must be in the range [0, 100]" if percent
+                         else "Quantiles must be in the range [0, 1]")
+    return q, weak_q
 
 
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
@@ -203,14 +218,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
         The quantiles along the first axis when ``q`` is an array.
     """
     a = _asarray(a)
-    if a.dtype.kind == "c":
-        raise TypeError("a must be an array of real numbers")
-    if weights is not None or interpolation is not None:
-        raise ValueError("ndmem implements quantile without weights or interpolation=")
-    weak_q = type(q) in (int, float)
-    q = _asarray(q)
-    if not _quantile_valid(q):
-        raise ValueError("Quantiles must be in the range [0, 1]")
+    q, weak_q = _quantile_args("quantile", a, q, weights, interpolation, False)
     return _ureduce(a, _quantile, axis, out, keepdims, q=q, method=method,
                     weak_q=weak_q)
 
@@ -231,15 +239,7 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     scalar or ndarray
     """
     a = _asarray(a)
-    if a.dtype.kind == "c":
-        raise TypeError("a must be an array of real numbers")
-    if weights is not None or interpolation is not None:
-        raise ValueError("ndmem implements percentile without weights or interpolation=")
-    weak_q = type(q) in (int, float)
-    q = _np.true_divide(q, 100)
-    q = _asarray(q)
-    if not _quantile_valid(q):
-        raise ValueError("Percentiles must be in the range [0, 100]")
+    q, weak_q = _quantile_args("percentile", a, q, weights, interpolation, True)
     return _ureduce(a, _quantile, axis, out, keepdims, q=q, method=method,
                     weak_q=weak_q)
 
@@ -301,10 +301,7 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
 
 
 def _nanquantile(a, axis, out, q, method, weak_q):
-    if method != "linear":
-        raise ValueError(f"{method!r} is not a supported method; ndmem implements 'linear'")
-    if q.ndim > 2:
-        raise ValueError("q must be a scalar or 1d")
+    _check_method_and_q(method, q)
     srt, valid = _nan_lanes(a, axis)
     qdt = q.dtype if q.dtype.kind == "f" else _np.dtype(_np.float64)
     qq = q.reshape(q.shape + (1,) * valid.ndim)
@@ -350,14 +347,7 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
     if a.dtype.kind not in "fc":
         return quantile(a, q, axis, out, overwrite_input, method, keepdims,
                         weights=weights, interpolation=interpolation)
-    if a.dtype.kind == "c":
-        raise TypeError("a must be an array of real numbers")
-    if weights is not None or interpolation is not None:
-        raise ValueError("ndmem implements nanquantile without weights or interpolation=")
-    weak_q = type(q) in (int, float)
-    q = _asarray(q)
-    if not _quantile_valid(q):
-        raise ValueError("Quantiles must be in the range [0, 1]")
+    q, weak_q = _quantile_args("nanquantile", a, q, weights, interpolation, False)
     return _ureduce(a, _nanquantile, axis, out, keepdims, q=q, method=method,
                     weak_q=weak_q)
 
@@ -374,14 +364,7 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     if a.dtype.kind not in "fc":
         return percentile(a, q, axis, out, overwrite_input, method, keepdims,
                           weights=weights, interpolation=interpolation)
-    if a.dtype.kind == "c":
-        raise TypeError("a must be an array of real numbers")
-    if weights is not None or interpolation is not None:
-        raise ValueError("ndmem implements nanpercentile without weights or interpolation=")
-    weak_q = type(q) in (int, float)
-    q = _asarray(_np.true_divide(q, 100))
-    if not _quantile_valid(q):
-        raise ValueError("Percentiles must be in the range [0, 100]")
+    q, weak_q = _quantile_args("nanpercentile", a, q, weights, interpolation, True)
     return _ureduce(a, _nanquantile, axis, out, keepdims, q=q, method=method,
                     weak_q=weak_q)
 
