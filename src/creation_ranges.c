@@ -79,6 +79,31 @@ fill_with(NdmArray *arr, int init, PyObject *value)
     return rc;
 }
 
+/* Parse fname's arguments (names[0] required).  full and full_like take
+ * fill_value second: it goes to *value and the later arguments move down,
+ * so a[] has the positions of the other constructors' parameters. */
+static int
+parse_fill_args(const char *fname, const char *const *names, int nnames, int npos,
+                int init, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                PyObject **a, PyObject **value)
+{
+    if (ndm_creation_parse_args(fname, names, nnames, npos, 0, args, nargs, kwnames, a) < 0
+            || ndm_creation_require_arg(fname, names[0], 0, a[0]) < 0) {
+        return -1;
+    }
+    if (init != INIT_FULL) {
+        return 0;
+    }
+    if (ndm_creation_require_arg(fname, "fill_value", 1, a[1]) < 0) {
+        return -1;
+    }
+    *value = a[1];
+    for (int i = 1; i < nnames - 1; i++) {
+        a[i] = a[i + 1];
+    }
+    return 0;
+}
+
 static PyObject *
 creator(const char *fname, int init, PyObject *const *args, Py_ssize_t nargs,
         PyObject *kwnames)
@@ -93,19 +118,9 @@ creator(const char *fname, int init, PyObject *const *args, Py_ssize_t nargs,
     NdmDtype *dtype = NULL;
     PyObject *value = NULL;
 
-    if (init == INIT_FULL) {
-        if (ndm_creation_parse_args(fname, fnames, 6, 4, 0, args, nargs, kwnames, a) < 0
-                || ndm_creation_require_arg(fname, "shape", 0, a[0]) < 0
-                || ndm_creation_require_arg(fname, "fill_value", 1, a[1]) < 0) {
-            return NULL;
-        }
-        value = a[1];
-        a[1] = a[2];
-        a[2] = a[3];
-        a[3] = a[4];
-    }
-    else if (ndm_creation_parse_args(fname, names, 5, 3, 0, args, nargs, kwnames, a) < 0
-             || ndm_creation_require_arg(fname, "shape", 0, a[0]) < 0) {
+    int full = init == INIT_FULL;
+    if (parse_fill_args(fname, full ? fnames : names, full ? 6 : 5, full ? 4 : 3, init,
+                        args, nargs, kwnames, a, &value) < 0) {
         return NULL;
     }
     if (ndm_creation_conv_shape(a[0], &nd, shape) < 0
@@ -192,25 +207,9 @@ like_impl(const char *fname, int init, PyObject *const *args, Py_ssize_t nargs,
     int nd = -1;
     PyObject *proto = NULL, *r = NULL;
 
-    if (init == INIT_FULL) {
-        if (ndm_creation_parse_args(fname, fnames, 7, 6, 0, args, nargs, kwnames, a) < 0
-                || ndm_creation_require_arg(fname, "a", 0, a[0]) < 0
-                || ndm_creation_require_arg(fname, "fill_value", 1, a[1]) < 0) {
-            return NULL;
-        }
-        value = a[1];
-        for (int i = 1; i < 6; i++) {
-            a[i] = a[i + 1];
-        }
-    }
-    else if (init == INIT_EMPTY) {
-        if (ndm_creation_parse_args(fname, names, 6, 5, 0, args, nargs, kwnames, a) < 0
-                || ndm_creation_require_arg(fname, "prototype", 0, a[0]) < 0) {
-            return NULL;
-        }
-    }
-    else if (ndm_creation_parse_args(fname, znames, 6, 5, 0, args, nargs, kwnames, a) < 0
-             || ndm_creation_require_arg(fname, "a", 0, a[0]) < 0) {
+    int full = init == INIT_FULL;
+    if (parse_fill_args(fname, full ? fnames : init == INIT_EMPTY ? names : znames,
+                        full ? 7 : 6, full ? 6 : 5, init, args, nargs, kwnames, a, &value) < 0) {
         return NULL;
     }
     if (ndm_creation_conv_order(a[2], 'K', &order) < 0 || ndm_creation_check_device(a[5]) < 0) {
