@@ -4,6 +4,9 @@
  * this file multiplies stacks of matrices of one native dtype:
  * _core._gemm(a, b, out) with a (..., m, k), b (..., k, n), out (..., m, n)
  * and equal batch shapes (broadcast batches arrive with zero strides).
+ * The common case of dot, matmul, @, inner and vdot (packed 1-d and 2-d
+ * operands of one native dtype) skips the Python layer: _core._product
+ * builds the geometry that layer would pass to _gemm, for the same bits.
  *
  * The kernel is the usual cache-blocked GEMM (linalg_gemm.c): panels of A
  * and B are packed into contiguous micro-panels for a register-blocked
@@ -237,8 +240,22 @@ DEFINE_TINY(f64, double)
 
 #define SMALL_WORK 512.0       /* m*n*k below which packing does not pay */
 
+/* One operand's geometry: an array's, or one the fast products below
+ * derive from it the way the Python layer's reshapes and new axes would. */
 typedef struct {
-    NdmArray *a, *b, *out;
+    char *data;
+    int nd;
+    const Py_ssize_t *shape, *strides;
+} Operand;
+
+static Operand
+operand_of(NdmArray *a)
+{
+    return (Operand){a->data, a->nd, a->shape, a->strides};
+}
+
+typedef struct {
+    const Operand *a, *b, *out;
     const DtypeOps *ops;
     Py_ssize_t m, n, k, batch;
     int small, direct, ntasks;
@@ -253,7 +270,7 @@ typedef struct {
 static void
 run_one(const Plan *pl, const char *a, const char *b, char *out)
 {
-    NdmArray *A = pl->a, *B = pl->b, *O = pl->out;
+    const Operand *A = pl->a, *B = pl->b, *O = pl->out;
     int nd = A->nd, ct = pl->ops->ct;
     Py_ssize_t size = (Py_ssize_t)ndm_gemm_itemsize(ct);
     Py_ssize_t o_rs = O->strides[nd - 2], o_cs = O->strides[nd - 1];
@@ -382,9 +399,9 @@ check_operands(PyObject *oa, PyObject *ob, PyObject *oo)
 }
 
 static int
-aligned_for(NdmArray *o, Py_ssize_t size)
+aligned_for(const Operand *o, Py_ssize_t alignment, Py_ssize_t size)
 {
-    if ((uintptr_t)o->data % (uintptr_t)o->descr->alignment != 0) {
+    if ((uintptr_t)o->data % (uintptr_t)alignment != 0) {
         return 0;
     }
     for (int d = 0; d < o->nd; d++) {
@@ -395,35 +412,37 @@ aligned_for(NdmArray *o, Py_ssize_t size)
     return 1;
 }
 
-static PyObject *
-linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
+/* out = a @ b for checked operands of type t (alignment: the dtype's).
+ * Products of fewer than GIL_WORK multiply-adds keep the GIL: releasing it
+ * costs more than they do. */
+#define GIL_WORK 4096.0
+
+static int
+gemm_run(const Operand *a, const Operand *b, const Operand *out, int t, Py_ssize_t alignment)
 {
-    PyObject *oa, *ob, *oo;
-    if (!PyArg_ParseTuple(args, "OOO:_gemm", &oa, &ob, &oo) || check_operands(oa, ob, oo) < 0) {
-        return NULL;
-    }
-    Plan pl = {.a = (NdmArray *)oa, .b = (NdmArray *)ob, .out = (NdmArray *)oo};
+    Plan pl = {.a = a, .b = b, .out = out};
     void *raw[4] = {NULL, NULL, NULL, NULL};
-    PyObject *res = NULL;
-    int nd = pl.out->nd, t = pl.out->descr->type_num;
+    int rc = -1;
+    int nd = out->nd;
     pl.ops = &dtype_ops[t];
-    pl.m = pl.out->shape[nd - 2];
-    pl.n = pl.out->shape[nd - 1];
-    pl.k = pl.a->shape[nd - 1];
+    pl.m = out->shape[nd - 2];
+    pl.n = out->shape[nd - 1];
+    pl.k = a->shape[nd - 1];
     pl.batch = 1;
     for (int d = 0; d < nd - 2; d++) {
-        pl.batch *= pl.out->shape[d];
+        pl.batch *= out->shape[d];
     }
     if (pl.batch == 0 || pl.m == 0 || pl.n == 0) {
-        Py_RETURN_NONE;
+        return 0;
     }
     int ct = pl.ops->ct;
     Py_ssize_t size = (Py_ssize_t)ndm_gemm_itemsize(ct);
     double work = (double)pl.m * (double)pl.n * (double)pl.k;
+    int release = work * (double)pl.batch >= GIL_WORK;
     pl.small = work <= SMALL_WORK || pl.k == 0;
     pl.direct = (t == NDM_FLOAT32 || t == NDM_FLOAT64 || t == NDM_COMPLEX64
-                 || t == NDM_COMPLEX128) && aligned_for(pl.out, size);
-    if (pl.direct && aligned_for(pl.a, size) && aligned_for(pl.b, size)) {
+                 || t == NDM_COMPLEX128) && aligned_for(out, alignment, size);
+    if (pl.direct && aligned_for(a, alignment, size) && aligned_for(b, alignment, size)) {
         if ((pl.m == 1 || pl.n == 1) && pl.k > 0) {
             pl.gemv = t == NDM_FLOAT64 ? gemv_f64 : t == NDM_FLOAT32 ? gemv_f32 : NULL;
         }
@@ -432,10 +451,15 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
         }
     }
     if (pl.gemv != NULL || pl.tiny != NULL) {
-        Py_BEGIN_ALLOW_THREADS
-        run_batches(&pl);
-        Py_END_ALLOW_THREADS
-        Py_RETURN_NONE;
+        if (release) {
+            Py_BEGIN_ALLOW_THREADS
+            run_batches(&pl);
+            Py_END_ALLOW_THREADS
+        }
+        else {
+            run_batches(&pl);
+        }
+        return 0;
     }
     if (pl.small) {
         pl.apack = scratch_alloc(pl.m * pl.k * size, &raw[0]);
@@ -462,32 +486,219 @@ linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
             }
         }
     }
-    Py_BEGIN_ALLOW_THREADS
-    run_batches(&pl);
-    Py_END_ALLOW_THREADS
-    res = Py_NewRef(Py_None);
+    if (release) {
+        Py_BEGIN_ALLOW_THREADS
+        run_batches(&pl);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        run_batches(&pl);
+    }
+    rc = 0;
 fail:
     for (int i = 0; i < 4; i++) {
         PyMem_RawFree(raw[i]);
     }
-    return res;
+    return rc;
 }
 
-/* a.dot(b, out=None): ndmem.dot(a, b, out=out) (python/ndmem/_linalg.py). */
+static PyObject *
+linalg_gemm(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *oa, *ob, *oo;
+    if (!PyArg_ParseTuple(args, "OOO:_gemm", &oa, &ob, &oo) || check_operands(oa, ob, oo) < 0) {
+        return NULL;
+    }
+    NdmArray *out = (NdmArray *)oo;
+    Operand a = operand_of((NdmArray *)oa), b = operand_of((NdmArray *)ob), o = operand_of(out);
+    if (gemm_run(&a, &b, &o, out->descr->type_num, out->descr->alignment) < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Small products without the Python layer                            */
+/* ------------------------------------------------------------------ */
+
+/* The products _core._product computes itself (python/ndmem/_linalg.py
+ * calls it first and falls back when it returns NotImplemented). */
+enum { PROD_DOT, PROD_MATMUL, PROD_INNER, PROD_VDOT };
+
+/* Strides exactly the packed C ones, size-1 axes included: then the
+ * reshapes the Python layer makes keep or repack them, and the operand
+ * geometry below is the one it would hand to _gemm. */
+static int
+is_packed(const NdmArray *a)
+{
+    Py_ssize_t step = a->descr->itemsize;
+    for (int d = a->nd - 1; d >= 0; d--) {
+        if (a->shape[d] == 0 || a->strides[d] != step) {
+            return 0;
+        }
+        step *= a->shape[d];
+    }
+    return 1;
+}
+
+/* The common case of dot/matmul/inner/vdot: exact ndarrays of one native
+ * numeric dtype, packed, non-empty, 1-d or 2-d (vdot: any rank, real),
+ * core dimensions that match.  Writes the 2-d geometry of the product
+ * (A m x k, B k x n, and C m x n over the result) and the result's shape;
+ * 0 when the Python layer must do it (errors, subclasses, casts, ...). */
+static int
+product_geometry(int kind, NdmArray *a, NdmArray *b, Py_ssize_t *ash, Py_ssize_t *ast,
+                 Py_ssize_t *bsh, Py_ssize_t *bst, Py_ssize_t *cst, Py_ssize_t *rshape,
+                 int *rnd)
+{
+    if (!NdmArray_CheckExact(a) || !NdmArray_CheckExact(b)) {
+        return 0;
+    }
+    int t = a->descr->type_num;
+    if (t >= NDM_NNUMERIC || b->descr->type_num != t || !ndm_dtype_isnative(a->descr)
+            || !ndm_dtype_isnative(b->descr) || !is_packed(a) || !is_packed(b)) {
+        return 0;
+    }
+    Py_ssize_t sz = a->descr->itemsize;
+    if (kind == PROD_VDOT) {
+        /* dot(a.ravel(), b.ravel()); complex conjugates a first */
+        if (t >= NDM_COMPLEX64 || a->nd == 0 || b->nd == 0) {
+            return 0;
+        }
+        Py_ssize_t n = ndm_array_size(a);
+        if (ndm_array_size(b) != n) {
+            return 0;
+        }
+        ash[0] = 1, ash[1] = n, ast[0] = n * sz, ast[1] = sz;
+        bsh[0] = n, bsh[1] = 1, bst[0] = sz, bst[1] = sz;
+        cst[0] = sz, cst[1] = sz;
+        *rnd = 0;
+        return 1;
+    }
+    if (a->nd < 1 || a->nd > 2 || b->nd < 1 || b->nd > 2) {
+        return 0;
+    }
+    Py_ssize_t k = a->shape[a->nd - 1];
+    /* b's summed axis: inner sums b's last, dot and matmul its first of two */
+    int bk = kind == PROD_INNER ? b->nd - 1 : 0;
+    if (b->shape[bk] != k) {
+        return 0;
+    }
+    Py_ssize_t m = a->nd == 2 ? a->shape[0] : 1;
+    Py_ssize_t n = b->nd == 2 ? b->shape[1 - bk] : 1;
+    int nd = 0;
+    if (a->nd == 2) {
+        rshape[nd++] = m;
+    }
+    if (b->nd == 2) {
+        rshape[nd++] = n;
+    }
+    *rnd = nd;
+    ash[0] = m, ash[1] = k, bsh[0] = k, bsh[1] = n;
+    if (kind == PROD_MATMUL) {
+        /* a[None, :], b[:, None] and the result viewed with the same axes */
+        ast[0] = a->nd == 2 ? a->strides[0] : 0, ast[1] = sz;
+        bst[0] = b->nd == 2 ? b->strides[0] : sz, bst[1] = b->nd == 2 ? sz : 0;
+        cst[0] = a->nd == 2 ? (b->nd == 2 ? n * sz : sz) : 0;
+        cst[1] = b->nd == 2 ? sz : 0;
+        return 1;
+    }
+    /* dot (inner: dot with b's two axes swapped): reshapes to (m, k) and
+     * (k, n), which repack a 1-d operand and keep a 2-d one's strides */
+    ast[0] = k * sz, ast[1] = sz;
+    if (b->nd == 1) {
+        bst[0] = sz, bst[1] = sz;
+    }
+    else if (kind == PROD_INNER) {
+        bst[0] = b->strides[1], bst[1] = b->strides[0];
+    }
+    else {
+        bst[0] = b->strides[0], bst[1] = b->strides[1];
+    }
+    cst[0] = n * sz, cst[1] = sz;
+    return 1;
+}
+
+/* The product of one of the PROD_ kinds, or NotImplemented. */
+static PyObject *
+product_fast(int kind, NdmArray *a, NdmArray *b)
+{
+    Py_ssize_t ash[2], ast[2], bsh[2], bst[2], csh[2], cst[2], rshape[2];
+    int rnd;
+    if (!product_geometry(kind, a, b, ash, ast, bsh, bst, cst, rshape, &rnd)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    NdmDtype *d = a->descr;
+    csh[0] = ash[0], csh[1] = bsh[1];
+    Operand A = {a->data, 2, ash, ast}, B = {b->data, 2, bsh, bst};
+    if (rnd == 0) {
+        /* a scalar: the 1 x 1 product in place of the 0-d array */
+        union { double d[2]; long double ld; } buf;
+        Operand C = {(char *)&buf, 2, csh, cst};
+        if (gemm_run(&A, &B, &C, d->type_num, d->alignment) < 0) {
+            return NULL;
+        }
+        return ndm_dtype_getitem(d, (char *)&buf);
+    }
+    Py_INCREF(d);
+    NdmArray *res = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, d, rnd, rshape,
+                                              NULL, NULL, 0, NULL);
+    if (res == NULL) {
+        return NULL;
+    }
+    Operand C = {res->data, 2, csh, cst};
+    if (gemm_run(&A, &B, &C, d->type_num, d->alignment) < 0) {
+        Py_DECREF(res);
+        return NULL;
+    }
+    return (PyObject *)res;
+}
+
+PyObject *
+ndm_linalg_matmul_fast(NdmArray *a, NdmArray *b)
+{
+    return product_fast(PROD_MATMUL, a, b);
+}
+
+/* _product(a, b, kind): the product, or NotImplemented. */
+static PyObject *
+linalg_product(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyLong_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "_product(a, b, kind)");
+        return NULL;
+    }
+    int kind = (int)PyLong_AsLong(args[2]);
+    if (!NdmArray_Check(args[0]) || !NdmArray_Check(args[1])) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    return product_fast(kind, (NdmArray *)args[0], (NdmArray *)args[1]);
+}
+
+/* a.dot(b, out=None): ndmem.dot(a, b, out=out) (python/ndmem/_linalg.py),
+ * the common case without it. */
 static PyObject *
 array_dot(PyObject *self, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"b", "out", NULL};
     PyObject *b, *out = Py_None;
+    if (kwds == NULL && PyTuple_GET_SIZE(args) == 1 && NdmArray_Check(PyTuple_GET_ITEM(args, 0))) {
+        PyObject *r = product_fast(PROD_DOT, (NdmArray *)self,
+                                   (NdmArray *)PyTuple_GET_ITEM(args, 0));
+        if (r != Py_NotImplemented) {
+            return r;
+        }
+        Py_DECREF(r);
+    }
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|O:dot", kwlist, &b, &out)) {
         return NULL;
     }
-    PyObject *mod = PyImport_ImportModule("ndmem._linalg");
-    if (mod == NULL) {
+    PyObject *full = PyTuple_Pack(2, b, out);
+    if (full == NULL) {
         return NULL;
     }
-    PyObject *res = PyObject_CallMethod(mod, "dot", "OOO", self, b, out);
-    Py_DECREF(mod);
+    PyObject *res = ndm_array_call_python("ndmem._linalg", "dot", self, full, NULL);
+    Py_DECREF(full);
     return res;
 }
 
@@ -498,6 +709,9 @@ static PyMethodDef linalg_array_methods[] = {
 };
 
 static PyMethodDef linalg_functions[] = {
+    {"_product", (PyCFunction)(void (*)(void))linalg_product, METH_FASTCALL,
+     "_product(a, b, kind): dot (0), matmul (1), inner (2) or vdot (3) of two\n"
+     "packed small-rank arrays of one native dtype, or NotImplemented."},
     {"_gemm", linalg_gemm, METH_VARARGS,
      "_gemm(a, b, out): out[...] = a @ b for stacks of one native numeric dtype\n"
      "with equal batch shapes (the kernel under matmul, dot and einsum)."},

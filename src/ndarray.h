@@ -122,6 +122,10 @@ int ndm_array_add_methods(PyMethodDef *defs);
 PyObject *ndm_array_call_python(const char *module, const char *function,
                                 PyObject *self, PyObject *args, PyObject *kwds);
 
+/* Implemented in linalg.c: a @ b of two packed 1-d or 2-d arrays of one
+ * native numeric dtype, or NotImplemented (new reference) for ndmem.matmul. */
+PyObject *ndm_linalg_matmul_fast(NdmArray *a, NdmArray *b);
+
 /* Implemented in overlap.c: do the byte ranges of a and b intersect? */
 int ndm_overlap_may_share(NdmArray *a, NdmArray *b);
 

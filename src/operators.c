@@ -508,6 +508,13 @@ op_matmul(PyObject *m1, PyObject *m2)
     if (GIVE_UP(m1, m2, nb_matrix_multiply, op_matmul, 0)) {
         Py_RETURN_NOTIMPLEMENTED;
     }
+    if (NdmArray_CheckExact(m1) && NdmArray_CheckExact(m2)) {
+        PyObject *r = ndm_linalg_matmul_fast((NdmArray *)m1, (NdmArray *)m2);
+        if (r != Py_NotImplemented) {
+            return r;
+        }
+        Py_DECREF(r);
+    }
     int is_ufunc;
     PyObject *f = find_matmul(&is_ufunc);
     if (f == NULL) {

@@ -314,6 +314,90 @@ def test_inner(shapes):
     both(lambda m, x, y: m.inner(x, y), data(shapes[0], "float64"), data(shapes[1], "float64", 1))
 
 
+def test_inner_result_owns_its_data():
+    for sa, sb, dtype in [((2, 3), (4, 3), "float64"), ((3,), (4, 3), "int32"),
+                          ((2, 1, 3), (4, 3), "float32"), ((2, 3), (4, 3), "<f4")]:
+        x, y = data(sa, dtype), data(sb, "float64", 1)
+        want, got = np.inner(x, y), nd.inner(nd.asarray(x), nd.asarray(y))
+        assert got.flags.owndata == want.flags.owndata and got.strides == want.strides
+
+
+# The small products skip the Python layer (_core._product, and a @ b in
+# C); they must give the general path's bits, layout and ownership.
+SMALL_PRODUCTS = {
+    "dot": (lambda m, x, y: m.dot(x, y), False),
+    "method": (lambda m, x, y: x.dot(y), False),
+    "matmul": (lambda m, x, y: m.matmul(x, y), False),
+    "operator": (lambda m, x, y: x @ y, False),
+    "inner": (lambda m, x, y: m.inner(x, y), True),
+    "vdot": (lambda m, x, y: m.vdot(x, y), False),
+}
+
+
+def small_product_cases(inner):
+    for ra in (1, 2):
+        for rb in (1, 2):
+            for m, k, n in [(1, 1, 1), (3, 3, 3), (1, 10, 1), (2, 9, 1), (1, 9, 2), (4, 17, 5),
+                            (9, 1, 2), (40, 30, 20)]:
+                sa = (k,) if ra == 1 else (m, k)
+                sb = (k,) if rb == 1 else ((n, k) if inner else (k, n))
+                yield sa, sb
+
+
+@pytest.mark.parametrize("name", sorted(SMALL_PRODUCTS))
+@pytest.mark.parametrize("dtype", ["bool", "int32", "float16", "float32", "float64", "complex128"])
+def test_small_products_fast_path_is_exact(name, dtype, monkeypatch):
+    import ndmem._linalg as L
+    f, inner = SMALL_PRODUCTS[name]
+    for sa, sb in small_product_cases(inner):
+        if name == "vdot":
+            sb = sa
+        x, y = data(sa, dtype), data(sb, dtype, 1)
+        if dtype.startswith("float"):
+            # values whose sums round differently in another order
+            x, y = x * 1e3 + 1e-3, y / 7
+        got = f(nd, nd.asarray(x), nd.asarray(y))
+        want = f(np, x, y)
+        check(got, want)
+        if isinstance(want, np.ndarray):
+            assert got.strides == want.strides and got.flags.owndata == want.flags.owndata
+        with monkeypatch.context() as mp:
+            mp.setattr(L, "_product", lambda a, b, kind: NotImplemented)
+            slow = getattr(L, {"method": "dot", "operator": "matmul"}.get(name, name))(
+                nd.asarray(x), nd.asarray(y))
+        assert type(got) is type(slow)
+        assert nd.asarray(got).tobytes() == nd.asarray(slow).tobytes()
+
+
+@pytest.mark.parametrize("name", sorted(SMALL_PRODUCTS))
+def test_small_products_other_layouts(name):
+    f, inner = SMALL_PRODUCTS[name]
+    a = data((6, 8), "float64")
+    b = data((8, 6), "float64", 1)
+    cases = [(a[:, ::2], b[::2]), (a.T, b.T), (a[:, :1], b[:1]), (a.astype(">f8"), b),
+             (a, b.astype("float32")), (a[0], b[:, 0]), (a[0, ::2], b[::2, 0])]
+    for x, y in cases:
+        if inner:
+            y = y.T
+        if name == "vdot" and x.size != y.size:
+            continue
+        both(f, x, y)
+    both(f, np.zeros((0, 3)), np.zeros((3, 2)) if not inner else np.zeros((2, 3)))
+    both(f, np.zeros((2, 3)), np.zeros((4, 2)))
+
+
+def test_small_products_subclass_and_lists():
+    class Sub(nd.ndarray):
+        pass
+    x = nd.arange(6.0).reshape(2, 3).view(Sub)
+    y = nd.arange(6.0).reshape(3, 2)
+    for r in (x.dot(y), nd.dot(x, y), nd.matmul(x, y), x @ y, y @ x):
+        assert type(r) is Sub
+    assert type(nd.inner(x, y.T)) is Sub
+    check(nd.dot([1.0, 2.0], [3.0, 4.0]), np.dot([1.0, 2.0], [3.0, 4.0]))
+    check(nd.matmul([[1, 2]], [[3], [4]]), np.matmul([[1, 2]], [[3], [4]]))
+
+
 @pytest.mark.parametrize("shapes", [((3,), (4,)), ((2, 2), (3,)), ((), (2,)), ((0,), (3,))])
 def test_outer(shapes):
     both(lambda m, x, y: m.outer(x, y), data(shapes[0], "int32"), data(shapes[1], "int32", 1))

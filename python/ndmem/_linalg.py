@@ -13,7 +13,7 @@ import operator
 
 import ndmem
 from ndmem import _core
-from ndmem._core import _UFuncTypeError
+from ndmem._core import _UFuncTypeError, _product
 
 __all__ = ["matmul", "dot", "vdot", "inner", "outer", "tensordot", "einsum", "einsum_path"]
 
@@ -108,6 +108,10 @@ def matmul(x1, x2, /, out=None, *, casting="same_kind", order="K", dtype=None, s
     ValueError
         Scalar operands, mismatched core dimensions, unbroadcastable stacks.
     """
+    if out is None and dtype is None:
+        res = _product(x1, x2, 1)
+        if res is not NotImplemented:
+            return res
     a, b = ndmem.asanyarray(x1), ndmem.asanyarray(x2)
     if isinstance(out, tuple):
         out = out[0] if len(out) == 1 else out
@@ -193,6 +197,10 @@ def dot(a, b, out=None):
     -------
     ndarray or scalar
     """
+    if out is None:
+        res = _product(a, b, 0)
+        if res is not NotImplemented:
+            return res
     a, b = ndmem.asanyarray(a), ndmem.asanyarray(b)
     if a.ndim == 0 or b.ndim == 0:
         return ndmem.multiply(a, b, out=out) if out is not None else ndmem.multiply(a, b)[()]
@@ -233,6 +241,9 @@ def vdot(a, b, /):
     -------
     scalar
     """
+    res = _product(a, b, 3)
+    if res is not NotImplemented:
+        return res
     a, b = ndmem.asanyarray(a).ravel(), ndmem.asanyarray(b)
     if b.size != a.size:
         raise ValueError(f"cannot reshape array of size {b.size} into shape ({a.size},)")
@@ -249,13 +260,25 @@ def inner(a, b, /):
     ndarray or scalar
         Shape ``a.shape[:-1] + b.shape[:-1]``.
     """
+    res = _product(a, b, 2)
+    if res is not NotImplemented:
+        return res
     a, b = ndmem.asanyarray(a), ndmem.asanyarray(b)
     if a.ndim == 0 or b.ndim == 0:
         return ndmem.multiply(a, b)[()]
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(f"shapes {_shape_text(a.shape)} and {_shape_text(b.shape)} not aligned: "
                          f"{a.shape[-1]} (dim {a.ndim - 1}) != {b.shape[-1]} (dim {b.ndim - 1})")
-    res = tensordot(a, b, (-1, -1))
+    if type(a) is not _core.ndarray or type(b) is not _core.ndarray:
+        res = tensordot(a, b, (-1, -1))
+        return res[()] if res.ndim == 0 else res
+    # tensordot's operands, into a result that owns its data as NumPy's
+    k = a.shape[-1]
+    at = a.reshape(_prod(a.shape[:-1]), k)
+    bt = b.transpose((b.ndim - 1,) + tuple(range(b.ndim - 1))).reshape(k, _prod(b.shape[:-1]))
+    res = ndmem.empty(a.shape[:-1] + b.shape[:-1], _product_dtype("matmul", (at, bt), None,
+                                                                  "same_kind"))
+    dot(at, bt, out=res.reshape(at.shape[0], bt.shape[1]))
     return res[()] if res.ndim == 0 else res
 
 
