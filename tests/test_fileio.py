@@ -1,6 +1,7 @@
 """tofile / fromfile (binary and text), frombuffer and tobytes against NumPy."""
 
 import io
+import os
 
 import numpy as np
 import pytest
@@ -174,3 +175,73 @@ def test_non_contiguous_writes_in_blocks(tmp_path, monkeypatch, layout):
         lib.save(buf, arr[::-1])
         files.append(((tmp_path / f"{lib.__name__}.bin").read_bytes(), buf.getvalue()))
     assert files[0] == files[1]
+
+
+def big(lib, layout):
+    """17 MiB or more of float64 (past the 16 MiB where writes reserve their
+    blocks first), in layouts that take each path of the C writer."""
+    a = lib.arange(3 << 20, dtype="<f8").reshape(96, 128, 256)
+    return {
+        "C": a,
+        "F": a.T,
+        "rows": a[::2, ::-1],           # packed inner rows of 2 KiB
+        "long runs": a.reshape(12, -1)[::-2],   # inner runs past the stage buffer
+        "items": a[:, :, ::-3],         # one item at a time
+    }[layout]
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "rows", "long runs", "items"])
+def test_large_tofile_same_bytes(tmp_path, layout):
+    files = []
+    for lib in LIBS:
+        path = tmp_path / f"{lib.__name__}.bin"
+        path.write_bytes(b"x" * 100)    # overwritten: O_TRUNC as NumPy
+        big(lib, layout).tofile(path)
+        files.append(path.read_bytes())
+    assert files[0] == files[1]
+
+
+@pytest.mark.parametrize("mode", ["r+b", "ab", "wb"])
+def test_tofile_between_buffered_writes(tmp_path, mode):
+    """The descriptor write lands at the file object's position, even with
+    bytes waiting in its buffer or read ahead, and the object follows it."""
+    out = []
+    for lib in LIBS:
+        path = tmp_path / "a.bin"
+        path.write_bytes(bytes(range(40)))
+        with open(path, mode) as f:
+            if mode == "r+b":
+                f.read(3)
+            f.write(b"head")
+            lib.arange(6, dtype="<i2")[::-1].tofile(f)
+            pos = f.tell()
+            f.write(b"tail")
+            lib.arange(3, dtype="<i4").tofile(f)
+        out.append((path.read_bytes(), pos))
+    assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("layout", ["F", "rows", "items"])
+def test_non_contiguous_tofile_peak(tmp_path, layout):
+    """No copy of the array is made to write it: the traced peak stays far
+    below its size, as NumPy's does."""
+    import tracemalloc
+    arr = big(nm, layout)
+    tracemalloc.start()
+    try:
+        arr.tofile(tmp_path / "a.bin")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < arr.nbytes // 100
+
+
+def test_tofile_write_errors(tmp_path):
+    path = tmp_path / "a.bin"
+    path.write_bytes(b"x")
+    for lib in LIBS:
+        with open(path, "rb") as f, pytest.raises(OSError):
+            lib.arange(3).tofile(f)
+        if os.path.exists("/dev/full"):
+            with open("/dev/full", "wb") as f, pytest.raises(OSError):
+                lib.arange(1 << 16)[::2].tofile(f)

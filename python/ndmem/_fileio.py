@@ -1,7 +1,8 @@
 """Raw files: ndarray.tofile and fromfile, binary or text, as NumPy.
 
 Binary I/O goes straight between the file and the array's memory (no
-intermediate bytes object); text I/O follows NumPy's rules for separators:
+intermediate bytes object; writes through the descriptor in C, see
+src/fileio.c); text I/O follows NumPy's rules for separators:
 whitespace in ``sep`` matches any run of whitespace, a trailing separator is
 allowed, anything else left over raises ValueError.
 """
@@ -31,9 +32,9 @@ _CHUNK_BYTES = 16 << 20
 
 
 def write_bytes(f, arr):
-    """Write the bytes of ``arr`` in C order to ``f``.  A non-contiguous
-    array goes out in blocks of leading-axis slices, so at most about 16 MiB
-    is copied at a time."""
+    """Write the bytes of ``arr`` in C order to the stream ``f``.  A
+    non-contiguous array goes out in blocks of leading-axis slices, so at
+    most about 16 MiB is copied at a time."""
     if arr.flags.c_contiguous:
         if arr.size and arr.itemsize:
             f.write(arr.reshape(-1).view(_core.uint8))
@@ -44,6 +45,23 @@ def write_bytes(f, arr):
         block = arr[start:start + step].copy(order="C")
         if block.size:
             f.write(block.reshape(-1).view(_core.uint8))
+        del block       # before the next copy: one block alive at a time
+
+
+def write_file(f, arr):
+    """Write the bytes of ``arr`` in C order to the real file ``f`` through
+    its descriptor, as NumPy does: no copy of the array, and the file
+    object's position follows the write."""
+    fd = f.fileno()
+    f.flush()
+    try:
+        os.lseek(fd, f.tell(), os.SEEK_SET)
+    except OSError:
+        # a pipe: no position to keep in step
+        _core._fileio_write(arr, fd)
+        return
+    _core._fileio_write(arr, fd)
+    f.seek(os.lseek(fd, 0, os.SEEK_CUR))
 
 
 def tofile(arr, fid, sep="", format="%s"):
@@ -62,8 +80,7 @@ def tofile(arr, fid, sep="", format="%s"):
     f, own = _open(fid, "wb" if sep == "" else "w")
     try:
         if sep == "":
-            f.fileno()      # NumPy writes through the descriptor
-            write_bytes(f, arr)
+            write_file(f, arr)
         else:
             items = arr.ravel().tolist()
             f.write(sep.join(format % (x,) for x in items))
