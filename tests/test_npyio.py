@@ -313,6 +313,37 @@ def test_malformed_files_raise_value_error(tmp_path, index, as_file):
             lib.load(source)
 
 
+NPZ_MEMBERS = [
+    header_file("{'descr': '<i4', 'fortran_order': False, 'shape': (2,)}"),  # no data
+    header_file("{'descr': '<i4', 'fortran_order': False, 'shape': (2,)}", data=b"12345"),
+    header_file("{'descr': '<i4', 'fortran_order': False, 'shape': (2,)}", data=b"12345678"),
+    header_file("{'descr': '<i4', 'fortran_order': False, 'shape': (1000000000000,)}",
+                data=b"1234"),                                               # forged shape
+]
+
+
+@pytest.mark.parametrize("index", range(len(NPZ_MEMBERS)))
+@pytest.mark.parametrize("compressed", [False, True])
+def test_npz_members_with_bad_sizes(tmp_path, index, compressed):
+    """A member's length comes from the archive, not from seeking the member;
+    a forged shape still fails before allocating (ValueError)."""
+    path = tmp_path / "bad.npz"
+    method = zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED
+    with zipfile.ZipFile(path, "w", method) as zf:
+        zf.writestr("a.npy", NPZ_MEMBERS[index])
+    got = []
+    for lib in LIBS:
+        with lib.load(path) as z:
+            try:
+                got.append(_data(z["a"]))
+            except Exception as e:
+                got.append(type(e).__name__)
+    if index == len(NPZ_MEMBERS) - 1:
+        assert got[1] == "ValueError"   # NumPy allocates 4 TB first: MemoryError
+    else:
+        assert got[1] == got[0]
+
+
 def _outcome(lib, data):
     try:
         arr = lib.load(io.BytesIO(data))

@@ -299,16 +299,22 @@ def write_array(fp, array, version=None, allow_pickle=True, pickle_kwargs=None):
     write_bytes(fp, array)
 
 
-def _check_stream_holds(fp, nbytes):
-    """A forged shape must fail before allocating more than the stream holds."""
-    if not fp.seekable():
-        return
-    pos = fp.tell()
-    end = fp.seek(0, 2)
-    fp.seek(pos)
-    if end - pos < nbytes:
+def _check_stream_holds(fp, nbytes, size=None):
+    """A forged shape must fail before allocating more than the stream
+    holds.  ``size``, the stream's length when known, spares the seek to the
+    end: on a zip member that seek reads (and CRCs) the whole member, and
+    the seek back reads it again from the start."""
+    if size is None:
+        if not fp.seekable():
+            return
+        pos = fp.tell()
+        size = fp.seek(0, 2)
+        fp.seek(pos)
+    else:
+        pos = fp.tell()
+    if size - pos < nbytes:
         raise ValueError("EOF: reading array data, expected %d bytes got %d"
-                         % (nbytes, end - pos))
+                         % (nbytes, size - pos))
 
 
 def _read_into(fp, array, nbytes):
@@ -346,6 +352,11 @@ def read_array(fp, allow_pickle=False, pickle_kwargs=None, *,
     ValueError
         The data is malformed, or pickled while ``allow_pickle`` is False.
     """
+    return _read_array(fp, allow_pickle, pickle_kwargs, max_header_size)
+
+
+def _read_array(fp, allow_pickle, pickle_kwargs, max_header_size, size=None):
+    """:func:`read_array`, given the stream's length ``size`` if known."""
     if allow_pickle:
         max_header_size = 2**64
     version = read_magic(fp)
@@ -366,7 +377,7 @@ def read_array(fp, allow_pickle=False, pickle_kwargs=None, *,
         if count < 0:
             raise ValueError("negative dimensions are not allowed")
         nbytes = count * dtype.itemsize
-        _check_stream_holds(fp, nbytes)
+        _check_stream_holds(fp, nbytes, size)
         array = _core.empty(count, dtype=dtype)
         if nbytes:
             _read_into(fp, array, nbytes)
@@ -514,13 +525,13 @@ class NpzFile(Mapping):
             key = self._files[key]
         except KeyError:
             raise KeyError(f"{key} is not a file in the archive") from None
-        with self.zip.open(key) as member:
+        info = self.zip.getinfo(key)
+        with self.zip.open(info) as member:
             head = member.read(len(MAGIC_PREFIX))
             member.seek(0)
             if head == MAGIC_PREFIX:
-                return read_array(member, allow_pickle=self.allow_pickle,
-                                  pickle_kwargs=self.pickle_kwargs,
-                                  max_header_size=self.max_header_size)
+                return _read_array(member, self.allow_pickle, self.pickle_kwargs,
+                                   self.max_header_size, info.file_size)
             return member.read()
 
     def __contains__(self, key):
