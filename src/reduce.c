@@ -1430,8 +1430,19 @@ m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
 FORWARD(mean)
 FORWARD(std)
 FORWARD(var)
-FORWARD(argmin)
-FORWARD(argmax)
+
+#define FORWARD_ARGEXT(name, want_max)                                      \
+static PyObject *                                                           \
+m_##name(PyObject *self, PyObject *args, PyObject *kwds)                    \
+{                                                                           \
+    PyObject *r = ndm_reduce_argext_method(self, args, kwds, want_max);     \
+    if (r != NULL || PyErr_Occurred()) {                                    \
+        return r;                                                           \
+    }                                                                       \
+    return ndm_array_call_python("ndmem._reduce", #name, self, args, kwds); \
+}
+FORWARD_ARGEXT(argmin, 0)
+FORWARD_ARGEXT(argmax, 1)
 
 #define METHOD(name, doc)                                                   \
     {#name, (PyCFunction)(void (*)(void))m_##name,                          \

@@ -61,6 +61,13 @@ ndm_red_fast_fn ndm_reduce_minmax_fn(const char *ufname, int type_num);
 Py_ssize_t ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
                                     Py_ssize_t n, int may_thread);
 
+/* reduce_minmax.c: a.argmax() (want_max) / a.argmin() without arguments
+ * on a C-contiguous, aligned, native exact ndarray whose type has a
+ * kernel here: the int64 scalar ndmem._reduce would return; NULL without
+ * an exception when that module must answer. */
+PyObject *ndm_reduce_argext_method(PyObject *self, PyObject *args, PyObject *kwds,
+                                   int want_max);
+
 /* How a binary-reduce kernel call may be split across the pool. */
 enum {
     NDM_SPLIT_NONE = 0,

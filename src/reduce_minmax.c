@@ -25,6 +25,7 @@
 #include <fenv.h>
 #include <math.h>
 #include "reduce_internal.h"
+#include "scalar.h"
 #include "threads.h"
 
 /* ------------------------------------------------------- lane folds */
@@ -795,6 +796,36 @@ ndm_reduce_argext_contig(int type_num, int want_max, const char *p,
     default:
         return -1;
     }
+}
+
+/* Runs shorter than this are scanned holding the GIL: releasing it costs
+ * more than they do. */
+#define ARG_GIL_N 16384
+
+PyObject *
+ndm_reduce_argext_method(PyObject *self, PyObject *args, PyObject *kwds, int want_max)
+{
+    if (!NdmArray_CheckExact(self) || PyTuple_GET_SIZE(args) != 0
+            || (kwds != NULL && PyDict_GET_SIZE(kwds) != 0)) {
+        return NULL;
+    }
+    NdmArray *a = (NdmArray *)self;
+    int tn = a->descr->type_num;
+    Py_ssize_t n = ndm_array_size(a);
+    if (tn >= NDM_NNUMERIC || n == 0 || !(a->flags & NDM_C_CONTIGUOUS)
+            || !(a->flags & NDM_ALIGNED) || !ndm_dtype_isnative(a->descr)) {
+        return NULL;
+    }
+    int64_t r;
+    if (n < ARG_GIL_N) {
+        r = ndm_reduce_argext_contig(tn, want_max, a->data, n, 0);
+    }
+    else {
+        Py_BEGIN_ALLOW_THREADS
+        r = ndm_reduce_argext_contig(tn, want_max, a->data, n, 1);
+        Py_END_ALLOW_THREADS
+    }
+    return r < 0 ? NULL : ndm_scalar_new(NDM_INT64, &r);
 }
 
 /* ------------------------------------- any reduction, split on the pool */
