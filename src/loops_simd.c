@@ -26,11 +26,9 @@
  * beyond 71476 use the double cores; float32 exp keeps the plain
  * x = k ln2 + r reduction.  Measured: float64 within 1.5 ulp
  * of mpmath, float32 within 2 ulp (tests/test_ufunc_simd.py checks 4). */
-#include <float.h>
-#include "loops_internal.h"
+#include "loops_simd.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define NDM_SIMD_X86 1
+#ifdef NDM_SIMD_X86
 #include <immintrin.h>
 #endif
 
@@ -396,16 +394,6 @@ static inline TGT V v_cos(V x) { return v_sincos(x, 1); }
 #define tiny_cos tiny_sin
 #define out_log out_exp
 #define out_cos out_exp
-/* NumPy's float32 exp, sin and cos report underflow for a subnormal
- * argument (its SIMD code computes with it); libm's expf and cosf do not. */
-#define SUBUF_exp 1
-#define SUBUF_log 0
-#define SUBUF_sin 1
-#define SUBUF_cos 1
-#define H_exp 0.0
-#define H_log 1.0
-#define H_sin 0.0
-#define H_cos 0.0
 
 /* exp far beyond the safe domain is inf (overflow) or 0 (underflow)
  * without a libm call per lane (data with many such lanes stays fast):
@@ -460,7 +448,8 @@ FN##_f64_avx2(const double *a, double *o, Py_ssize_t n)                     \
     int flags = 0;                                                          \
     for (Py_ssize_t i = 0; i < n; i += 4) {                                 \
         const Py_ssize_t left = n - i < 4 ? n - i : 4;                      \
-        double buf[4] = {H_##FN, H_##FN, H_##FN, H_##FN};                   \
+        const double h = NDM_SIMD_H_##FN;                                   \
+        double buf[4] = {h, h, h, h};                                       \
         V x;                                                                \
         if (left == 4) {                                                    \
             x = _mm256_loadu_pd(a + i);                                     \
@@ -470,7 +459,7 @@ FN##_f64_avx2(const double *a, double *o, Py_ssize_t n)                     \
             x = _mm256_loadu_pd(buf);                                       \
         }                                                                   \
         const V ok = ok_##FN(x, ABS(x));                                    \
-        const V xin = BLEND(SET1(H_##FN), x, ok);                           \
+        const V xin = BLEND(SET1(NDM_SIMD_H_##FN), x, ok);                  \
         V y = NDM_SIMD_EVAL(FN, xin);                                       \
         int m = _mm256_movemask_pd(ok);                                     \
         if (m != 0xf) {                                                     \
@@ -486,11 +475,7 @@ FN##_f64_avx2(const double *a, double *o, Py_ssize_t n)                     \
         if (m != 0xf) {                                                     \
             double xs[4];                                                   \
             _mm256_storeu_pd(xs, x);                                        \
-            for (Py_ssize_t k = 0; k < left; k++) {                         \
-                if (!((m >> k) & 1)) {                                      \
-                    o[i + k] = FN(xs[k]);                                   \
-                }                                                           \
-            }                                                               \
+            ndm_simd_fix_f64(FN, xs, o + i, left, (unsigned)m);             \
         }                                                                   \
     }                                                                       \
     if (flags) {                                                            \
@@ -511,13 +496,14 @@ FN##_f32_avx2(const float *a, float *o, Py_ssize_t n)                       \
         }                                                                   \
         else {                                                              \
             for (int k = 0; k < 8; k++) {                                   \
-                buf[k] = (float)H_##FN;                                     \
+                buf[k] = (float)NDM_SIMD_H_##FN;                            \
             }                                                               \
             memcpy(buf, a + i, (size_t)left * sizeof(float));               \
             x = _mm256_loadu_ps(buf);                                       \
         }                                                                   \
         const VF ok = okf_##FN(x, _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x)); \
-        const VF xin = _mm256_blendv_ps(_mm256_set1_ps((float)H_##FN), x, ok); \
+        const VF xin = _mm256_blendv_ps(                                    \
+            _mm256_set1_ps((float)NDM_SIMD_H_##FN), x, ok);                 \
         VF y;                                                               \
         if (WIDE_##FN(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), xin))) {      \
             const V lo = _mm256_cvtps_pd(_mm256_castps256_ps128(xin));      \
@@ -543,15 +529,8 @@ FN##_f32_avx2(const float *a, float *o, Py_ssize_t n)                       \
         if (m != 0xff) {                                                    \
             float xs[8];                                                    \
             _mm256_storeu_ps(xs, x);                                        \
-            for (Py_ssize_t k = 0; k < left; k++) {                         \
-                if (!((m >> k) & 1)) {                                      \
-                    o[i + k] = FN##f(xs[k]);                                \
-                    if (SUBUF_##FN && xs[k] != 0 &&                         \
-                            isless(fabsf(xs[k]), FLT_MIN)) {                \
-                        feraiseexcept(FE_UNDERFLOW);                        \
-                    }                                                       \
-                }                                                           \
-            }                                                               \
+            ndm_simd_fix_f32(FN##f, xs, o + i, left, (unsigned)m,           \
+                             NDM_SIMD_SUBUF_##FN);                          \
         }                                                                   \
     }                                                                       \
     if (flags) {                                                            \
@@ -564,11 +543,53 @@ NDM_SIMD_LOOPS(log)
 NDM_SIMD_LOOPS(sin)
 NDM_SIMD_LOOPS(cos)
 
-static int
-have_avx2_fma(void)
+/* The kernels chosen at load; NULL leaves the loop to libm.
+ * NDMEM_SIMD_ISA=avx2 or =generic caps them below what the CPU offers, so
+ * that tests reach every path on any machine. */
+typedef void (*kernel_f32)(const float *, float *, Py_ssize_t);
+typedef void (*kernel_f64)(const double *, double *, Py_ssize_t);
+#define NDM_SIMD_KERNELS(FN)                                                \
+    static kernel_f32 FN##_f32_kernel;                                      \
+    static kernel_f64 FN##_f64_kernel;
+NDM_SIMD_KERNELS(exp)
+NDM_SIMD_KERNELS(log)
+NDM_SIMD_KERNELS(sin)
+NDM_SIMD_KERNELS(cos)
+#undef NDM_SIMD_KERNELS
+
+#define NDM_SIMD_SET(FN, f32k, f64k)                                        \
+    do {                                                                    \
+        FN##_f32_kernel = f32k;                                             \
+        FN##_f64_kernel = f64k;                                             \
+    } while (0)
+
+/* A constructor, so the choice is made before any thread can run a loop. */
+__attribute__((constructor)) static void
+simd_init(void)
 {
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const char *cap = getenv("NDMEM_SIMD_ISA");
+    const int generic = cap != NULL && strcmp(cap, "generic") == 0;
+    const int avx2_only = generic || (cap != NULL && strcmp(cap, "avx2") == 0);
+    __builtin_cpu_init();
+    if (generic) {
+        return;
+    }
+    if (!avx2_only && __builtin_cpu_supports("avx512f") &&
+            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+            __builtin_cpu_supports("fma")) {
+        NDM_SIMD_SET(exp, ndm_simd512_exp_f32, ndm_simd512_exp_f64);
+        NDM_SIMD_SET(log, ndm_simd512_log_f32, ndm_simd512_log_f64);
+        NDM_SIMD_SET(sin, ndm_simd512_sin_f32, ndm_simd512_sin_f64);
+        NDM_SIMD_SET(cos, ndm_simd512_cos_f32, ndm_simd512_cos_f64);
+    }
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        NDM_SIMD_SET(exp, exp_f32_avx2, exp_f64_avx2);
+        NDM_SIMD_SET(log, log_f32_avx2, log_f64_avx2);
+        NDM_SIMD_SET(sin, sin_f32_avx2, sin_f64_avx2);
+        NDM_SIMD_SET(cos, cos_f32_avx2, cos_f64_avx2);
+    }
 }
+#undef NDM_SIMD_SET
 
 /* The byte range [lo, hi) that n elements of size item at step s cover. */
 static void
@@ -590,14 +611,14 @@ int                                                                         \
 ndm_simd_##FN##_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps)    \
 {                                                                           \
     const Py_ssize_t is = steps[0], os = steps[1], sz = sizeof(t);          \
-    if (n <= 0 || !have_avx2_fma()) {                                       \
+    if (n <= 0 || FN##_##sfx##_kernel == NULL) {                            \
         return 0;                                                           \
     }                                                                       \
     if (is == sz && os == sz) {                                             \
         if (!NDM_SAME_OR_DISJOINT(args[0], n * sz, args[1], n * sz)) {      \
             return 0;                                                       \
         }                                                                   \
-        FN##_##sfx##_avx2((const t *)args[0], (t *)args[1], n);             \
+        FN##_##sfx##_kernel((const t *)args[0], (t *)args[1], n);           \
         return 1;                                                           \
     }                                                                       \
     const char *ilo, *ihi, *olo, *ohi;                                      \
@@ -614,7 +635,7 @@ ndm_simd_##FN##_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps)    \
         for (Py_ssize_t k = 0; k < c; k++, ip += is) {                      \
             memcpy(&buf[k], ip, sizeof(t));                                 \
         }                                                                   \
-        FN##_##sfx##_avx2(buf, buf, c);                                     \
+        FN##_##sfx##_kernel(buf, buf, c);                                   \
         for (Py_ssize_t k = 0; k < c; k++, op += os) {                      \
             memcpy(op, &buf[k], sizeof(t));                                 \
         }                                                                   \
