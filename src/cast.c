@@ -421,7 +421,9 @@ numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_
                 && (is_intkind(td) || td == NDM_FLOAT16 || dd->itemsize < sd->itemsize
                     || (dd->kind == 'c' && dd->itemsize < 2 * sd->itemsize));
     check = (check || td == NDM_FLOAT16) && !ndm_cast_defer_fpe;
-    if (check) {
+    /* feclearexcept rewrites the whole x87 environment (slower than a small
+     * cast): only when a flag is up */
+    if (check && fetestexcept(FE_INVALID | FE_OVERFLOW)) {
         feclearexcept(FE_INVALID | FE_OVERFLOW);
     }
     CastJob job = {loop, src, ss, dst, ds, n, sd, dd, 1};
