@@ -764,6 +764,43 @@ fail:
     return res;
 }
 
+/* Strings already parsed to a builtin descriptor ('f8', 'float32', '<i4'):
+ * a dict lookup in place of the name table's scan.  Only the shared
+ * builtins are kept (a fresh descriptor must stay fresh), so the dict is
+ * bounded by the spellings of the table. */
+static PyObject *builtin_spellings;
+
+static NdmDtype *
+parsed_builtin(PyObject *spec)
+{
+    if (builtin_spellings == NULL || !PyUnicode_CheckExact(spec)) {
+        return NULL;
+    }
+    PyObject *d = PyDict_GetItemWithError(builtin_spellings, spec);
+    return d == NULL ? NULL : (NdmDtype *)Py_NewRef(d);
+}
+
+static NdmDtype *
+remember_builtin(PyObject *spec, NdmDtype *r)
+{
+    if (r == NULL || !PyUnicode_CheckExact(spec)) {
+        return r;
+    }
+    int shared = r == longlong_dt || r == ulonglong_dt
+                 || (r->type_num < NDM_NNUMERIC && r == builtins[r->type_num]);
+    if (!shared) {
+        return r;
+    }
+    if (builtin_spellings == NULL && (builtin_spellings = PyDict_New()) == NULL) {
+        PyErr_Clear();
+        return r;
+    }
+    if (PyDict_SetItem(builtin_spellings, spec, (PyObject *)r) < 0) {
+        PyErr_Clear();
+    }
+    return r;
+}
+
 static NdmDtype *
 from_object(PyObject *spec, int align)
 {
@@ -832,6 +869,10 @@ from_object(PyObject *spec, int align)
         goto fallthrough;
     }
     if (PyUnicode_Check(spec)) {
+        NdmDtype *known = parsed_builtin(spec);
+        if (known != NULL || PyErr_Occurred()) {
+            return known;
+        }
         const char *s = PyUnicode_AsUTF8(spec);
         if (s == NULL) {
             return NULL;
@@ -843,7 +884,7 @@ from_object(PyObject *spec, int align)
                 return NULL;
             }
         }
-        return parse_string(spec, s, align);
+        return remember_builtin(spec, parse_string(spec, s, align));
     }
     if (PyBytes_Check(spec)) {
         PyObject *u = PyUnicode_FromEncodedObject(spec, "ascii", "strict");
