@@ -17,6 +17,7 @@ static int safe_table_ready;
 #define SPECIAL_DIVIDE 1u
 #define SPECIAL_COMPARISON 2u
 #define SPECIAL_NEW_STYLE 4u       /* gcd, lcm: NumPy's non-legacy errors */
+#define SPECIAL_LOGICAL 8u         /* logical_and/or/xor: NumPy's logical promoter */
 #define CACHE_WAYS 4
 
 typedef struct ResolveCache {
@@ -87,6 +88,10 @@ fill_safe_table(void)
         }
         if (strcmp(name, "gcd") == 0 || strcmp(name, "lcm") == 0) {
             caches[k].special |= SPECIAL_NEW_STYLE;
+        }
+        if (strcmp(name, "logical_and") == 0 || strcmp(name, "logical_or") == 0
+                || strcmp(name, "logical_xor") == 0) {
+            caches[k].special |= SPECIAL_LOGICAL;
         }
     }
     safe_table_ready = 1;
@@ -567,6 +572,45 @@ check_weak_cast(const NdmUfuncCall *call, int i, int as_weak)
     return rc;
 }
 
+/* NumPy's dispatch for logical_and/or/xor (umath/dispatching.c): the
+ * 'XX->?' loop when both input DTypes (the signature's where fixed) are
+ * the same concrete X and any fixed output is bool; otherwise its
+ * logical_ufunc_promoter makes every free operand bool, which finds the
+ * '??->?' loop unless the signature fixes something else (then NumPy
+ * falls back to its legacy type resolver: the signature search here).
+ * So logical_and(uint8, -1) runs on bool, not on uint8. */
+static const NdmLoopDef *
+resolve_logical(const NdmUfuncCall *call, const int *in)
+{
+    int d0 = call->sig[0] >= 0 ? call->sig[0] : in[0];
+    int d1 = call->sig[1] >= 0 ? call->sig[1] : in[1];
+    int out = call->sig[2];
+    if (out >= 0 && out != NDM_BOOL) {
+        return NULL;
+    }
+    if (d0 >= 0 && d0 == d1) {
+        return loop_with_inputs(call->def, d0);
+    }
+    int p0 = call->sig[0] >= 0 ? call->sig[0] : NDM_BOOL;
+    int p1 = call->sig[1] >= 0 ? call->sig[1] : NDM_BOOL;
+    return p0 == p1 ? loop_with_inputs(call->def, p0) : NULL;
+}
+
+/* NumPy converts a Python scalar whose slot the signature fixes to that
+ * type up front, as item assignment does (int(2.5) for uint8, TypeError
+ * for a complex into a real type, OverflowError out of range): it is then
+ * an operand of that type, with no casting rule to pass. */
+static int
+fix_weak_to_signature(NdmUfuncCall *call, int i)
+{
+    NdmDtype *d = ndm_dtype_builtin(call->sig[i]);
+    if (d == NULL) {
+        return -1;
+    }
+    NdmArray *a = ndm_ufunc_scratch(call, i, d, NULL);
+    return ndm_dtype_setitem(d, a->data, call->in_obj[i]);
+}
+
 int
 ndm_ufunc_resolve(NdmUfuncCall *call)
 {
@@ -577,7 +621,11 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
         return -1;
     }
     for (int i = 0; i < call->nin; i++) {
-        if (call->weak[i]) {
+        if (call->weak[i] && call->sig[i] >= 0 && call->ops[i] == NULL
+                && fix_weak_to_signature(call, i) < 0) {
+            return -1;
+        }
+        if (call->weak[i] && call->ops[i] == NULL) {
             in[i] = -1;
             int k = weak_kind(call->weak[i]);
             weak_max = k > weak_max ? k : weak_max;
@@ -619,10 +667,14 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
             }
         }
     }
+    int logical = cache != NULL && (cache->special & SPECIAL_LOGICAL) && call->nin == 2;
+    if (lp == NULL && logical) {
+        lp = resolve_logical(call, in);
+    }
     if (lp == NULL && call->have_sig) {
         lp = search_signature(call, in, use_weak);
     }
-    else if (lp == NULL) {
+    else if (lp == NULL && !logical) {
         lp = search(call, in, use_weak, NULL, divide_ints);
         if (lp != NULL && key != 0) {
             cache->key[cache->next] = key;
@@ -655,9 +707,13 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
         return -1;
     }
     lp = call->loop;
+    /* NumPy's logical ufuncs take any input into their bool loop, whatever
+     * the casting rule (logical_and(x, y, casting='no') on floats). */
+    int free_to_bool = logical && lp->types[0] == NDM_BOOL;
     for (int i = 0; i < call->nin; i++) {
         int as_weak = use_weak || (!call->have_sig && call->nin > 1);
-        if (in[i] < 0 && ((!uncast_comparison && check_weak_cast(call, i, as_weak) < 0)
+        if (in[i] < 0 && ((!uncast_comparison && !free_to_bool
+                           && check_weak_cast(call, i, as_weak) < 0)
                           || materialize_weak(call, i, inf[i]) < 0)) {
             return -1;
         }
@@ -668,10 +724,11 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
             continue;
         }
         int output = i >= call->nin;
-        if (!output && (in[i] < 0 || uncast_comparison)) {
+        if (!output && (in[i] < 0 || free_to_bool)) {
             continue;
         }
-        NdmDtype *ld = ndm_dtype_builtin(lp->types[i]);
+        /* an uncast comparison still takes its input in native byte order */
+        NdmDtype *ld = ndm_dtype_builtin(!output && uncast_comparison ? in[i] : lp->types[i]);
         if (ld == NULL) {
             return -1;
         }

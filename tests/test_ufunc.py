@@ -778,10 +778,11 @@ def test_errstate_is_context_local():
 
 
 @pytest.mark.parametrize("casting", [None, "no", "equiv", "safe", "same_kind", "unsafe"])
-@pytest.mark.parametrize("dtype", ["u1", "i1", "i8", "u8", "?"])
+@pytest.mark.parametrize("dtype", ["u1", "i1", "i8", "u8", "?", ">i2"])
 def test_integer_comparison_with_python_int_under_casting(dtype, casting):
     """NumPy compares integer arrays with Python ints without casting either
-    side, so every casting rule accepts it (found by test_fuzz)."""
+    side, so every casting rule accepts it (found by test_fuzz), except that
+    a byte-swapped array is still cast to native order: casting='no' refuses."""
     kw = {} if casting is None else {"casting": casting}
     for value in (-1, 5, 300, 2**70, -2**70):
         for name in ("less", "equal", "greater_equal", "not_equal"):
@@ -796,3 +797,61 @@ def test_integer_comparison_with_python_int_under_casting(dtype, casting):
                 continue
             got = call(nm)
             assert got.tolist() == want.tolist() and str(got.dtype) == str(want.dtype)
+
+
+LOGICAL_KWARGS = [
+    {}, {"casting": "no"}, {"casting": "equiv"}, {"casting": "safe"}, {"casting": "unsafe"},
+    {"dtype": "?"}, {"dtype": "?", "casting": "no"}, {"dtype": "u1"}, {"dtype": "f8"},
+    {"signature": "??->?"}, {"signature": (None, None, "?")}, {"signature": ("u1", "u1", "?")},
+    {"signature": (None, None, "u1")},
+    {"out": "u1"}, {"out": "f4"}, {"out": "?"}, {"out": "u1", "casting": "safe"},
+    {"out": "u1", "casting": "no"}, {"out": "?", "casting": "no"},
+]
+
+
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+@pytest.mark.parametrize("dtype", ["?", "u1", "i1", "u8", "f2", "f8", "c8"])
+def test_logical_with_python_scalars(name, dtype):
+    """NumPy's logical_* promote mixed operands to bool (its
+    logical_ufunc_promoter): logical_and(uint8, -1) runs the bool loop, and
+    the inputs go there whatever the casting rule; only an output cast or a
+    signature fixing other types is checked.  A Python scalar in a slot the
+    signature fixes is converted to that type first (OverflowError for -1
+    into uint8, int(2.5) for an integer type)."""
+    for value in (-1, 0, 300, 2.5, float("nan"), 1j, True, 2**63 - 1, 2**70, -2**70):
+        for kw in LOGICAL_KWARGS:
+            for reverse in (False, True):
+                def call(m, value=value, kw=kw, reverse=reverse):
+                    a = m.array([0, 1, 2]).astype(dtype)
+                    k = dict(kw)
+                    if "out" in k:
+                        k["out"] = m.zeros(3, k["out"])
+                    args = (value, a) if reverse else (a, value)
+                    return getattr(m, name)(*args, **k)
+                check(call)
+
+
+@pytest.mark.parametrize("name", ["logical_and", "logical_xor"])
+@pytest.mark.parametrize("casting", ["no", "safe", "same_kind"])
+def test_logical_mixed_arrays(name, casting):
+    """Two arrays of different types meet in the bool loop, unchecked; the
+    same type keeps its own 'XX->?' loop."""
+    for t1 in ("?", "u1", "i8", "f4", "c16"):
+        for t2 in ("?", "i1", "u8", "f8", "c8"):
+            check(lambda m: getattr(m, name)(m.array([0, 1, 2], t1), m.array([2, 0, 1], t2),
+                                             casting=casting))
+            check(lambda m: getattr(m, name)(m.array([0, 1, 2], t1), m.array([2, 0, 1], t2),
+                                             out=m.zeros(3, t2), casting=casting))
+    check(lambda m: getattr(m, name)(-1, 2.5))
+    check(lambda m: getattr(m, name)(2**70, 1))
+    check(lambda m: getattr(m, name)(m.float32(2), -1, casting="no"))
+
+
+def test_python_scalar_fixed_by_signature():
+    """A Python scalar whose slot the signature fixes is converted to that
+    type as item assignment does, then it is an operand of that type."""
+    u1 = lambda m: m.array([0, 1, 2], "u1")  # noqa: E731
+    for value in (0, -1, 2.5, 1j, 2**70):
+        check(lambda m: m.add(u1(m), value, signature=("u1", "u1", "u1")), messages=True)
+        check(lambda m: m.add(u1(m), value, signature=(None, "f8", None)))
+        check(lambda m: m.multiply(value, u1(m), signature=("f4", None, None)))
