@@ -1,7 +1,8 @@
 /* Shape manipulation.  The algorithms live in python/ndmem/_shape.py, built
  * on the core's views; this file gives ndarray its shape methods (thin
- * trampolines into _shape) and the one primitive Python cannot express:
- * a view with arbitrary geometry (as_strided). */
+ * trampolines into _shape), the one primitive Python cannot express:
+ * a view with arbitrary geometry (as_strided), and C paths for the common
+ * cases of reshape, ravel, flatten, concatenate and repeat. */
 #include "ndarray.h"
 #include "iter.h"
 
@@ -372,12 +373,96 @@ m_flatten(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwn
     return call_shape_py("_m_flatten", self, args, nargs, kwnames);
 }
 
-/* Method trampolines: a.name(*args, **kw) -> ndmem._shape._m_name(a, *args, **kw) */
-#define TRAMP(name) \
-    static PyObject *m_##name(PyObject *self, PyObject *args, PyObject *kw) \
-    { return ndm_array_call_python("ndmem._shape", "_m_" #name, self, args, kw); }
+/* Results past this many bytes are filled without the GIL. */
+#define REPEAT_GIL_BYTES (1 << 20)
 
-TRAMP(repeat)
+/* Every element of a C-contiguous numeric array r times along axis (-1:
+ * the flattening), as _shape._repeat_each makes it; NotImplemented for
+ * anything else (other layouts and types, errors, count arrays). */
+static PyObject *
+repeat_fast(NdmArray *a, PyObject *reps, PyObject *axis_obj)
+{
+    if (!NdmArray_CheckExact(a) || !PyLong_CheckExact(reps) || a->nd == 0
+            || a->descr->type_num >= NDM_NNUMERIC || !(a->flags & NDM_C_CONTIGUOUS)
+            || (axis_obj != Py_None && !PyLong_CheckExact(axis_obj))) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    int overflow;
+    long long r = PyLong_AsLongLongAndOverflow(reps, &overflow);
+    if (overflow || r < 0 || r > PY_SSIZE_T_MAX) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    Py_ssize_t shape[NDM_MAXDIMS];
+    int nd = a->nd, axis = 0;
+    if (axis_obj == Py_None) {
+        nd = 1;
+        shape[0] = ndm_array_size(a);
+    }
+    else {
+        long ax = PyLong_AsLongAndOverflow(axis_obj, &overflow);
+        if (overflow || ax < -nd || ax >= nd) {
+            Py_RETURN_NOTIMPLEMENTED;
+        }
+        axis = (int)(ax < 0 ? ax + nd : ax);
+        memcpy(shape, a->shape, (size_t)nd * sizeof(Py_ssize_t));
+    }
+    Py_ssize_t n = shape[axis], outer = 1, block = a->descr->itemsize;
+    for (int d = 0; d < axis; d++) {
+        outer *= shape[d];
+    }
+    for (int d = axis + 1; d < nd; d++) {
+        block *= shape[d];
+    }
+    if (n > 0 && r > PY_SSIZE_T_MAX / n) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    shape[axis] = n * (Py_ssize_t)r;
+    Py_INCREF(a->descr);
+    NdmArray *out = (NdmArray *)ndm_array_new(ndm_state.ndarray_type, a->descr, nd, shape,
+                                              NULL, NULL, 0, NULL);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t units = outer * n, total = ndm_array_nbytes(out);
+    const char *src = a->data;
+    char *dst = out->data;
+    PyThreadState *ts = total > REPEAT_GIL_BYTES ? PyEval_SaveThread() : NULL;
+    for (Py_ssize_t u = 0; u < units; u++, src += block) {
+        for (long long k = 0; k < r; k++, dst += block) {
+            memcpy(dst, src, (size_t)block);
+        }
+    }
+    if (ts != NULL) {
+        PyEval_RestoreThread(ts);
+    }
+    return (PyObject *)out;
+}
+
+/* _repeat(a, repeats, axis): repeat_fast, for ndmem.repeat and tile. */
+static PyObject *
+shape_repeat(PyObject *Py_UNUSED(mod), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !NdmArray_Check(args[0])) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    return repeat_fast((NdmArray *)args[0], args[1], args[2]);
+}
+
+/* Method trampolines: a.name(*args, **kw) -> ndmem._shape._m_name(a, *args, **kw) */
+static PyObject *
+m_repeat(PyObject *self, PyObject *args, PyObject *kw)
+{
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
+    if (kw == NULL && (nargs == 1 || nargs == 2)) {
+        PyObject *r = repeat_fast((NdmArray *)self, PyTuple_GET_ITEM(args, 0),
+                                  nargs == 2 ? PyTuple_GET_ITEM(args, 1) : Py_None);
+        if (r != Py_NotImplemented) {
+            return r;
+        }
+        Py_DECREF(r);
+    }
+    return ndm_array_call_python("ndmem._shape", "_m_repeat", self, args, kw);
+}
 
 #define KW (METH_VARARGS | METH_KEYWORDS)
 #define KWFN(f) ((PyCFunction)(void (*)(void))(f))
@@ -550,6 +635,8 @@ shape_concatenate_fast(PyObject *Py_UNUSED(mod), PyObject *const *args, Py_ssize
 static PyMethodDef shape_functions[] = {
     {"_concatenate_fast", KWFN(shape_concatenate_fast), METH_FASTCALL,
      "_concatenate_fast(arrays, axis): the common case of concatenate, or None"},
+    {"_repeat", KWFN(shape_repeat), METH_FASTCALL,
+     "_repeat(a, repeats, axis): the common case of repeat, or NotImplemented"},
     {"_strided_view", shape_strided_view, METH_VARARGS,
      "_strided_view(a, shape, strides, offset, writeable): view of a's memory"},
     {NULL, NULL, 0, NULL},

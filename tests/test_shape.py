@@ -221,6 +221,42 @@ def test_repeat_forms(src, args):
     check(nm.repeat(a1, *args), r2)
 
 
+# C-contiguous numeric arrays with an int count take _core._repeat (and
+# the method its C path): same layout, dtype spelling and bytes as the
+# general path and as NumPy.
+FAST_REPEAT_SOURCES = {
+    "f8": lambda m: m.arange(10.0),
+    "2d": lambda m: m.arange(6, dtype="i2").reshape(2, 3),
+    "3d_c16": lambda m: (m.arange(24) * 1j).reshape(2, 3, 4),
+    "be": lambda m: m.arange(5, dtype=">f8"),
+    "q": lambda m: m.arange(4, dtype="q"),
+    "bool": lambda m: m.arange(4) > 1,
+    "one": lambda m: m.ones((1, 1), "f2"),
+    "empty": lambda m: m.zeros((2, 0), "u1"),
+}
+
+
+@pytest.mark.parametrize("src", sorted(FAST_REPEAT_SOURCES))
+def test_repeat_fast_path(src, monkeypatch):
+    import ndmem._shape as shp
+    a1, a2 = FAST_REPEAT_SOURCES[src](nm), FAST_REPEAT_SOURCES[src](np)
+    for r in (0, 1, 3):
+        for axis in [None] + list(range(-a1.ndim, a1.ndim)):
+            fast, method = nm.repeat(a1, r, axis), a1.repeat(r, axis)
+            check(fast, np.repeat(a2, r, axis))
+            check(method, a2.repeat(r, axis))
+            assert fast.dtype.char == a2.dtype.char
+            with monkeypatch.context() as mp:
+                mp.setattr(shp, "_repeat", lambda *args: NotImplemented)
+                slow = nm.repeat(a1, r, axis)
+            check(fast, slow)
+            assert fast.tobytes() == slow.tobytes() == method.tobytes()
+        for reps in (r, (r, 2), (2, 1, r)):
+            t1, t2 = nm.tile(a1, reps), np.tile(a2, reps)
+            check(t1, t2)
+            assert (t1.base is None) == (t2.base is None)
+
+
 CONCAT_CASES = {
     "1d": lambda m: ((m.arange(10.0), m.arange(10.0) + 1), {}),
     "list": lambda m: ([m.arange(3), m.arange(4), m.arange(0)], {}),

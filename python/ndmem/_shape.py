@@ -2,7 +2,7 @@
 
 import operator
 
-from ndmem._core import ndarray, _strided_view, _concatenate_fast, asanyarray
+from ndmem._core import ndarray, _strided_view, _concatenate_fast, _repeat, asanyarray
 from ndmem._core import bool_ as _bool_scalar, array as _array, empty as _empty
 from ndmem.exceptions import AxisError
 
@@ -758,6 +758,9 @@ def _repeat_each(a, r, axis):
 
 
 def repeat(a, repeats, axis=None):
+    res = _repeat(a, repeats, axis)
+    if res is not NotImplemented:
+        return res
     return _m_repeat(_asarray(a), repeats, axis)
 
 
@@ -778,7 +781,9 @@ def tile(A, reps):
     if n > 0:
         for dim_in, nrep in zip(c.shape, tup):
             if nrep != 1:
-                c = _m_repeat(c.reshape(-1, n), nrep, 0)
+                c = c.reshape(-1, n)
+                res = _repeat(c, nrep, 0)
+                c = _m_repeat(c, nrep, 0) if res is NotImplemented else res
             n //= dim_in if dim_in else 1
     return c.reshape(shape_out)
 
