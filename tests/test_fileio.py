@@ -245,3 +245,33 @@ def test_tofile_write_errors(tmp_path):
         if os.path.exists("/dev/full"):
             with open("/dev/full", "wb") as f, pytest.raises(OSError):
                 lib.arange(1 << 16)[::2].tofile(f)
+
+
+@pytest.mark.parametrize("layout", ["C", "strided", "long rows"])
+def test_stream_writes_in_chunks(monkeypatch, layout):
+    """save and savez_compressed hand a stream bounded chunks, so neither a
+    copy of the array nor its whole compressed form is ever alive; the
+    bytes are NumPy's."""
+    import tracemalloc
+    import zipfile
+    import ndmem._fileio
+    monkeypatch.setattr(ndmem._fileio, "_CHUNK_BYTES", 64 << 10)
+    raw = np.random.default_rng(5).random(1 << 19)      # 4 MiB, incompressible
+    arrays = [raw, nm.frombuffer(raw.tobytes(), dtype=raw.dtype)]
+    view = {"C": lambda a: a, "strided": lambda a: a[::-3],
+            "long rows": lambda a: a.reshape(4, -1)[:, ::2]}[layout]
+    members = []
+    for lib, arr in zip(LIBS, arrays):
+        buf = io.BytesIO()
+        lib.save(buf, view(arr))
+        tracemalloc.start()
+        try:
+            zbuf = io.BytesIO()
+            lib.savez_compressed(zbuf, a=view(arr))
+            peak = tracemalloc.get_traced_memory()[1] - len(zbuf.getvalue())
+        finally:
+            tracemalloc.stop()
+        with zipfile.ZipFile(zbuf) as zf:
+            members.append((buf.getvalue(), zf.read("a.npy")))
+    assert members[0] == members[1]
+    assert peak < (1 << 20)

@@ -28,19 +28,28 @@ def _open(file, mode):
     return file, False
 
 
-_CHUNK_BYTES = 16 << 20
+# Streams get at most this many bytes per write: a zip member compresses
+# each write into one bytes object (which zlib builds twice over), so the
+# peak follows the chunk, not the array.
+_CHUNK_BYTES = 1 << 20
 
 
 def write_bytes(f, arr):
-    """Write the bytes of ``arr`` in C order to the stream ``f``.  A
-    non-contiguous array goes out in blocks of leading-axis slices, so at
-    most about 16 MiB is copied at a time."""
+    """Write the bytes of ``arr`` in C order to the stream ``f``, in chunks
+    of at most ``_CHUNK_BYTES`` (or one item): views of a C-contiguous
+    array, copies of leading-axis slices of any other."""
     if arr.flags.c_contiguous:
         if arr.size and arr.itemsize:
-            f.write(arr.reshape(-1).view(_core.uint8))
+            flat = arr.reshape(-1).view(_core.uint8)
+            for start in range(0, flat.size, _CHUNK_BYTES):
+                f.write(flat[start:start + _CHUNK_BYTES])
         return
-    row_bytes = arr[0].nbytes if arr.shape[0] else 0
-    step = max(1, _CHUNK_BYTES // row_bytes) if row_bytes else arr.shape[0] or 1
+    row_bytes = arr[0].nbytes
+    if row_bytes > _CHUNK_BYTES:
+        for row in arr:
+            write_bytes(f, row)
+        return
+    step = max(1, _CHUNK_BYTES // row_bytes) if row_bytes else arr.shape[0]
     for start in range(0, arr.shape[0], step):
         block = arr[start:start + step].copy(order="C")
         if block.size:
