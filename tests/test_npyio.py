@@ -128,6 +128,24 @@ def test_load_mmap_mode(tmp_path, mode, layout):
         assert np.load(path)["a"][0, 0] == expect
 
 
+@pytest.mark.parametrize("mode", ["readonly", "copyonwrite", "x", "w", "w+"])
+def test_load_mmap_mode_names(tmp_path, mode):
+    """load reads the header from the file it opened (no open_memmap);
+    the long mode names and the refused ones behave as NumPy's."""
+    got = []
+    for lib in LIBS:
+        path = tmp_path / f"{lib.__name__}.npy"
+        np.save(path, np.arange(6, dtype="<i2").reshape(2, 3))
+        try:
+            m = lib.load(path, mmap_mode=mode)
+            got.append((type(m).__name__, m.mode, m.offset, m.tolist(),
+                        m.filename == str(path)))
+            del m
+        except Exception as e:
+            got.append(type(e).__name__)
+    assert got[1] == got[0]
+
+
 @pytest.mark.parametrize("version", [(1, 0), (2, 0), (3, 0)])
 def test_explicit_versions(version):
     arrays = [make(lib, "<i4", (2, 3), "F") for lib in LIBS]

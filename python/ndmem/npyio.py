@@ -428,16 +428,23 @@ def open_memmap(filename, mode="r+", dtype=None, shape=None,
             offset = fp.tell()
     else:
         with open(os.fspath(filename), "rb") as fp:
-            version = read_magic(fp)
-            _check_version(version)
-            shape, fortran_order, dtype = _read_array_header(
-                fp, version, max_header_size=max_header_size)
-            offset = fp.tell()
+            return _map_npy(filename, fp, mode, max_header_size)
     order = "F" if fortran_order else "C"
     if mode == "w+":
         mode = "r+"
     return memmap(filename, dtype=dtype, shape=shape, order=order,
                   mode=mode, offset=offset)
+
+
+def _map_npy(filename, fp, mode, max_header_size):
+    """The memmap of an existing .npy file whose header ``fp`` is at."""
+    version = read_magic(fp)
+    _check_version(version)
+    shape, fortran_order, dtype = _read_array_header(
+        fp, version, max_header_size=max_header_size)
+    order = "F" if fortran_order else "C"
+    return memmap(filename, dtype=dtype, shape=shape, order=order,
+                  mode=mode, offset=fp.tell())
 
 
 # ---------------------------------------------------------------------------
@@ -602,6 +609,9 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True,
             if mmap_mode:
                 if allow_pickle:
                     max_header_size = 2**64
+                if own_fid and "w" not in mmap_mode:
+                    # the header is read from the file already open
+                    return _map_npy(file, fid, mmap_mode, max_header_size)
                 return open_memmap(file, mode=mmap_mode,
                                    max_header_size=max_header_size)
             return read_array(fid, allow_pickle=allow_pickle,
