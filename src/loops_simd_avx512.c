@@ -12,10 +12,11 @@
  *   bits), 2^(k/16 mod 1) from a 16-entry table read by a register
  *   permute, a degree-6 polynomial for exp(r), 2^floor(N) by scalef;
  * - log: getmant/getexp split x = 2^e m, m in [0.75, 1.5); c = the
- *   multiple of 1/16 nearest m (13 values) indexes tables of 1/c rounded
- *   (invc) and -log(invc) in two parts, r = m invc - 1 is one rounding
- *   (exact for c = 1, so log near 1 keeps its relative accuracy), and
- *   log(1 + r) is a degree-10 polynomial (degree 6 for float32);
+ *   multiple of 1/16 nearest m (13 values) indexes tables of invc ~ 1/c
+ *   and -log(invc) (invc picked so that this is nearly exact in one
+ *   double), r = m invc - 1 is one rounding (exact for c = 1, so log near
+ *   1 keeps its relative accuracy), and log(1 + r) is a degree-10
+ *   polynomial (degree 5 for float32);
  * - sin/cos: x = q pi/2 + r with q even for sin and odd for cos, so the
  *   result is +-sin r, |r| <= pi/2, from one polynomial (a minimax fit in
  *   float64, the AVX2 fit in float32) instead of both sin and cos of a
@@ -63,43 +64,32 @@ static const double EXP_HI[16] = {
     1.4142135623730951, 1.4768261459394993, 1.5422108254079407, 1.6104903319492543,
     1.681792830507429, 1.7562521603732995, 1.8340080864093424, 1.9152065613971474,
 };
-/* Slot K mod 16 for c = K/16, K = 12..24 (slots 9-11 unused):
- * invc = 16/K rounded, -log(invc) = LOGC_HI + LOGC_LO. */
+/* Slot K mod 16 for c = K/16, K = 12..24 (slots 9-11 unused): invc near
+ * 1/c, chosen (1 for c = 1) so that -log(invc) is within 0.003 ulp of the
+ * double (float) LOGC: one table replaces a hi/lo pair. */
 static const double INVC[16] = {
-    1.0, 0.9411764705882353, 0.8888888888888888, 0.8421052631578947,
-    0.8, 0.7619047619047619, 0.7272727272727273, 0.6956521739130435,
-    0.6666666666666666, 1.0, 1.0, 1.0,
-    1.3333333333333333, 1.2307692307692308, 1.1428571428571428, 1.0666666666666667,
+    1.0, 0.9411764678342853, 0.8888888875355607, 0.8421052602547876,
+    0.7999999966021278, 0.7619047539448642, 0.7272727265633214, 0.6956521670190736,
+    0.6666666651132497, 1.0, 1.0, 1.0,
+    1.3333333237327072, 1.230769224744738, 1.142857134937263, 1.0666666625703025,
 };
-static const double LOGC_HI[16] = {
-    0.0, 0.060624621816434854, 0.11778303565638351, 0.17185025692665928,
-    0.2231435513142097, 0.2719337154836418, 0.3184537311185346, 0.3629054936893685,
-    0.40546510810816444, 0.0, 0.0, 0.0,
-    -0.28768207245178085, -0.20763936477824455, -0.13353139262452257, -0.06453852113757116,
-};
-static const double LOGC_LO[16] = {
-    0.0, 2.6424025938726934e-18, -1.1971685747593662e-18, -6.022453821011369e-18,
-    -9.091270597324798e-18, 7.833196376974436e-19, -6.407962483026777e-19, 6.2632141603179415e-18,
-    -2.881138025962641e-18, 0.0, 0.0, 0.0,
-    -2.6071606164425637e-17, -1.2053243216686127e-17, 3.664457663660086e-18, 6.470486661692933e-18,
+static const double LOGC[16] = {
+    0.0, 0.06062462474250669, 0.11778303717887764, 0.17185026037409895,
+    0.22314355556154997, 0.2719337259310075, 0.31845373209396766, 0.3629055035994502,
+    0.40546511043828987, 0.0, 0.0, 0.0,
+    -0.2876820652513113, -0.20763935988334406, -0.13353138569462766, -0.06453851729722977,
 };
 static const float INVCF[16] = {
-    1.0f, 0.9411764740943909f, 0.8888888955116272f, 0.8421052694320679f,
-    0.800000011920929f, 0.761904776096344f, 0.7272727489471436f, 0.695652186870575f,
-    0.6666666865348816f, 1.0f, 1.0f, 1.0f,
-    1.3333333730697632f, 1.2307692766189575f, 1.1428571939468384f, 1.0666667222976685f,
+    1.0f, 0.9410140514373779f, 0.8887153267860413f, 0.8419284820556641f,
+    0.7998793125152588f, 0.7617298364639282f, 0.7271010875701904f, 0.6954790353775024f,
+    0.666540265083313f, 1.0f, 1.0f, 1.0f,
+    1.3330942392349243f, 1.2304407358169556f, 1.1425116062164307f, 1.0663303136825562f,
 };
-static const float LOGCF_HI[16] = {
-    0.0f, 0.0606246180832386f, 0.11778302490711212f, 0.17185024917125702f,
-    0.2231435328722f, 0.2719337046146393f, 0.31845369935035706f, 0.36290547251701355f,
-    0.4054650664329529f, 0.0f, 0.0f, 0.0f,
-    -0.28768211603164673f, -0.2076393961906433f, -0.13353143632411957f, -0.06453857570886612f,
-};
-static const float LOGCF_LO[16] = {
-    0.0f, 7.905949332698281e-12f, 3.2986906539633765e-09f, 3.048216401513315e-10f,
-    3.540848725336332e-09f, -7.75744890546548e-09f, 1.965855700447605e-09f, 2.5459034880270792e-09f,
-    1.1872889338349069e-08f, 0.0f, 0.0f, 0.0f,
-    1.3777543550475002e-08f, -5.840503636278527e-09f, -1.0038856412819541e-09f, 2.4172321921867024e-09f,
+static const float LOGCF[16] = {
+    0.0f, 0.060797207057476044f, 0.11797831207513809f, 0.17206020653247833f,
+    0.2232944220304489f, 0.2721633315086365f, 0.31868976354599f, 0.36315441131591797f,
+    0.4056547284126282f, 0.0f, 0.0f, 0.0f,
+    -0.2875027358531952f, -0.20737242698669434f, -0.13322900235652924f, -0.06422314047813416f,
 };
 
 /* A 16-entry table of doubles indexed by the low 4 bits of idx. */
@@ -141,6 +131,7 @@ d_log(V x)
     e = _mm512_mask_add_round_pd(e, CMP(m, SET1(1.0), _CMP_LT_OQ), e, SET1(1.0), RN);
     const __m512i c = _mm512_castpd_si512(FMA(m, SET1(16.0), SET1(SHIFT)));
     const V r = FMA(m, lookup16(INVC, c), SET1(-1.0));
+    const V r2 = MUL(r, r);
     V p = SET1(-0.10039964618055379);
     p = FMA(p, r, SET1(0.11146773721817907));
     p = FMA(p, r, SET1(-0.12499932011314621));
@@ -151,10 +142,9 @@ d_log(V x)
     p = FMA(p, r, SET1(0.33333333333330395));
     p = FMA(p, r, SET1(-0.5));
     /* w = e ln2 + log c rounds once (exact for e = 0); |r| stays below
-     * about |log x|, so r plus the small terms then w costs one ulp. */
-    const V w = FMA(e, SET1(0.6931471805599453), lookup16(LOGC_HI, c));
-    const V lo = FMA(e, SET1(2.3190468138462996e-17), lookup16(LOGC_LO, c));
-    return ADD(w, FMA(MUL(r, r), p, ADD(r, lo)));
+     * about |log x|, so adding r and the small terms costs one ulp. */
+    const V w = FMA(e, SET1(0.6931471805599453), lookup16(LOGC, c));
+    return ADD(w, FMA(r2, p, FMA(e, SET1(2.3190468138462996e-17), r)));
 }
 
 /* sin (cosine = 0) or cos (cosine = 1) for |x| <= 2^24: x = q pi/2 + r,
@@ -209,7 +199,7 @@ f_exp(VF x)
     return _mm512_scalef_round_ps(ADDF(p, SET1F(1.0f)), k, RN);
 }
 
-/* log for positive finite floats (as d_log). */
+/* log for positive finite floats (as d_log, log(1 + r) of degree 5). */
 static inline TGT VF
 f_log(VF x)
 {
@@ -219,16 +209,13 @@ f_log(VF x)
     e = _mm512_mask_add_round_ps(e, CMPF(m, SET1F(1.0f), _CMP_LT_OQ), e, SET1F(1.0f), RN);
     const __m512i c = _mm512_castps_si512(FMAF(m, SET1F(16.0f), SET1F(SHIFTF)));
     const VF r = FMAF(m, _mm512_permutexvar_ps(c, _mm512_loadu_ps(INVCF)), SET1F(-1.0f));
-    VF p = SET1F(-0.16666667f);
-    p = FMAF(p, r, SET1F(0.2f));
+    VF p = SET1F(0.2f);
     p = FMAF(p, r, SET1F(-0.25f));
     p = FMAF(p, r, SET1F(0.333333343f));
     p = FMAF(p, r, SET1F(-0.5f));
     const VF w = FMAF(e, SET1F(0.6931471824645996f),
-                      _mm512_permutexvar_ps(c, _mm512_loadu_ps(LOGCF_HI)));
-    const VF lo = FMAF(e, SET1F(-1.9046542121259336e-09f),
-                       _mm512_permutexvar_ps(c, _mm512_loadu_ps(LOGCF_LO)));
-    return ADDF(w, FMAF(MULF(r, r), p, ADDF(r, lo)));
+                      _mm512_permutexvar_ps(c, _mm512_loadu_ps(LOGCF)));
+    return ADDF(w, FMAF(MULF(r, r), p, FMAF(e, SET1F(-1.9046542121259336e-09f), r)));
 }
 
 /* sin/cos for |x| <= 71476 (as d_sincos; beyond, q times the error of
@@ -370,65 +357,87 @@ stepf_cos(VF x, __mmask16 *ok, int *flags)
     return stepf_sincos(x, ok, 1);
 }
 
-/* Whole vectors, then the tail with masked loads and stores (its dead
- * lanes hold the harmless input), then libm for the unsafe lanes, read
- * from the loaded vector (the output may be the input). */
-#define LOOPS(FN)                                                           \
+/* Chunks of CHUNK elements: pairs of whole vectors (two independent
+ * chains in flight: exp runs 30% faster), a last whole vector, the tail
+ * with masked loads and stores, each vector with an unsafe lane saved
+ * (the output may be the input); then libm for those lanes, out of the
+ * vector loop so that its constants stay in registers. */
+#define CHUNK 512
+
+#define LOOP(FN, name, T, VT, W, MASK, FULL, step, load, loadm, store, storem, fix) \
 TGT void                                                                    \
-ndm_simd512_##FN##_f64(const double *a, double *o, Py_ssize_t n)            \
+name(const T *a, T *o, Py_ssize_t n)                                        \
 {                                                                           \
     int flags = 0;                                                          \
-    for (Py_ssize_t i = 0; i < n; i += 8) {                                 \
-        const Py_ssize_t left = n - i < 8 ? n - i : 8;                      \
-        const __mmask8 live = (__mmask8)((1u << left) - 1);                 \
-        const V x = left == 8 ? _mm512_loadu_pd(a + i)                      \
-            : _mm512_mask_loadu_pd(SET1(NDM_SIMD_H_##FN), live, a + i);     \
-        __mmask8 ok;                                                        \
-        const V y = step_##FN(x, &ok, &flags);                              \
-        if (left == 8) {                                                    \
-            _mm512_storeu_pd(o + i, y);                                     \
+    for (Py_ssize_t c0 = 0; c0 < n; c0 += CHUNK) {                          \
+        const Py_ssize_t cn = n - c0 < CHUNK ? n - c0 : CHUNK;              \
+        const T *ca = a + c0;                                               \
+        T *co = o + c0;                                                     \
+        T save[CHUNK];                                                      \
+        Py_ssize_t at[CHUNK / W];                                           \
+        MASK oks[CHUNK / W];                                                \
+        int cnt = 0;                                                        \
+        Py_ssize_t i = 0;                                                   \
+        for (; i + 2 * W <= cn; i += 2 * W) {                               \
+            const VT x0 = load(ca + i), x1 = load(ca + i + W);              \
+            MASK ok0, ok1;                                                  \
+            store(co + i, step(x0, &ok0, &flags));                          \
+            store(co + i + W, step(x1, &ok1, &flags));                      \
+            if ((MASK)(ok0 & ok1) != FULL) {                                \
+                if (ok0 != FULL) {                                          \
+                    store(save + W * cnt, x0);                              \
+                    at[cnt] = i;                                            \
+                    oks[cnt++] = ok0;                                       \
+                }                                                           \
+                if (ok1 != FULL) {                                          \
+                    store(save + W * cnt, x1);                              \
+                    at[cnt] = i + W;                                        \
+                    oks[cnt++] = ok1;                                       \
+                }                                                           \
+            }                                                               \
         }                                                                   \
-        else {                                                              \
-            _mm512_mask_storeu_pd(o + i, live, y);                          \
+        for (; i + W <= cn; i += W) {                                       \
+            const VT x = load(ca + i);                                      \
+            MASK ok;                                                        \
+            store(co + i, step(x, &ok, &flags));                            \
+            if (ok != FULL) {                                               \
+                store(save + W * cnt, x);                                   \
+                at[cnt] = i;                                                \
+                oks[cnt++] = ok;                                            \
+            }                                                               \
         }                                                                   \
-        if ((__mmask8)(ok | ~live) != 0xff) {                               \
-            double xs[8];                                                   \
-            _mm512_storeu_pd(xs, x);                                        \
-            ndm_simd_fix_f64(FN, xs, o + i, left, ok);                      \
+        if (i < cn) {                                                       \
+            const MASK live = (MASK)((1u << (cn - i)) - 1);                 \
+            const VT x = loadm(live, ca + i);                               \
+            MASK ok;                                                        \
+            storem(co + i, live, step(x, &ok, &flags));                     \
+            if ((MASK)(ok | ~live) != FULL) {                               \
+                store(save + W * cnt, x);                                   \
+                at[cnt] = i;                                                \
+                oks[cnt++] = ok;                                            \
+            }                                                               \
         }                                                                   \
-    }                                                                       \
-    if (flags) {                                                            \
-        feraiseexcept(flags);                                               \
-    }                                                                       \
-}                                                                           \
-                                                                            \
-TGT void                                                                    \
-ndm_simd512_##FN##_f32(const float *a, float *o, Py_ssize_t n)              \
-{                                                                           \
-    int flags = 0;                                                          \
-    for (Py_ssize_t i = 0; i < n; i += 16) {                                \
-        const Py_ssize_t left = n - i < 16 ? n - i : 16;                    \
-        const __mmask16 live = (__mmask16)((1u << left) - 1);               \
-        const VF x = left == 16 ? _mm512_loadu_ps(a + i)                    \
-            : _mm512_mask_loadu_ps(SET1F((float)NDM_SIMD_H_##FN), live, a + i); \
-        __mmask16 ok;                                                       \
-        const VF y = stepf_##FN(x, &ok, &flags);                            \
-        if (left == 16) {                                                   \
-            _mm512_storeu_ps(o + i, y);                                     \
-        }                                                                   \
-        else {                                                              \
-            _mm512_mask_storeu_ps(o + i, live, y);                          \
-        }                                                                   \
-        if ((__mmask16)(ok | ~live) != 0xffff) {                            \
-            float xs[16];                                                   \
-            _mm512_storeu_ps(xs, x);                                        \
-            ndm_simd_fix_f32(FN##f, xs, o + i, left, ok, NDM_SIMD_SUBUF_##FN); \
+        for (int k = 0; k < cnt; k++) {                                     \
+            const Py_ssize_t left = cn - at[k] < W ? cn - at[k] : W;        \
+            fix;                                                            \
         }                                                                   \
     }                                                                       \
     if (flags) {                                                            \
         feraiseexcept(flags);                                               \
     }                                                                       \
 }
+
+#define LOAD_F64M(m, p) _mm512_maskz_loadu_pd((m), (p))
+#define LOAD_F32M(m, p) _mm512_maskz_loadu_ps((m), (p))
+
+#define LOOPS(FN)                                                           \
+    LOOP(FN, ndm_simd512_##FN##_f64, double, V, 8, __mmask8, 0xff, step_##FN, \
+         _mm512_loadu_pd, LOAD_F64M, _mm512_storeu_pd, _mm512_mask_storeu_pd, \
+         ndm_simd_fix_f64(FN, save + 8 * k, co + at[k], left, oks[k]))       \
+    LOOP(FN, ndm_simd512_##FN##_f32, float, VF, 16, __mmask16, 0xffff, stepf_##FN, \
+         _mm512_loadu_ps, LOAD_F32M, _mm512_storeu_ps, _mm512_mask_storeu_ps, \
+         ndm_simd_fix_f32(FN##f, save + 16 * k, co + at[k], left, oks[k],   \
+                          NDM_SIMD_SUBUF_##FN))
 
 LOOPS(exp)
 LOOPS(log)
