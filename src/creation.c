@@ -560,6 +560,40 @@ ndm_creation_from_array(NdmArray *a, NdmDtype *dtype, int copy, char order, int 
     return prepend_ones(result, ndmin, order);
 }
 
+/* NumPy 2's array_getarray: self (a base-class view for a subclass) when
+ * no dtype change and no copy is asked; otherwise a C-order copy, as its
+ * PyArray_CastToType makes; copy=False when one is needed is the usual
+ * ValueError. */
+PyObject *
+ndm_creation_dunder_array(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"dtype", "copy", NULL};
+    PyObject *dtype_obj = NULL, *copy_obj = NULL;
+    NdmDtype *dtype;
+    int copy;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O$O:__array__", kwlist,
+                                     &dtype_obj, &copy_obj)
+            || ndm_creation_conv_dtype(dtype_obj, &dtype) < 0) {
+        return NULL;
+    }
+    if (conv_copy(copy_obj, -1, &copy) < 0) {
+        Py_XDECREF(dtype);
+        return NULL;
+    }
+    NdmArray *a = (NdmArray *)self;
+    int needs_cast = dtype != NULL && !ndm_dtype_equiv(dtype, a->descr);
+    if (needs_cast && copy == 0) {
+        Py_DECREF(dtype);
+        PyErr_SetString(PyExc_ValueError, COPY_MSG);
+        return NULL;
+    }
+    PyObject *r = copy == 1 || needs_cast
+                  ? ndm_creation_from_array(a, dtype, 1, 'C', 0, 0)
+                  : ndm_creation_from_array(a, NULL, -1, 'K', 0, 0);
+    Py_XDECREF(dtype);
+    return r;
+}
+
 /* ------------------------------------------------------------------ */
 /* discovery of shape and dtype of nested sequences (NumPy's
  * PyArray_DiscoverDTypeAndShape)                                       */

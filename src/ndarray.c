@@ -2694,6 +2694,8 @@ static PyMethodDef array_methods[] = {
     {"astype", KWFN(array_astype), KW,
      "a.astype(dtype, order='K', casting='unsafe', subok=True, copy=True)"},
     {"view", KWFN(array_view_method), KW, "a.view([dtype][, type])"},
+    {"__array__", KWFN(ndm_creation_dunder_array), KW,
+     "a.__array__([dtype], /, *, copy=None)"},
     {"tolist", (PyCFunction)array_tolist, METH_NOARGS, "Nested lists of Python scalars."},
     {"item", (PyCFunction)array_item, METH_VARARGS, "a.item(*args)"},
     {"fill", (PyCFunction)array_fill, METH_O, "a.fill(value)"},

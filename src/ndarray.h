@@ -106,6 +106,9 @@ PyObject *ndm_array_to_subarray(NdmArray *a, NdmDtype *descr);
 PyObject *ndm_array_from_any(PyObject *obj, NdmDtype *dtype, int copy,
                              char order, int ndmin);
 
+/* ndarray.__array__(dtype=None, /, *, copy=None) as NumPy 2 (creation.c). */
+PyObject *ndm_creation_dunder_array(PyObject *self, PyObject *args, PyObject *kwds);
+
 /* An element of a at the byte pointer ptr as an ndmem scalar. */
 static inline PyObject *
 ndm_array_getitem_ptr(NdmArray *a, const char *ptr)

@@ -1806,9 +1806,30 @@ fw_##name(PyObject *self, PyObject *args, PyObject *kwds)                  \
     X(clip) X(copy) X(cumprod) X(cumsum) X(diagonal) X(fill) X(flatten)       \
     X(max) X(mean) X(min) X(nonzero) X(prod) X(ravel) X(repeat) X(reshape)     \
     X(round) X(searchsorted) X(sort) X(squeeze) X(std) X(sum) X(swapaxes)     \
-    X(take) X(tobytes) X(tofile) X(transpose) X(var) X(view) X(__array__)
+    X(take) X(tobytes) X(tofile) X(transpose) X(var) X(view)
 
 FORWARDED(FORWARD)
+
+/* NumPy's gentype_getarray: a fresh writeable 0-d array (not a scalar),
+ * the dtype positional only (None given means float64 there, as
+ * np.dtype(None)), no copy= keyword. */
+static PyObject *
+gen_dunder_array(PyObject *self, PyObject *args)
+{
+    PyObject *dtype = NULL;
+    if (!PyArg_ParseTuple(args, "|O:__array__", &dtype)) {
+        return NULL;
+    }
+    PyObject *arr = scalar_as_array(self);
+    if (arr == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_CallMethod(arr, "astype", "OssOO", dtype == NULL
+                                      ? (PyObject *)((NdmArray *)arr)->descr : dtype,
+                                      "C", "unsafe", Py_False, Py_True);
+    Py_DECREF(arr);
+    return r;
+}
 
 static PyObject *
 forward_attr(PyObject *self, const char *name)
@@ -1916,6 +1937,8 @@ static PyMethodDef gen_methods[] = {
     {"__copy__", (PyCFunction)gen_copy, METH_NOARGS, "copy.copy(x)"},
     {"__deepcopy__", (PyCFunction)gen_copy, METH_O, "copy.deepcopy(x)"},
     FORWARDED(FORWARD_DEF)
+    {"__array__", (PyCFunction)gen_dunder_array, METH_VARARGS,
+     "A 0-d array of the value: __array__([dtype])."},
     {NULL, NULL, 0, NULL},
 };
 
