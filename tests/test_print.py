@@ -617,3 +617,43 @@ def test_float64_digits_match_numpy_dragon4(seed):
             except ValueError:
                 continue
             assert getattr(nm, name)(nm.float64(x), **args) == want, (name, x, args)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_float64_array_repr_shortcut_matches_numpy(seed):
+    """Arrays of float64 take the repr-and-format() digits in fillFormat and
+    reuse them in __call__ ('maxprec'); powers of ten, values at the
+    precision's edge, integers past 2**53 and roundings ending in 0 are the
+    cases the shortcut hands back to the exact path."""
+    rnd = random.Random(seed)
+    edge = [1e-8, 9.99999999e-9, 5e-9, 1.5e-9, 0.1, 10.0, 1e15, 1e16, 1e23, 2.0**53 + 2,
+            1.2345678901234567e20, 0.123456785, 0.12000000001, 9.999999999, 99.9999999999,
+            0.5, 2.5e-8, 1 / 3, 2 / 3, 123456.7890123]
+    for _ in range(60):
+        n = rnd.randint(1, 12)
+        vals = [_random_float64(rnd) if rnd.random() < 0.6 else rnd.choice(edge) * rnd.choice([1, -1])
+                for _ in range(n)]
+        vals = [v for v in vals if math.isfinite(v)] or [1.0]
+        a = np.array(vals)
+        b = nm.asarray(a)
+        for opts in ({}, {"precision": 3}, {"precision": 12}, {"floatmode": "maxprec_equal"},
+                     {"sign": "+"}, {"sign": " "}, {"suppress": True}):
+            with np.printoptions(**opts), nm.printoptions(**opts):
+                assert repr(b) == repr(a), (vals, opts)
+                assert str(b) == str(a), (vals, opts)
+
+
+def test_float64_digits_shortcut_equals_exact_path():
+    rnd = random.Random(5)
+    for _ in range(3000):
+        x = abs(_random_float64(rnd))
+        if not math.isfinite(x) or x == 0:
+            continue
+        for p in (0, 3, 8, 17):
+            for cm in (-1, 0, p):
+                got = _print._digits_float64_short(x, p, cm)
+                if got is not None:
+                    want = (_print._digits_float64(x, True, True, p, cm, _print._BUFFER)
+                            or _print._dragon4(*_print._decompose(x, 8)[1:], True, True, p, cm,
+                                               _print._BUFFER))
+                    assert got == want, (x, p, cm)

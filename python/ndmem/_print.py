@@ -312,6 +312,44 @@ def _digits_float64(x, unique, fractional, cutoff_max, cutoff_min, bufsize):
     return up.rstrip("0") if whole % 10 == 9 else up, e
 
 
+def _digits_float64_short(x, cutoff_max, cutoff_min):
+    """_digits_float64(x, True, True, cutoff_max, cutoff_min, bufsize) for a
+    positive finite float64 from its repr and one correctly rounded
+    format() (both exact), without big-integer arithmetic; None when only
+    _digits_float64 settles it (a shortest repr of "1", whose exponent may
+    be one above the value's; digits past the cutoff's reach; a rounded
+    string ending in 0, whose stripping depends on the rounding direction).
+
+    The shortest repr's first digit is the value's own unless the repr is a
+    power of ten; past the cutoff, format(x, '.Nf') rounds the exact value
+    half to even, as the exact division does."""
+    if cutoff_max < 0 or cutoff_max > 15000:
+        return None
+    mant, _, exp10 = repr(x).partition("e")
+    whole, _, frac = mant.partition(".")
+    if whole != "0":
+        shortest = (whole + frac).rstrip("0")
+        e = len(whole) - 1 + (int(exp10) if exp10 else 0)
+    else:
+        shortest = frac.lstrip("0")
+        e = len(shortest) - len(frac) - 1
+        shortest = shortest.rstrip("0")
+    if shortest == "1":
+        return None
+    if e + 1 <= -cutoff_max:
+        return None
+    cmin = e + 1 if cutoff_min < 0 else min(e + 1, -cutoff_min)
+    last = e - len(shortest) + 1
+    if -cutoff_max <= last <= cmin:
+        return shortest, e
+    if last > cmin:
+        return None
+    digits = format(x, f".{cutoff_max}f").replace(".", "").lstrip("0")
+    if digits.endswith("0"):
+        return None
+    return digits, e
+
+
 def _format_positional(neg, sign, parts, unique, fractional, precision,
                        min_digits, trim, pad_left, pad_right):
     signch = "-" if neg else ("+" if sign else "")
@@ -321,6 +359,13 @@ def _format_positional(neg, sign, parts, unique, fractional, precision,
     digits, pexp = found or _dragon4(m, e, mbit, unequal, unique, fractional,
                                      precision, min_digits,
                                      _BUFFER - len(signch))
+    return _place_positional(signch, digits, pexp, unique, fractional, precision,
+                             min_digits, trim, pad_left, pad_right)
+
+
+def _place_positional(signch, digits, pexp, unique, fractional, precision,
+                      min_digits, trim, pad_left, pad_right):
+    """Dragon4's positional text from its digits and first exponent."""
     nd = len(digits)
     if pexp >= 0:
         nwhole = pexp + 1
@@ -430,6 +475,22 @@ def _dragon4_str(x, size, scientific, precision=-1, unique=True,
     return _format_positional(neg, sign, parts, unique, fractional,
                               precision, min_digits, trim, pad_left,
                               pad_right)
+
+
+def _positional64(x, precision, min_digits, trim, sign, pad_left, pad_right):
+    """_dragon4_str(x, 8, False, precision, unique=True, fractional=True, ...)
+    for a finite Python float: the array printer's common case, through
+    _digits_float64_short when it settles the digits."""
+    if x:
+        neg = x < 0
+        found = _digits_float64_short(-x if neg else x, precision, min_digits)
+        if found is not None:
+            return _place_positional("-" if neg else ("+" if sign else ""), *found, True,
+                                     True, precision, min_digits, trim, pad_left,
+                                     pad_right)
+    return _dragon4_str(x, 8, False, precision=precision, min_digits=min_digits,
+                        unique=True, fractional=True, trim=trim, sign=sign,
+                        pad_left=pad_left, pad_right=pad_right)
 
 
 def _none_or_positive_arg(x, name):
@@ -612,6 +673,7 @@ class FloatingFormat:
         self.sign = sign
         self.exp_format = False
         self.large_exponent = False
+        self._digits = None
         self.fillFormat(data)
 
     def fillFormat(self, data):
@@ -672,7 +734,10 @@ class FloatingFormat:
             if self.floatmode == "fixed":
                 trim, unique = "k", False
             int_len = frac_len = 0
-            for x in finite:
+            slow = finite
+            if size == 8 and unique and self._legacy > 113 and self.precision >= 0:
+                int_len, frac_len, slow = self._measure64(finite)
+            for x in slow:
                 s = _dragon4_str(x, size, False, precision=self.precision,
                                  unique=unique, fractional=True, trim=trim,
                                  sign=self.sign == "+")
@@ -705,6 +770,35 @@ class FloatingFormat:
             self.pad_left = max(self.pad_left, len(cur["nanstr"]) - offset,
                                 len(cur["infstr"]) + neginf - offset)
 
+    def _measure64(self, finite):
+        """(int_len, frac_len, rest) of the float64 values whose digits
+        _digits_float64_short settles, measured from the digits (the text
+        trim '.' gives has no trailing zeros); rest are left to
+        _dragon4_str.  In 'maxprec' mode __call__ asks for the same digits
+        (min_digits 0 instead of -1 only matters when the last digit is
+        left of the point), so they are kept for it."""
+        keep = {} if self.floatmode == "maxprec" else None
+        sign = 1 if self.sign == "+" else 0
+        int_len = frac_len = 0
+        rest = []
+        for x in finite:
+            found = _digits_float64_short(-x if x < 0 else x, self.precision, -1) if x else None
+            if found is None:
+                rest.append(x)
+                continue
+            digits, e = found
+            nd = len(digits)
+            il = (e + 1 if e >= 0 else 1) + (1 if x < 0 else sign)
+            fl = nd - e - 1
+            if il > int_len:
+                int_len = il
+            if fl > frac_len:
+                frac_len = fl
+            if keep is not None and nd > e:
+                keep[x] = found
+        self._digits = keep
+        return int_len, frac_len, rest
+
     def __call__(self, x):
         if not math.isfinite(x):
             cur = _options.get()
@@ -721,6 +815,14 @@ class FloatingFormat:
                                 trim=self.trim, sign=self.sign == "+",
                                 pad_left=self.pad_left,
                                 exp_digits=self.exp_size)
+        if self._size == 8 and self.unique:
+            found = self._digits.get(x) if self._digits is not None else None
+            if found is not None:
+                return _place_positional("-" if x < 0 else ("+" if self.sign == "+" else ""),
+                                         *found, True, True, self.precision, md, self.trim,
+                                         self.pad_left, self.pad_right)
+            return _positional64(x, self.precision, md, self.trim, self.sign == "+",
+                                 self.pad_left, self.pad_right)
         return _dragon4_str(x, self._size, False, precision=self.precision,
                             min_digits=md, unique=self.unique,
                             fractional=True, trim=self.trim,
