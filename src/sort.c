@@ -3,187 +3,49 @@
  * percentile, ...) are Python in python/ndmem/_sort.py and _order_stats.py
  * over these.
  *
- * Integer, bool and float lanes are sorted by an LSD radix sort on an
- * unsigned key that orders as NumPy compares: signed ints flip the sign
- * bit, floats flip the sign bit (positives) or all bits (negatives).  Radix
- * sorting is stable, so one kernel serves every `kind`, and its speed does
- * not depend on the input order.  NaNs go to the end in their input order
- * (NumPy's ordering treats NaNs as equal and largest); -0.0 and 0.0 compare
- * equal in NumPy, so when a lane holds both, it is sorted by a canonical
- * key with an index payload, keeping the zeros in input order as a stable
- * sort must.  Complex lanes use a stable merge sort with NumPy's
- * lexicographic comparison (NaNs last).
+ * Integer, bool and float lanes are sorted as unsigned keys that order as
+ * NumPy compares: signed ints flip the sign bit, floats flip the sign bit
+ * (positives) or all bits (negatives).  The keys replace the values in
+ * place and are sorted by sort_radix.c's in-place radix sort, so a sort
+ * needs no buffer beyond its output (NumPy's quicksort needs none either).
+ * Equal keys are equal values, so that sort is stable in effect, and one
+ * kernel serves every `kind`, with a speed that does not depend on the
+ * input order, except in two cases a float lane handles apart: NaNs (equal
+ * and largest for NumPy) go to the end in their input order before the
+ * sort, and when a lane holds zeros of both signs (equal for NumPy), their
+ * signs are noted in input order, a bit each, and rewritten over the zero
+ * run after the sort, as a stable sort leaves them.  8-bit lanes are
+ * counting sorts.
+ *
+ * argsort packs each element's key (less the lane's least key) above its
+ * index into one 64-bit word, in the output array itself, and sorts those
+ * words: words are distinct and order by key, then index, which is a
+ * stable argsort.  When key and index need more than 64 bits, the words
+ * hold the key's high bits, and runs of equal high bits are then ordered
+ * by the bits that were left out (read again from the input).  Complex
+ * lanes use a stable merge sort with NumPy's lexicographic comparison (NaNs
+ * last).
  *
  * partition/argpartition select with introselect (below).
  *
- * Lanes are copied into scratch (any stride), sorted there and written
- * back; scratch is not array data, so it comes from PyMem_RawMalloc and the
- * GIL is released around the loop over lanes. */
+ * Lanes that are not packed (any stride, unaligned) are sorted in a
+ * lane-sized copy, as NumPy does; scratch is not array data, so it comes
+ * from PyMem_RawMalloc, and the GIL is released around the loop over
+ * lanes. */
 #include "ndarray.h"
+#include "sort_radix.h"
 
 #define INSERTION_MAX 24
 #define GIL_THRESHOLD 4096
 
 typedef struct {
-    void *k, *kt;              /* keys and their radix scratch */
-    int64_t *ix, *ixt;         /* index payload and its scratch */
+    void *k;                   /* a value lane that is not packed */
+    uint64_t *w;               /* argsort words, when out's lane is not packed */
     void *v, *vt;              /* complex records and their merge scratch */
-    uint8_t *z;                /* signs of the zeros of a float lane, in order */
+    uint8_t *z;                /* signs of a float lane's zeros, a bit each */
+    size_t zcap;               /* bytes at z */
+    int nomem;                 /* z could not grow: that lane was left as it was */
 } Scratch;
-
-/* ------------------------------------------------------------ radix */
-
-#define DEF_RADIX(W, KT)                                                    \
-static void                                                                 \
-radix##W(KT *k, KT *kt, int64_t *ix, int64_t *ixt, Py_ssize_t n)            \
-{                                                                           \
-    enum { NP = sizeof(KT) };                                               \
-    if (n <= INSERTION_MAX) {                                               \
-        for (Py_ssize_t i = 1; i < n; i++) {                                \
-            KT v = k[i];                                                    \
-            int64_t x = ix != NULL ? ix[i] : 0;                             \
-            Py_ssize_t j = i;                                               \
-            while (j > 0 && k[j - 1] > v) {                                 \
-                k[j] = k[j - 1];                                            \
-                if (ix != NULL) {                                           \
-                    ix[j] = ix[j - 1];                                      \
-                }                                                           \
-                j--;                                                        \
-            }                                                               \
-            k[j] = v;                                                       \
-            if (ix != NULL) {                                               \
-                ix[j] = x;                                                  \
-            }                                                               \
-        }                                                                   \
-        return;                                                             \
-    }                                                                       \
-    /* Only the bytes that differ between keys need a pass; finding them  \
-     * first also keeps the histogram loop off constant bytes, whose       \
-     * counters would serialise on one memory location. */                \
-    KT vor = 0, vand = (KT)~(KT)0;                                          \
-    for (Py_ssize_t i = 0; i < n; i++) {                                    \
-        vor |= k[i];                                                        \
-        vand &= k[i];                                                       \
-    }                                                                       \
-    int bytes[NP], nb = 0;                                                  \
-    for (int b = 0; b < NP; b++) {                                          \
-        if ((((KT)(vor ^ vand)) >> (8 * b)) & 255) {                        \
-            bytes[nb++] = b;                                                \
-        }                                                                   \
-    }                                                                       \
-    if (nb == 0) {                                                          \
-        return;                 /* all keys equal */                        \
-    }                                                                       \
-    Py_ssize_t cnt[NP][256];                                                \
-    memset(cnt, 0, sizeof(cnt[0]) * (size_t)nb);                            \
-    for (Py_ssize_t i = 0; i < n; i++) {                                    \
-        KT v = k[i];                                                        \
-        for (int j = 0; j < nb; j++) {                                      \
-            cnt[j][(v >> (8 * bytes[j])) & 255]++;                          \
-        }                                                                   \
-    }                                                                       \
-    KT *src = k, *dst = kt;                                                 \
-    int64_t *isrc = ix, *idst = ixt;                                        \
-    for (int j = 0; j < nb; j++) {                                          \
-        const int sh = 8 * bytes[j];                                        \
-        Py_ssize_t off[256], sum = 0;                                       \
-        for (int d = 0; d < 256; d++) {                                     \
-            off[d] = sum;                                                   \
-            sum += cnt[j][d];                                               \
-        }                                                                   \
-        if (isrc != NULL) {                                                 \
-            for (Py_ssize_t i = 0; i < n; i++) {                            \
-                KT v = src[i];                                              \
-                Py_ssize_t o = off[(v >> sh) & 255]++;                      \
-                dst[o] = v;                                                 \
-                idst[o] = isrc[i];                                          \
-            }                                                               \
-            int64_t *it = isrc;                                             \
-            isrc = idst;                                                    \
-            idst = it;                                                      \
-        }                                                                   \
-        else {                                                              \
-            for (Py_ssize_t i = 0; i < n; i++) {                            \
-                KT v = src[i];                                              \
-                dst[off[(v >> sh) & 255]++] = v;                            \
-            }                                                               \
-        }                                                                   \
-        KT *t = src;                                                        \
-        src = dst;                                                          \
-        dst = t;                                                            \
-    }                                                                       \
-    if (src != k) {                                                         \
-        memcpy(k, src, (size_t)n * sizeof(KT));                             \
-        if (ix != NULL) {                                                   \
-            memcpy(ix, isrc, (size_t)n * sizeof(int64_t));                  \
-        }                                                                   \
-    }                                                                       \
-}
-
-DEF_RADIX(8, uint8_t)
-DEF_RADIX(16, uint16_t)
-DEF_RADIX(32, uint32_t)
-DEF_RADIX(64, uint64_t)
-
-/* ------------------------------------------------------------ keys */
-
-/* cls: 0 unsigned (and bool), 1 signed, 2 IEEE float.  EXP is the
- * exponent mask of the float of that width. */
-#define DEF_KEYS(W, KT, EXP)                                                \
-static inline KT                                                            \
-sign##W(void)                                                               \
-{                                                                           \
-    return (KT)((KT)1 << (W - 1));                                          \
-}                                                                           \
-static inline KT                                                            \
-inv##W(KT b, int cls)                                                       \
-{                                                                           \
-    if (cls == 0) {                                                         \
-        return b;                                                           \
-    }                                                                       \
-    if (cls == 1) {                                                         \
-        return (KT)(b ^ sign##W());                                         \
-    }                                                                       \
-    return (KT)(b ^ ((b & sign##W()) ? (KT)~(KT)0 : sign##W()));            \
-}                                                                           \
-static inline KT                                                            \
-back##W(KT k, int cls)                                                      \
-{                                                                           \
-    if (cls == 0) {                                                         \
-        return k;                                                           \
-    }                                                                       \
-    if (cls == 1) {                                                         \
-        return (KT)(k ^ sign##W());                                         \
-    }                                                                       \
-    return (KT)(k ^ ((k & sign##W()) ? sign##W() : (KT)~(KT)0));            \
-}                                                                           \
-static inline int                                                           \
-isnan##W(KT b, int cls)                                                     \
-{                                                                           \
-    return cls == 2 && (KT)(b & (KT)~sign##W()) > (KT)(EXP);                \
-}                                                                           \
-static inline int                                                           \
-iszero##W(KT b, int cls)                                                    \
-{                                                                           \
-    return cls == 2 && (KT)(b & (KT)~sign##W()) == 0;                       \
-}                                                                           \
-/* NumPy's order as a key: NaNs equal and largest, -0.0 equal to 0.0. */    \
-static inline KT                                                            \
-canon##W(KT b, int cls)                                                     \
-{                                                                           \
-    if (isnan##W(b, cls)) {                                                 \
-        return (KT)~(KT)0;                                                  \
-    }                                                                       \
-    if (iszero##W(b, cls)) {                                                \
-        return sign##W();                                                   \
-    }                                                                       \
-    return inv##W(b, cls);                                                  \
-}
-
-DEF_KEYS(8, uint8_t, 0)
-DEF_KEYS(16, uint16_t, 0x7C00u)
-DEF_KEYS(32, uint32_t, 0x7F800000u)
-DEF_KEYS(64, uint64_t, 0x7FF0000000000000ull)
 
 /* ------------------------------------------------------------ lanes */
 
@@ -191,91 +53,270 @@ typedef void (*sort_lane_fn)(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s);
 typedef void (*arg_lane_fn)(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,
                             char *out, Py_ssize_t ost);
 
-static void
-write_indices(const int64_t *ix, Py_ssize_t n, char *out, Py_ssize_t ost)
+static int
+bit_length(uint64_t x)
 {
-    if (ost == (Py_ssize_t)sizeof(int64_t)) {
-        memcpy(out, ix, (size_t)n * sizeof(int64_t));
-        return;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        memcpy(out + i * ost, &ix[i], sizeof(int64_t));
-    }
+    return x == 0 ? 0 : 64 - __builtin_clzll(x);
 }
 
+/* 8-bit lanes: counting sorts, in the lane itself whatever its stride.
+ * FLIP orders int8 as unsigned.  Four histograms, summed after, keep runs
+ * of one value from serialising on one counter. */
+#define DEF_COUNT(CLS, FLIP)                                                \
+static void                                                                 \
+count8_##CLS(const char *p, Py_ssize_t st, Py_ssize_t n, Py_ssize_t *cnt)   \
+{                                                                           \
+    Py_ssize_t c[4][256];                                                   \
+    memset(c, 0, sizeof(c));                                                \
+    Py_ssize_t i = 0;                                                       \
+    for (; i + 4 <= n; i += 4) {                                            \
+        c[0][(uint8_t)p[i * st] ^ FLIP]++;                                  \
+        c[1][(uint8_t)p[(i + 1) * st] ^ FLIP]++;                            \
+        c[2][(uint8_t)p[(i + 2) * st] ^ FLIP]++;                            \
+        c[3][(uint8_t)p[(i + 3) * st] ^ FLIP]++;                            \
+    }                                                                       \
+    for (; i < n; i++) {                                                    \
+        c[0][(uint8_t)p[i * st] ^ FLIP]++;                                  \
+    }                                                                       \
+    for (int d = 0; d < 256; d++) {                                         \
+        cnt[d] = c[0][d] + c[1][d] + c[2][d] + c[3][d];                     \
+    }                                                                       \
+}                                                                           \
+static void                                                                 \
+sort_8_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)              \
+{                                                                           \
+    (void)s;                                                                \
+    Py_ssize_t cnt[256], i = 0;                                             \
+    count8_##CLS(p, st, n, cnt);                                            \
+    for (int d = 0; d < 256; d++) {                                         \
+        const char v = (char)(d ^ FLIP);                                    \
+        if (st == 1) {                                                      \
+            memset(p + i, v, (size_t)cnt[d]);                               \
+            i += cnt[d];                                                    \
+            continue;                                                       \
+        }                                                                   \
+        for (Py_ssize_t e = i + cnt[d]; i < e; i++) {                       \
+            p[i * st] = v;                                                  \
+        }                                                                   \
+    }                                                                       \
+}                                                                           \
+static void                                                                 \
+argsort_8_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,           \
+                char *out, Py_ssize_t ost)                                  \
+{                                                                           \
+    (void)s;                                                                \
+    Py_ssize_t cnt[256], sum = 0;                                           \
+    count8_##CLS(p, st, n, cnt);                                            \
+    for (int d = 0; d < 256; d++) {                                         \
+        Py_ssize_t c = cnt[d];                                              \
+        cnt[d] = sum;                                                       \
+        sum += c;                                                           \
+    }                                                                       \
+    if (ost == (Py_ssize_t)sizeof(int64_t)) {                               \
+        int64_t *o = (int64_t *)out;                                        \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            o[cnt[(uint8_t)p[i * st] ^ FLIP]++] = i;                        \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        int64_t x = i;                                                      \
+        memcpy(out + cnt[(uint8_t)p[i * st] ^ FLIP]++ * ost, &x, sizeof(x));\
+    }                                                                       \
+}
+
+DEF_COUNT(0, 0)
+DEF_COUNT(1, 0x80)
+
+/* Float lanes, before their sort (see the head of this file): NaNs to the
+ * end in input order; the signs of the zeros into s->z when both occur.
+ * Sets *m to the count of non-NaNs and *nz to that of zeros when mixed
+ * (else 0).  -1 when s->z could not grow (the lane is unchanged). */
+#define DEF_FLOAT_PREP(W, KT)                                               \
+static int                                                                  \
+float_prep##W(KT *k, Py_ssize_t n, Py_ssize_t *m, Py_ssize_t *nz, Scratch *s)\
+{                                                                           \
+    Py_ssize_t nn = 0, z = 0;                                               \
+    int neg = 0, pos = 0;                                                   \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        nn += isnan##W(k[i], 2);                                            \
+        if (iszero##W(k[i], 2)) {                                           \
+            z++;                                                            \
+            neg |= (k[i] & sign##W()) != 0;                                 \
+            pos |= (k[i] & sign##W()) == 0;                                 \
+        }                                                                   \
+    }                                                                       \
+    *nz = 0;                                                                \
+    if (neg && pos) {                                                       \
+        size_t need = ((size_t)z + 7) / 8;                                  \
+        if (need > s->zcap) {                                               \
+            uint8_t *t = PyMem_RawRealloc(s->z, need);                      \
+            if (t == NULL) {                                                \
+                s->nomem = 1;                                               \
+                return -1;                                                  \
+            }                                                               \
+            s->z = t;                                                       \
+            s->zcap = need;                                                 \
+        }                                                                   \
+        memset(s->z, 0, need);                                              \
+        for (Py_ssize_t i = 0, j = 0; i < n; i++) {                         \
+            if (iszero##W(k[i], 2)) {                                       \
+                s->z[j >> 3] |= (uint8_t)(((k[i] & sign##W()) != 0) << (j & 7));\
+                j++;                                                        \
+            }                                                               \
+        }                                                                   \
+        *nz = z;                                                            \
+    }                                                                       \
+    /* from the back: each NaN is swapped behind the ones found before */ \
+    for (Py_ssize_t i = n - 1, w = n; nn > 0 && i >= 0; i--) {              \
+        if (isnan##W(k[i], 2)) {                                            \
+            KT t = k[--w];                                                  \
+            k[w] = k[i];                                                    \
+            k[i] = t;                                                       \
+        }                                                                   \
+    }                                                                       \
+    *m = n - nn;                                                            \
+    return 0;                                                               \
+}                                                                           \
+/* The zero run of the sorted keys k[0..m) gets the signs of s->z. */      \
+static void                                                                 \
+zero_fix##W(KT *k, Py_ssize_t m, Py_ssize_t nz, const uint8_t *z)           \
+{                                                                           \
+    const KT kneg = inv##W(sign##W(), 2);                                   \
+    Py_ssize_t lo = 0, hi = m;                                              \
+    while (lo < hi) {                                                       \
+        Py_ssize_t mid = lo + (hi - lo) / 2;                                \
+        if (k[mid] < kneg) {                                                \
+            lo = mid + 1;                                                   \
+        }                                                                   \
+        else {                                                              \
+            hi = mid;                                                       \
+        }                                                                   \
+    }                                                                       \
+    for (Py_ssize_t j = 0; j < nz; j++) {                                   \
+        k[lo + j] = inv##W((z[j >> 3] >> (j & 7)) & 1 ? sign##W() : 0, 2); \
+    }                                                                       \
+}
+
+DEF_FLOAT_PREP(16, uint16_t)
+DEF_FLOAT_PREP(32, uint32_t)
+DEF_FLOAT_PREP(64, uint64_t)
+
 #define DEF_LANES(W, KT, CLS)                                               \
+/* Value sort, in the lane when it is packed (s->k NULL), else in s->k. */  \
+static void                                                                 \
+sort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)          \
+{                                                                           \
+    KT *k = s->k != NULL ? (KT *)s->k : (KT *)p;                            \
+    if (s->k != NULL) {                                                     \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            memcpy(&k[i], p + i * st, sizeof(KT));                          \
+        }                                                                   \
+    }                                                                       \
+    Py_ssize_t m = n, nz = 0;                                               \
+    if (CLS == 2 && float_prep##W(k, n, &m, &nz, s) < 0) {                  \
+        return;                                                             \
+    }                                                                       \
+    for (Py_ssize_t i = 0; CLS != 0 && i < m; i++) {                        \
+        k[i] = inv##W(k[i], CLS);                                           \
+    }                                                                       \
+    ndm_sortradix_u##W(k, m);                                               \
+    if (nz > 0) {                                                           \
+        zero_fix##W(k, m, nz, s->z);                                        \
+    }                                                                       \
+    for (Py_ssize_t i = 0; CLS != 0 && i < m; i++) {                        \
+        k[i] = back##W(k[i], CLS);                                          \
+    }                                                                       \
+    if (s->k != NULL) {                                                     \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            memcpy(p + i * st, &k[i], sizeof(KT));                          \
+        }                                                                   \
+    }                                                                       \
+}                                                                           \
+static inline uint64_t                                                      \
+key_##W##_##CLS(const char *p, Py_ssize_t st, uint64_t i, KT lo)            \
+{                                                                           \
+    KT b;                                                                   \
+    memcpy(&b, p + (Py_ssize_t)i * st, sizeof(KT));                         \
+    return (uint64_t)(KT)(canon##W(b, CLS) - lo);                           \
+}                                                                           \
+/* w[0..m) are sorted words of ib index bits under key bits from bit sh   \
+ * up: order each run of equal key bits by the bits below sh, as many as  \
+ * fit beside the index at a time. */                                     \
+static void                                                                 \
+ties_##W##_##CLS(const char *p, Py_ssize_t st, uint64_t *w, Py_ssize_t m,   \
+                 int ib, int sh, KT lo)                                     \
+{                                                                           \
+    const uint64_t imask = ((uint64_t)1 << ib) - 1;                         \
+    const int nsh = sh > 64 - ib ? sh - (64 - ib) : 0;                      \
+    const uint64_t fmask = ((uint64_t)1 << (sh - nsh)) - 1;                 \
+    for (Py_ssize_t i = 0; i < m;) {                                        \
+        Py_ssize_t j = i + 1;                                               \
+        while (j < m && (w[j] >> ib) == (w[i] >> ib)) {                     \
+            j++;                                                            \
+        }                                                                   \
+        if (j - i > 1) {                                                    \
+            for (Py_ssize_t t = i; t < j; t++) {                            \
+                uint64_t x = w[t] & imask;                                  \
+                w[t] = (((key_##W##_##CLS(p, st, x, lo) >> nsh) & fmask) << ib) | x;\
+            }                                                               \
+            ndm_sortradix_u64(w + i, j - i);                                \
+            if (nsh > 0) {                                                  \
+                ties_##W##_##CLS(p, st, w + i, j - i, ib, nsh, lo);         \
+            }                                                               \
+        }                                                                   \
+        i = j;                                                              \
+    }                                                                       \
+}                                                                           \
+/* Stable argsort: (key - least key, index) words, in out's lane when it  \
+ * is packed (s->w NULL), else in s->w; NaN indices last in order. */     \
 static void                                                                 \
 argsort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,       \
                     char *out, Py_ssize_t ost)                              \
 {                                                                           \
-    KT *k = s->k;                                                           \
-    for (Py_ssize_t i = 0; i < n; i++) {                                    \
-        KT b;                                                               \
-        memcpy(&b, p + i * st, sizeof(KT));                                 \
-        k[i] = canon##W(b, CLS);                                            \
-        s->ix[i] = i;                                                       \
-    }                                                                       \
-    radix##W(k, s->kt, s->ix, s->ixt, n);                                   \
-    write_indices(s->ix, n, out, ost);                                      \
-}                                                                           \
-/* Value sort.  The keys are built in the lane itself when it is packed
- * (k == NULL): each key is written at or before the element it replaces,
- * and NaNs wait in kt.  Zeros of both signs are equal keys for NumPy, so
- * when both occur the zero run is rewritten with the signs in input order
- * (s->z), as a stable sort leaves them. */                                \
-static void                                                                 \
-sort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)          \
-{                                                                           \
-    KT *k = s->k != NULL ? (KT *)s->k : (KT *)p, *kt = s->kt;               \
-    uint8_t *z = s->z;                                                      \
-    Py_ssize_t m = 0, nn = 0, nz = 0;                                       \
-    int negz = 0, posz = 0;                                                 \
+    uint64_t *w = s->w != NULL ? s->w : (uint64_t *)out;                    \
+    KT lo = (KT)~(KT)0, hi = 0;                                             \
+    Py_ssize_t nn = 0;                                                      \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
         KT b;                                                               \
         memcpy(&b, p + i * st, sizeof(KT));                                 \
         if (isnan##W(b, CLS)) {                                             \
-            kt[nn++] = b;                                                   \
+            nn++;                                                           \
             continue;                                                       \
         }                                                                   \
-        if (iszero##W(b, CLS)) {                                            \
-            int neg = (b & sign##W()) != 0;                                 \
-            negz |= neg;                                                    \
-            posz |= !neg;                                                   \
-            z[nz++] = (uint8_t)neg;                                         \
-        }                                                                   \
-        k[m++] = inv##W(b, CLS);                                            \
+        KT c = canon##W(b, CLS);                                            \
+        lo = c < lo ? c : lo;                                               \
+        hi = c > hi ? c : hi;                                               \
     }                                                                       \
-    memcpy(k + m, kt, (size_t)nn * sizeof(KT));                             \
-    radix##W(k, kt, NULL, NULL, m);                                         \
-    if (negz && posz) {                                                     \
-        const KT kneg = inv##W((KT)sign##W(), CLS);                         \
-        Py_ssize_t lo = 0, hi = m;                                          \
-        while (lo < hi) {                                                   \
-            Py_ssize_t mid = lo + (hi - lo) / 2;                            \
-            if (k[mid] < kneg) {                                            \
-                lo = mid + 1;                                               \
-            }                                                               \
-            else {                                                          \
-                hi = mid;                                                   \
-            }                                                               \
+    const Py_ssize_t m = n - nn;                                            \
+    const int ib = bit_length((uint64_t)(n - 1));                           \
+    const int kb = m > 0 ? bit_length((uint64_t)(KT)(hi - lo)) : 0;         \
+    const int sh = kb + ib > 64 ? kb + ib - 64 : 0;                         \
+    for (Py_ssize_t i = 0, j = 0, t = m; i < n; i++) {                      \
+        KT b;                                                               \
+        memcpy(&b, p + i * st, sizeof(KT));                                 \
+        if (isnan##W(b, CLS)) {                                             \
+            w[t++] = (uint64_t)i;                                           \
+            continue;                                                       \
         }                                                                   \
-        for (Py_ssize_t j = 0; j < nz; j++) {                               \
-            k[lo + j] = inv##W(z[j] ? (KT)sign##W() : (KT)0, CLS);          \
-        }                                                                   \
+        w[j++] = (((uint64_t)(KT)(canon##W(b, CLS) - lo) >> sh) << ib)      \
+                 | (uint64_t)i;                                             \
     }                                                                       \
+    ndm_sortradix_u64(w, m);                                                \
+    if (sh > 0) {                                                           \
+        ties_##W##_##CLS(p, st, w, m, ib, sh, lo);                          \
+    }                                                                       \
+    const uint64_t imask = ((uint64_t)1 << ib) - 1;                         \
     for (Py_ssize_t i = 0; i < m; i++) {                                    \
-        KT b = back##W(k[i], CLS);                                          \
-        memcpy(p + i * st, &b, sizeof(KT));                                 \
+        w[i] &= imask;                                                      \
     }                                                                       \
-    if ((char *)k != p) {                                                   \
-        for (Py_ssize_t i = m; i < n; i++) {                                \
-            memcpy(p + i * st, &k[i], sizeof(KT));                          \
+    if (s->w != NULL) {                                                     \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            memcpy(out + i * ost, &w[i], sizeof(int64_t));                  \
         }                                                                   \
     }                                                                       \
 }
 
-DEF_LANES(8, uint8_t, 0)
-DEF_LANES(8, uint8_t, 1)
 DEF_LANES(16, uint16_t, 0)
 DEF_LANES(16, uint16_t, 1)
 DEF_LANES(16, uint16_t, 2)
@@ -422,42 +463,30 @@ static void
 scratch_free(Scratch *s)
 {
     PyMem_RawFree(s->k);
-    PyMem_RawFree(s->kt);
-    PyMem_RawFree(s->ix);
-    PyMem_RawFree(s->ixt);
+    PyMem_RawFree(s->w);
     PyMem_RawFree(s->v);
     PyMem_RawFree(s->vt);
     PyMem_RawFree(s->z);
 }
 
-/* Scratch for lanes of n elements.  argsort: keys and indices, each with
- * its radix buffer.  sort: the radix buffer, keys only when the lanes are
- * not packed (in_place false), zero signs for floats; complex: records. */
+/* Scratch for lanes of n elements: a copy of a value lane that is not
+ * packed, words for an argsort lane of out that is not, records for
+ * complex.  Packed lanes and 8-bit lanes need none. */
 static int
-scratch_alloc(Scratch *s, const SortEntry *e, Py_ssize_t n, int arg, int in_place,
-              int is_float)
+scratch_alloc(Scratch *s, const SortEntry *e, Py_ssize_t n, int arg, int packed)
 {
     size_t m = (size_t)(n > 0 ? n : 1);
-    int ok;
+    int ok = 1;
     memset(s, 0, sizeof(*s));
-    if (e->keysize > 0) {
-        s->kt = PyMem_RawMalloc(m * (size_t)e->keysize);
-        ok = s->kt != NULL;
-        if (arg || !in_place) {
-            s->k = PyMem_RawMalloc(m * (size_t)e->keysize);
-            ok = ok && s->k != NULL;
-        }
+    if (e->keysize > 1 && !packed) {
         if (arg) {
-            s->ix = PyMem_RawMalloc(m * sizeof(int64_t));
-            s->ixt = PyMem_RawMalloc(m * sizeof(int64_t));
-            ok = ok && s->ix != NULL && s->ixt != NULL;
+            ok = (s->w = PyMem_RawMalloc(m * sizeof(uint64_t))) != NULL;
         }
-        else if (is_float) {
-            s->z = PyMem_RawMalloc(m);
-            ok = ok && s->z != NULL;
+        else {
+            ok = (s->k = PyMem_RawMalloc(m * (size_t)e->keysize)) != NULL;
         }
     }
-    else {
+    else if (e->keysize == 0) {
         s->v = PyMem_RawMalloc(m * (size_t)e->recsize);
         s->vt = PyMem_RawMalloc((m / 2 + 1) * (size_t)e->recsize);
         ok = s->v != NULL && s->vt != NULL;
@@ -509,11 +538,10 @@ run_lanes(NdmArray *a, int axis, NdmArray *out)
         return 0;
     }
     Scratch s;
-    int t = a->descr->type_num;
-    int in_place = out == NULL && a->strides[axis] == e->keysize
-                   && (a->flags & NDM_ALIGNED);
-    int is_float = t == NDM_FLOAT16 || t == NDM_FLOAT32 || t == NDM_FLOAT64;
-    if (scratch_alloc(&s, e, n, out != NULL, in_place, is_float) < 0) {
+    int packed = out != NULL
+                 ? out->strides[axis] == (Py_ssize_t)sizeof(int64_t) && (out->flags & NDM_ALIGNED)
+                 : a->strides[axis] == e->keysize && (a->flags & NDM_ALIGNED);
+    if (scratch_alloc(&s, e, n, out != NULL, packed) < 0) {
         return -1;
     }
     Py_ssize_t idx[NDM_MAXDIMS] = {0};
@@ -522,7 +550,7 @@ run_lanes(NdmArray *a, int axis, NdmArray *out)
     Py_ssize_t ost = out != NULL ? out->strides[axis] : 0;
     int gil_free = size >= GIL_THRESHOLD;
     PyThreadState *ts = gil_free ? PyEval_SaveThread() : NULL;
-    for (Py_ssize_t lane = 0; lane < nlanes; lane++) {
+    for (Py_ssize_t lane = 0; lane < nlanes && !s.nomem; lane++) {
         if (out != NULL) {
             e->arg(p, a->strides[axis], n, &s, o, ost);
         }
@@ -535,6 +563,10 @@ run_lanes(NdmArray *a, int axis, NdmArray *out)
         PyEval_RestoreThread(ts);
     }
     scratch_free(&s);
+    if (s.nomem) {
+        PyErr_NoMemory();
+        return -1;
+    }
     return 0;
 }
 
@@ -592,6 +624,77 @@ argsort(PyObject *Py_UNUSED(mod), PyObject *args)
         return NULL;
     }
     return out;
+}
+
+/* ------------------------------------------------------------ unique */
+
+/* Keep the first of each run of equal values of a sorted lane, in place;
+ * with equal_nan, the first NaN only (NaNs are last).  Returns the count
+ * kept.  Values compare as NumPy's != does (0.0 == -0.0, NaN != NaN). */
+#define DEF_UNIQUE(W, KT, CLS)                                              \
+static Py_ssize_t                                                           \
+unique_##W##_##CLS(char *p, Py_ssize_t n, int equal_nan)                    \
+{                                                                           \
+    KT *k = (KT *)p;                                                        \
+    Py_ssize_t u = n > 0;                                                   \
+    for (Py_ssize_t i = 1; i < n; i++) {                                    \
+        KT a = k[i - 1], b = k[i];                                          \
+        if (isnan##W(b, CLS) ? !(equal_nan && isnan##W(a, CLS))            \
+                             : canon##W(a, CLS) != canon##W(b, CLS)) {      \
+            k[u++] = b;                                                     \
+        }                                                                   \
+    }                                                                       \
+    return u;                                                               \
+}
+
+DEF_UNIQUE(8, uint8_t, 0)
+DEF_UNIQUE(16, uint16_t, 0)
+DEF_UNIQUE(16, uint16_t, 2)
+DEF_UNIQUE(32, uint32_t, 0)
+DEF_UNIQUE(32, uint32_t, 2)
+DEF_UNIQUE(64, uint64_t, 0)
+DEF_UNIQUE(64, uint64_t, 2)
+
+typedef Py_ssize_t (*unique_fn)(char *p, Py_ssize_t n, int equal_nan);
+
+/* Signed ints are equal exactly when their bits are. */
+static const unique_fn unique_table[NDM_NNUMERIC] = {
+    [NDM_BOOL] = unique_8_0, [NDM_INT8] = unique_8_0, [NDM_UINT8] = unique_8_0,
+    [NDM_INT16] = unique_16_0, [NDM_UINT16] = unique_16_0,
+    [NDM_INT32] = unique_32_0, [NDM_UINT32] = unique_32_0,
+    [NDM_INT64] = unique_64_0, [NDM_UINT64] = unique_64_0,
+    [NDM_FLOAT16] = unique_16_2, [NDM_FLOAT32] = unique_32_2,
+    [NDM_FLOAT64] = unique_64_2,
+};
+
+/* _unique_sorted(a, equal_nan): a 1-d packed sorted array of a native
+ * bool, integer or float dtype; moves its distinct values to the front
+ * (see DEF_UNIQUE) and returns their count.  np.unique then needs no mask
+ * and no temporaries, only the sorted copy and its result. */
+static PyObject *
+unique_sorted(PyObject *Py_UNUSED(mod), PyObject *args)
+{
+    PyObject *obj;
+    int equal_nan;
+    if (!PyArg_ParseTuple(args, "Op:_unique_sorted", &obj, &equal_nan)) {
+        return NULL;
+    }
+    NdmArray *a = array_arg(obj, "_unique_sorted");
+    if (a == NULL || ndm_array_fail_unless_writeable(a) < 0) {
+        return NULL;
+    }
+    int t = a->descr->type_num;
+    if (a->nd != 1 || t < 0 || t >= NDM_NNUMERIC || unique_table[t] == NULL
+            || !ndm_dtype_isnative(a->descr) || (a->shape[0] > 1
+            && !(a->strides[0] == a->descr->itemsize && (a->flags & NDM_ALIGNED)))) {
+        PyErr_SetString(PyExc_TypeError, "_unique_sorted: needs a packed 1-d real array");
+        return NULL;
+    }
+    Py_ssize_t u, n = a->shape[0];
+    Py_BEGIN_ALLOW_THREADS
+    u = unique_table[t](a->data, n, equal_nan);
+    Py_END_ALLOW_THREADS
+    return PyLong_FromSsize_t(u);
 }
 
 /* ------------------------------------------------------------ select */
@@ -1390,6 +1493,7 @@ static PyMethodDef sort_functions[] = {
     {"_argsort", argsort, METH_VARARGS, "Stable argsort along an axis (kernel)."},
     {"_partition", partition, METH_VARARGS, "Introselect lanes in place (kernel)."},
     {"_argpartition", argpartition, METH_VARARGS, "Indices that partition lanes (kernel)."},
+    {"_unique_sorted", unique_sorted, METH_VARARGS, "Distinct values of a sorted array (kernel)."},
     {"_searchsorted", searchsorted, METH_VARARGS, "Binary search (kernel)."},
     {"_nonzero", nonzero, METH_O, "Coordinates of True elements (kernel)."},
     {"_bincount", bincount, METH_VARARGS, "Counts of non-negative ints (kernel)."},

@@ -6,7 +6,7 @@ _twodim_base_impl.py).  Order statistics and histograms are in
 _order_stats.py.
 
 The kernels (radix/merge sorts, binary search, nonzero, bincount) are in
-src/sort.c; everything else is composed from ufuncs, reductions and
+src/sort.c and src/sort_radix.c; everything else is composed from ufuncs, reductions and
 indexing, in NumPy's order of operations so that results match bit for bit.
 The ndarray methods of the same names call these functions.
 """
@@ -133,8 +133,9 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     axis : int or None, optional
         Axis to sort along (default last); None sorts the flattened array.
     kind : {'quicksort', 'mergesort', 'heapsort', 'stable'}, optional
-        Accepted for compatibility: every kind runs a stable sort (radix for
-        integers and floats, merge sort for complex).
+        Accepted for compatibility: every kind runs a stable sort (an
+        in-place radix sort for integers and floats, needing no memory
+        beyond the result; merge sort for complex).
     order : None
         Only for structured arrays, which are not supported here.
     stable : bool, optional
@@ -525,6 +526,12 @@ def argwhere(a):
 def _unique1d(ar, return_index, return_inverse, return_counts, equal_nan,
               inverse_shape):
     ar = ar.flatten()
+    if (not (return_index or return_inverse or return_counts)
+            and ar.dtype.kind in "biuf" and ar.dtype.isnative):
+        # the sorted copy is compacted in place: no mask, no temporaries
+        _core._sort_inplace(ar, 0)
+        u = _core._unique_sorted(ar, equal_nan)
+        return (ar if u == ar.shape[0] else ar[:u].copy(),)
     if return_index or return_inverse:
         perm = argsort(ar, kind="mergesort")
         aux = ar[perm]
