@@ -204,6 +204,215 @@ fileio_write(PyObject *Py_UNUSED(module), PyObject *args)
     return PyLong_FromSsize_t(nbytes);
 }
 
+/* Whitespace as str.isspace() and the re module's \s see it, in ASCII. */
+static inline int
+is_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+/* One pass of NumPy's text reading loop over ASCII text for integers:
+ * count the items (out == NULL) or store them.  Returns the number of
+ * items, or -1 where the Python reader must decide: an item or separator
+ * it would refuse (it raises the error), or a value past int64. */
+static Py_ssize_t
+scan_ints(const char *s, Py_ssize_t len, char sep, Py_ssize_t count, int64_t *out)
+{
+    Py_ssize_t pos = 0, n = 0;
+    while (count < 0 || n < count) {
+        while (pos < len && is_space((unsigned char)s[pos])) {
+            pos++;
+        }
+        if (pos == len) {
+            break;
+        }
+        int negative = s[pos] == '-';
+        if (s[pos] == '-' || s[pos] == '+') {
+            pos++;
+        }
+        Py_ssize_t start = pos;
+        uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+        uint64_t v = 0;
+        while (pos < len && s[pos] >= '0' && s[pos] <= '9') {
+            unsigned d = (unsigned)(s[pos] - '0');
+            if (v > (limit - d) / 10) {
+                return -1;
+            }
+            v = v * 10 + d;
+            pos++;
+        }
+        if (pos == start) {
+            return -1;
+        }
+        if (out != NULL) {
+            out[n] = negative ? (int64_t)(0 - v) : (int64_t)v;
+        }
+        n++;
+        if (sep == 0) {
+            /* whitespace separator: at least one blank, or the end */
+            if (pos < len && !is_space((unsigned char)s[pos])) {
+                return -1;
+            }
+            continue;
+        }
+        while (pos < len && is_space((unsigned char)s[pos])) {
+            pos++;
+        }
+        if (pos == len) {
+            break;
+        }
+        if (s[pos] != sep) {
+            return -1;
+        }
+        pos++;
+    }
+    return n;
+}
+
+/* _fileio_parse_ints(text, sep, count): the integers of an ASCII str as
+ * an int64 array, or None where the Python reader must decide.  sep is ''
+ * (whitespace separates) or one non-blank character, with optional blanks
+ * around it; count < 0 reads all. */
+static PyObject *
+fileio_parse_ints(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *text, *sep_obj;
+    Py_ssize_t count;
+
+    if (!PyArg_ParseTuple(args, "UUn:_fileio_parse_ints", &text, &sep_obj, &count)) {
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(text) || !PyUnicode_IS_ASCII(sep_obj)
+            || PyUnicode_GET_LENGTH(sep_obj) > 1) {
+        Py_RETURN_NONE;
+    }
+    const char *s = (const char *)PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    char sep = PyUnicode_GET_LENGTH(sep_obj) ? *(const char *)PyUnicode_DATA(sep_obj) : 0;
+    if (sep != 0 && is_space((unsigned char)sep)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t n = scan_ints(s, len, sep, count, NULL);
+    if (n < 0) {
+        Py_RETURN_NONE;
+    }
+    NdmDtype *descr = ndm_dtype_builtin(NDM_INT64);
+    if (descr == NULL) {
+        return NULL;
+    }
+    PyObject *arr = ndm_array_new(ndm_state.ndarray_type, descr, 1, &n, NULL, NULL, 0, NULL);
+    if (arr == NULL) {
+        return NULL;
+    }
+    /* the text is immutable and the array new: the second pass agrees */
+    (void)scan_ints(s, len, sep, count, (int64_t *)((NdmArray *)arr)->data);
+    return arr;
+}
+
+/* A growing text buffer for fileio_format. */
+typedef struct {
+    char *p;
+    Py_ssize_t len, cap;
+} TextBuf;
+
+static int
+text_put(TextBuf *b, const char *s, Py_ssize_t n)
+{
+    if (b->len + n > b->cap) {
+        Py_ssize_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n) {
+            cap *= 2;
+        }
+        char *p = PyMem_Realloc(b->p, (size_t)cap);
+        if (p == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, (size_t)n);
+    b->len += n;
+    return 0;
+}
+
+/* One item as str() of the Python object tolist() would give. */
+static int
+format_item(TextBuf *b, int type_num, const char *ptr)
+{
+    char digits[32];
+    int n;
+    switch (type_num) {
+    case NDM_BOOL:
+        return *ptr ? text_put(b, "True", 4) : text_put(b, "False", 5);
+#define SIGNED(T, C) case T: { C v; memcpy(&v, ptr, sizeof v); \
+        n = snprintf(digits, sizeof digits, "%lld", (long long)v); break; }
+#define UNSIGNED(T, C) case T: { C v; memcpy(&v, ptr, sizeof v); \
+        n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v); break; }
+    SIGNED(NDM_INT8, int8_t) SIGNED(NDM_INT16, int16_t)
+    SIGNED(NDM_INT32, int32_t) SIGNED(NDM_INT64, int64_t)
+    UNSIGNED(NDM_UINT8, uint8_t) UNSIGNED(NDM_UINT16, uint16_t)
+    UNSIGNED(NDM_UINT32, uint32_t) UNSIGNED(NDM_UINT64, uint64_t)
+#undef SIGNED
+#undef UNSIGNED
+    default: {
+        double v;
+        if (type_num == NDM_FLOAT32) {
+            float f;
+            memcpy(&f, ptr, sizeof f);
+            v = f;
+        }
+        else {
+            memcpy(&v, ptr, sizeof v);
+        }
+        /* what float.__repr__ (and so str) calls */
+        char *r = PyOS_double_to_string(v, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+        if (r == NULL) {
+            return -1;
+        }
+        int rc = text_put(b, r, (Py_ssize_t)strlen(r));
+        PyMem_Free(r);
+        return rc;
+    }
+    }
+    return text_put(b, digits, n);
+}
+
+/* _fileio_format(arr, sep): sep.join(map(str, arr.tolist())) for a 1-d
+ * C-contiguous array of native bool, integers, float32 or float64, built
+ * without a Python object per item; None for any other array. */
+static PyObject *
+fileio_format(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *obj, *sep_obj;
+
+    if (!PyArg_ParseTuple(args, "O!U:_fileio_format", ndm_state.ndarray_type, &obj, &sep_obj)) {
+        return NULL;
+    }
+    NdmArray *a = (NdmArray *)obj;
+    int t = a->descr->type_num;
+    if (a->nd != 1 || !(a->flags & NDM_C_CONTIGUOUS) || !ndm_dtype_isnative(a->descr)
+            || !(t <= NDM_UINT64 || t == NDM_FLOAT32 || t == NDM_FLOAT64)
+            || a->descr->names != NULL || !PyUnicode_IS_ASCII(sep_obj)) {
+        Py_RETURN_NONE;
+    }
+    const char *sep = (const char *)PyUnicode_DATA(sep_obj);
+    Py_ssize_t seplen = PyUnicode_GET_LENGTH(sep_obj), n = a->shape[0];
+    Py_ssize_t itemsize = a->descr->itemsize;
+    TextBuf b = {NULL, 0, 0};
+    PyObject *result = NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if ((i > 0 && text_put(&b, sep, seplen) < 0)
+                || format_item(&b, t, a->data + i * itemsize) < 0) {
+            goto fail;
+        }
+    }
+    result = PyUnicode_DecodeASCII(b.p ? b.p : "", b.len, NULL);
+fail:
+    PyMem_Free(b.p);
+    return result;
+}
+
 static PyMethodDef fileio_methods[] = {
     {"tofile", (PyCFunction)(void (*)(void))array_tofile, METH_VARARGS | METH_KEYWORDS,
      "a.tofile(fid, sep='', format='%s')\n\n"
@@ -216,6 +425,15 @@ static PyMethodDef fileio_functions[] = {
      "_fileio_write(arr, fd)\n\n"
      "Write arr's bytes in C order to the descriptor fd at its position,\n"
      "without copying the array; returns the number of bytes written."},
+    {"_fileio_parse_ints", fileio_parse_ints, METH_VARARGS,
+     "_fileio_parse_ints(text, sep, count)\n\n"
+     "The integers of ASCII text as an int64 array, read as NumPy's text\n"
+     "fromfile does (sep '' or one non-blank character), or None where the\n"
+     "Python reader must decide."},
+    {"_fileio_format", fileio_format, METH_VARARGS,
+     "_fileio_format(arr, sep)\n\n"
+     "sep.join(map(str, arr.tolist())) for a 1-d contiguous array of native\n"
+     "bool, integers, float32 or float64; None for any other array."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,6 +1,7 @@
 """tofile / fromfile (binary and text), frombuffer and tobytes against NumPy."""
 
 import io
+import warnings
 import os
 
 import numpy as np
@@ -125,6 +126,18 @@ def test_text_tofile(tmp_path, dtype, sep, fmt, layout):
     ("001, 002, 003", ", ", "<i4", {}),
     ("1;2;;3", ";", "<i4", {}),
     ("1 2 3", " ", "<f8", dict(offset=1)),        # offset is binary-only
+    # integers go through the C scanner, which hands odd text back to Python
+    ("1 2 3\n4\t5 ", " ", "<i8", {}),
+    ("1 2 3", " ", "<i8", dict(count=2)),
+    ("-1,2,,3", ",", "<i2", {}),
+    ("-5 7", " ", "<u8", {}),
+    ("0 2 -3", " ", "?", {}),
+    ("9223372036854775807 -9223372036854775808", " ", "<i8", {}),
+    ("1_0 2", " ", "<i8", {}),
+    ("1,2 3", ",", "<i8", dict(count=1)),
+    ("1 2x", " ", "<i8", dict(count=1)),
+    ("12 \xe9", " ", "<i8", {}),
+    ("1.5 2", " ", "<f8", dict(count=1)),
 ])
 def test_text_fromfile(tmp_path, text, sep, dtype, kw):
     path = tmp_path / "a.txt"
@@ -275,3 +288,24 @@ def test_stream_writes_in_chunks(monkeypatch, layout):
             members.append((buf.getvalue(), zf.read("a.npy")))
     assert members[0] == members[1]
     assert peak < (1 << 20)
+
+
+@pytest.mark.parametrize("dtype", ["<f8", "<f4", ">f8", "i1", "<u8", "<i8", "?", "<c16"])
+@pytest.mark.parametrize("sep,fmt", [(" ", "%s"), ("é", "%s"), (",", "%.4g")])
+def test_text_tofile_special_values_and_chunks(tmp_path, monkeypatch, dtype, sep, fmt):
+    """Numbers format in C for '%s' (str of each item); the text is
+    written in chunks, joined by sep across their seams."""
+    import ndmem._fileio
+    monkeypatch.setattr(ndmem._fileio, "_CHUNK_BYTES", 1000)
+    values = [0.0, -0.0, 1.5, 1e300, -2.5e-300, 1 / 3, np.inf, -np.inf, np.nan, 5e-324, 1e16]
+    texts = []
+    for lib in LIBS:
+        with np.errstate(all="ignore"):
+            special = np.array(values).astype(dtype)
+        arr = lib.concatenate([lib.asarray(special), lib.arange(3000).astype(dtype)])
+        path = tmp_path / f"{lib.__name__}.txt"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            texts.append(outcome(lambda: arr[::-1].tofile(path, sep=sep, format=fmt)
+                                 or path.read_text(encoding="utf-8")))
+    assert texts[0] == texts[1]

@@ -16,10 +16,9 @@ __all__ = ["fromfile"]
 
 _UNMATCHED = "string or file could not be read to its end due to unmatched data"
 
-_INT_RE = re.compile(r"[+-]?\d+")
-_FLOAT_RE = re.compile(
-    r"[+-]?(?:inf(?:inity)?|nan(?:\([0-9a-z_]*\))?"
-    r"|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)", re.IGNORECASE)
+_INT = r"[+-]?\d+"
+_FLOAT = (r"(?i:[+-]?(?:inf(?:inity)?|nan(?:\([0-9a-z_]*\))?"
+          r"|(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?))")
 
 
 def _open(file, mode):
@@ -34,27 +33,55 @@ def _open(file, mode):
 _CHUNK_BYTES = 1 << 20
 
 
-def write_bytes(f, arr):
-    """Write the bytes of ``arr`` in C order to the stream ``f``, in chunks
-    of at most ``_CHUNK_BYTES`` (or one item): views of a C-contiguous
-    array, copies of leading-axis slices of any other."""
+def _c_order_blocks(arr, limit):
+    """The elements of ``arr`` in C order as 1-d C-contiguous pieces of at
+    most ``limit`` bytes (or one item): views of a C-contiguous array,
+    copies of leading-axis slices of any other, so no copy of the whole."""
     if arr.flags.c_contiguous:
-        if arr.size and arr.itemsize:
-            flat = arr.reshape(-1).view(_core.uint8)
-            for start in range(0, flat.size, _CHUNK_BYTES):
-                f.write(flat[start:start + _CHUNK_BYTES])
+        flat = arr.reshape(-1)
+        step = max(1, limit // arr.itemsize) if arr.itemsize else flat.size
+        for start in range(0, flat.size, step):
+            yield flat[start:start + step]
         return
     row_bytes = arr[0].nbytes
-    if row_bytes > _CHUNK_BYTES:
+    if row_bytes > limit:
         for row in arr:
-            write_bytes(f, row)
+            yield from _c_order_blocks(row, limit)
         return
-    step = max(1, _CHUNK_BYTES // row_bytes) if row_bytes else arr.shape[0]
+    step = max(1, limit // row_bytes) if row_bytes else arr.shape[0]
     for start in range(0, arr.shape[0], step):
-        block = arr[start:start + step].copy(order="C")
-        if block.size:
-            f.write(block.reshape(-1).view(_core.uint8))
-        del block       # before the next copy: one block alive at a time
+        yield arr[start:start + step].copy(order="C").reshape(-1)
+
+
+def write_bytes(f, arr):
+    """Write the bytes of ``arr`` in C order to the stream ``f``, in chunks
+    of at most ``_CHUNK_BYTES`` (or one item)."""
+    if not arr.itemsize:
+        return
+    for block in _c_order_blocks(arr, _CHUNK_BYTES):
+        f.write(block.view(_core.uint8))
+
+
+def _write_text(f, arr, sep, format):
+    """Items formatted with ``format`` and joined by ``sep``, written a
+    chunk at a time (a list of every item would be many times the array)."""
+    first = True
+    for block in _c_order_blocks(arr, _CHUNK_BYTES):
+        # "%s" % (x,) is str(x) for every x; numbers format in C
+        text = _core._fileio_format(block, sep) if format == "%s" else None
+        if text is None:
+            items = block.tolist()
+            if format == "%s":
+                strings = map(str, items)
+            elif block.dtype.names is None:
+                strings = map(format.__mod__, items)    # no tuple items
+            else:
+                strings = (format % (x,) for x in items)
+            text = sep.join(strings)
+        if not first:
+            f.write(sep)
+        f.write(text)
+        first = False
 
 
 def write_file(f, arr):
@@ -91,46 +118,48 @@ def tofile(arr, fid, sep="", format="%s"):
         if sep == "":
             write_file(f, arr)
         else:
-            items = arr.ravel().tolist()
-            f.write(sep.join(format % (x,) for x in items))
+            _write_text(f, arr, sep, format)
     finally:
         if own:
             f.close()
 
 
-def _separator_re(sep):
+def _text_patterns(item, sep):
+    """Regular expressions for NumPy's text reading loop: skip whitespace,
+    read an item, then a separator (whitespace in ``sep`` matches any run
+    of it); a separator that matched nothing ends the data.  Atomic groups
+    and possessive repeats take each step's first match and never give it
+    back, as the loop does, so the regex engine walks the whole text in C.
+
+    Returns (prefix, step, item): ``prefix`` matches the longest run of
+    items that are each followed by a separator, ``step`` finds them one by
+    one (group 1), ``item`` reads one item."""
     parts = [r"\s*" if c.isspace() else re.escape(c) for c in sep]
-    return re.compile(r"\s*" + "".join(parts))
+    if sep.isspace():
+        # all whitespace: the separator consumed something iff it is \s+
+        separator = r"(?>\s+)"
+    else:
+        separator = r"(?>\s*" + "".join(parts) + ")"
+    step = r"(?>\s*)((?>" + item + "))" + separator + r"(?>\s*)"
+    return (re.compile(r"(?>\s*)(?:" + step + ")*+"), re.compile(step),
+            re.compile("(?>" + item + ")"))
 
 
 def _parse_text(text, descr, count, sep):
     kind = descr.kind
     if kind in "iub":
-        item_re, convert = _INT_RE, int
+        item, convert = _INT, int
     elif kind in "fc":
-        item_re, convert = _FLOAT_RE, float
+        item, convert = _FLOAT, float
     else:
         raise ValueError("Unable to read character files of that array type")
-    sep_re = _separator_re(sep)
-    values = []
-    pos = 0
-    end = len(text)
-    while count < 0 or len(values) < count:
-        while pos < end and text[pos].isspace():
-            pos += 1
-        if pos == end:
-            break
-        m = item_re.match(text, pos)
-        if m is None:
-            raise ValueError(_UNMATCHED)
-        values.append(convert(m.group()))
-        pos = m.end()
-        m = sep_re.match(text, pos)
-        if m is None or (m.end() == pos and pos < end):
-            if text[pos:].strip():
-                raise ValueError(_UNMATCHED)
-            break
-        pos = m.end()
+    if kind in "iub":
+        arr = _ints_in_c(text, descr, count, sep)
+        if arr is not None:
+            return arr
+    values = _split_simple(text, count, sep, convert)
+    if values is None:
+        values = list(map(convert, _scan(text, count, sep, item)))
     if kind == "b":
         values = [v != 0 for v in values]
     elif kind == "u":
@@ -138,6 +167,68 @@ def _parse_text(text, descr, count, sep):
         bits = 8 * descr.itemsize
         values = [v % (1 << bits) for v in values]
     return _core.array(values, dtype=descr)
+
+
+def _ints_in_c(text, descr, count, sep):
+    """Integers read by the C scanner, or None where it leaves the text,
+    or a value that does not fit ``descr``, to the Python reader (which
+    raises the same errors as before)."""
+    core = "".join(c for c in sep if not c.isspace())
+    if len(core) > 1:
+        return None
+    values = _core._fileio_parse_ints(text, core, count)
+    if values is None:
+        return None
+    if descr.kind == "b":
+        return values != 0
+    if descr.kind == "i" and values.size:
+        bound = 1 << (8 * descr.itemsize - 1)
+        if values.min() < -bound or values.max() >= bound:
+            return None
+    # unsigned types wrap negative numbers, as NumPy's text reader does
+    return values.astype(descr)
+
+
+def _split_simple(text, count, sep, convert):
+    """The values of ``text`` split by str.split, or None where that might
+    not be NumPy's reading (then :func:`_scan` decides).
+
+    A separator of whitespace, or of one other character with optional
+    whitespace around it, cuts the text into pieces that int()/float()
+    accept exactly when the item regex matches them whole (they strip the
+    same whitespace); underscores, which they accept and NumPy does not,
+    send the text to the scanner, as does any piece they refuse."""
+    core = "".join(c for c in sep if not c.isspace())
+    if len(core) > 1 or "_" in text:
+        return None
+    pieces = text.split(core) if core else text.split()
+    if pieces and not pieces[-1].strip():
+        pieces.pop()        # a trailing separator
+    if count >= 0:
+        del pieces[count:]
+    try:
+        return list(map(convert, pieces))
+    except ValueError:
+        return None
+
+
+def _scan(text, count, sep, item):
+    """The item strings of ``text`` as NumPy's loop reads them; ValueError
+    for unmatched data."""
+    prefix, step, item_re = _text_patterns(item, sep)
+    end = prefix.match(text).end()
+    strings = step.findall(text, 0, end)
+    if count < 0 or len(strings) < count:
+        # the first item not followed by a separator: the data must end
+        # with it (blank space after it is fine)
+        m = item_re.match(text, end) if end < len(text) else None
+        if end < len(text) and (m is None or text[m.end():].strip()):
+            raise ValueError(_UNMATCHED)
+        if m is not None:
+            strings.append(m.group())
+    if 0 <= count < len(strings):
+        del strings[count:]
+    return strings
 
 
 def fromfile(file, dtype=float, count=-1, sep="", offset=0, *, like=None):
