@@ -5,6 +5,8 @@
  * complex functions are C99's, which NumPy's npy_c* wrap. */
 #include "loops_internal.h"
 
+#include <float.h>
+
 /* ------------------------------------------------------------------ */
 /* Real unary functions: X(ufunc-op, libm base name)                   */
 
@@ -49,8 +51,8 @@ static inline t NDM_LIBM(spacing, N)(t x)                                   \
     if (isinf(x)) {                                                         \
         return (t)NAN;                                                      \
     }                                                                       \
-    if (x == 0) {                                                           \
-        return NDM_LIBM(nextafter, N)((t)0, (t)1);                          \
+    if (x == 0) {   /* the smallest subnormal, without libm's underflow */ \
+        return sizeof(t) == sizeof(float) ? (t)FLT_TRUE_MIN : (t)DBL_TRUE_MIN; \
     }                                                                       \
     return NDM_LIBM(nextafter, N)(x, NDM_LIBM(copysign, N)((t)INFINITY, x)) - x; \
 }                                                                           \
@@ -113,18 +115,24 @@ static inline ndm_half op##_float16(ndm_half a)                             \
 static inline ndm_half op##_float16(ndm_half a, ndm_half b)                 \
 { return ndm_f2h(op##_float32(ndm_h2f(a), ndm_h2f(b))); }
 #define spacing_float16 spacing_float16_via
+#define power_float16 power_float16_via
 #define nextafter_float16 nextafter_float16_via
 #define copysign_float16 copysign_float16_via
 #define fabs_float16 fabs_float16_via
 NDM_MATH1_LIST(NDM_DEF1, FLOAT16, float16, ndm_half)
 NDM_MATH2_LIST(NDM_DEF2, FLOAT16, float16, ndm_half)
 #undef spacing_float16
+#undef power_float16
 #undef nextafter_float16
 #undef copysign_float16
 #undef fabs_float16
 #undef NDM_DEF1
 #undef NDM_DEF2
 
+/* NumPy's HALF_power calls powf itself: glibc's silent 0 ** -inf, no
+ * divide-by-zero flag as its float32/float64 loops raise. */
+static inline ndm_half power_float16(ndm_half a, ndm_half b)
+{ return ndm_f2h(powf(ndm_h2f(a), ndm_h2f(b))); }
 static inline ndm_half fabs_float16(ndm_half a) { return (ndm_half)(a & 0x7fffu); }
 static inline ndm_half copysign_float16(ndm_half a, ndm_half b)
 { return (ndm_half)((a & 0x7fffu) | (b & 0x8000u)); }
@@ -198,6 +206,41 @@ NDM_FOR_EACH_NUMERIC(NDM_ON_HF)
 #undef NDM_EACH
 #undef NDM_K1
 #undef NDM_K2
+
+/* NumPy's float32/float64 power loops (loops_umath_fp.dispatch.c.src,
+ * POWER_FAST_PATH): with the exponent broadcast (stride 0) and one of
+ * -1, 0, 0.5, 1, 2 they compute 1/x, 1, sqrt(x), x, x*x instead of pow.
+ * Visible in the results and flags: power(-0.0, 0.5) is -0.0 and
+ * power(-inf, 0.5) nan, power(5e-324, 1.0) raises no underflow, only
+ * there; float_power and float16 always call pow. */
+#define NDM_POWER_FAST(nm, t, sqrt_fn)                                      \
+static void                                                                 \
+kp_power_##nm(char **args, Py_ssize_t n, const Py_ssize_t *steps, void *ctx) \
+{                                                                           \
+    if (steps[1] == 0 && n > 0) {                                           \
+        const t e = *(const t *)args[1];                                    \
+        const char *ip = args[0];                                           \
+        char *op = args[2];                                                 \
+        const Py_ssize_t si = steps[0], so = steps[2];                      \
+        if (e == -1 || e == 0 || e == (t)0.5 || e == 1 || e == 2) {         \
+            for (Py_ssize_t i = 0; i < n; i++, ip += si, op += so) {        \
+                const t x = *(const t *)ip;                                 \
+                *(t *)op = e == -1 ? 1 / x : e == 0 ? (t)1 : e == 1 ? x     \
+                         : e == 2 ? x * x : sqrt_fn(x);                     \
+            }                                                               \
+            return;                                                         \
+        }                                                                   \
+    }                                                                       \
+    k_power_##nm(args, n, steps, ctx);                                      \
+}
+NDM_POWER_FAST(float32, float, sqrtf)
+NDM_POWER_FAST(float64, double, sqrt)
+#undef NDM_POWER_FAST
+
+/* float_power's 'dd->d' loop is plain pow in NumPy (glibc's silent
+ * 0 ** -inf, where its power loop raises divide-by-zero). */
+static inline double fpow_float64(double a, double b) { return pow(a, b); }
+NDM_BINARY_KERNEL(k_fpow_float64, double, double, double, fpow_float64)
 
 /* Contiguous float32/float64 exp, log, sin, cos: the vector routines of
  * loops_simd.c when they take the loop, else the libm kernel above. */
@@ -621,14 +664,18 @@ NDM_LIST_ROUND(trunc)
 #define NDM_PGIL_KF(N, nm, t)
 #define NDM_PGIL_KC(N, nm, t)
 #define NDM_ON_PGIL(N, nm, t) NDM_CAT(NDM_PGIL_, NDMK_##N)(N, nm, t)
+#define NDM_L3P NDM_LD3(FLOAT16, FLOAT16, FLOAT16, k_power_float16)         \
+    NDM_LD3(FLOAT32, FLOAT32, FLOAT32, kp_power_float32)                    \
+    NDM_LD3(FLOAT64, FLOAT64, FLOAT64, kp_power_float64)
 const NdmLoopDef ndm_lmath_power[] = {
     NDM_FOR_EACH_NUMERIC(NDM_ON_PGIL)
-    NDM_L3(power) NDM_L3(power)
+    NDM_L3P NDM_L3P
     NDM_LD3(COMPLEX64, COMPLEX64, COMPLEX64, k_power_complex64)
     NDM_LD3(COMPLEX128, COMPLEX128, COMPLEX128, k_power_complex128)
 };
+#undef NDM_L3P
 const NdmLoopDef ndm_lmath_float_power[] = {
-    NDM_LD3(FLOAT64, FLOAT64, FLOAT64, k_power_float64)
+    NDM_LD3(FLOAT64, FLOAT64, FLOAT64, k_fpow_float64)
     NDM_LD3(COMPLEX128, COMPLEX128, COMPLEX128, k_power_complex128)
 };
 

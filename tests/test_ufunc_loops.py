@@ -315,3 +315,77 @@ def test_integer_division_without_special_divisors(c, name):
                         exp if name == "divmod" else [exp]):
             np.testing.assert_array_equal(np.asarray(g), e)
             assert np.asarray(g).dtype == e.dtype
+
+
+def raised(lib, fn):
+    """fn under errstate(all='raise'): the result's bytes or the FP error text."""
+    with lib.errstate(all="raise"):
+        try:
+            r = fn()
+        except FloatingPointError as e:
+            return "raised", str(e)
+    return np.asarray(r).dtype.str, np.asarray(r).tobytes()
+
+
+POWER_BASES = [5e-324, -5e-324, 1e-310, 1e-300, 0.0, -0.0, 1.0, -1.0, 4.0, 1e300,
+               np.inf, -np.inf, np.nan, 1e-40, 1e-45]
+
+
+@pytest.mark.parametrize("c", "fd")
+@pytest.mark.parametrize("exponent", [-1.0, 0.0, 0.5, 1.0, 2.0, 3.0])
+def test_power_with_a_broadcast_exponent(c, exponent):
+    """NumPy's float32/float64 power loops take a broadcast exponent of -1,
+    0, 0.5, 1 or 2 as 1/x, 1, sqrt(x), x, x*x (POWER_FAST_PATH): no
+    underflow for power(5e-324, 1), power(-0.0, 0.5) is -0.0 and
+    power(-inf, 0.5) nan with 'invalid'.  An exponent array of the same
+    length goes through pow.  (A one-element array with a one-element
+    exponent array is left out: NumPy passes it to pow, ndmem's iterator
+    gives it stride 0 like a broadcast one.)"""
+    with np.errstate(all="ignore"):
+        x = np.array(POWER_BASES).astype(c)
+    e = np.full(1, exponent, c)
+    cases = [
+        lambda m: m.power(m.asarray(x), m.asarray(e)),           # broadcast array
+        lambda m: m.power(m.asarray(x), exponent),               # Python scalar
+        lambda m: m.power(m.asarray(x)[::-1], m.asarray(e)[0]),  # strided, 0-d exponent
+        lambda m: m.asarray(x) ** exponent,
+    ]
+    if c == "d":  # float32 pow differs from NumPy's SVML by an ulp here and there
+        cases.append(lambda m: m.power(m.asarray(x), m.asarray(np.full(x.size, exponent, c))))
+    for k in range(x.size):  # one value at a time: each its own flags
+        cases.append(lambda m, k=k: m.power(m.asarray(x[k:k + 1]), exponent))
+    for case in cases:
+        assert raised(ndmem, lambda: case(ndmem)) == raised(np, lambda: case(np))
+
+
+def test_power_without_fast_path():
+    """float_power and float16 power always call pow (NumPy's float16 loop:
+    powf, so 0 ** -inf is inf without a divide-by-zero flag)."""
+    with np.errstate(all="ignore"):
+        x = np.array(POWER_BASES)
+    for exponent in (0.5, 1.0, -np.inf):
+        for c in "ed":
+            ufunc = "power" if c == "e" else "float_power"
+            with np.errstate(all="ignore"):
+                xc = x.astype(c)
+            for k in range(xc.size):
+                got = raised(ndmem, lambda: getattr(ndmem, ufunc)(ndmem.asarray(xc[k:k + 1]),
+                                                                  xc.dtype.type(exponent)))
+                exp = raised(np, lambda: getattr(np, ufunc)(xc[k:k + 1], xc.dtype.type(exponent)))
+                assert got == exp, (ufunc, c, xc[k], exponent)
+
+
+@pytest.mark.parametrize("c", "efd")
+def test_spacing_flags(c):
+    """spacing(+-0) is the smallest subnormal with no underflow flag (NumPy);
+    a subnormal input still raises it, inf gives nan ('invalid' for float16
+    only), the largest finite value overflows."""
+    info = np.finfo(c)
+    values = [0.0, -0.0, info.smallest_subnormal, -info.smallest_subnormal,
+              info.smallest_normal, 1.0, -1.0, info.max, -info.max, np.inf, -np.inf, np.nan]
+    for v in values:
+        a = np.array([v], c)
+        for make in (lambda m: m.asarray(a), lambda m: m.asarray(np.repeat(a, 20))[::2],
+                     lambda m: m.asarray(a)[0]):
+            assert raised(ndmem, lambda: ndmem.spacing(make(ndmem))) == \
+                raised(np, lambda: np.spacing(make(np))), (c, v)
