@@ -1,8 +1,8 @@
-/* Vectorized exp, log, sin and cos for float32/float64 loops (AVX2 +
- * FMA, chosen at run time; anything else keeps the libm kernels of
- * loops_math.c).  Contiguous operands are computed in place of the
- * kernel's loop; strided ones are gathered into a small buffer and
- * scattered back.
+/* Vectorized exp, log, sin and cos for float32/float64 loops: AVX-512
+ * (loops_simd_avx512.c) or AVX2 + FMA (here), chosen once at load;
+ * anything else keeps the libm kernels of loops_math.c.  Contiguous
+ * operands are computed in place of the kernel's loop; strided ones are
+ * gathered into a small buffer and scattered back.
  *
  * Each routine computes a "safe" domain in vector registers, where the
  * result is a normal number and no floating-point flag but inexact can
@@ -13,8 +13,8 @@
  * the libm function, so special values and the fenv flags NumPy reports
  * (overflow, underflow, divide-by-zero, invalid) are libm's; exp far past
  * those thresholds is set to inf/0 in vector with the flag.  Unsafe lanes
- * compute on a harmless input, so the vector arithmetic raises nothing on
- * their behalf.
+ * compute on a harmless input (AVX-512: every instruction suppresses
+ * exceptions), so the vector arithmetic raises nothing on their behalf.
  *
  * The algorithms are the classic ones: Cody-Waite range reduction with
  * FMA (exp: x = k ln2/64 + r and a table of 2^(j/64); sin/cos:
