@@ -700,9 +700,11 @@ unique_sorted(PyObject *Py_UNUSED(mod), PyObject *args)
 /* ------------------------------------------------------------ select */
 
 /* partition/argpartition: introselect as NumPy's selection.cpp does it:
- * median-of-3 pivots with Hoare partitioning, and once the depth budget
- * (twice the bit length of n) is spent, median-of-medians pivots, so the
- * worst case stays linear.  Several kth are done in increasing order, each
+ * median-of-3 pivots, and once the depth budget (twice the bit length of
+ * n) is spent, median-of-medians pivots, so the worst case stays linear.
+ * Median-of-3 steps partition by a branchless Lomuto pass (random data
+ * would mispredict half of Hoare's compares), splitting off the values
+ * equal to the pivot after a bad split; median-of-medians steps by Hoare's.  Several kth are done in increasing order, each
  * in the part right of the previous one.  Float lanes first move their
  * NaNs to the end (NaN sorts last), then compare with plain `<`; float16
  * compares its canonical radix keys, complex NumPy's CLESS.  Values are
@@ -773,32 +775,68 @@ select_##NAME(T *v, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k,            \
         depth += 2;                                                         \
     }                                                                       \
     while (hi - lo > SELECT_SMALL) {                                        \
-        Py_ssize_t ll, hh;                                                  \
         if (depth-- > 0) {                                                  \
-            /* v[lo] the median of three, v[lo + 1] the least (a sentinel \
-             * for the downward scan), v[hi] the largest (upward) */      \
-            Py_ssize_t mid = lo + (hi - lo) / 2;                            \
-            if (LT(v[hi], v[mid])) {                                        \
-                SWAPT(T, v[hi], v[mid]);                                    \
+            /* v[lo] the median of the elements at the quartiles and the \
+             * middle: the Lomuto pass leaves its upper part rotated (its \
+             * largest first), so the ends would make poor samples */     \
+            Py_ssize_t q = (hi - lo) / 4, a = lo + q, b = lo + (hi - lo) / 2,\
+                       c = hi - q;                                          \
+            if (LT(v[b], v[a])) {                                           \
+                SWAPT(T, v[a], v[b]);                                       \
             }                                                               \
-            if (LT(v[hi], v[lo])) {                                         \
-                SWAPT(T, v[hi], v[lo]);                                     \
+            if (LT(v[c], v[b])) {                                           \
+                SWAPT(T, v[b], v[c]);                                       \
+                if (LT(v[b], v[a])) {                                       \
+                    SWAPT(T, v[a], v[b]);                                   \
+                }                                                           \
             }                                                               \
-            if (LT(v[lo], v[mid])) {                                        \
-                SWAPT(T, v[lo], v[mid]);                                    \
+            SWAPT(T, v[lo], v[b]);                                          \
+            /* branchless Lomuto: no mispredicted compares */             \
+            const T pv = v[lo];                                             \
+            Py_ssize_t j = lo + 1;                                          \
+            for (Py_ssize_t i = lo + 1; i <= hi; i++) {                     \
+                T x = v[i];                                                 \
+                const int less = LT(x, pv);                                 \
+                v[i] = v[j];                                                \
+                v[j] = x;                                                   \
+                j += less;                                                  \
             }                                                               \
-            SWAPT(T, v[mid], v[lo + 1]);                                    \
-            ll = lo + 1;                                                    \
-            hh = hi;                                                        \
+            SWAPT(T, v[lo], v[j - 1]);                                      \
+            /* [lo, j - 1) < pivot == v[j - 1] <= [j, hi] */                \
+            if (k < j - 1) {                                                \
+                hi = j - 2;                                                 \
+                if (piv != NULL && *npiv < PIVOT_STACK) {                   \
+                    piv[(*npiv)++] = j - 1;                                 \
+                }                                                           \
+                continue;                                                   \
+            }                                                               \
+            if (k == j - 1) {                                               \
+                return;                                                     \
+            }                                                               \
+            if (4 * (hi - j) > 3 * (hi - lo)) {                             \
+                /* a bad split, maybe many equal to the pivot: those go   \
+                 * first, so that equal values cannot stall the loop */   \
+                Py_ssize_t e = j;                                           \
+                for (Py_ssize_t i = j; i <= hi; i++) {                      \
+                    T x = v[i];                                             \
+                    const int eq = !LT(pv, x);                              \
+                    v[i] = v[e];                                            \
+                    v[e] = x;                                               \
+                    e += eq;                                                \
+                }                                                           \
+                if (k < e) {                                                \
+                    return;                                                 \
+                }                                                           \
+                j = e;                                                      \
+            }                                                               \
+            lo = j;                                                         \
+            continue;                                                       \
         }                                                                   \
-        else {                                                              \
-            /* the medians above the pivot stay in the range: they stop   \
-             * the upward scan */                                         \
-            Py_ssize_t m = lo + 1 + mom5_##NAME(v + lo + 1, hi - lo);       \
-            SWAPT(T, v[m], v[lo]);                                          \
-            ll = lo;                                                        \
-            hh = hi + 1;                                                    \
-        }                                                                   \
+        /* the medians above the pivot stay in the range: they stop the   \
+         * upward scan */                                                 \
+        Py_ssize_t m = lo + 1 + mom5_##NAME(v + lo + 1, hi - lo);           \
+        SWAPT(T, v[m], v[lo]);                                              \
+        Py_ssize_t ll = lo, hh = hi + 1;                                    \
         const T pivot = v[lo];                                              \
         for (;;) {                                                          \
             do {                                                            \
