@@ -1,15 +1,17 @@
-/* ndarray.tofile and the raw writer under it.  The file-object work is in
- * python/ndmem/_fileio.py (paths, positions, text formatting); this file
- * hangs the method on the C type and writes an array's bytes in C order
- * straight to a descriptor, as NumPy's PyArray_ToFile does:
+/* ndarray.tofile and the C helpers of python/ndmem/_fileio.py, which does
+ * the file-object work (paths, positions, text rules).
+ *
+ * Binary writes go straight to a descriptor, as NumPy's PyArray_ToFile:
  *  - no copy of a C-contiguous array (one write() from its buffer);
- *  - a non-contiguous array goes out through a small stack buffer, with
+ *  - a non-contiguous array goes out through a 64 KiB staging buffer, with
  *    long contiguous runs written in place, so the peak stays flat;
  *  - large writes first reserve their blocks with fallocate (NumPy's
  *    npy_fallocate).  On ext4 this is what makes overwriting a file fast:
  *    without reserved blocks the close() of a file truncated and rewritten
  *    starts writeback of every delayed-allocation page (auto_da_alloc), and
- *    the next O_TRUNC of that file then waits for it. */
+ *    the next O_TRUNC of that file then waits for it.
+ * Text: an integer scanner and a number formatter, so that text fromfile
+ * and tofile need no Python object per item in the common cases. */
 #include "ndarray.h"
 
 #include <errno.h>
@@ -46,6 +48,13 @@ write_all(int fd, const char *p, Py_ssize_t n, PyThreadState **ts)
                 *ts = NULL;
                 return -1;
             }
+        }
+        else if (got == 0) {
+            /* no progress and no error: give up rather than spin */
+            PyEval_RestoreThread(*ts);
+            *ts = NULL;
+            PyErr_Format(PyExc_OSError, "%zd requested and 0 written", n);
+            return -1;
         }
         else {
             p += got;

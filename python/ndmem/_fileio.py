@@ -27,9 +27,10 @@ def _open(file, mode):
     return file, False
 
 
-# Streams get at most this many bytes per write: a zip member compresses
-# each write into one bytes object (which zlib builds twice over), so the
-# peak follows the chunk, not the array.
+# Streams and text files get at most this many bytes of the array per
+# write: a zip member compresses each write into one bytes object (which
+# zlib builds twice over), text is several times its items, so the peak
+# follows the chunk, not the array.
 _CHUNK_BYTES = 1 << 20
 
 
@@ -96,8 +97,10 @@ def write_file(f, arr):
         # a pipe: no position to keep in step
         _core._fileio_write(arr, fd)
         return
-    _core._fileio_write(arr, fd)
-    f.seek(os.lseek(fd, 0, os.SEEK_CUR))
+    try:
+        _core._fileio_write(arr, fd)
+    finally:
+        f.seek(os.lseek(fd, 0, os.SEEK_CUR))
 
 
 def tofile(arr, fid, sep="", format="%s"):
