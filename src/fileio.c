@@ -220,12 +220,130 @@ is_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
 }
 
-/* One pass of NumPy's text reading loop over ASCII text for integers:
- * count the items (out == NULL) or store them.  Returns the number of
- * items, or -1 where the Python reader must decide: an item or separator
- * it would refuse (it raises the error), or a value past int64. */
+static inline int
+is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* s[pos:] starts with the lower-case word w, in any case. */
+static int
+starts_with_word(const char *s, Py_ssize_t pos, Py_ssize_t len, const char *w)
+{
+    for (; *w; w++, pos++) {
+        if (pos >= len || (s[pos] | 0x20) != *w) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The end of the float item at pos, as _fileio._FLOAT matches it:
+ * [+-]? (inf(inity)? | nan | (\d+\.?\d* | \.\d+)(e[+-]?\d+)?), any case;
+ * -1 for no item, or for nan(...) which float() refuses (Python decides). */
 static Py_ssize_t
-scan_ints(const char *s, Py_ssize_t len, char sep, Py_ssize_t count, int64_t *out)
+float_item_end(const char *s, Py_ssize_t pos, Py_ssize_t len)
+{
+    if (pos < len && (s[pos] == '+' || s[pos] == '-')) {
+        pos++;
+    }
+    if (starts_with_word(s, pos, len, "inf")) {
+        return starts_with_word(s, pos + 3, len, "inity") ? pos + 8 : pos + 3;
+    }
+    if (starts_with_word(s, pos, len, "nan")) {
+        return pos + 3 < len && s[pos + 3] == '(' ? -1 : pos + 3;
+    }
+    Py_ssize_t start = pos;
+    while (pos < len && is_digit(s[pos])) {
+        pos++;
+    }
+    if (pos > start) {
+        if (pos < len && s[pos] == '.') {
+            pos++;
+            while (pos < len && is_digit(s[pos])) {
+                pos++;
+            }
+        }
+    }
+    else if (pos + 1 < len && s[pos] == '.' && is_digit(s[pos + 1])) {
+        pos += 2;
+        while (pos < len && is_digit(s[pos])) {
+            pos++;
+        }
+    }
+    else {
+        return -1;
+    }
+    if (pos < len && (s[pos] | 0x20) == 'e') {
+        Py_ssize_t e = pos + 1;
+        if (e < len && (s[e] == '+' || s[e] == '-')) {
+            e++;
+        }
+        if (e < len && is_digit(s[e])) {
+            while (e < len && is_digit(s[e])) {
+                e++;
+            }
+            pos = e;
+        }
+    }
+    return pos;
+}
+
+/* The int64 item at pos into *v; its end, or -1 for no item or a value
+ * past int64. */
+static Py_ssize_t
+int_item(const char *s, Py_ssize_t pos, Py_ssize_t len, int64_t *v)
+{
+    int negative = pos < len && s[pos] == '-';
+    if (pos < len && (s[pos] == '-' || s[pos] == '+')) {
+        pos++;
+    }
+    Py_ssize_t start = pos;
+    uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    uint64_t u = 0;
+    while (pos < len && is_digit(s[pos])) {
+        unsigned d = (unsigned)(s[pos] - '0');
+        if (u > (limit - d) / 10) {
+            return -1;
+        }
+        u = u * 10 + d;
+        pos++;
+    }
+    if (pos == start) {
+        return -1;
+    }
+    *v = negative ? (int64_t)(0 - u) : (int64_t)u;
+    return pos;
+}
+
+/* The float item s[pos:end] into *v, converted as float() does.  0, or -1
+ * (no exception) for an item too long for the local buffer. */
+static int
+float_value(const char *s, Py_ssize_t pos, Py_ssize_t end, double *v)
+{
+    char buf[128];
+    if (end - pos >= (Py_ssize_t)sizeof buf) {
+        return -1;
+    }
+    memcpy(buf, s + pos, (size_t)(end - pos));
+    buf[end - pos] = '\0';
+    char *stop;
+    *v = PyOS_string_to_double(buf, &stop, NULL);
+    if (*stop != '\0') {
+        PyErr_Clear();
+        return -1;
+    }
+    return 0;
+}
+
+/* One pass of NumPy's text reading loop (_fileio._scan) over ASCII text:
+ * count the items (out == NULL) or store them as int64 or float64.
+ * Returns the number of items, or -1 where the Python reader must decide:
+ * an item or separator it would refuse (it raises the error), or a value
+ * this pass cannot hold. */
+static Py_ssize_t
+scan_numbers(const char *s, Py_ssize_t len, char sep, Py_ssize_t count,
+             int floats, char *out)
 {
     Py_ssize_t pos = 0, n = 0;
     while (count < 0 || n < count) {
@@ -235,27 +353,28 @@ scan_ints(const char *s, Py_ssize_t len, char sep, Py_ssize_t count, int64_t *ou
         if (pos == len) {
             break;
         }
-        int negative = s[pos] == '-';
-        if (s[pos] == '-' || s[pos] == '+') {
-            pos++;
-        }
-        Py_ssize_t start = pos;
-        uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-        uint64_t v = 0;
-        while (pos < len && s[pos] >= '0' && s[pos] <= '9') {
-            unsigned d = (unsigned)(s[pos] - '0');
-            if (v > (limit - d) / 10) {
+        Py_ssize_t end;
+        if (floats) {
+            end = float_item_end(s, pos, len);
+            if (end >= 0 && out != NULL
+                    && float_value(s, pos, end, (double *)out + n) < 0) {
                 return -1;
             }
-            v = v * 10 + d;
-            pos++;
+            if (end >= 0 && out == NULL && end - pos >= 128) {
+                return -1;      /* float_value would refuse it */
+            }
         }
-        if (pos == start) {
+        else {
+            int64_t v;
+            end = int_item(s, pos, len, &v);
+            if (end >= 0 && out != NULL) {
+                ((int64_t *)out)[n] = v;
+            }
+        }
+        if (end < 0) {
             return -1;
         }
-        if (out != NULL) {
-            out[n] = negative ? (int64_t)(0 - v) : (int64_t)v;
-        }
+        pos = end;
         n++;
         if (sep == 0) {
             /* whitespace separator: at least one blank, or the end */
@@ -278,17 +397,18 @@ scan_ints(const char *s, Py_ssize_t len, char sep, Py_ssize_t count, int64_t *ou
     return n;
 }
 
-/* _fileio_parse_ints(text, sep, count): the integers of an ASCII str as
- * an int64 array, or None where the Python reader must decide.  sep is ''
- * (whitespace separates) or one non-blank character, with optional blanks
- * around it; count < 0 reads all. */
+/* _fileio_parse(text, sep, count, floats): the numbers of an ASCII str as
+ * an int64 or float64 array, or None where the Python reader must decide.
+ * sep is '' (whitespace separates) or one non-blank character, with
+ * optional blanks around it; count < 0 reads all. */
 static PyObject *
-fileio_parse_ints(PyObject *Py_UNUSED(module), PyObject *args)
+fileio_parse(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *text, *sep_obj;
     Py_ssize_t count;
+    int floats;
 
-    if (!PyArg_ParseTuple(args, "UUn:_fileio_parse_ints", &text, &sep_obj, &count)) {
+    if (!PyArg_ParseTuple(args, "UUnp:_fileio_parse", &text, &sep_obj, &count, &floats)) {
         return NULL;
     }
     if (!PyUnicode_IS_ASCII(text) || !PyUnicode_IS_ASCII(sep_obj)
@@ -301,11 +421,11 @@ fileio_parse_ints(PyObject *Py_UNUSED(module), PyObject *args)
     if (sep != 0 && is_space((unsigned char)sep)) {
         Py_RETURN_NONE;
     }
-    Py_ssize_t n = scan_ints(s, len, sep, count, NULL);
+    Py_ssize_t n = scan_numbers(s, len, sep, count, floats, NULL);
     if (n < 0) {
         Py_RETURN_NONE;
     }
-    NdmDtype *descr = ndm_dtype_builtin(NDM_INT64);
+    NdmDtype *descr = ndm_dtype_builtin(floats ? NDM_FLOAT64 : NDM_INT64);
     if (descr == NULL) {
         return NULL;
     }
@@ -313,8 +433,11 @@ fileio_parse_ints(PyObject *Py_UNUSED(module), PyObject *args)
     if (arr == NULL) {
         return NULL;
     }
-    /* the text is immutable and the array new: the second pass agrees */
-    (void)scan_ints(s, len, sep, count, (int64_t *)((NdmArray *)arr)->data);
+    /* the text is immutable: the second pass sees what the first saw */
+    if (scan_numbers(s, len, sep, count, floats, ((NdmArray *)arr)->data) != n) {
+        Py_DECREF(arr);
+        Py_RETURN_NONE;
+    }
     return arr;
 }
 
@@ -434,11 +557,11 @@ static PyMethodDef fileio_functions[] = {
      "_fileio_write(arr, fd)\n\n"
      "Write arr's bytes in C order to the descriptor fd at its position,\n"
      "without copying the array; returns the number of bytes written."},
-    {"_fileio_parse_ints", fileio_parse_ints, METH_VARARGS,
-     "_fileio_parse_ints(text, sep, count)\n\n"
-     "The integers of ASCII text as an int64 array, read as NumPy's text\n"
-     "fromfile does (sep '' or one non-blank character), or None where the\n"
-     "Python reader must decide."},
+    {"_fileio_parse", fileio_parse, METH_VARARGS,
+     "_fileio_parse(text, sep, count, floats)\n\n"
+     "The numbers of ASCII text as an int64 or float64 array, read as\n"
+     "NumPy's text fromfile does (sep '' or one non-blank character), or\n"
+     "None where the Python reader must decide."},
     {"_fileio_format", fileio_format, METH_VARARGS,
      "_fileio_format(arr, sep)\n\n"
      "sep.join(map(str, arr.tolist())) for a 1-d contiguous array of native\n"

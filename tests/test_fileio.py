@@ -138,6 +138,12 @@ def test_text_tofile(tmp_path, dtype, sep, fmt, layout):
     ("1 2x", " ", "<i8", dict(count=1)),
     ("12 \xe9", " ", "<i8", {}),
     ("1.5 2", " ", "<f8", dict(count=1)),
+    ("inf -Infinity nan NaN +.5 1. 1e5 1E+05 -0.0", " ", "<f8", {}),
+    ("0.1, 0.2 ,0.3,", ",", "<f4", {}),
+    ("1.5 2.5", " ", "<c16", {}),
+    ("1e400 -1e400 4.9e-324", " ", "<f8", {}),
+    ("infx 2", " ", "<f8", {}),
+    ("2.5;3", ";", "<f2", {}),
 ])
 def test_text_fromfile(tmp_path, text, sep, dtype, kw):
     path = tmp_path / "a.txt"

@@ -156,10 +156,9 @@ def _parse_text(text, descr, count, sep):
         item, convert = _FLOAT, float
     else:
         raise ValueError("Unable to read character files of that array type")
-    if kind in "iub":
-        arr = _ints_in_c(text, descr, count, sep)
-        if arr is not None:
-            return arr
+    arr = _numbers_in_c(text, descr, count, sep)
+    if arr is not None:
+        return arr
     values = _split_simple(text, count, sep, convert)
     if values is None:
         values = list(map(convert, _scan(text, count, sep, item)))
@@ -172,14 +171,14 @@ def _parse_text(text, descr, count, sep):
     return _core.array(values, dtype=descr)
 
 
-def _ints_in_c(text, descr, count, sep):
-    """Integers read by the C scanner, or None where it leaves the text,
-    or a value that does not fit ``descr``, to the Python reader (which
-    raises the same errors as before)."""
+def _numbers_in_c(text, descr, count, sep):
+    """The values read by the C scanner, or None where it leaves the text,
+    or an integer that does not fit ``descr``, to the Python reader (which
+    raises the same errors)."""
     core = "".join(c for c in sep if not c.isspace())
     if len(core) > 1:
         return None
-    values = _core._fileio_parse_ints(text, core, count)
+    values = _core._fileio_parse(text, core, count, descr.kind in "fc")
     if values is None:
         return None
     if descr.kind == "b":
@@ -188,8 +187,9 @@ def _ints_in_c(text, descr, count, sep):
         bound = 1 << (8 * descr.itemsize - 1)
         if values.min() < -bound or values.max() >= bound:
             return None
-    # unsigned types wrap negative numbers, as NumPy's text reader does
-    return values.astype(descr)
+    # unsigned types wrap negative numbers, as NumPy's text reader does;
+    # float64 to another float type rounds as array() of Python floats
+    return values if values.dtype == descr else values.astype(descr)
 
 
 def _split_simple(text, count, sep, convert):
