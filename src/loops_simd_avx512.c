@@ -16,7 +16,7 @@
  *   and -log(invc) (invc picked so that this is nearly exact in one
  *   double), r = m invc - 1 is one rounding (exact for c = 1, so log near
  *   1 keeps its relative accuracy), and log(1 + r) is a degree-10
- *   polynomial (degree 5 for float32);
+ *   polynomial (float32: m in [1, 2), see f_log);
  * - sin/cos: x = q pi/2 + r with q even for sin and odd for cos, so the
  *   result is +-sin r, |r| <= pi/2, from one polynomial (a minimax fit in
  *   float64, the AVX2 fit in float32) instead of both sin and cos of a
@@ -68,7 +68,7 @@ static const double EXP_HI[16] = {
 };
 /* Slot K mod 16 for c = K/16, K = 12..24 (slots 9-11 unused): invc near
  * 1/c, chosen (1 for c = 1) so that -log(invc) is within 0.003 ulp of the
- * double (float) LOGC: one table replaces a hi/lo pair. */
+ * double LOGC: one table replaces a hi/lo pair. */
 static const double INVC[16] = {
     1.0, 0.9411764678342853, 0.8888888875355607, 0.8421052602547876,
     0.7999999966021278, 0.7619047539448642, 0.7272727265633214, 0.6956521670190736,
@@ -81,17 +81,26 @@ static const double LOGC[16] = {
     0.40546511043828987, 0.0, 0.0, 0.0,
     -0.2876820652513113, -0.20763935988334406, -0.13353138569462766, -0.06453851729722977,
 };
-static const float INVCF[16] = {
-    1.0f, 0.9410140514373779f, 0.8887153267860413f, 0.8419284820556641f,
-    0.7998793125152588f, 0.7617298364639282f, 0.7271010875701904f, 0.6954790353775024f,
-    0.666540265083313f, 1.0f, 1.0f, 1.0f,
-    1.3330942392349243f, 1.2304407358169556f, 1.1425116062164307f, 1.0663303136825562f,
+/* float32 log: slot K mod 32 for c = K/16, K = 16..32 (m in [1, 2)).  The
+ * sum e ln2 + log c has no low part for ln2's rounding error d: cells
+ * with c >= 1.5, where e = -1 makes the sum small, hold log c - d, so
+ * that e = -1 cancels it exactly (c = 2: ln2 rounded, invc 1/2); e = 0
+ * there gives a result above 0.4, whose ulp d is well below. */
+static const float INVCF[32] = {
+    0.5f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f,
+    1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f,
+    1.0f, 0.9411764740943909f, 0.8889697194099426f, 0.8420360684394836f,
+    0.8001204133033752f, 0.7619208693504333f, 0.7271971106529236f, 0.6956850290298462f,
+    0.666785717010498f, 0.6400415301322937f, 0.6154506802558899f, 0.5925613045692444f,
+    0.5714519023895264f, 0.5517668128013611f, 0.5333860516548157f, 0.5161521434783936f,
 };
-static const float LOGCF[16] = {
-    0.0f, 0.060797207057476044f, 0.11797831207513809f, 0.17206020653247833f,
-    0.2232944220304489f, 0.2721633315086365f, 0.31868976354599f, 0.36315441131591797f,
-    0.4056547284126282f, 0.0f, 0.0f, 0.0f,
-    -0.2875027358531952f, -0.20737242698669434f, -0.13322900235652924f, -0.06422314047813416f,
+static const float LOGCF[32] = {
+    0.6931471824645996f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f,
+    0.0f, 0.0606246180832386f, 0.11769210547208786f, 0.1719324290752411f,
+    0.22299304604530334f, 0.2719125747680664f, 0.3185577094554901f, 0.36285826563835144f,
+    0.4052865505218506f, 0.4462222158908844f, 0.4854004681110382f, 0.5233009457588196f,
+    0.5595749616622925f, 0.5946297645568848f, 0.6285098195075989f, 0.6613537073135376f,
 };
 
 /* A 16-entry table of doubles indexed by the low 4 bits of idx. */
@@ -203,23 +212,30 @@ f_exp(VF x)
     return _mm512_scalef_round_ps(ADDF(p, SET1F(1.0f)), k, RN);
 }
 
-/* log for positive finite floats (as d_log, log(1 + r) of degree 5). */
+/* A 32-entry table of floats indexed by the low 5 bits of idx. */
+static inline TGT VF
+lookup32f(const float *tab, __m512i idx)
+{
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(tab), idx, _mm512_loadu_ps(tab + 16));
+}
+
+/* log for positive finite floats: as d_log, but m in [1, 2) and c up to 2
+ * (17 cells fit one two-register permute, and e needs no adjustment),
+ * log(1 + r) of degree 5 (|r| <= 1/32). */
 static inline TGT VF
 f_log(VF x)
 {
-    const VF m = _mm512_getmant_round_ps(x, _MM_MANT_NORM_p75_1p5, _MM_MANT_SIGN_zero,
+    const VF m = _mm512_getmant_round_ps(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero,
                                          _MM_FROUND_NO_EXC);
-    VF e = _mm512_getexp_round_ps(x, _MM_FROUND_NO_EXC);
-    e = _mm512_mask_add_round_ps(e, CMPF(m, SET1F(1.0f), _CMP_LT_OQ), e, SET1F(1.0f), RN);
+    const VF e = _mm512_getexp_round_ps(x, _MM_FROUND_NO_EXC);
     const __m512i c = _mm512_castps_si512(ADDF(m, SET1F(0x1.8p19f)));
-    const VF r = FMAF(m, _mm512_permutexvar_ps(c, _mm512_loadu_ps(INVCF)), SET1F(-1.0f));
+    const VF r = FMAF(m, lookup32f(INVCF, c), SET1F(-1.0f));
     VF p = SET1F(0.2f);
     p = FMAF(p, r, SET1F(-0.25f));
     p = FMAF(p, r, SET1F(0.333333343f));
     p = FMAF(p, r, SET1F(-0.5f));
-    const VF w = FMAF(e, SET1F(0.6931471824645996f),
-                      _mm512_permutexvar_ps(c, _mm512_loadu_ps(LOGCF)));
-    return ADDF(w, FMAF(MULF(r, r), p, FMAF(e, SET1F(-1.9046542121259336e-09f), r)));
+    const VF w = FMAF(e, SET1F(0.6931471824645996f), lookup32f(LOGCF, c));
+    return ADDF(w, FMAF(MULF(r, r), p, r));
 }
 
 /* sin/cos for |x| <= 71476 (as d_sincos; beyond, q times the error of
