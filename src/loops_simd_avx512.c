@@ -17,8 +17,9 @@
  *   double), r = m invc - 1 is one rounding (exact for c = 1, so log near
  *   1 keeps its relative accuracy), and log(1 + r) is a degree-10
  *   polynomial (float32: m in [1, 2), see f_log);
- * - sin/cos: x = q pi/2 + r with q even for sin and odd for cos, so the
- *   result is +-sin r, |r| <= pi/2, from one polynomial (a minimax fit in
+ * - sin/cos: x = q pi/2 + r with q even for sin and odd for cos (from a
+ *   multiply-add rounding down), so the result is +-sin r, |r| <= pi/2,
+ *   from one polynomial (a minimax fit in
  *   float64, the AVX2 fit in float32) instead of both sin and cos of a
  *   quarter-period remainder.
  * Polynomials are Lawson/minimax fits made with mpmath.  Worst errors
@@ -160,16 +161,19 @@ d_log(V x)
     return ADD(w, FMA(r2, p, FMA(e, SET1(2.3190468138462996e-17), r)));
 }
 
-/* sin (cosine = 0) or cos (cosine = 1) for |x| <= 2^24: x = q pi/2 + r,
- * q = 2n (sin) or 2n - 1 (cos), the result (-1)^n sin r.  pi/2 in three
- * doubles (the first product exact); sin reduces by n pi directly. */
+/* sin (cosine = 0) or cos (cosine = 1) for |x| <= 2^24: x = q pi/2 + r
+ * with q = 2n for sin (n = rint(x / pi)) and q = 2n + 1 for cos (n =
+ * floor(x / pi), the multiply-add rounding down), so that the result is
+ * (-1)^n sin r, or (-1)^(n+1) sin r for cos.  pi/2 in three doubles (the
+ * first product exact); sin reduces by n pi directly. */
 static inline TGT V
 d_sincos(V x, int cosine)
 {
     V t, r;
     if (cosine) {
-        t = ADD(FMA(x, SET1(0.3183098861837907), SET1(0.5)), SET1(SHIFT));
-        const V q = FMA(SUB(t, SET1(SHIFT)), SET1(2.0), SET1(-1.0));
+        t = _mm512_fmadd_round_pd(x, SET1(0.3183098861837907), SET1(SHIFT),
+                                  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+        const V q = FMA(SUB(t, SET1(SHIFT)), SET1(2.0), SET1(1.0));
         r = FNMA(q, SET1(1.5707963267948966), x);
         r = FNMA(q, SET1(6.123233995736766e-17), r);
         r = FNMA(q, SET1(-1.4973849048591698e-33), r);
@@ -192,7 +196,8 @@ d_sincos(V x, int cosine)
     p = FMA(p, z, SET1(-0.16666666666666666));
     const V s = FMA(MUL(r, z), p, r);
     const __m512i sign = _mm512_slli_epi64(_mm512_castpd_si512(t), 63);
-    return _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(s), sign));
+    return _mm512_castsi512_pd(_mm512_ternarylogic_epi64(
+        _mm512_castpd_si512(s), sign, _mm512_set1_epi64(cosine ? INT64_MIN : 0), 0x96));
 }
 
 /* float32: exp for x in [-87.3, 88.37] (2^k and the result stay normal). */
@@ -246,8 +251,9 @@ f_sincos(VF x, int cosine)
 {
     VF t, r;
     if (cosine) {
-        t = ADDF(FMAF(x, SET1F(0.3183098861837907f), SET1F(0.5f)), SET1F(SHIFTF));
-        const VF q = FMAF(SUBF(t, SET1F(SHIFTF)), SET1F(2.0f), SET1F(-1.0f));
+        t = _mm512_fmadd_round_ps(x, SET1F(0.3183098861837907f), SET1F(SHIFTF),
+                                  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+        const VF q = FMAF(SUBF(t, SET1F(SHIFTF)), SET1F(2.0f), SET1F(1.0f));
         r = FNMAF(q, SET1F(1.5707963705062866f), x);
         r = FNMAF(q, SET1F(-4.371138828673793e-08f), r);
         r = FNMAF(q, SET1F(-1.7151245100058819e-15f), r);
@@ -267,7 +273,8 @@ f_sincos(VF x, int cosine)
     p = FMAF(p, z, SET1F(-0.1666666716337204f));
     const VF s = FMAF(MULF(r, z), p, r);
     const __m512i sign = _mm512_slli_epi32(_mm512_castps_si512(t), 31);
-    return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(s), sign));
+    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+        _mm512_castps_si512(s), sign, _mm512_set1_epi32(cosine ? INT32_MIN : 0), 0x96));
 }
 
 /* One vector through the safe-domain pipeline: *ok gets the lanes done
