@@ -377,6 +377,29 @@ def test_npz_members_with_bad_sizes(tmp_path, index, compressed):
         assert got[1] == got[0]
 
 
+@pytest.mark.parametrize("where", ["data", "header"])
+def test_npz_stored_member_crc_checked(tmp_path, where):
+    """Stored members are read from the archive's file into the array; a
+    corrupted byte still fails the CRC check (zipfile.BadZipFile)."""
+    path = tmp_path / "c.npz"
+    np.savez(path, a=np.arange(1000, dtype="<i8").reshape(10, 100).T)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("a.npy")
+    blob = bytearray(path.read_bytes())
+    local_name_end = info.header_offset + 30 + len(info.filename)
+    extra = int.from_bytes(blob[info.header_offset + 28:info.header_offset + 30], "little")
+    start = local_name_end + extra
+    blob[start + (5000 if where == "data" else 20)] ^= 0x01
+    path.write_bytes(bytes(blob))
+    for lib in LIBS:
+        with lib.load(path) as z, pytest.raises((zipfile.BadZipFile, ValueError)) as info_:
+            z["a"]
+        if lib is nm:
+            assert type(info_.value) is type(got_np)
+        else:
+            got_np = info_.value
+
+
 def _outcome(lib, data):
     try:
         arr = lib.load(io.BytesIO(data))

@@ -387,12 +387,54 @@ def _read_array(fp, allow_pickle, pickle_kwargs, max_header_size, size=None):
             f"Expected {shape} = {count} elements, "
             f"could only read {array.size} elements. "
             "(file seems not fully written?)")
+    return _shaped(array, shape, fortran_order)
+
+
+def _shaped(array, shape, fortran_order):
     if fortran_order:
-        array = array.reshape(shape[::-1])
-        array = array.transpose()
-    else:
-        array = array.reshape(shape)
-    return array
+        return array.reshape(shape[::-1]).transpose()
+    return array.reshape(shape)
+
+
+def _read_stored_member(zf, info, member, max_header_size):
+    """The array of an uncompressed .npy member of ``zf`` (a ZipFile on a
+    real file), read from the archive's descriptor straight into the array
+    with the CRC checked as ZipExtFile does, without a bytes object per
+    256 KiB and a copy out of each; None (``member`` rewound) where the
+    general reader must do it."""
+    import zipfile
+    import zlib
+
+    version = read_magic(member)
+    _check_version(version)
+    shape, fortran_order, dtype = _read_array_header(
+        member, version, max_header_size=max_header_size)
+    header_len = member.tell()
+    count = 1
+    for n in shape:
+        count *= n
+    nbytes = count * dtype.itemsize
+    fd = zf.fp.fileno()
+    local = os.pread(fd, 30, info.header_offset)
+    if (count < 0 or header_len + nbytes != info.file_size
+            or len(local) != 30 or local[:4] != b"PK\x03\x04"):
+        member.seek(0)
+        return None
+    name_len, extra_len = struct.unpack("<2H", local[26:30])
+    start = info.header_offset + 30 + name_len + extra_len
+    array = _core.empty(count, dtype=dtype)
+    view = memoryview(array.view(_core.uint8)) if nbytes else memoryview(b"")
+    done = 0
+    while done < nbytes:
+        got = os.preadv(fd, [view[done:]], start + header_len + done)
+        if not got:
+            raise ValueError("EOF: reading array data, expected %d bytes got %d"
+                             % (nbytes, done))
+        done += got
+    crc = zlib.crc32(view, zlib.crc32(os.pread(fd, header_len, start)))
+    if crc != info.CRC:
+        raise zipfile.BadZipFile("Bad CRC-32 for file %r" % info.filename)
+    return _shaped(array, shape, fortran_order)
 
 
 def open_memmap(filename, mode="r+", dtype=None, shape=None,
@@ -536,10 +578,16 @@ class NpzFile(Mapping):
         with self.zip.open(info) as member:
             head = member.read(len(MAGIC_PREFIX))
             member.seek(0)
-            if head == MAGIC_PREFIX:
-                return _read_array(member, self.allow_pickle, self.pickle_kwargs,
-                                   self.max_header_size, info.file_size)
-            return member.read()
+            if head != MAGIC_PREFIX:
+                return member.read()
+            if (info.compress_type == 0 and not info.flag_bits & 0x1
+                    and isfileobj(self.zip.fp) and hasattr(os, "preadv")):
+                max_header_size = 2**64 if self.allow_pickle else self.max_header_size
+                array = _read_stored_member(self.zip, info, member, max_header_size)
+                if array is not None:
+                    return array
+            return _read_array(member, self.allow_pickle, self.pickle_kwargs,
+                               self.max_header_size, info.file_size)
 
     def __contains__(self, key):
         return key in self._files
