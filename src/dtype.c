@@ -764,16 +764,17 @@ fail:
     return res;
 }
 
-/* Strings already parsed to a builtin descriptor ('f8', 'float32', '<i4'):
- * a dict lookup in place of the name table's scan.  Only the shared
- * builtins are kept (a fresh descriptor must stay fresh), so the dict is
- * bounded by the spellings of the table. */
+/* Strings already parsed to a builtin descriptor ('f8', 'float32', '<i4'),
+ * and ndmem's scalar types: a dict lookup in place of the name table's
+ * scan or the subtype tests.  Only the shared builtins are kept (a fresh
+ * descriptor must stay fresh), so the dict is bounded by the spellings of
+ * the table and the scalar types. */
 static PyObject *builtin_spellings;
 
 static NdmDtype *
 parsed_builtin(PyObject *spec)
 {
-    if (builtin_spellings == NULL || !PyUnicode_CheckExact(spec)) {
+    if (builtin_spellings == NULL || (!PyUnicode_CheckExact(spec) && !PyType_Check(spec))) {
         return NULL;
     }
     PyObject *d = PyDict_GetItemWithError(builtin_spellings, spec);
@@ -783,7 +784,7 @@ parsed_builtin(PyObject *spec)
 static NdmDtype *
 remember_builtin(PyObject *spec, NdmDtype *r)
 {
-    if (r == NULL || !PyUnicode_CheckExact(spec)) {
+    if (r == NULL || (!PyUnicode_CheckExact(spec) && !PyType_Check(spec))) {
         return r;
     }
     int shared = r == longlong_dt || r == ulonglong_dt
@@ -813,11 +814,17 @@ from_object(PyObject *spec, int align)
     }
     if (PyType_Check(spec)) {
         PyTypeObject *tp = (PyTypeObject *)spec;
+        NdmDtype *known = parsed_builtin(spec);
+        if (known != NULL || PyErr_Occurred()) {
+            return known;
+        }
         for (int t = 0; t < NDM_NTYPES; t++) {
             PyTypeObject *st = ndm_scalar_type(t);
             if (st != NULL && (st == tp || PyType_IsSubtype(tp, st))) {
                 if (t < NDM_NNUMERIC) {
-                    return ndm_dtype_builtin(t);
+                    /* only ndmem's own scalar types are remembered */
+                    return st == tp ? remember_builtin(spec, ndm_dtype_builtin(t))
+                                    : ndm_dtype_builtin(t);
                 }
                 return ndm_dtype_new_flexible(t, 0);
             }
