@@ -27,33 +27,41 @@ isort##W(KT *k, Py_ssize_t n)                                               \
         k[j] = v;                                                           \
     }                                                                       \
 }                                                                           \
+/* Bits from psh up are equal in k[0..n) (the caller's digit): the digit \
+ * below them is counted along with the differing bits, and counted again \
+ * only when the keys turn out to agree on more bits. */                  \
 static void                                                                 \
-msd##W(KT *k, Py_ssize_t n)                                                 \
+msd##W(KT *k, Py_ssize_t n, int psh)                                        \
 {                                                                           \
     if (n <= MSD_SMALL) {                                                   \
         isort##W(k, n);                                                     \
         return;                                                             \
     }                                                                       \
+    /* about MSD_SMALL keys a bucket: fewer, cheaper buckets for small n */\
+    int bits = 64 - __builtin_clzll((uint64_t)n) - 5;                       \
+    bits = bits > 8 ? 8 : bits;                                             \
+    const unsigned dmask = (1u << bits) - 1;                                \
+    const int nd = 1 << bits;                                               \
+    const int guess = psh > bits ? psh - bits : 0;                          \
+    Py_ssize_t next[256], end[256];                                         \
+    memset(end, 0, sizeof(end[0]) * (size_t)nd);                            \
     KT vor = 0, vand = (KT)~(KT)0;                                          \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
         vor |= k[i];                                                        \
         vand &= k[i];                                                       \
+        end[(k[i] >> guess) & dmask]++;                                     \
     }                                                                       \
     uint64_t diff = (uint64_t)(KT)(vor ^ vand);                             \
     if (diff == 0) {                                                        \
         return;                 /* all keys equal */                        \
     }                                                                       \
     const int hb = 63 - __builtin_clzll(diff);                              \
-    /* about MSD_SMALL keys a bucket: fewer, cheaper buckets for small n */\
-    int bits = 64 - __builtin_clzll((uint64_t)n) - 5;                       \
-    bits = bits > 8 ? 8 : bits;                                             \
     const int sh = hb >= bits - 1 ? hb - bits + 1 : 0;                      \
-    const unsigned dmask = (1u << bits) - 1;                                \
-    const int nd = 1 << bits;                                               \
-    Py_ssize_t next[256], end[256];                                         \
-    memset(end, 0, sizeof(end[0]) * (size_t)nd);                                            \
-    for (Py_ssize_t i = 0; i < n; i++) {                                    \
-        end[(k[i] >> sh) & dmask]++;                                          \
+    if (sh != guess) {                                                      \
+        memset(end, 0, sizeof(end[0]) * (size_t)nd);                        \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            end[(k[i] >> sh) & dmask]++;                                    \
+        }                                                                   \
     }                                                                       \
     Py_ssize_t sum = 0;                                                     \
     for (int d = 0; d < nd; d++) {                                          \
@@ -95,7 +103,7 @@ msd##W(KT *k, Py_ssize_t n)                                                 \
     Py_ssize_t start = 0;                                                   \
     for (int d = 0; d < nd; d++) {                                          \
         if (end[d] - start > 1) {                                           \
-            msd##W(k + start, end[d] - start);                              \
+            msd##W(k + start, end[d] - start, sh);                              \
         }                                                                   \
         start = end[d];                                                     \
     }                                                                       \
@@ -109,7 +117,7 @@ ndm_sortradix_u##W(KT *k, Py_ssize_t n)                                     \
         i++;                                                                \
     }                                                                       \
     if (i < n) {                                                            \
-        msd##W(k, n);                                                       \
+        msd##W(k, n, W);                                                       \
     }                                                                       \
 }
 
