@@ -95,6 +95,13 @@ def _packed(a):
     return a if a.flags.c_contiguous and a.flags.aligned else a.copy()
 
 
+def _counted(a):
+    """Whether a is sorted by a counting sort (bool, int8, uint8): O(n) and
+    no scratch, so partitions use it too (a sort is a partition for every
+    kth), cheaper than selecting."""
+    return a.dtype.itemsize == 1 and a.dtype.kind in "biu"
+
+
 def _argsort_objects(a, axis):
     """Stable argsort of a non-numeric array (str, bytes) by Python's sort."""
     moved = _np.moveaxis(a, axis, -1)
@@ -232,7 +239,7 @@ def _partition_method(self, kth, axis=-1, kind="introselect", order=None):
     ks = _kth(kth, self.shape[axis])
     if not self.flags.writeable:
         raise ValueError("assignment destination is read-only")
-    if not _sortable(self):
+    if not _sortable(self) or _counted(self):
         _sort_method(self, axis)
     elif self.dtype.isnative:
         _core._partition(self, ks, axis)
@@ -305,6 +312,8 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     ks = _kth(kth, a.shape[axis])
     if not _sortable(a):
         return _argsort_objects(a, axis)
+    if _counted(a):
+        return _core._argsort(a, axis)
     return _core._argpartition(_native(a), ks, axis)
 
 
