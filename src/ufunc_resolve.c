@@ -147,7 +147,10 @@ loop_matches(const NdmUfuncCall *call, const NdmLoopDef *lp, const int *in,
                 return 0;
             }
         }
-        rule = call->casting;
+        /* then its legacy type-tuple resolver, which takes the free
+         * inputs only where they cast safely whatever casting= says (the
+         * call's rule is checked on the loop found, afterwards) */
+        rule = NDM_SAFE_CASTING;
     }
     for (int i = 0; i < call->nin; i++) {
         int t = lp->types[i];
@@ -201,20 +204,39 @@ search(const NdmUfuncCall *call, const int *in, int use_weak, const int *sig,
     return NULL;
 }
 
-/* signature=/dtype=: the loops matching the fixed types whose free inputs
- * cast under the casting rule; failing that, when only the outputs were
- * fixed (dtype=), all operands of the output's type (NumPy's homogeneous
- * retry, which may then fail the casting check). */
+/* signature=/dtype=: the loop of exactly the operand types with the fixed
+ * ones in place, else the loops matching the fixed types whose free inputs
+ * cast safely; failing that, when the outputs are fixed to one type (as
+ * dtype= does) and any fixed input is that type too, all operands of that
+ * type (NumPy's homogeneous retry, which may then fail the casting check). */
 static const NdmLoopDef *
 search_signature(const NdmUfuncCall *call, const int *in, int use_weak)
 {
+    /* NumPy's dispatch first looks for a loop of exactly the operand types
+     * with the signature's in place (no casting judged here) */
+    int exact[NDM_UFUNC_MAXOPS], concrete = 1;
+    for (int i = 0; i < call->nop; i++) {
+        exact[i] = call->sig[i] >= 0 || i >= call->nin ? call->sig[i] : in[i];
+        concrete &= i >= call->nin || exact[i] >= 0;
+    }
+    for (int k = 0; concrete && k < call->def->nloops; k++) {
+        const NdmLoopDef *lp = &call->def->loops[k];
+        int ok = 1;
+        for (int i = 0; i < call->nop; i++) {
+            ok &= exact[i] < 0 || lp->types[i] == exact[i];
+        }
+        if (ok) {
+            return lp;
+        }
+    }
     const NdmLoopDef *lp = search(call, in, use_weak, call->sig, 0);
     if (lp != NULL) {
         return lp;
     }
     int t = call->sig[call->nin];
     for (int i = 0; i < call->nop; i++) {
-        if ((i < call->nin && call->sig[i] >= 0) || (i >= call->nin && call->sig[i] != t)) {
+        if (t < 0 || (i >= call->nin && call->sig[i] != t)
+                || (call->sig[i] >= 0 && call->sig[i] != t)) {
             return NULL;
         }
     }
