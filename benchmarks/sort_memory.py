@@ -142,7 +142,8 @@ def main(argv=None):
                 line = (f"{op:18s} {dtype:>5s} {n:9.0e} {fmt(pk[0])} {fmt(pk[1])}"
                         f" {mn * 1e3:6.1f} {mm * 1e3:7.1f} {mm / mn:6.2f}")
                 if args.rss:
-                    line += f" {fmt(rss_peak(op, 'numpy', dtype, n))} {fmt(rss_peak(op, 'ndmem', dtype, n))}"
+                    line += "".join(f" {fmt(rss_peak(op, lib, dtype, n))}"
+                                    for lib in ("numpy", "ndmem"))
                 print(line, flush=True)
 
 

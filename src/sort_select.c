@@ -9,7 +9,8 @@
  * lanes first move their NaNs to the end (NaN sorts last), then compare
  * with plain `<`; float16 compares its canonical radix keys, complex
  * NumPy's CLESS.  Values are selected in place when the lane is packed,
- * else in scratch; argpartition selects (value, index) records. */
+ * else in scratch; argpartition selects (key, index) words in its output
+ * (see Words below), complex (value, index) records in scratch. */
 #include "ndarray.h"
 #include "sort_internal.h"
 #include "sort_radix.h"
@@ -24,10 +25,33 @@
         (y) = t_;                                                           \
     } while (0)
 
+/* argpartition of real dtypes selects (key - least key, index) words in
+ * the output itself, as argsort sorts them (sort.c).  When the words hold
+ * only the key's high bits (sh > 0), words with equal high bits compare by
+ * the full keys, read from the lane. */
+typedef struct {
+    const char *p;              /* the lane */
+    Py_ssize_t st;
+    int ib, sh;                 /* index bits; key bits left out */
+    uint64_t (*key)(const char *p, Py_ssize_t st, uint64_t i);
+} Words;
+
+static inline int
+word_less(uint64_t a, uint64_t b, const Words *c)
+{
+    if (c->sh == 0 || (a >> c->ib) != (b >> c->ib)) {
+        return a < b;
+    }
+    const uint64_t m = ((uint64_t)1 << c->ib) - 1, ia = a & m, ib = b & m;
+    const uint64_t ka = c->key(c->p, c->st, ia), kb = c->key(c->p, c->st, ib);
+    return ka != kb ? ka < kb : ia < ib;
+}
+
 #define DEF_SELECT(NAME, T, LT)                                             \
 static void                                                                 \
-isort_##NAME(T *v, Py_ssize_t n)                                            \
+isort_##NAME(T *v, Py_ssize_t n, const Words *ctx)                          \
 {                                                                           \
+    (void)ctx;                                                              \
     for (Py_ssize_t i = 1; i < n; i++) {                                    \
         T x = v[i];                                                         \
         Py_ssize_t j = i;                                                   \
@@ -39,25 +63,25 @@ isort_##NAME(T *v, Py_ssize_t n)                                            \
     }                                                                       \
 }                                                                           \
 static void select_##NAME(T *v, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k, \
-                          Py_ssize_t *piv, int *npiv);                      \
+                          Py_ssize_t *piv, int *npiv, const Words *ctx);                      \
 /* Gathers the medians of the groups of five at the front and returns the \
  * index of their median. */                                              \
 static Py_ssize_t                                                           \
-mom5_##NAME(T *v, Py_ssize_t num)                                           \
+mom5_##NAME(T *v, Py_ssize_t num, const Words *ctx)                                           \
 {                                                                           \
     Py_ssize_t nmed = num / 5;                                              \
     for (Py_ssize_t i = 0; i < nmed; i++) {                                 \
-        isort_##NAME(v + 5 * i, 5);                                         \
+        isort_##NAME(v + 5 * i, 5, ctx);                                     \
         SWAPT(T, v[5 * i + 2], v[i]);                                       \
     }                                                                       \
     if (nmed > 2) {                                                         \
-        select_##NAME(v, 0, nmed - 1, nmed / 2, NULL, NULL);                \
+        select_##NAME(v, 0, nmed - 1, nmed / 2, NULL, NULL, ctx);           \
     }                                                                       \
     return nmed / 2;                                                        \
 }                                                                           \
 static void                                                                 \
 select_##NAME(T *v, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k,            \
-              Py_ssize_t *piv, int *npiv)                                   \
+              Py_ssize_t *piv, int *npiv, const Words *ctx)                 \
 {                                                                           \
     if (k == hi || k - lo < 3) {                                            \
         /* one or a few linear scans: the maximum (median's NaN check,    \
@@ -137,7 +161,7 @@ select_##NAME(T *v, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k,            \
         }                                                                   \
         /* the medians above the pivot stay in the range: they stop the   \
          * upward scan */                                                 \
-        Py_ssize_t m = lo + 1 + mom5_##NAME(v + lo + 1, hi - lo);           \
+        Py_ssize_t m = lo + 1 + mom5_##NAME(v + lo + 1, hi - lo, ctx);     \
         SWAPT(T, v[m], v[lo]);                                              \
         Py_ssize_t ll = lo, hh = hi + 1;                                    \
         const T pivot = v[lo];                                              \
@@ -169,14 +193,15 @@ select_##NAME(T *v, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t k,            \
         }                                                                   \
     }                                                                       \
     if (hi > lo) {                                                          \
-        isort_##NAME(v + lo, hi - lo + 1);                                  \
+        isort_##NAME(v + lo, hi - lo + 1, ctx);                             \
     }                                                                       \
 }                                                                           \
 /* Select every kth (ascending) below n, the count of non-NaNs.  Pivots   \
  * left in their sorted place by one selection (a stack, descending) bound \
  * the range of the next, as NumPy's introselect does. */                 \
 static void                                                                 \
-select_all_##NAME(T *v, Py_ssize_t n, const int64_t *kth, Py_ssize_t nk)    \
+select_all_##NAME(T *v, Py_ssize_t n, const int64_t *kth, Py_ssize_t nk,     \
+                  const Words *ctx)                                         \
 {                                                                           \
     Py_ssize_t piv[PIVOT_STACK], from = 0;                                  \
     int npiv = 0;                                                           \
@@ -190,7 +215,7 @@ select_all_##NAME(T *v, Py_ssize_t n, const int64_t *kth, Py_ssize_t nk)    \
             continue;           /* in place already */                     \
         }                                                                   \
         Py_ssize_t to = npiv > 0 ? piv[npiv - 1] - 1 : n - 1;               \
-        select_##NAME(v, from, to, k, piv, &npiv);                          \
+        select_##NAME(v, from, to, k, piv, &npiv, ctx);                     \
         from = k + 1;                                                       \
     }                                                                       \
 }
@@ -212,19 +237,14 @@ typedef struct {
 #define LT_NUM(a, b) ((a) < (b))
 #define LT_F16(a, b) (canon16((a), 2) < canon16((b), 2))
 #define LT_CPX(a, b) CLESS((a).re, (a).im, (b).re, (b).im)
-#define LT_RNUM(a, b) ((a).v < (b).v)
-#define LT_RF16(a, b) LT_F16((a).v, (b).v)
 #define LT_RCPX(a, b) LT_CPX((a).v, (b).v)
 #define NAN_NO(x) 0
 #define NAN_FLT(x) ((x) != (x))
-#define NAN_RFLT(x) ((x).v != (x).v)
 
-/* Value and index lanes of one dtype.  NANF moves NaNs to the end so
- * that the selection never compares one. */
-#define DEF_SELECT_LANES(NAME, T, LT, LTR, NANF, NANR)                      \
+/* Value lanes of one dtype.  NANF moves NaNs to the end so that the
+ * selection never compares one. */
+#define DEF_SELECT_LANES(NAME, T, LT, NANF)                                 \
 DEF_SELECT(NAME, T, LT)                                                     \
-DEF_REC(NAME, T)                                                            \
-DEF_SELECT(r##NAME, sr_##NAME, LTR)                                         \
 static void                                                                 \
 part_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth,       \
             Py_ssize_t nk, void *scratch, char *out, Py_ssize_t ost)        \
@@ -247,76 +267,150 @@ part_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth,       \
             i++;                                                            \
         }                                                                   \
     }                                                                       \
-    select_all_##NAME(v, m, kth, nk);                                       \
+    select_all_##NAME(v, m, kth, nk, NULL);                                 \
     if (scratch != NULL) {                                                  \
         for (Py_ssize_t i = 0; i < n; i++) {                                \
             memcpy(p + i * st, &v[i], sizeof(T));                           \
         }                                                                   \
     }                                                                       \
-}                                                                           \
+}
+
+/* Index lanes of complex dtypes: (value, index) records. */
+#define DEF_RECORD_LANES(NAME, T, LTR)                                      \
+DEF_REC(NAME, T)                                                            \
+DEF_SELECT(r##NAME, sr_##NAME, LTR)                                         \
 static void                                                                 \
 apart_##NAME(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth,      \
              Py_ssize_t nk, void *scratch, char *out, Py_ssize_t ost)       \
 {                                                                           \
     sr_##NAME *r = scratch;                                                 \
-    Py_ssize_t m = n;                                                       \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
         memcpy(&r[i].v, p + i * st, sizeof(T));                             \
         r[i].i = i;                                                         \
     }                                                                       \
-    for (Py_ssize_t i = 0; i < m;) {                                        \
-        if (NANR(r[i])) {                                                   \
-            m--;                                                            \
-            SWAPT(sr_##NAME, r[i], r[m]);                                   \
-        }                                                                   \
-        else {                                                              \
-            i++;                                                            \
-        }                                                                   \
-    }                                                                       \
-    select_all_r##NAME(r, m, kth, nk);                                      \
+    select_all_r##NAME(r, n, kth, nk, NULL);                                \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
         memcpy(out + i * ost, &r[i].i, sizeof(int64_t));                    \
     }                                                                       \
 }
 
-DEF_SELECT_LANES(u8, uint8_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(i8, int8_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(u16, uint16_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(i16, int16_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(u32, uint32_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(i32, int32_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(u64, uint64_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(i64, int64_t, LT_NUM, LT_RNUM, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(f16, uint16_t, LT_F16, LT_RF16, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(f32, float, LT_NUM, LT_RNUM, NAN_FLT, NAN_RFLT)
-DEF_SELECT_LANES(f64, double, LT_NUM, LT_RNUM, NAN_FLT, NAN_RFLT)
-DEF_SELECT_LANES(c64, sel_c64, LT_CPX, LT_RCPX, NAN_NO, NAN_NO)
-DEF_SELECT_LANES(c128, sel_c128, LT_CPX, LT_RCPX, NAN_NO, NAN_NO)
+DEF_SELECT_LANES(u8, uint8_t, LT_NUM, NAN_NO)
+DEF_SELECT_LANES(i8, int8_t, LT_NUM, NAN_NO)
+DEF_SELECT_LANES(u16, uint16_t, LT_NUM, NAN_NO)
+DEF_SELECT_LANES(i16, int16_t, LT_NUM, NAN_NO)
+DEF_SELECT_LANES(u32, uint32_t, LT_NUM, NAN_NO)
+DEF_SELECT_LANES(i32, int32_t, LT_NUM, NAN_NO)
+DEF_SELECT_LANES(u64, uint64_t, LT_NUM, NAN_NO)
+DEF_SELECT_LANES(i64, int64_t, LT_NUM, NAN_NO)
+DEF_SELECT_LANES(f16, uint16_t, LT_F16, NAN_NO)
+DEF_SELECT_LANES(f32, float, LT_NUM, NAN_FLT)
+DEF_SELECT_LANES(f64, double, LT_NUM, NAN_FLT)
+DEF_SELECT_LANES(c64, sel_c64, LT_CPX, NAN_NO)
+DEF_SELECT_LANES(c128, sel_c128, LT_CPX, NAN_NO)
+DEF_RECORD_LANES(c64, sel_c64, LT_RCPX)
+DEF_RECORD_LANES(c128, sel_c128, LT_RCPX)
+
+#define LT_WORD(a, b) word_less((a), (b), ctx)
+DEF_SELECT(w, uint64_t, LT_WORD)
+
+static int
+bit_length(uint64_t x)
+{
+    return x == 0 ? 0 : 64 - __builtin_clzll(x);
+}
+
+/* argpartition by words (see Words), in out's lane when it is packed
+ * (scratch NULL), else in scratch; NaN indices last. */
+#define DEF_WORD_LANES(W, KT, CLS)                                          \
+static uint64_t                                                             \
+wkey_##W##_##CLS(const char *p, Py_ssize_t st, uint64_t i)                  \
+{                                                                           \
+    KT b;                                                                   \
+    memcpy(&b, p + (Py_ssize_t)i * st, sizeof(KT));                         \
+    return canon##W(b, CLS);                                                \
+}                                                                           \
+static void                                                                 \
+wpart_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth, \
+                  Py_ssize_t nk, void *scratch, char *out, Py_ssize_t ost)  \
+{                                                                           \
+    uint64_t *w = scratch != NULL ? (uint64_t *)scratch : (uint64_t *)out;  \
+    KT lo = (KT)~(KT)0, hi = 0;                                             \
+    Py_ssize_t nn = 0;                                                      \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        KT b;                                                               \
+        memcpy(&b, p + i * st, sizeof(KT));                                 \
+        if (isnan##W(b, CLS)) {                                             \
+            nn++;                                                           \
+            continue;                                                       \
+        }                                                                   \
+        KT c = canon##W(b, CLS);                                            \
+        lo = c < lo ? c : lo;                                               \
+        hi = c > hi ? c : hi;                                               \
+    }                                                                       \
+    const Py_ssize_t m = n - nn;                                            \
+    const int ib = bit_length((uint64_t)(n - 1));                           \
+    const int kb = m > 0 ? bit_length((uint64_t)(KT)(hi - lo)) : 0;         \
+    const int sh = kb + ib > 64 ? kb + ib - 64 : 0;                         \
+    for (Py_ssize_t i = 0, j = 0, t = m; i < n; i++) {                      \
+        KT b;                                                               \
+        memcpy(&b, p + i * st, sizeof(KT));                                 \
+        if (isnan##W(b, CLS)) {                                             \
+            w[t++] = (uint64_t)i;                                           \
+            continue;                                                       \
+        }                                                                   \
+        w[j++] = (((uint64_t)(KT)(canon##W(b, CLS) - lo) >> sh) << ib)      \
+                 | (uint64_t)i;                                             \
+    }                                                                       \
+    const Words c = {p, st, ib, sh, wkey_##W##_##CLS};                      \
+    select_all_w(w, m, kth, nk, &c);                                        \
+    const uint64_t imask = ((uint64_t)1 << ib) - 1;                         \
+    for (Py_ssize_t i = 0; i < m; i++) {                                    \
+        w[i] &= imask;                                                      \
+    }                                                                       \
+    if (scratch != NULL) {                                                  \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            memcpy(out + i * ost, &w[i], sizeof(int64_t));                  \
+        }                                                                   \
+    }                                                                       \
+}
+
+DEF_WORD_LANES(8, uint8_t, 0)
+DEF_WORD_LANES(8, uint8_t, 1)
+DEF_WORD_LANES(16, uint16_t, 0)
+DEF_WORD_LANES(16, uint16_t, 1)
+DEF_WORD_LANES(16, uint16_t, 2)
+DEF_WORD_LANES(32, uint32_t, 0)
+DEF_WORD_LANES(32, uint32_t, 1)
+DEF_WORD_LANES(32, uint32_t, 2)
+DEF_WORD_LANES(64, uint64_t, 0)
+DEF_WORD_LANES(64, uint64_t, 1)
+DEF_WORD_LANES(64, uint64_t, 2)
 
 typedef void (*select_lane_fn)(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth,
                                Py_ssize_t nk, void *scratch, char *out, Py_ssize_t ost);
 
 typedef struct {
     select_lane_fn part, apart;
-    int size, recsize;          /* bytes of a value and of a record */
+    int size, recsize;          /* bytes of a value and of an apart element */
+    int words;                  /* apart selects words, in out when packed */
 } SelectEntry;
 
-#define SEL(NAME, T) {part_##NAME, apart_##NAME, sizeof(T), sizeof(sr_##NAME)}
+#define SEL(NAME, T, W, CLS) {part_##NAME, wpart_##W##_##CLS, sizeof(T), sizeof(uint64_t), 1}
 static const SelectEntry select_table[NDM_NNUMERIC] = {
-    [NDM_BOOL] = SEL(u8, uint8_t),
-    [NDM_INT8] = SEL(i8, int8_t),
-    [NDM_UINT8] = SEL(u8, uint8_t),
-    [NDM_INT16] = SEL(i16, int16_t),
-    [NDM_UINT16] = SEL(u16, uint16_t),
-    [NDM_INT32] = SEL(i32, int32_t),
-    [NDM_UINT32] = SEL(u32, uint32_t),
-    [NDM_INT64] = SEL(i64, int64_t),
-    [NDM_UINT64] = SEL(u64, uint64_t),
-    [NDM_FLOAT16] = SEL(f16, uint16_t),
-    [NDM_FLOAT32] = SEL(f32, float),
-    [NDM_FLOAT64] = SEL(f64, double),
-    [NDM_COMPLEX64] = SEL(c64, sel_c64),
-    [NDM_COMPLEX128] = SEL(c128, sel_c128),
+    [NDM_BOOL] = SEL(u8, uint8_t, 8, 0),
+    [NDM_INT8] = SEL(i8, int8_t, 8, 1),
+    [NDM_UINT8] = SEL(u8, uint8_t, 8, 0),
+    [NDM_INT16] = SEL(i16, int16_t, 16, 1),
+    [NDM_UINT16] = SEL(u16, uint16_t, 16, 0),
+    [NDM_INT32] = SEL(i32, int32_t, 32, 1),
+    [NDM_UINT32] = SEL(u32, uint32_t, 32, 0),
+    [NDM_INT64] = SEL(i64, int64_t, 64, 1),
+    [NDM_UINT64] = SEL(u64, uint64_t, 64, 0),
+    [NDM_FLOAT16] = SEL(f16, uint16_t, 16, 2),
+    [NDM_FLOAT32] = SEL(f32, float, 32, 2),
+    [NDM_FLOAT64] = SEL(f64, double, 64, 2),
+    [NDM_COMPLEX64] = {part_c64, apart_c64, sizeof(sel_c64), sizeof(sr_c64), 0},
+    [NDM_COMPLEX128] = {part_c128, apart_c128, sizeof(sel_c128), sizeof(sr_c128), 0},
 };
 
 /* Select kth (int64, ascending, each in [0, n)) in every lane of a along
@@ -338,7 +432,10 @@ run_select(NdmArray *a, int axis, NdmArray *out, const int64_t *kth, Py_ssize_t 
     if (size == 0 || (out == NULL && (nk == 0 || n <= 1))) {
         return 0;
     }
-    int in_place = out == NULL && a->strides[axis] == e->size && (a->flags & NDM_ALIGNED);
+    int in_place = out == NULL
+                   ? a->strides[axis] == e->size && (a->flags & NDM_ALIGNED)
+                   : e->words && out->strides[axis] == (Py_ssize_t)sizeof(uint64_t)
+                     && (out->flags & NDM_ALIGNED);
     void *scratch = NULL;
     if (!in_place) {
         size_t each = (size_t)(out != NULL ? e->recsize : e->size);

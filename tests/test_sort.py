@@ -821,6 +821,7 @@ MEMORY_OPS = {
     "argsort stable": lambda m, a, b: m.argsort(a, kind="stable"),
     "unique": lambda m, a, b: m.unique(a),
     "partition": lambda m, a, b: m.partition(a, a.shape[0] // 3),
+    "argpartition": lambda m, a, b: m.argpartition(a, [7, a.shape[0] // 2]),
 }
 
 

@@ -5,9 +5,10 @@ diagonal and the triangle helpers, take/put and the index conversions
 _twodim_base_impl.py).  Order statistics and histograms are in
 _order_stats.py.
 
-The kernels (radix/merge sorts, binary search, nonzero, bincount) are in
-src/sort.c and src/sort_radix.c; everything else is composed from ufuncs, reductions and
-indexing, in NumPy's order of operations so that results match bit for bit.
+The kernels (radix/merge sorts, selection, binary search, nonzero,
+bincount) are in src/sort*.c; everything else is composed from ufuncs,
+reductions and indexing, in NumPy's order of operations so that results
+match bit for bit.
 The ndarray methods of the same names call these functions.
 """
 
