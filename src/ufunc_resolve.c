@@ -618,10 +618,10 @@ resolve_logical(const NdmUfuncCall *call, const int *in)
     return p0 == p1 ? loop_with_inputs(call->def, p0) : NULL;
 }
 
-/* NumPy converts a Python scalar whose slot the signature fixes to that
- * type up front, as item assignment does (int(2.5) for uint8, TypeError
- * for a complex into a real type, OverflowError out of range): it is then
- * an operand of that type, with no casting rule to pass. */
+/* NumPy resolves a Python scalar whose slot the signature fixes as an
+ * operand of that type, then converts it as item assignment does (int(2.5)
+ * for uint8, TypeError for a complex into a real type, OverflowError out
+ * of range), with no casting rule to pass. */
 static int
 fix_weak_to_signature(NdmUfuncCall *call, int i)
 {
@@ -642,10 +642,17 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
     if (!safe_table_ready && fill_safe_table() < 0) {
         return -1;
     }
+    unsigned fixed_weak = 0;
     for (int i = 0; i < call->nin; i++) {
-        if (call->weak[i] && call->sig[i] >= 0 && call->ops[i] == NULL
-                && fix_weak_to_signature(call, i) < 0) {
-            return -1;
+        if (call->weak[i] && call->ops[i] == NULL && call->sig[i] >= 0) {
+            /* resolved as an operand of that type, converted once the loop
+             * is known */
+            fixed_weak |= 1u << i;
+            in[i] = call->sig[i];
+            all_weak = 0;
+            strong_kind = type_kind(in[i]) > strong_kind ? type_kind(in[i]) : strong_kind;
+            divide_ints &= type_kind(in[i]) <= 1;
+            continue;
         }
         if (call->weak[i] && call->ops[i] == NULL) {
             in[i] = -1;
@@ -724,7 +731,10 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
 
     int inf[NDM_UFUNC_MAXOPS] = {0};
     int uncast_comparison = 0;
-    if (use_weak && !call->have_sig && cache != NULL && (cache->special & SPECIAL_COMPARISON)
+    /* NumPy's special comparison loops take a free Python int under a
+     * signature too, unless the output is fixed to something else */
+    if (use_weak && (call->sig[call->nin] < 0 || call->sig[call->nin] == NDM_BOOL)
+            && cache != NULL && (cache->special & SPECIAL_COMPARISON)
             && (uncast_comparison = fix_integer_comparison(call, in, inf)) < 0) {
         return -1;
     }
@@ -733,7 +743,13 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
      * the casting rule (logical_and(x, y, casting='no') on floats). */
     int free_to_bool = logical && lp->types[0] == NDM_BOOL;
     for (int i = 0; i < call->nin; i++) {
-        int as_weak = use_weak || (!call->have_sig && call->nin > 1);
+        if (fixed_weak >> i & 1u) {
+            if (fix_weak_to_signature(call, i) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        int as_weak = use_weak || call->nin > 1;
         if (in[i] < 0 && ((!uncast_comparison && !free_to_bool
                            && check_weak_cast(call, i, as_weak) < 0)
                           || materialize_weak(call, i, inf[i]) < 0)) {
@@ -746,11 +762,13 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
             continue;
         }
         int output = i >= call->nin;
-        if (!output && (in[i] < 0 || free_to_bool)) {
+        if (!output && (in[i] < 0 || free_to_bool || (fixed_weak >> i & 1u))) {
             continue;
         }
         /* an uncast comparison still takes its input in native byte order */
-        NdmDtype *ld = ndm_dtype_builtin(!output && uncast_comparison ? in[i] : lp->types[i]);
+        NdmDtype *ld = ndm_dtype_builtin(!output && uncast_comparison
+                                         ? (call->sig[i] >= 0 ? call->sig[i] : in[i])
+                                         : lp->types[i]);
         if (ld == NULL) {
             return -1;
         }

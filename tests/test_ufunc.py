@@ -893,3 +893,26 @@ def test_signature_search(name):
                                                 casting=casting)
                     assert signature_outcome(call, ndmem) == signature_outcome(call, numpy), \
                         (t1, t2, sig, casting)
+
+
+def test_python_scalar_under_a_signature():
+    """The loop is resolved before a signature-fixed Python scalar is
+    converted (add(uint8, 300, signature=(None, 'i1', None)) finds no loop
+    rather than overflowing); a free Python scalar stays weak (fits the
+    loop's type, value-checked); comparisons keep NumPy's exact integer
+    loops for a free Python int under an output-only signature."""
+    cases = [
+        lambda m: m.add(m.ones(2, "u1"), 300, signature=(None, "i1", None)),
+        lambda m: m.add(300, m.ones(2, "u1"), signature=("i1", None, None)),
+        lambda m: m.add(m.ones(2, "i1"), 300, signature=(None, "i1", None)),
+        lambda m: m.add(m.ones(2, "?"), -1, signature=(None, None, "i1"), casting="safe"),
+        lambda m: m.add(m.ones(2, "?"), 300, signature=(None, None, "i1")),
+        lambda m: m.add(m.ones(2, "?"), 2.5, signature=(None, None, "f4"), casting="safe"),
+        lambda m: m.add(m.ones(2, "u1"), 2.5, signature=(None, None, "f4"), casting="safe"),
+        lambda m: m.less(m.ones(2, "u1"), -1, signature=(None, None, "?")),
+        lambda m: m.less(300, m.ones(2, "u1"), signature=(None, "i1", None)),
+        lambda m: m.less(300, m.ones(2, "u1"), signature=(None, "i1", None), casting="safe"),
+        lambda m: m.maximum(m.ones(2, "f4"), 1j, signature=("f4", None, None)),
+    ]
+    for fn in cases:
+        assert signature_outcome(fn, ndmem) == signature_outcome(fn, numpy)
