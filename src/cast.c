@@ -140,6 +140,10 @@ ndm_double_to_half(double d)
     if (fpe & NDM_FPE_OVERFLOW) {
         feraiseexcept(FE_OVERFLOW);
     }
+    else if (fabs(d) < 0x1p-14 && ndm_half_to_double(h) != d) {
+        /* as NumPy's halffloat.c: rounded into the subnormals or to zero */
+        feraiseexcept(FE_UNDERFLOW);
+    }
     return h;
 }
 
@@ -399,6 +403,9 @@ disjoint(const char *src, Py_ssize_t ss, const char *dst, Py_ssize_t ds, Py_ssiz
     return shi <= dlo || dhi <= slo;
 }
 
+/* The flags a narrowing cast reports, as NumPy's cast loops do. */
+#define CAST_FE (FE_INVALID | FE_OVERFLOW | FE_UNDERFLOW)
+
 static int
 numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_t n,
              NdmDtype *sd, NdmDtype *dd)
@@ -423,8 +430,8 @@ numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_
     check = (check || td == NDM_FLOAT16) && !ndm_cast_defer_fpe;
     /* feclearexcept rewrites the whole x87 environment (slower than a small
      * cast): only when a flag is up */
-    if (check && fetestexcept(FE_INVALID | FE_OVERFLOW)) {
-        feclearexcept(FE_INVALID | FE_OVERFLOW);
+    if (check && fetestexcept(CAST_FE)) {
+        feclearexcept(CAST_FE);
     }
     CastJob job = {loop, src, ss, dst, ds, n, sd, dd, 1};
     /* a plain native conversion runs at memory speed; half floats (in
@@ -442,12 +449,15 @@ numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_
         cast_range(&job, 0, n);
     }
     if (check) {
-        int fe = fetestexcept(FE_INVALID | FE_OVERFLOW), fpe = 0;
+        int fe = fetestexcept(CAST_FE), fpe = 0;
         if (fe & FE_INVALID) {
             fpe |= NDM_FPE_INVALID;
         }
         if (fe & FE_OVERFLOW) {
             fpe |= NDM_FPE_OVERFLOW;
+        }
+        if (fe & FE_UNDERFLOW) {
+            fpe |= NDM_FPE_UNDERFLOW;
         }
         if (fpe && ndm_cast_warn_fpe(fpe) < 0) {
             return -1;

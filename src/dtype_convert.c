@@ -311,7 +311,7 @@ set_numeric(NdmDtype *d, char *ptr, PyObject *value)
                     return -1;
                 }
             }
-            int fpe = ndm_scalar_cast(st, ndm_scalar_data(value), t, &v);
+            int fpe = ndm_scalar_cast_fpe(st, ndm_scalar_data(value), t, &v);
             if (fpe && ndm_cast_warn_fpe(fpe) < 0) {
                 return -1;
             }

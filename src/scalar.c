@@ -395,6 +395,31 @@ ndm_scalar_cast(int from, const void *src, int to, void *dst)
     return store_wide(&w, to, dst);
 }
 
+static int
+underflowed(double from, double to, double tiny)
+{
+    return from != 0 && isless(fabs(to), tiny) && to != from;
+}
+
+int
+ndm_scalar_cast_fpe(int from, const void *src, int to, void *dst)
+{
+    int fpe = ndm_scalar_cast(from, src, to, dst);
+    if ((!IS_FLOAT(from) && !IS_COMPLEX(from))
+            || (to != NDM_FLOAT16 && to != NDM_FLOAT32 && to != NDM_COMPLEX64)) {
+        return fpe;
+    }
+    double tiny = to == NDM_FLOAT16 ? 0x1p-14 : FLT_MIN;
+    double complex a, b;
+    ndm_scalar_cast(from, src, NDM_COMPLEX128, &a);
+    ndm_scalar_cast(to, dst, NDM_COMPLEX128, &b);
+    if (underflowed(creal(a), creal(b), tiny)
+            || (to == NDM_COMPLEX64 && underflowed(cimag(a), cimag(b), tiny))) {
+        fpe |= NDM_FPE_UNDERFLOW;
+    }
+    return fpe;
+}
+
 /* Scalar math honours the errstate as the ufuncs do. */
 int
 ndm_scalar_fpe_warn(int flags, const char *name)
@@ -413,7 +438,7 @@ cast_with_warnings(int from, const void *src, int to, void *dst)
             return -1;
         }
     }
-    int fpe = ndm_scalar_cast(from, src, to, dst);
+    int fpe = ndm_scalar_cast_fpe(from, src, to, dst);
     return ndm_scalar_fpe_warn(fpe, "cast");
 }
 

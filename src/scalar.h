@@ -55,6 +55,10 @@ PyObject *ndm_scalar_new(int t, const void *value);
 /* Cast a native numeric value (no warnings, C semantics as NumPy's casts);
  * returns flags NDM_FPE_* raised by the cast (overflow to inf, invalid). */
 int ndm_scalar_cast(int from, const void *src, int to, void *dst);
+/* ndm_scalar_cast that also reports NDM_FPE_UNDERFLOW as NumPy's array
+ * casts do: a nonzero value rounded into the subnormals (or to zero) of a
+ * float16/float32/complex64 result. */
+int ndm_scalar_cast_fpe(int from, const void *src, int to, void *dst);
 
 #define NDM_FPE_DIVIDEBYZERO 1
 #define NDM_FPE_OVERFLOW 2

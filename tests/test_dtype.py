@@ -552,3 +552,37 @@ STRUCT_CASTS = [
 @pytest.mark.parametrize('i', range(len(STRUCT_CASTS)))
 def test_flexible_casts(i):
     assert _outcome(lambda: STRUCT_CASTS[i](nm)) == _outcome(lambda: STRUCT_CASTS[i](np))
+
+
+UNDERFLOW_CASES = [
+    'np.array([1e-9, 1.0]).astype("f2")',
+    'np.array([1e-9], "f4").astype("f2")',
+    'np.array([3e-5]).astype("f2")',
+    'np.array([2.0**-20, 2.0**-24]).astype("f2")',
+    'np.array([0.0, -0.0, 65504.0]).astype("f2")',
+    'np.array([1e-40, 1e-50, 1e-310]).astype("f4")',
+    'np.array([1e-40 + 1j, 1j]).astype("c8")',
+    'np.array([1.0, 0.1]).astype("f4")',
+    'np.float64(1e-9).astype(np.float16)',
+    'np.float32(1e-9).astype(np.float16)',
+    'np.float64(1e-40).astype(np.float32)',
+    'np.complex128(1e-40 + 1j).astype(np.complex64)',
+    'np.asarray(np.float64(3e-5), dtype=np.float16)',
+    'np.array([np.float64(1e-9)], dtype=np.float16)',
+    'np.float16(1e-9)',
+    'np.array([1e-9], dtype=np.float16)',
+    'np.exp(np.array([-20.0, -10.0], np.float16))',
+    'np.array([6e-8], np.float16) ** 2',
+]
+
+
+@pytest.mark.parametrize("mode", ["raise", "ignore"])
+@pytest.mark.parametrize("case", UNDERFLOW_CASES)
+def test_cast_underflow_as_numpy(case, mode):
+    """Array casts and float16 loops report underflow as NumPy's (a value
+    rounded into the subnormals or to zero, inexactly); a Python float
+    stored into an array or a scalar constructor does not."""
+    def run(m):
+        with m.errstate(all=mode):
+            return eval(case, {"np": m})
+    assert _outcome(lambda: run(nm)) == _outcome(lambda: run(np))
