@@ -1,17 +1,20 @@
 /* In-place MSD radix sort (American flag sort), see sort_radix.h.
  *
- * Each call takes the digit of 8 bits just below the highest bit in which
- * the keys differ (so constant leading bytes, such as the exponent of
- * floats of one magnitude, cost no pass), counts the digits, permutes the
- * keys into their buckets by following cycles, and recurses into each
- * bucket; buckets of a few dozen keys finish with an insertion sort.  A
- * 1e6-key array splits into buckets of ~4k keys, which are sorted within
- * the cache, so the sort reads the array from memory about three times
- * (sortedness check, histogram, permutation), where an LSD radix sort
- * reads and scatters it once per byte and needs a second array. */
+ * Each call takes the digit just below the highest bit in which the keys
+ * differ (so constant leading bytes, such as the exponent of floats of one
+ * magnitude, cost no pass), counts the digits, permutes the keys into
+ * their buckets, and recurses into each bucket.  A 1e6-key array splits
+ * into buckets of ~4k keys, which are in cache: those finish with LSD
+ * passes through a buffer on the stack, and the smallest with an insertion
+ * sort.  Stack use is bounded: ~4.4 kB a level (at most nine) and one
+ * leaf buffer (37 kB for 64-bit keys); no heap. */
 #include "sort_radix.h"
 
 #define MSD_SMALL 32
+/* Nodes of up to LSD_MAX keys are in cache: they finish with LSD passes
+ * through a buffer on the stack (32 kB for 64-bit keys), which beats
+ * further MSD levels and insertion sorts by about two. */
+#define LSD_MAX 4096
 
 #define DEF_MSD(W, KT)                                                      \
 static void                                                                 \
@@ -25,6 +28,45 @@ isort##W(KT *k, Py_ssize_t n)                                               \
             j--;                                                            \
         }                                                                   \
         k[j] = v;                                                           \
+    }                                                                       \
+}                                                                           \
+/* LSD passes over the bytes that differ (diff), n <= LSD_MAX.  Never    \
+ * inlined, so that the recursion's frames do not each hold the buffer. */\
+__attribute__((noinline)) static void                                       \
+lsd##W(KT *k, Py_ssize_t n, uint64_t diff)                                  \
+{                                                                           \
+    KT buf[LSD_MAX];                                                        \
+    uint16_t cnt[sizeof(KT)][256];                                          \
+    int bytes[sizeof(KT)], nb = 0;                                          \
+    for (int b = 0; b < (int)sizeof(KT); b++) {                             \
+        if ((diff >> (8 * b)) & 255) {                                      \
+            bytes[nb++] = b;                                                \
+        }                                                                   \
+    }                                                                       \
+    memset(cnt, 0, sizeof(cnt[0]) * (size_t)nb);                            \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        for (int j = 0; j < nb; j++) {                                      \
+            cnt[j][(k[i] >> (8 * bytes[j])) & 255]++;                       \
+        }                                                                   \
+    }                                                                       \
+    KT *src = k, *dst = buf;                                                \
+    for (int j = 0; j < nb; j++) {                                          \
+        const int sh = 8 * bytes[j];                                        \
+        uint16_t off[256];                                                  \
+        unsigned sum = 0;                                                   \
+        for (int d = 0; d < 256; d++) {                                     \
+            off[d] = (uint16_t)sum;                                         \
+            sum += cnt[j][d];                                               \
+        }                                                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            dst[off[(src[i] >> sh) & 255]++] = src[i];                      \
+        }                                                                   \
+        KT *t = src;                                                        \
+        src = dst;                                                          \
+        dst = t;                                                            \
+    }                                                                       \
+    if (src != k) {                                                         \
+        memcpy(k, src, (size_t)n * sizeof(KT));                             \
     }                                                                       \
 }                                                                           \
 /* Bits from psh up are equal in k[0..n) (the caller's digit): the digit \
@@ -54,6 +96,10 @@ msd##W(KT *k, Py_ssize_t n, int psh)                                        \
     uint64_t diff = (uint64_t)(KT)(vor ^ vand);                             \
     if (diff == 0) {                                                        \
         return;                 /* all keys equal */                        \
+    }                                                                       \
+    if (n <= LSD_MAX) {                                                     \
+        lsd##W(k, n, diff);                                                 \
+        return;                                                             \
     }                                                                       \
     const int hb = 63 - __builtin_clzll(diff);                              \
     const int sh = hb >= bits - 1 ? hb - bits + 1 : 0;                      \
