@@ -203,10 +203,39 @@ DEF_FLOAT_PREP(32, uint32_t)
 DEF_FLOAT_PREP(64, uint64_t)
 
 #define DEF_LANES(W, KT, CLS)                                               \
+/* 1 when the lane is in order already (NumPy's order: then it is its own \
+ * stable sort), -1 when strictly decreasing, else 0, usually after a few \
+ * elements. */                                                           \
+static int                                                                  \
+lane_order_##W##_##CLS(const char *p, Py_ssize_t st, Py_ssize_t n)          \
+{                                                                           \
+    int up = 1, down = 1;                                                   \
+    KT b;                                                                   \
+    memcpy(&b, p, sizeof(KT));                                              \
+    KT prev = canon##W(b, CLS);                                             \
+    for (Py_ssize_t i = 1; i < n && (up || down); i++) {                    \
+        memcpy(&b, p + i * st, sizeof(KT));                                 \
+        KT c = canon##W(b, CLS);                                            \
+        up &= c >= prev;                                                    \
+        down &= c < prev;                                                   \
+        prev = c;                                                           \
+    }                                                                       \
+    return up ? 1 : down ? -1 : 0;                                          \
+}                                                                           \
 /* Value sort, in the lane when it is packed (s->k NULL), else in s->k. */  \
 static void                                                                 \
 sort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s)          \
 {                                                                           \
+    const int order = lane_order_##W##_##CLS(p, st, n);                     \
+    if (order != 0) {                                                       \
+        for (Py_ssize_t i = 0, j = n - 1; order < 0 && i < j; i++, j--) {   \
+            KT t;                                                           \
+            memcpy(&t, p + i * st, sizeof(KT));                             \
+            memcpy(p + i * st, p + j * st, sizeof(KT));                     \
+            memcpy(p + j * st, &t, sizeof(KT));                             \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
     KT *k = s->k != NULL ? (KT *)s->k : (KT *)p;                            \
     if (s->k != NULL) {                                                     \
         for (Py_ssize_t i = 0; i < n; i++) {                                \
@@ -274,10 +303,19 @@ static void                                                                 \
 argsort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,       \
                     char *out, Py_ssize_t ost)                              \
 {                                                                           \
+    const int order = lane_order_##W##_##CLS(p, st, n);                     \
+    if (order != 0) {                                                       \
+        /* in order or strictly decreasing (common cases): the identity   \
+         * or its reverse */                                              \
+        for (Py_ssize_t i = 0; i < n; i++) {                                \
+            int64_t x = order > 0 ? i : n - 1 - i;                          \
+            memcpy(out + i * ost, &x, sizeof(x));                           \
+        }                                                                   \
+        return;                                                             \
+    }                                                                       \
     uint64_t *w = s->w != NULL ? s->w : (uint64_t *)out;                    \
-    KT lo = (KT)~(KT)0, hi = 0, prev = 0;                                   \
+    KT lo = (KT)~(KT)0, hi = 0;                                             \
     Py_ssize_t nn = 0;                                                      \
-    int sorted = 1;                                                         \
     for (Py_ssize_t i = 0; i < n; i++) {                                    \
         KT b;                                                               \
         memcpy(&b, p + i * st, sizeof(KT));                                 \
@@ -288,18 +326,8 @@ argsort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,       \
         KT c = canon##W(b, CLS);                                            \
         lo = c < lo ? c : lo;                                               \
         hi = c > hi ? c : hi;                                               \
-        sorted &= c >= prev;                                                \
-        prev = c;                                                           \
     }                                                                       \
     const Py_ssize_t m = n - nn;                                            \
-    if (sorted && nn == 0) {                                                \
-        /* sorted input (a common case): the identity, in one pass */     \
-        for (Py_ssize_t i = 0; i < n; i++) {                                \
-            int64_t x = i;                                                  \
-            memcpy(out + i * ost, &x, sizeof(x));                           \
-        }                                                                   \
-        return;                                                             \
-    }                                                                       \
     const int ib = bit_length((uint64_t)(n - 1));                           \
     const int kb = m > 0 ? bit_length((uint64_t)(KT)(hi - lo)) : 0;         \
     const int sh = kb + ib > 64 ? kb + ib - 64 : 0;                         \
