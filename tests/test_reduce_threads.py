@@ -7,7 +7,8 @@ axis sums split by columns.  Each case runs with 1, 2 and 3 threads and
 compares the bytes with each other and with NumPy's (every case here is
 one NumPy answers exactly: integers, max/min/arg*, and float sums whose
 order ndmem follows).  Sizes sit around the split threshold (two chunks
-of NDM_THREADS_MIN_CHUNK = 65536 elements).
+of NDM_THREADS_MIN_CHUNK = 65536 elements; for the max/min/argmax scans,
+SCAN_SPLIT_MIN = 2**21 elements).
 """
 
 import itertools
@@ -19,6 +20,9 @@ import ndmem as nm
 
 CHUNK = 1 << 16
 SIZES = [2 * CHUNK - 1, 2 * CHUNK, 2 * CHUNK + 1, 3 * CHUNK + 129, 4 * CHUNK + 8]
+SCAN = 1 << 21
+SCAN_SIZES = [SCAN - 1, SCAN, SCAN + 3 * CHUNK + 129]
+SCANS = ("max", "min", "fmax", "fmin", "argmax", "argmin")
 THREADS = (1, 2, 3)
 
 
@@ -84,7 +88,7 @@ CASES = [(name, dtype) for name in sorted(REDUCTIONS) for dtype in DTYPES
 
 @pytest.mark.parametrize("name,dtype", CASES)
 def test_contiguous_sizes(name, dtype):
-    for n in SIZES:
+    for n in SIZES + (SCAN_SIZES if name in SCANS else []):
         check(REDUCTIONS[name], data(n, dtype, seed=n))
 
 
@@ -92,7 +96,7 @@ def test_contiguous_sizes(name, dtype):
 @pytest.mark.parametrize("dtype", ["f8", "f4", "i8"])
 @pytest.mark.parametrize("step", [2, -1, -3])
 def test_strided(name, dtype, step):
-    n = 2 * CHUNK * abs(step) + 5
+    n = (SCAN if name in SCANS else 2 * CHUNK) * abs(step) + 5
     check(REDUCTIONS[name], data(n, dtype, seed=abs(step)),
           lambda m, x: x[::step])
 
@@ -101,11 +105,11 @@ def test_strided(name, dtype, step):
 @pytest.mark.parametrize("dtype", ["f8", "f4"])
 def test_signed_zeros_and_nan(name, dtype):
     f = REDUCTIONS[name]
-    for n in SIZES[:3]:
+    for n in SIZES[:3] + SCAN_SIZES:
         check(f, data(n, dtype, seed=n, kind="zeros"))
     # NaNs: in the first piece, the last piece, at the split, and late
     # with a NaN of the other sign
-    n = 3 * CHUNK + 17
+    n = SCAN + 3 * CHUNK + 17
     for positions in ([5], [n - 1], [n // 2, n // 2 + 1], [n - 40, 70000]):
         a = data(n, dtype, seed=len(positions))
         for k, p in enumerate(positions):
