@@ -718,9 +718,14 @@ py_var_sq(PyObject *Py_UNUSED(m), PyObject *args)
     }
     /* A flag (inf - inf, overflow) could come from NumPy's subtract,
      * multiply or sum, each warning under its own name: None tells the
-     * caller to take NumPy's own path, which reports them as NumPy does. */
-    if (ndm_ufunc_fpe_take()) {
+     * caller to take NumPy's own path, which reports them as NumPy does.
+     * Flags the errstate ignores (float16 squares underflow) need no replay. */
+    int noticed = ndm_ufunc_fpe_noticed(ndm_ufunc_fpe_take());
+    if (noticed != 0) {
         Py_DECREF(res);
+        if (noticed < 0) {
+            return NULL;
+        }
         Py_RETURN_NONE;
     }
     if (rnd == 0) {

@@ -39,6 +39,11 @@ const NdmLoopDef *ndm_ufunc_find_loop(const NdmUfuncDef *def,
  * call, print, log.  -1 with an exception set when it raised. */
 int ndm_ufunc_fpe_report(int flags, const char *name);
 
+/* The flags among flags the current errstate does not ignore (a caller
+ * that would replay the work to report them knows whether it must); -1
+ * with an exception set. */
+int ndm_ufunc_fpe_noticed(int flags);
+
 /* The fenv exception flags as NDM_FPE_* (and clear them). */
 int ndm_ufunc_fpe_take(void);
 

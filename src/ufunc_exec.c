@@ -191,42 +191,78 @@ handle_one(int mode, PyObject *callback, const char *what, const char *name,
     }
 }
 
+static const struct { int flag; const char *what; } fpe_kinds[] = {
+    {NDM_FPE_DIVIDEBYZERO, "divide by zero"},
+    {NDM_FPE_OVERFLOW, "overflow"},
+    {NDM_FPE_UNDERFLOW, "underflow"},
+    {NDM_FPE_INVALID, "invalid value"},
+};
+
+/* The errstate's mode per fpe_kinds entry and its callback (borrowed
+ * from *state, a new reference the caller releases).  -1 on error. */
+static int
+errstate_modes(int modes[4], PyObject **callback, PyObject **state)
+{
+    static const int defaults[4] = {MODE_WARN, MODE_WARN, MODE_IGNORE, MODE_WARN};
+    *state = NULL;
+    *callback = Py_None;
+    memcpy(modes, defaults, sizeof defaults);
+    if (errstate_var == NULL || PyContextVar_Get(errstate_var, NULL, state) < 0) {
+        return -1;
+    }
+    if (*state != NULL && PyTuple_Check(*state) && PyTuple_GET_SIZE(*state) == 6) {
+        for (int i = 0; i < 4; i++) {
+            modes[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(*state, i));
+        }
+        *callback = PyTuple_GET_ITEM(*state, 4);
+    }
+    if (PyErr_Occurred()) {
+        Py_CLEAR(*state);
+        return -1;
+    }
+    return 0;
+}
+
 int
 ndm_ufunc_fpe_report(int flags, const char *name)
 {
-    static const struct { int flag; const char *what; } kinds[] = {
-        {NDM_FPE_DIVIDEBYZERO, "divide by zero"},
-        {NDM_FPE_OVERFLOW, "overflow"},
-        {NDM_FPE_UNDERFLOW, "underflow"},
-        {NDM_FPE_INVALID, "invalid value"},
-    };
     if (flags == 0) {
         return 0;
     }
-    PyObject *state = NULL;
-    if (errstate_var == NULL || PyContextVar_Get(errstate_var, NULL, &state) < 0) {
-        return -1;
-    }
-    int modes[4] = {MODE_WARN, MODE_WARN, MODE_IGNORE, MODE_WARN};
-    PyObject *callback = Py_None;
-    if (state != NULL && PyTuple_Check(state) && PyTuple_GET_SIZE(state) == 6) {
-        for (int i = 0; i < 4; i++) {
-            modes[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(state, i));
-        }
-        callback = PyTuple_GET_ITEM(state, 4);
-    }
-    if (PyErr_Occurred()) {
-        Py_XDECREF(state);
+    int modes[4];
+    PyObject *state, *callback;
+    if (errstate_modes(modes, &callback, &state) < 0) {
         return -1;
     }
     int rc = 0;
     for (int i = 0; i < 4 && rc == 0; i++) {
-        if (flags & kinds[i].flag) {
-            rc = handle_one(modes[i], callback, kinds[i].what, name, flags);
+        if (flags & fpe_kinds[i].flag) {
+            rc = handle_one(modes[i], callback, fpe_kinds[i].what, name, flags);
         }
     }
     Py_XDECREF(state);
     return rc;
+}
+
+int
+ndm_ufunc_fpe_noticed(int flags)
+{
+    int modes[4];
+    PyObject *state, *callback;
+    if (flags == 0) {
+        return 0;
+    }
+    if (errstate_modes(modes, &callback, &state) < 0) {
+        return -1;
+    }
+    Py_XDECREF(state);
+    int noticed = 0;
+    for (int i = 0; i < 4; i++) {
+        if ((flags & fpe_kinds[i].flag) && modes[i] != MODE_IGNORE) {
+            noticed |= fpe_kinds[i].flag;
+        }
+    }
+    return noticed;
 }
 
 /* The current setbufsize() value (elements per buffered chunk). */
