@@ -15,7 +15,8 @@
  * sort, and when a lane holds zeros of both signs (equal for NumPy), their
  * signs are noted in input order, a bit each, and rewritten over the zero
  * run after the sort, as a stable sort leaves them.  8-bit lanes are
- * counting sorts.
+ * counting sorts.  A lane already in order is left as it is, a strictly
+ * decreasing one reversed (one pass, which other input ends early).
  *
  * argsort packs each element's key (less the lane's least key) above its
  * index into one 64-bit word, in the output array itself, and sorts those

@@ -1,7 +1,7 @@
 /* The unsigned keys sort.c orders values by, and the in-place radix sorts
- * of such keys under its value sorts and argsorts.  The sorts need no
- * scratch beyond a few kB of stack, so a sort's only array-sized buffer is
- * its output. */
+ * of such keys under its value sorts and argsorts.  The sorts need no heap
+ * and a bounded stack (under 80 kB), so a sort's only array-sized buffer
+ * is its output. */
 #ifndef NDM_SORT_RADIX_H
 #define NDM_SORT_RADIX_H
 
