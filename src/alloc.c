@@ -89,6 +89,43 @@ advise_hugepages(char *data, size_t nbytes)
 #endif
 }
 
+#define PAGE_BYTES ((uintptr_t)4096)
+#define HUGE_BYTES ((uintptr_t)2 << 20)
+_Static_assert(NDM_BUFFER_HEADER <= 4096, "a mapped buffer's header fits in one page");
+
+/* A mapping for nbytes of data whose data starts on a 2 MiB boundary, the
+ * header in the page before it: the kernel can back every whole 2 MiB of
+ * the data with one huge page.  An unaligned start leaves up to 2 MiB at
+ * the head in 4 KiB pages, ~500 more page faults per array (a fresh
+ * 40 MB sin() spent about 1 ms of its 6-10 ms faulting them).  The slack
+ * reserved for the alignment is unmapped again at once; nothing past the
+ * data's last page stays mapped, so RSS grows by the data alone.
+ * Returns the header's address; *mapped is the length from its page. */
+static char *
+map_aligned(size_t nbytes, size_t *mapped)
+{
+    size_t reserve = nbytes + HUGE_BYTES + PAGE_BYTES;
+    if (reserve < nbytes) {
+        return NULL;
+    }
+    char *block = mmap(NULL, reserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (block == MAP_FAILED) {
+        return NULL;
+    }
+    uintptr_t lo = (uintptr_t)block, hi = lo + reserve;
+    uintptr_t data = (lo + PAGE_BYTES + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1);
+    uintptr_t start = data - PAGE_BYTES;
+    uintptr_t end = (data + nbytes + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1);
+    if (start > lo) {
+        (void)munmap(block, start - lo);
+    }
+    if (hi > end) {
+        (void)munmap((void *)end, hi - end);
+    }
+    *mapped = end - start;
+    return (char *)(data - NDM_BUFFER_HEADER);
+}
+
 NdmBuffer *
 ndm_buffer_new(size_t nbytes, int zeroed)
 {
@@ -110,12 +147,7 @@ ndm_buffer_new(size_t nbytes, int zeroed)
     }
     total = nbytes + NDM_BUFFER_HEADER;
     if (nbytes >= NDM_MMAP_THRESHOLD) {
-        block = mmap(NULL, total, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (block == MAP_FAILED) {
-            block = NULL;
-        }
-        mapped = total;
+        block = map_aligned(nbytes, &mapped);
     }
     else {
         block = zeroed ? calloc(1, total) : malloc(total);
@@ -152,7 +184,8 @@ ndm_buffer_free(NdmBuffer *buffer)
     }
     count_release(buffer);
     if (buffer->mapped) {
-        munmap(buffer, buffer->mapped);
+        /* map_aligned put the header in the mapping's first page */
+        munmap((void *)((uintptr_t)buffer & ~(PAGE_BYTES - 1)), buffer->mapped);
     }
     else {
         free(buffer);

@@ -82,6 +82,37 @@ def test_heap_and_mapped_split():
     assert memory.stats()["live_mapped_bytes"] == small_before["live_mapped_bytes"]
 
 
+def _minor_faults(make):
+    """Fewest page faults one call of make() took filling a new array."""
+    import resource
+    counts = []
+    for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        a = make()
+        counts.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+        del a
+    return min(counts)
+
+
+def test_mapped_data_on_huge_page_boundary():
+    """A mapped buffer's data starts on a 2 MiB boundary, so the kernel can
+    back all of it with huge pages: filling it takes no more page faults
+    than NumPy's array of the same size (the kernel aligns NumPy's malloc'd
+    mapping), and RSS grows by the data alone."""
+    import psutil
+    n = 5 * 2**20 + 123
+    big = ndmem.ones(n)
+    assert big.__array_interface__["data"][0] % (2 << 20) == 0
+    del big
+    ours = _minor_faults(lambda: ndmem.ones(n))
+    theirs = _minor_faults(lambda: numpy.ones(n))
+    assert ours <= theirs + 2, (ours, theirs)    # + the header's page
+    rss = psutil.Process().memory_info().rss
+    big = ndmem.ones(n)
+    grown = psutil.Process().memory_info().rss - rss
+    assert big.nbytes <= grown < big.nbytes + (1 << 20), grown
+
+
 def test_peak_and_reset_peak():
     memory.reset_peak()
     base = live()
