@@ -8,6 +8,7 @@
 #include "ufunc_internal.h"
 #include "scalar.h"
 #include "threads.h"
+#include "alloc.h"
 
 #define NDM_UFUNC_BUFSIZE 8192
 #define GIL_THRESHOLD ((Py_ssize_t)1 << 14)
@@ -492,6 +493,24 @@ par_min_size(const Exec *ex, const char *name)
     return PAR_MIN_SIZE;
 }
 
+/* An output this call mapped has no pages yet: the kernel zeroes each huge
+ * page when it is first written, which costs more than the loop's own
+ * stores.  Such loops split even when they stream, so that both threads
+ * fault and fill their halves at once. */
+static int
+fresh_mapped_output(const NdmUfuncCall *call, Py_ssize_t size)
+{
+    if (call->out_given) {
+        return 0;
+    }
+    for (int k = call->nin; k < call->nop; k++) {
+        if ((size_t)size * (size_t)call->ops[k]->descr->itemsize >= NDM_MMAP_THRESHOLD) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Elements [s, e) of the loop in C order of its (coalesced) shape. */
 static int
 run_range(Exec *ex, Py_ssize_t s, Py_ssize_t e)
@@ -778,7 +797,8 @@ ndm_ufunc_execute(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *
         feclearexcept(FE_NDM_ALL);
     }
     int nthreads = 1;
-    if (gil_free && size >= PAR_MIN_SIZE && size >= par_min_size(&ex, call->def->name)) {
+    if (gil_free && size >= PAR_MIN_SIZE
+            && (size >= par_min_size(&ex, call->def->name) || fresh_mapped_output(call, size))) {
         nthreads = ndm_threads_count();
     }
     if (nthreads > 1 && par_safe(&ex, ops)) {

@@ -117,6 +117,18 @@ def test_binary_layouts(size, layout, dtype):
               lambda xp: (view(data(xp, n, dtype, 1)), view(data(xp, n, dtype, 2))))
 
 
+@pytest.mark.parametrize("name", ["add", "negative", "maximum"])
+def test_fresh_mapped_output_at_default_threshold(name):
+    """A memory-bound loop whose new output is mapped (32 MiB and up)
+    splits even below the stream threshold; the pages the workers fault and
+    fill hold the single-threaded result."""
+    ndmem._core._set_stream_threshold(1 << 24)
+    n = (32 << 20) // 8 + 4099
+    nin = getattr(numpy, name).nin
+    check(lambda xp, *ops: getattr(xp, name)(*ops),
+          lambda xp: tuple(data(xp, n, "float64", seed) for seed in range(1, nin + 1)))
+
+
 @pytest.mark.filterwarnings("ignore:overflow encountered in exp:RuntimeWarning")
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
