@@ -9,10 +9,11 @@
 #include "loops.h"
 
 /* GCC's -O2 cost model only vectorizes loops whose trip count it knows;
- * the kernels want the "cheap" model of -O3.  No errno from libm lets
- * sqrt and friends inline (NumPy reports the fenv flags, never errno). */
+ * the kernels want the "cheap" model of -O3.  (sqrt vectorizes only
+ * without libm's errno: setup.py builds with -fno-math-errno, since a
+ * per-function "no-math-errno" here is not honoured.) */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-loop-vectorize", "vect-cost-model=cheap", "no-math-errno")
+#pragma GCC optimize("tree-loop-vectorize", "vect-cost-model=cheap")
 #endif
 
 #define NDM_CAT(a, b) NDM_CAT_(a, b)
