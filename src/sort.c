@@ -54,12 +54,6 @@ typedef void (*sort_lane_fn)(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s);
 typedef void (*arg_lane_fn)(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,
                             char *out, Py_ssize_t ost);
 
-static int
-bit_length(uint64_t x)
-{
-    return x == 0 ? 0 : 64 - __builtin_clzll(x);
-}
-
 /* 8-bit lanes: counting sorts, in the lane itself whatever its stride.
  * FLIP orders int8 as unsigned.  Four histograms, summed after, keep runs
  * of one value from serialising on one counter. */
@@ -315,33 +309,9 @@ argsort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,       \
         return;                                                             \
     }                                                                       \
     uint64_t *w = s->w != NULL ? s->w : (uint64_t *)out;                    \
-    KT lo = (KT)~(KT)0, hi = 0;                                             \
-    Py_ssize_t nn = 0;                                                      \
-    for (Py_ssize_t i = 0; i < n; i++) {                                    \
-        KT b;                                                               \
-        memcpy(&b, p + i * st, sizeof(KT));                                 \
-        if (isnan##W(b, CLS)) {                                             \
-            nn++;                                                           \
-            continue;                                                       \
-        }                                                                   \
-        KT c = canon##W(b, CLS);                                            \
-        lo = c < lo ? c : lo;                                               \
-        hi = c > hi ? c : hi;                                               \
-    }                                                                       \
-    const Py_ssize_t m = n - nn;                                            \
-    const int ib = bit_length((uint64_t)(n - 1));                           \
-    const int kb = m > 0 ? bit_length((uint64_t)(KT)(hi - lo)) : 0;         \
-    const int sh = kb + ib > 64 ? kb + ib - 64 : 0;                         \
-    for (Py_ssize_t i = 0, j = 0, t = m; i < n; i++) {                      \
-        KT b;                                                               \
-        memcpy(&b, p + i * st, sizeof(KT));                                 \
-        if (isnan##W(b, CLS)) {                                             \
-            w[t++] = (uint64_t)i;                                           \
-            continue;                                                       \
-        }                                                                   \
-        w[j++] = (((uint64_t)(KT)(canon##W(b, CLS) - lo) >> sh) << ib)      \
-                 | (uint64_t)i;                                             \
-    }                                                                       \
+    KT lo;                                                                  \
+    int ib, sh;                                                             \
+    const Py_ssize_t m = lane_words##W(p, st, n, CLS, w, &ib, &sh, &lo);    \
     ndm_sortradix_u64(w, m);                                                \
     if (sh > 0) {                                                           \
         ties_##W##_##CLS(p, st, w, m, ib, sh, lo);                          \

@@ -67,9 +67,60 @@ canon##W(KT b, int cls)                                                     \
     return inv##W(b, cls);                                                  \
 }
 
+static inline int
+bit_length(uint64_t x)
+{
+    return x == 0 ? 0 : 64 - __builtin_clzll(x);
+}
+
+/* The words argsort and argpartition order a lane by: ((key - least key)
+ * >> *sh) << *ib | index, the non-NaN elements' in w[0, m) in lane order,
+ * then the NaNs' bare indices.  *ib is the index's bit count, *sh the low
+ * key bits dropped to fit 64 (ties in the kept bits are then settled by
+ * the full keys), *lo the least key.  Returns m. */
+#define DEF_WORDS(W, KT)                                                    \
+static inline Py_ssize_t                                                    \
+lane_words##W(const char *p, Py_ssize_t st, Py_ssize_t n, int cls,          \
+              uint64_t *w, int *ib, int *sh, KT *lo)                        \
+{                                                                           \
+    KT least = (KT)~(KT)0, most = 0;                                        \
+    Py_ssize_t nn = 0;                                                      \
+    for (Py_ssize_t i = 0; i < n; i++) {                                    \
+        KT b;                                                               \
+        memcpy(&b, p + i * st, sizeof(KT));                                 \
+        if (isnan##W(b, cls)) {                                             \
+            nn++;                                                           \
+            continue;                                                       \
+        }                                                                   \
+        KT c = canon##W(b, cls);                                            \
+        least = c < least ? c : least;                                      \
+        most = c > most ? c : most;                                         \
+    }                                                                       \
+    const Py_ssize_t m = n - nn;                                            \
+    *ib = bit_length((uint64_t)(n - 1));                                    \
+    const int kb = m > 0 ? bit_length((uint64_t)(KT)(most - least)) : 0;    \
+    *sh = kb + *ib > 64 ? kb + *ib - 64 : 0;                                \
+    for (Py_ssize_t i = 0, j = 0, t = m; i < n; i++) {                      \
+        KT b;                                                               \
+        memcpy(&b, p + i * st, sizeof(KT));                                 \
+        if (isnan##W(b, cls)) {                                             \
+            w[t++] = (uint64_t)i;                                           \
+            continue;                                                       \
+        }                                                                   \
+        w[j++] = (((uint64_t)(KT)(canon##W(b, cls) - least) >> *sh) << *ib) \
+                 | (uint64_t)i;                                             \
+    }                                                                       \
+    *lo = least;                                                            \
+    return m;                                                               \
+}
+
 DEF_KEYS(8, uint8_t, 0)
 DEF_KEYS(16, uint16_t, 0x7C00u)
 DEF_KEYS(32, uint32_t, 0x7F800000u)
 DEF_KEYS(64, uint64_t, 0x7FF0000000000000ull)
+DEF_WORDS(8, uint8_t)
+DEF_WORDS(16, uint16_t)
+DEF_WORDS(32, uint32_t)
+DEF_WORDS(64, uint64_t)
 
 #endif

@@ -313,12 +313,6 @@ DEF_RECORD_LANES(c128, sel_c128, LT_RCPX)
 #define LT_WORD(a, b) word_less((a), (b), ctx)
 DEF_SELECT(w, uint64_t, LT_WORD)
 
-static int
-bit_length(uint64_t x)
-{
-    return x == 0 ? 0 : 64 - __builtin_clzll(x);
-}
-
 /* argpartition by words (see Words), in out's lane when it is packed
  * (scratch NULL), else in scratch; NaN indices last. */
 #define DEF_WORD_LANES(W, KT, CLS)                                          \
@@ -334,33 +328,9 @@ wpart_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth, \
                   Py_ssize_t nk, void *scratch, char *out, Py_ssize_t ost)  \
 {                                                                           \
     uint64_t *w = scratch != NULL ? (uint64_t *)scratch : (uint64_t *)out;  \
-    KT lo = (KT)~(KT)0, hi = 0;                                             \
-    Py_ssize_t nn = 0;                                                      \
-    for (Py_ssize_t i = 0; i < n; i++) {                                    \
-        KT b;                                                               \
-        memcpy(&b, p + i * st, sizeof(KT));                                 \
-        if (isnan##W(b, CLS)) {                                             \
-            nn++;                                                           \
-            continue;                                                       \
-        }                                                                   \
-        KT c = canon##W(b, CLS);                                            \
-        lo = c < lo ? c : lo;                                               \
-        hi = c > hi ? c : hi;                                               \
-    }                                                                       \
-    const Py_ssize_t m = n - nn;                                            \
-    const int ib = bit_length((uint64_t)(n - 1));                           \
-    const int kb = m > 0 ? bit_length((uint64_t)(KT)(hi - lo)) : 0;         \
-    const int sh = kb + ib > 64 ? kb + ib - 64 : 0;                         \
-    for (Py_ssize_t i = 0, j = 0, t = m; i < n; i++) {                      \
-        KT b;                                                               \
-        memcpy(&b, p + i * st, sizeof(KT));                                 \
-        if (isnan##W(b, CLS)) {                                             \
-            w[t++] = (uint64_t)i;                                           \
-            continue;                                                       \
-        }                                                                   \
-        w[j++] = (((uint64_t)(KT)(canon##W(b, CLS) - lo) >> sh) << ib)      \
-                 | (uint64_t)i;                                             \
-    }                                                                       \
+    KT lo;                                                                  \
+    int ib, sh;                                                             \
+    const Py_ssize_t m = lane_words##W(p, st, n, CLS, w, &ib, &sh, &lo);    \
     const Words c = {p, st, ib, sh, wkey_##W##_##CLS};                      \
     select_all_w(w, m, kth, nk, &c);                                        \
     const uint64_t imask = ((uint64_t)1 << ib) - 1;                         \
