@@ -346,6 +346,20 @@ run_batches(const Plan *pl)
     }
 }
 
+/* run_batches, without the GIL when release is set. */
+static void
+run_batches_released(const Plan *pl, int release)
+{
+    if (release) {
+        Py_BEGIN_ALLOW_THREADS
+        run_batches(pl);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        run_batches(pl);
+    }
+}
+
 /* Scratch that is 64-byte aligned for the micro-kernels' loads. */
 static char *
 scratch_alloc(Py_ssize_t nbytes, void **raw)
@@ -451,14 +465,7 @@ gemm_run(const Operand *a, const Operand *b, const Operand *out, int t, Py_ssize
         }
     }
     if (pl.gemv != NULL || pl.tiny != NULL) {
-        if (release) {
-            Py_BEGIN_ALLOW_THREADS
-            run_batches(&pl);
-            Py_END_ALLOW_THREADS
-        }
-        else {
-            run_batches(&pl);
-        }
+        run_batches_released(&pl, release);
         return 0;
     }
     if (pl.small) {
@@ -486,14 +493,7 @@ gemm_run(const Operand *a, const Operand *b, const Operand *out, int t, Py_ssize
             }
         }
     }
-    if (release) {
-        Py_BEGIN_ALLOW_THREADS
-        run_batches(&pl);
-        Py_END_ALLOW_THREADS
-    }
-    else {
-        run_batches(&pl);
-    }
+    run_batches_released(&pl, release);
     rc = 0;
 fail:
     for (int i = 0; i < 4; i++) {
