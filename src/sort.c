@@ -316,15 +316,7 @@ argsort_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, Scratch *s,       \
     if (sh > 0) {                                                           \
         ties_##W##_##CLS(p, st, w, m, ib, sh, lo);                          \
     }                                                                       \
-    const uint64_t imask = ((uint64_t)1 << ib) - 1;                         \
-    for (Py_ssize_t i = 0; i < m; i++) {                                    \
-        w[i] &= imask;                                                      \
-    }                                                                       \
-    if (s->w != NULL) {                                                     \
-        for (Py_ssize_t i = 0; i < n; i++) {                                \
-            memcpy(out + i * ost, &w[i], sizeof(int64_t));                  \
-        }                                                                   \
-    }                                                                       \
+    words_to_indices(w, m, n, ib, s->w != NULL ? out : NULL, ost);          \
 }
 
 DEF_LANES(16, uint16_t, 0)

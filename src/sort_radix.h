@@ -114,6 +114,23 @@ lane_words##W(const char *p, Py_ssize_t st, Py_ssize_t n, int cls,          \
     return m;                                                               \
 }
 
+/* The ordered words w[0, m) of lane_words (NaN indices after them, n in
+ * all) reduced to their indices; copied to out at step ost when the words
+ * were built in scratch (out not NULL). */
+static inline void
+words_to_indices(uint64_t *w, Py_ssize_t m, Py_ssize_t n, int ib, char *out, Py_ssize_t ost)
+{
+    const uint64_t imask = ((uint64_t)1 << ib) - 1;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        w[i] &= imask;
+    }
+    if (out != NULL) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            memcpy(out + i * ost, &w[i], sizeof(int64_t));
+        }
+    }
+}
+
 DEF_KEYS(8, uint8_t, 0)
 DEF_KEYS(16, uint16_t, 0x7C00u)
 DEF_KEYS(32, uint32_t, 0x7F800000u)

@@ -333,15 +333,7 @@ wpart_##W##_##CLS(char *p, Py_ssize_t st, Py_ssize_t n, const int64_t *kth, \
     const Py_ssize_t m = lane_words##W(p, st, n, CLS, w, &ib, &sh, &lo);    \
     const Words c = {p, st, ib, sh, wkey_##W##_##CLS};                      \
     select_all_w(w, m, kth, nk, &c);                                        \
-    const uint64_t imask = ((uint64_t)1 << ib) - 1;                         \
-    for (Py_ssize_t i = 0; i < m; i++) {                                    \
-        w[i] &= imask;                                                      \
-    }                                                                       \
-    if (scratch != NULL) {                                                  \
-        for (Py_ssize_t i = 0; i < n; i++) {                                \
-            memcpy(out + i * ost, &w[i], sizeof(int64_t));                  \
-        }                                                                   \
-    }                                                                       \
+    words_to_indices(w, m, n, ib, scratch != NULL ? out : NULL, ost);       \
 }
 
 DEF_WORD_LANES(8, uint8_t, 0)
