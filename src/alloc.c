@@ -126,6 +126,26 @@ map_aligned(size_t nbytes, size_t *mapped)
     return (char *)(data - NDM_BUFFER_HEADER);
 }
 
+void
+ndm_buffer_prefault(char *lo, char *hi)
+{
+    uintptr_t start = ((uintptr_t)lo + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1);
+    uintptr_t end = ((uintptr_t)hi + PAGE_BYTES - 1) & ~(PAGE_BYTES - 1);
+    if (end <= start) {
+        return;
+    }
+#ifdef MADV_POPULATE_WRITE
+    if (madvise((void *)start, end - start, MADV_POPULATE_WRITE) == 0) {
+        return;
+    }
+#endif
+    /* kernels before 5.14: an atomic or of 0 is a store that leaves the
+     * byte as it is, even when another thread writes it meanwhile */
+    for (uintptr_t page = start; page < end; page += PAGE_BYTES) {
+        (void)__atomic_fetch_or((char *)page, 0, __ATOMIC_RELAXED);
+    }
+}
+
 NdmBuffer *
 ndm_buffer_new(size_t nbytes, int zeroed)
 {

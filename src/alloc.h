@@ -76,6 +76,12 @@ extern NdmAllocStats ndm_alloc_stats;
  * while allocations are forbidden).  zeroed: the data reads as 0. */
 NdmBuffer *ndm_buffer_new(size_t nbytes, int zeroed);
 
+/* Fault in the pages that start within [lo, hi) for writing, as first
+ * stores would (huge pages where the mapping has them), changing no byte.
+ * Lets one thread take a fresh mapping's page faults while others fill
+ * the pages already faulted. */
+void ndm_buffer_prefault(char *lo, char *hi);
+
 /* Free a buffer that no array has been attached to (error paths). */
 void ndm_buffer_free(NdmBuffer *buffer);
 

@@ -129,6 +129,38 @@ def test_fresh_mapped_output_at_default_threshold(name):
           lambda xp: tuple(data(xp, n, "float64", seed) for seed in range(1, nin + 1)))
 
 
+FRESH = (32 << 20) // 8 + 4099
+FRESH_CASES = {
+    "sin": lambda xp, a: xp.sin(a),
+    "two outputs": lambda xp, a: xp.divmod(a, 0.75),
+    "outputs of two widths": lambda xp, a: xp.frexp(a),
+    "cast on the way out": lambda xp, a: xp.exp(a, dtype=xp.float32),
+    "transposed": lambda xp, a: xp.sin(a[:FRESH // 2 * 2].reshape(-1, 2).T),
+    "reversed": lambda xp, a: xp.negative(a[::-1]),
+}
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("case", sorted(FRESH_CASES))
+def test_fresh_output_faulted_ahead(case, threads):
+    """With a fresh mapped output, one task faults the output's pages in
+    while the others wait for their part and fill it: every layout and
+    thread count holds the single-threaded result."""
+    op = FRESH_CASES[case]
+    make = lambda xp: (data(xp, FRESH, "float64", 7),)
+    ndmem.set_num_threads(1)
+    one = op(ndmem, *make(ndmem))
+    ndmem.set_num_threads(threads)
+    many = op(ndmem, *make(ndmem))
+    expected = op(numpy, *make(numpy))
+    for a, b, want in zip(*(r if isinstance(r, tuple) else (r,) for r in (one, many, expected))):
+        assert_identical(a, b)
+        got = numpy.asarray(b)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert got.strides == want.strides
+        numpy.testing.assert_allclose(got, want, rtol=2e-6 if got.dtype == numpy.float32 else 1e-13)
+
+
 @pytest.mark.filterwarnings("ignore:overflow encountered in exp:RuntimeWarning")
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
