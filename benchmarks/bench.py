@@ -214,14 +214,13 @@ def case_namespace(setup, module):
     return namespace
 
 
-def timed(stmt, setup, module, number):
-    timer = timeit.Timer(statement_for(stmt, module), globals=case_namespace(setup, module))
+def timed(stmt, namespace, module, number):
+    timer = timeit.Timer(statement_for(stmt, module), globals=namespace)
     return timer.timeit(number) / number
 
 
-def peak_bytes(stmt, setup, module):
-    """Peak traced bytes above the setup's while the statement runs once."""
-    namespace = case_namespace(setup, module)
+def peak_bytes(stmt, namespace, module):
+    """Peak traced bytes above what is already allocated while the statement runs once."""
     code = compile(statement_for(stmt, module), "<bench>", "exec")
     tracemalloc.start()
     try:
@@ -233,19 +232,25 @@ def peak_bytes(stmt, setup, module):
         tracemalloc.stop()
 
 
-def calibrate(stmt, setup):
+def calibrate(stmt, namespace):
     """Calls per repeat so that one repeat of NumPy takes about 20 ms."""
-    once = timed(stmt, setup, numpy, 1)
+    once = timed(stmt, namespace, numpy, 1)
     return max(1, min(100_000, int(0.02 / max(once, 1e-7))))
 
 
 def run_case(setup, stmt, repeats):
-    number = calibrate(stmt, setup)
+    """Median seconds per call for ndmem and NumPy, and each one's peak bytes.
+
+    The setup runs once per library; the repeats then alternate between the
+    two on those same inputs, as timeit's repeat would with one setup."""
+    spaces = {module: case_namespace(setup, module) for module in (numpy, ndmem)}
+    number = calibrate(stmt, spaces[numpy])
     ours, theirs = [], []
     for _ in range(repeats):
-        theirs.append(timed(stmt, setup, numpy, number))
-        ours.append(timed(stmt, setup, ndmem, number))
-    return statistics.median(ours), statistics.median(theirs)
+        theirs.append(timed(stmt, spaces[numpy], numpy, number))
+        ours.append(timed(stmt, spaces[ndmem], ndmem, number))
+    peaks = [peak_bytes(stmt, spaces[module], module) for module in (ndmem, numpy)]
+    return statistics.median(ours), statistics.median(theirs), peaks
 
 
 def fmt_bytes(n):
@@ -314,8 +319,7 @@ def main(argv=None):
         if args.filter not in name and args.filter not in family:
             continue
         try:
-            ours, theirs = run_case(setup, stmt, repeats)
-            peaks = [peak_bytes(stmt, setup, module) for module in (ndmem, numpy)]
+            ours, theirs, peaks = run_case(setup, stmt, repeats)
         except Exception as exc:  # a case ndmem cannot run yet is reported, not hidden
             print(f"{family:<10} {name:<30} {'error':>10}  {type(exc).__name__}: {exc}")
             rows.append({"family": family, "case": name, "error": repr(exc)})
