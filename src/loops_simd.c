@@ -563,6 +563,8 @@ NDM_SIMD_KERNELS(cos)
         FN##_f64_kernel = f64k;                                             \
     } while (0)
 
+int ndm_simd_avx512;
+
 /* A constructor, so the choice is made before any thread can run a loop. */
 __attribute__((constructor)) static void
 simd_init(void)
@@ -576,7 +578,8 @@ simd_init(void)
     }
     if (!avx2_only && __builtin_cpu_supports("avx512f") &&
             __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-            __builtin_cpu_supports("fma")) {
+            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("fma")) {
+        ndm_simd_avx512 = 1;
         NDM_SIMD_SET(exp, ndm_simd512_exp_f32, ndm_simd512_exp_f64);
         NDM_SIMD_SET(log, ndm_simd512_log_f32, ndm_simd512_log_f64);
         NDM_SIMD_SET(sin, ndm_simd512_sin_f32, ndm_simd512_sin_f64);

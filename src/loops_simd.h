@@ -10,6 +10,11 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #define NDM_SIMD_X86 1
 
+/* Set at load when the CPU has AVX-512 (F, DQ, VL, BW) and FMA and
+ * NDMEM_SIMD_ISA does not cap the choice below it: the AVX-512 exp, log,
+ * sin, cos and cast loops are in use. */
+extern int ndm_simd_avx512;
+
 #define NDM_SIMD512_DECL(FN)                                                \
     void ndm_simd512_##FN##_f32(const float *a, float *o, Py_ssize_t n);     \
     void ndm_simd512_##FN##_f64(const double *a, double *o, Py_ssize_t n);
