@@ -844,11 +844,15 @@ binop(PyObject *x, PyObject *y, int op)
             }
             k_float(hop, (float)ndm_scalar_half_to_double(va.f16),
                     (float)ndm_scalar_half_to_double(vb.f16), &o1, &o2);
-            if (op == OP_MOD && hop == OP_DIVMOD) {
-                o1 = o2;
+            /* rounding to half raises overflow and underflow (a subnormal
+             * or zero that is inexact) in the FP status, as npy_float_to_half;
+             * npy_half_divmod rounds both results, so floor_divide and
+             * remainder report what the part they drop raised too */
+            r1.f16 = ndm_float_to_half(o1);
+            r2.f16 = ndm_float_to_half(o2);
+            if (op == OP_MOD) {
+                r1.f16 = r2.f16;
             }
-            r1.f16 = ndm_scalar_double_to_half(o1, &fpe);
-            r2.f16 = ndm_scalar_double_to_half(o2, &fpe);
         }
         fpe |= fpe_get();
     }

@@ -420,6 +420,69 @@ def test_unary(op, t):
         same(lambda: op(x), lambda: op(y))
 
 
+UNDERFLOW_VALUES = {
+    "float16": [1e-4, -1e-4, 3e-5, 2.0**-14, 2.0**-24, 1e-7, 0.1, 3.0, -3.0, 1e4, 65000.0, 0.0],
+    "float32": [1e-20, -1e-20, 1e-30, 2.0**-126, 1e-40, 1e-45, 0.5, 3.0, 1e30, 0.0],
+    "float64": [1e-160, -1e-160, 1e-200, 2.0**-1022, 1e-310, 5e-324, 0.5, 3.0, 1e300, 0.0],
+}
+UNDERFLOW_OPS = [operator.add, operator.sub, operator.mul, operator.truediv,
+                 operator.floordiv, operator.mod, divmod, operator.pow]
+
+
+def _fpe_outcome(f):
+    """The result's repr, or the exception's type and text, with the warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            res = ("ok", repr(f()))
+        except Exception as e:  # noqa: BLE001 - the kind is what we compare
+            res = ("exc", type(e).__name__, str(e))
+    return res + ([(w.category.__name__, str(w.message)) for w in caught],)
+
+
+@pytest.mark.parametrize("mode", ["warn", "raise", "ignore"])
+@pytest.mark.parametrize("t", ["float16", "float32", "float64"])
+def test_binop_underflow(t, mode):
+    """Products, quotients, remainders and powers that round into the
+    subnormals or to zero report underflow as NumPy's scalar math does
+    (float16 rounds each float result to half, both halves of divmod for
+    // and % as npy_half_divmod), under each errstate."""
+    values = UNDERFLOW_VALUES[t]
+    xs = [(getattr(np, t)(v), getattr(nm, t)(v)) for v in values]
+    for op in UNDERFLOW_OPS:
+        for (xa, ya), (xb, yb) in itertools.product(xs, xs):
+            with np.errstate(all=mode), nm.errstate(all=mode):
+                a = _fpe_outcome(lambda: op(xa, xb))
+                b = _fpe_outcome(lambda: op(ya, yb))
+            assert b == a, (t, op.__name__, xa, xb)
+
+
+@pytest.mark.parametrize("mode", ["warn", "raise"])
+def test_binop_underflow_mixed(mode):
+    """Underflow with a Python operand or a scalar of another type (the
+    result type's rounding reports it; a Python float's conversion does not)."""
+    ops = [operator.mul, operator.truediv, operator.pow, operator.mod]
+    for t in ("float16", "float32"):
+        for v in (1e-4, 1e-20, 3.0):
+            others = [1e-5, 1e-30, 1e-310, 3, 2.0**-20]
+            others += [(getattr(np, u)(1e-5), getattr(nm, u)(1e-5))
+                       for u in ("float16", "float32", "float64")]
+            for o in others:
+                xb, yb = o if isinstance(o, tuple) else (o, o)
+                xa, ya = getattr(np, t)(v), getattr(nm, t)(v)
+                for op in ops:
+                    with np.errstate(all=mode), nm.errstate(all=mode):
+                        for fa, fb in ((lambda: op(xa, xb), lambda: op(ya, yb)),
+                                       (lambda: op(xb, xa), lambda: op(yb, ya))):
+                            assert _fpe_outcome(fb) == _fpe_outcome(fa), (t, v, op, yb)
+    for t in ("float16", "float32", "float64"):
+        for op in (operator.neg, operator.pos, abs):
+            for v in UNDERFLOW_VALUES[t]:
+                with np.errstate(all=mode), nm.errstate(all=mode):
+                    assert (_fpe_outcome(lambda: op(getattr(nm, t)(v)))
+                            == _fpe_outcome(lambda: op(getattr(np, t)(v))))
+
+
 def test_float_math_exact():
     rng = random.Random(3)
     for t in ("float16", "float32", "float64"):
