@@ -6,6 +6,7 @@
 #include "scalar.h"
 #include "threads.h"
 #include "loops_simd.h"
+#include "alloc.h"
 #include <complex.h>
 #include <fenv.h>
 #include <math.h>
@@ -217,18 +218,28 @@ cast_range(const CastJob *job, Py_ssize_t s, Py_ssize_t e)
     }
 }
 
-/* Task t's share, its bounds on multiples of 64 elements (whole cache
+/* Where task t's share ends, on a multiple of 64 elements (whole cache
  * lines of a contiguous destination, relative to its start). */
+static Py_ssize_t
+cast_task_end(void *arg, int t)
+{
+    const CastJob *job = arg;
+    if (t < 0) {
+        return 0;
+    }
+    if (t + 1 >= job->ntasks) {
+        return job->n;
+    }
+    Py_ssize_t q = job->n / job->ntasks, r = job->n % job->ntasks;
+    return (q * (t + 1) + r * (t + 1) / job->ntasks) / 64 * 64;
+}
+
 static void
 cast_task(void *arg, int t)
 {
-    const CastJob *job = arg;
-    Py_ssize_t q = job->n / job->ntasks, r = job->n % job->ntasks;
-    Py_ssize_t s = t == 0 ? 0 : (q * t + r * t / job->ntasks) / 64 * 64;
-    Py_ssize_t e = t + 1 == job->ntasks ? job->n
-                   : (q * (t + 1) + r * (t + 1) / job->ntasks) / 64 * 64;
+    Py_ssize_t s = cast_task_end(arg, t - 1), e = cast_task_end(arg, t);
     if (s < e) {
-        cast_range(job, s, e);
+        cast_range(arg, s, e);
     }
 }
 
@@ -285,11 +296,22 @@ numeric_cast(const char *src, Py_ssize_t ss, char *dst, Py_ssize_t ds, Py_ssize_
     int stream = td != NDM_FLOAT16 && ts != NDM_FLOAT16 && ndm_dtype_isnative(sd)
                  && ndm_dtype_isnative(dd);
     Py_ssize_t min_split = stream ? ndm_threads_min_stream() : 2 * NDM_THREADS_MIN_CHUNK;
-    if (n >= min_split && ndm_threads_count() > 1 && disjoint(src, ss, dst, ds, n, sd, dd)) {
+    /* a destination this large is usually a new mapping (astype, a copy):
+     * one thread faults its pages in while the others convert behind it */
+    int fresh = ds == dd->itemsize && (size_t)n * (size_t)ds >= NDM_MMAP_THRESHOLD;
+    if ((n >= min_split || fresh) && ndm_threads_count() > 1
+            && disjoint(src, ss, dst, ds, n, sd, dd)) {
         Py_ssize_t ntasks = n / NDM_THREADS_MIN_CHUNK;
         int most = 4 * ndm_threads_count();
         job.ntasks = ntasks < most ? (int)ntasks : most;
-        ndm_threads_run(job.ntasks, cast_task, &job);
+        if (fresh) {
+            NdmPrefault pf = {.size = n, .nout = 1, .data = {dst}, .itemsize = {ds},
+                              .task_end = cast_task_end};
+            ndm_threads_run_prefaulted(job.ntasks, cast_task, &job, &pf);
+        }
+        else {
+            ndm_threads_run(job.ntasks, cast_task, &job);
+        }
     }
     else {
         cast_range(&job, 0, n);

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include "dtype.h"
+#include "alloc.h"
 
 #define MAX_THREADS 1024
 
@@ -230,6 +231,61 @@ ndm_threads_run(int ntasks, ndm_task_fn task, void *ctx)
     if (raised) {
         feraiseexcept(raised);
     }
+}
+
+typedef struct Prefaulted {
+    ndm_task_fn task;
+    void *ctx;
+    const NdmPrefault *pf;
+    _Atomic Py_ssize_t faulted;    /* elements whose pages are in */
+} Prefaulted;
+
+#define PREFAULT_STEP_BYTES ((Py_ssize_t)2 << 20)
+
+static void
+prefault_outputs(Prefaulted *pre)
+{
+    const NdmPrefault *pf = pre->pf;
+    Py_ssize_t widest = 1;
+    for (int k = 0; k < pf->nout; k++) {
+        if (pf->itemsize[k] > widest) {
+            widest = pf->itemsize[k];
+        }
+    }
+    Py_ssize_t step = PREFAULT_STEP_BYTES / widest;
+    for (Py_ssize_t s = 0; s < pf->size; s += step) {
+        Py_ssize_t e = pf->size - s < step ? pf->size : s + step;
+        for (int k = 0; k < pf->nout; k++) {
+            ndm_buffer_prefault(pf->data[k] + s * pf->itemsize[k],
+                                pf->data[k] + e * pf->itemsize[k]);
+        }
+        atomic_store_explicit(&pre->faulted, e, memory_order_release);
+    }
+}
+
+static void
+prefaulted_task(void *arg, int t)
+{
+    Prefaulted *pre = arg;
+    /* task 0 is claimed first, so whoever waits below has a thread
+     * faulting for it (run serially, task 0 is already done) */
+    if (t == 0) {
+        prefault_outputs(pre);
+        return;
+    }
+    Py_ssize_t end = pre->pf->task_end(pre->ctx, t - 1);
+    while (atomic_load_explicit(&pre->faulted, memory_order_acquire) < end) {
+        sched_yield();
+    }
+    pre->task(pre->ctx, t - 1);
+}
+
+void
+ndm_threads_run_prefaulted(int ntasks, ndm_task_fn task, void *ctx, const NdmPrefault *pf)
+{
+    Prefaulted pre = {.task = task, .ctx = ctx, .pf = pf};
+    atomic_init(&pre.faulted, 0);
+    ndm_threads_run(ntasks + 1, prefaulted_task, &pre);
 }
 
 /* The child of fork() has only the forking thread: the workers, and any

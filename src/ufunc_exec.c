@@ -9,7 +9,6 @@
 #include "scalar.h"
 #include "threads.h"
 #include "alloc.h"
-#include <sched.h>
 
 #define NDM_UFUNC_BUFSIZE 8192
 #define GIL_THRESHOLD ((Py_ssize_t)1 << 14)
@@ -463,8 +462,6 @@ typedef struct Par {
     Py_ssize_t size;
     Py_ssize_t align, align_off;   /* chunk starts: align_off + m * align */
     atomic_int failed;             /* 1: error set, 2: out of memory */
-    int prefault;                  /* task 0 faults the fresh outputs in */
-    _Atomic Py_ssize_t faulted;    /* elements whose output pages are in */
 } Par;
 
 /* Loops of a few instructions per element run at memory speed: a second
@@ -514,15 +511,13 @@ fresh_mapped_output(const NdmUfuncCall *call, Py_ssize_t size)
     return 0;
 }
 
-/* Fresh outputs written in memory order, one element after the next, can
- * be faulted in by one thread a step ahead of the others filling them:
- * one thread faulting runs at a steady speed on this kind of machine, two
- * faulting at once sometimes at half of it (a fresh 80 MB output: 8 ms
- * from one thread; 4.5 to 20 ms from two). */
+/* Can the fresh outputs be faulted in ahead of the tasks filling them
+ * (ndm_threads_run_prefaulted)?  When the loop writes them in memory
+ * order, one element after the next. */
 static int
 outputs_in_memory_order(const Exec *ex, NdmArray **ops)
 {
-    if (ex->loop.nd != 1) {
+    if (ex->loop.nd != 1 || ex->nop - ex->nin > NDM_PREFAULT_MAX) {
         return 0;
     }
     for (int k = ex->nin; k < ex->nop; k++) {
@@ -599,50 +594,19 @@ par_bound(const Par *par, int t)
     return b;
 }
 
-/* The fresh outputs' pages faulted in order, a step at a time, each step
- * published to the tasks waiting for it. */
-#define PREFAULT_STEP_BYTES ((Py_ssize_t)2 << 20)
-
-static void
-prefault_outputs(Par *par)
+static Py_ssize_t
+par_task_end(void *arg, int t)
 {
-    const Exec *ex = par->ex;
-    Py_ssize_t widest = 1;
-    for (int k = ex->nin; k < ex->nop; k++) {
-        if (ex->loop.strides[k][0] > widest) {
-            widest = ex->loop.strides[k][0];
-        }
-    }
-    Py_ssize_t step = PREFAULT_STEP_BYTES / widest;
-    for (Py_ssize_t s = 0; s < par->size; s += step) {
-        Py_ssize_t e = par->size - s < step ? par->size : s + step;
-        for (int k = ex->nin; k < ex->nop; k++) {
-            Py_ssize_t item = ex->loop.strides[k][0];
-            ndm_buffer_prefault(ex->loop.data[k] + s * item, ex->loop.data[k] + e * item);
-        }
-        atomic_store_explicit(&par->faulted, e, memory_order_release);
-    }
+    return par_bound(arg, t + 1);
 }
 
 static void
 par_task(void *arg, int t)
 {
     Par *par = arg;
-    if (par->prefault) {
-        /* task 0 is claimed first, so whoever waits below has a thread
-         * faulting for it (in a serial run, task 0 has finished) */
-        if (t == 0) {
-            prefault_outputs(par);
-            return;
-        }
-        t--;
-    }
     Py_ssize_t s = par_bound(par, t), e = par_bound(par, t + 1);
     if (s >= e) {
         return;
-    }
-    while (par->prefault && atomic_load_explicit(&par->faulted, memory_order_acquire) < e) {
-        sched_yield();
     }
     /* each task casts through buffers of its own; plain malloc, as
      * PyMem_RawMalloc would take the GIL in a worker while tracemalloc
@@ -757,8 +721,6 @@ run_parallel(Exec *ex, Py_ssize_t size, int nthreads, int buffered, int prefault
     par.align = 64;
     par.align_off = 0;
     atomic_init(&par.failed, 0);
-    par.prefault = prefault;
-    atomic_init(&par.faulted, 0);
     NdmLoop *loop = &ex->loop;
     int o = ex->nin;
     Py_ssize_t osz = ops[o]->descr->itemsize;
@@ -768,7 +730,17 @@ run_parallel(Exec *ex, Py_ssize_t size, int nthreads, int buffered, int prefault
         par.align_off = (Py_ssize_t)((64 - (uintptr_t)loop->data[o] % 64) % 64) / osz;
     }
     Py_BEGIN_ALLOW_THREADS
-    ndm_threads_run(par.ntasks + prefault, par_task, &par);
+    if (prefault) {
+        NdmPrefault pf = {.size = size, .nout = ex->nop - ex->nin, .task_end = par_task_end};
+        for (int k = 0; k < pf.nout; k++) {
+            pf.data[k] = loop->data[ex->nin + k];
+            pf.itemsize[k] = loop->strides[ex->nin + k][0];
+        }
+        ndm_threads_run_prefaulted(par.ntasks, par_task, &par, &pf);
+    }
+    else {
+        ndm_threads_run(par.ntasks, par_task, &par);
+    }
     Py_END_ALLOW_THREADS
     int failed = atomic_load(&par.failed);
     if (failed == 2 && !PyErr_Occurred()) {

@@ -161,6 +161,37 @@ def test_fresh_output_faulted_ahead(case, threads):
         numpy.testing.assert_allclose(got, want, rtol=2e-6 if got.dtype == numpy.float32 else 1e-13)
 
 
+CAST_CASES = {
+    "f8 -> f4 with overflow": ("float64", "float32", lambda a: a * 1e300),
+    "i8 -> f8": ("int64", "float64", lambda a: (a * 1e6).astype("int64")),
+    "f8 -> i4": ("float64", "int32", lambda a: a * 1e3),
+    "f8 -> f2": ("float64", "float16", lambda a: a * 1e4),
+    "byte-swapped f8 -> f8": (">f8", "float64", lambda a: a),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CAST_CASES))
+def test_fresh_cast_output_faulted_ahead(case):
+    """astype into a new mapped array (32 MiB and up) faults the output in
+    from one task while the others convert: the bytes and warnings of the
+    single-threaded cast, and NumPy's."""
+    src, dst, scale = CAST_CASES[case]
+    n = (32 << 20) // numpy.dtype(dst).itemsize + 4099
+
+    def cast(xp):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = xp.asarray(scale(data(numpy, n, "float64", 3))).astype(src)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            b = a.astype(dst)
+        return numpy.asarray(b).tobytes(), sorted({str(w.message) for w in caught})
+
+    one, two = with_threads(lambda: cast(ndmem))
+    assert one == two
+    assert two == cast(numpy)
+
+
 @pytest.mark.filterwarnings("ignore:overflow encountered in exp:RuntimeWarning")
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
