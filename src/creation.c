@@ -341,6 +341,15 @@ ndm_creation_replicate(NdmArray *arr, const char *elem)
     /* packed arrays: every item lies in [data, data + nbytes); find the
      * lowest address (strides are non-negative for fresh arrays). */
     memmove(base, elem, (size_t)itemsize);
+    if (total >= NDM_MMAP_THRESHOLD && itemsize <= 64) {
+        /* a new mapping: the pool fills it behind the thread faulting its
+         * pages in (the element is copied out first, as the fill writes
+         * over where it lies) */
+        char value[64];
+        memcpy(value, base, (size_t)itemsize);
+        (void)ndm_array_fill_raw(arr, value);   /* a fill cannot fail */
+        return;
+    }
     size_t done = (size_t)itemsize;
     while (done < total) {
         size_t chunk = done < total - done ? done : total - done;

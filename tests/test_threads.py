@@ -161,6 +161,30 @@ def test_fresh_output_faulted_ahead(case, threads):
         numpy.testing.assert_allclose(got, want, rtol=2e-6 if got.dtype == numpy.float32 else 1e-13)
 
 
+COPY_CASES = {
+    "copy": lambda xp, a: a.copy(),
+    "copy of a strided view": lambda xp, a: a[::2].copy(),
+    "reversed copy": lambda xp, a: a[::-1].copy(),
+    "ones": lambda xp, a: xp.ones(a.size, dtype=xp.complex64),
+    "full": lambda xp, a: xp.full(a.size, 2.5),
+    "concatenate": lambda xp, a: xp.concatenate([a, a[:9]]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COPY_CASES))
+def test_fresh_copy_and_fill_faulted_ahead(case):
+    """Copies and fills into a new array of 32 MiB and up split over the
+    pool behind the task faulting the destination in: the result of one
+    thread, and NumPy's."""
+    op = COPY_CASES[case]
+    make = lambda xp: (data(xp, 2 * FRESH, "float64", 5),)
+    one, two = with_threads(lambda: op(ndmem, *make(ndmem)))
+    assert_identical(one, two)
+    want = op(numpy, *make(numpy))
+    assert numpy.asarray(two).strides == want.strides
+    assert_identical(two, want)
+
+
 CAST_CASES = {
     "f8 -> f4 with overflow": ("float64", "float32", lambda a: a * 1e300),
     "i8 -> f8": ("int64", "float64", lambda a: (a * 1e6).astype("int64")),
