@@ -30,8 +30,7 @@
 #include "linalg_gemm.h"
 #include "threads.h"
 
-
-
+#include <stdatomic.h>
 
 typedef struct { float re, im; } cfloat;
 typedef struct { double re, im; } cdouble;
@@ -238,7 +237,7 @@ DEFINE_TINY(f64, double)
 /* The driver                                                         */
 /* ------------------------------------------------------------------ */
 
-#define SMALL_WORK 512.0       /* m*n*k below which packing does not pay */
+#define SMALL_WORK 512         /* m*n*k below which packing does not pay */
 
 /* One operand's geometry: an array's, or one the fast products below
  * derive from it the way the Python layer's reshapes and new axes would. */
@@ -246,12 +245,13 @@ typedef struct {
     char *data;
     int nd;
     const Py_ssize_t *shape, *strides;
+    Py_ssize_t itemsize;
 } Operand;
 
 static Operand
 operand_of(NdmArray *a)
 {
-    return (Operand){a->data, a->nd, a->shape, a->strides};
+    return (Operand){a->data, a->nd, a->shape, a->strides, a->descr->itemsize};
 }
 
 typedef struct {
@@ -275,6 +275,16 @@ run_one(const Plan *pl, const char *a, const char *b, char *out)
     Py_ssize_t size = (Py_ssize_t)ndm_gemm_itemsize(ct);
     Py_ssize_t o_rs = O->strides[nd - 2], o_cs = O->strides[nd - 1];
     if (pl->m == 0 || pl->n == 0) {
+        return;
+    }
+    if (pl->k == 0) {
+        /* an empty sum: zero, all bits clear in every numeric dtype */
+        Py_ssize_t item = O->itemsize;
+        for (Py_ssize_t i = 0; i < pl->m; i++) {
+            for (Py_ssize_t j = 0; j < pl->n; j++) {
+                memset(out + i * o_rs + j * o_cs, 0, (size_t)item);
+            }
+        }
         return;
     }
     if (pl->gemv != NULL) {
@@ -360,15 +370,45 @@ run_batches_released(const Plan *pl, int release)
     }
 }
 
-/* Scratch that is 64-byte aligned for the micro-kernels' loads. */
-static char *
-scratch_alloc(Py_ssize_t nbytes, void **raw)
+/* The blocked kernel's packing panels: one workspace kept between calls
+ * (as OpenBLAS keeps its buffers), so that a product's peak is its result
+ * alone.  Its size is bounded by the blocking, not by the operands: per
+ * task an MC x KC block of A and one KC x NR micro-panel of B (about
+ * 0.56 MB for float64 on AVX-512), grown to what the largest product so far
+ * needed.  It is raw memory, so tracemalloc sees it where it is allocated.
+ * A call takes it with an atomic exchange; a call from another thread
+ * meanwhile allocates its own, and on return the first one back is kept. */
+typedef struct {
+    Py_ssize_t size;
+    char data[];              /* ndm_gemm_run aligns its slots */
+} Workspace;
+
+static _Atomic(Workspace *) cached_workspace;
+
+static Workspace *
+workspace_take(Py_ssize_t size)
 {
-    *raw = PyMem_RawMalloc((size_t)nbytes + 64);
-    if (*raw == NULL) {
+    Workspace *w = atomic_exchange(&cached_workspace, NULL);
+    if (w != NULL && w->size >= size) {
+        return w;
+    }
+    PyMem_RawFree(w);
+    w = PyMem_RawMalloc(sizeof(Workspace) + (size_t)size);
+    if (w == NULL) {
+        PyErr_NoMemory();
         return NULL;
     }
-    return (char *)(((uintptr_t)*raw + 63) & ~(uintptr_t)63);
+    w->size = size;
+    return w;
+}
+
+static void
+workspace_give(Workspace *w)
+{
+    Workspace *empty = NULL;
+    if (!atomic_compare_exchange_strong(&cached_workspace, &empty, w)) {
+        PyMem_RawFree(w);
+    }
 }
 
 static int
@@ -435,7 +475,8 @@ static int
 gemm_run(const Operand *a, const Operand *b, const Operand *out, int t, Py_ssize_t alignment)
 {
     Plan pl = {.a = a, .b = b, .out = out};
-    void *raw[4] = {NULL, NULL, NULL, NULL};
+    Workspace *ws = NULL;
+    void *cbuf = NULL;
     int rc = -1;
     int nd = out->nd;
     pl.ops = &dtype_ops[t];
@@ -453,9 +494,15 @@ gemm_run(const Operand *a, const Operand *b, const Operand *out, int t, Py_ssize
     Py_ssize_t size = (Py_ssize_t)ndm_gemm_itemsize(ct);
     double work = (double)pl.m * (double)pl.n * (double)pl.k;
     int release = work * (double)pl.batch >= GIL_WORK;
-    pl.small = work <= SMALL_WORK || pl.k == 0;
+    if (pl.k == 0) {
+        run_batches(&pl);
+        return 0;
+    }
+    pl.small = work <= SMALL_WORK;
+    /* int64 and uint64 share the bits of their uint64 compute type */
     pl.direct = (t == NDM_FLOAT32 || t == NDM_FLOAT64 || t == NDM_COMPLEX64
-                 || t == NDM_COMPLEX128) && aligned_for(out, alignment, size);
+                 || t == NDM_COMPLEX128 || t == NDM_INT64 || t == NDM_UINT64)
+                && aligned_for(out, alignment, size);
     if (pl.direct && aligned_for(a, alignment, size) && aligned_for(b, alignment, size)) {
         if ((pl.m == 1 || pl.n == 1) && pl.k > 0) {
             pl.gemv = t == NDM_FLOAT64 ? gemv_f64 : t == NDM_FLOAT32 ? gemv_f32 : NULL;
@@ -468,37 +515,39 @@ gemm_run(const Operand *a, const Operand *b, const Operand *out, int t, Py_ssize
         run_batches_released(&pl, release);
         return 0;
     }
+    /* Products that small pack into the stack (m*k, k*n and m*n are each
+     * at most SMALL_WORK elements then). */
+    _Alignas(64) char small_buf[3][SMALL_WORK * 16];
     if (pl.small) {
-        pl.apack = scratch_alloc(pl.m * pl.k * size, &raw[0]);
-        pl.bpack = scratch_alloc(pl.k * pl.n * size, &raw[1]);
-        pl.cbuf = scratch_alloc(pl.m * pl.n * size, &raw[2]);
-        if (raw[0] == NULL || raw[1] == NULL || raw[2] == NULL) {
-            PyErr_NoMemory();
-            goto fail;
-        }
+        pl.apack = small_buf[0];
+        pl.bpack = small_buf[1];
+        pl.cbuf = small_buf[2];
     }
     else {
         pl.ntasks = ndm_gemm_ntasks(ct, pl.m, pl.n, pl.k, ndm_threads_count());
-        raw[0] = PyMem_RawMalloc((size_t)ndm_gemm_scratch_bytes(ct, pl.m, pl.n, pl.k, pl.ntasks));
-        pl.scratch = raw[0];
-        if (raw[0] == NULL) {
-            PyErr_NoMemory();
+        ws = workspace_take(ndm_gemm_scratch_bytes(ct, pl.m, pl.n, pl.k, pl.ntasks));
+        if (ws == NULL) {
             goto fail;
         }
+        pl.scratch = ws->data;
         if (!pl.direct) {
-            pl.cbuf = scratch_alloc(pl.m * pl.n * size, &raw[3]);
-            if (raw[3] == NULL) {
+            /* the dtype is not the compute type: sums over the k blocks
+             * collect in a compute-type copy of C, then convert */
+            cbuf = PyMem_RawMalloc((size_t)(pl.m * pl.n * size));
+            if (cbuf == NULL) {
                 PyErr_NoMemory();
                 goto fail;
             }
+            pl.cbuf = cbuf;
         }
     }
     run_batches_released(&pl, release);
     rc = 0;
 fail:
-    for (int i = 0; i < 4; i++) {
-        PyMem_RawFree(raw[i]);
+    if (ws != NULL) {
+        workspace_give(ws);
     }
+    PyMem_RawFree(cbuf);
     return rc;
 }
 
@@ -630,11 +679,11 @@ product_fast(int kind, NdmArray *a, NdmArray *b)
     }
     NdmDtype *d = a->descr;
     csh[0] = ash[0], csh[1] = bsh[1];
-    Operand A = {a->data, 2, ash, ast}, B = {b->data, 2, bsh, bst};
+    Operand A = {a->data, 2, ash, ast, d->itemsize}, B = {b->data, 2, bsh, bst, d->itemsize};
     if (rnd == 0) {
         /* a scalar: the 1 x 1 product in place of the 0-d array */
         union { double d[2]; long double ld; } buf;
-        Operand C = {(char *)&buf, 2, csh, cst};
+        Operand C = {(char *)&buf, 2, csh, cst, d->itemsize};
         if (gemm_run(&A, &B, &C, d->type_num, d->alignment) < 0) {
             return NULL;
         }
@@ -646,7 +695,7 @@ product_fast(int kind, NdmArray *a, NdmArray *b)
     if (res == NULL) {
         return NULL;
     }
-    Operand C = {res->data, 2, csh, cst};
+    Operand C = {res->data, 2, csh, cst, d->itemsize};
     if (gemm_run(&A, &B, &C, d->type_num, d->alignment) < 0) {
         Py_DECREF(res);
         return NULL;

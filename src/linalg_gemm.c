@@ -18,6 +18,7 @@
 #include "linalg_gemm.h"
 #include "threads.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -409,9 +410,7 @@ ndm_gemm_fast_pack(int type)
  * on one, as waking a pool worker on the shared cores cost more than it
  * saved there (median 79 us on two threads, 61 us on one). */
 #define THREAD_WORK 1.5e6
-#define SPLIT_MORE_WORK 8.0e6  /* m*n*k from which there are two tasks per thread */
-#define PACK_SPLIT 65536      /* B panel elements from which packing is split too */
-#define MAX_TASKS 64
+#define UNITS_PER_TASK 2       /* work units per task when threaded */
 
 static Py_ssize_t
 round_up(Py_ssize_t x, Py_ssize_t to)
@@ -425,114 +424,10 @@ min_ssize(Py_ssize_t a, Py_ssize_t b)
     return a < b ? a : b;
 }
 
-static char *
-align64(char *p)
+static Py_ssize_t
+max_ssize(Py_ssize_t a, Py_ssize_t b)
 {
-    return (char *)(((uintptr_t)p + 63) & ~(uintptr_t)63);
-}
-
-/* One KC x NC panel of B and how the tasks share it: task i computes rows
- * [m0[i], m1[i]) and columns [n0[i], n1[i]) of the panel (offsets from jc),
- * and packs columns [bsplit[i], bsplit[i+1]) of it first. */
-typedef struct {
-    const NdmGemm *g;
-    const ComputeType *ct;
-    Py_ssize_t jc, nc, pc, kc;
-    int ntasks;
-    char *bpack;
-    char *apack[MAX_TASKS];
-    Py_ssize_t m0[MAX_TASKS], m1[MAX_TASKS], n0[MAX_TASKS], n1[MAX_TASKS];
-    Py_ssize_t bsplit[MAX_TASKS + 1];
-} Job;
-
-static void
-pack_b_task(void *ctx, int i)
-{
-    const Job *job = ctx;
-    const NdmGemm *g = job->g;
-    Py_ssize_t j0 = job->bsplit[i], j1 = job->bsplit[i + 1];
-    if (j1 > j0) {
-        g->pack(g->b + job->pc * g->b_rs + (job->jc + j0) * g->b_cs, g->b_cs, g->b_rs,
-                j1 - j0, job->kc, job->ct->nr,
-                job->bpack + j0 * job->kc * (Py_ssize_t)job->ct->size);
-    }
-}
-
-static void
-compute_task(void *ctx, int i)
-{
-    const Job *job = ctx;
-    const NdmGemm *g = job->g;
-    const ComputeType *ct = job->ct;
-    _Alignas(64) char tile[TILE_BYTES];
-    Py_ssize_t size = (Py_ssize_t)ct->size, kc = job->kc;
-    Py_ssize_t c_rs = g->c_rs, c_cs = g->c_cs;
-    int accumulate = job->pc > 0;
-    /* Full tiles go straight to C when its rows are contiguous. */
-    int direct = c_cs == size;
-    Py_ssize_t ldc = c_rs / size;
-    for (Py_ssize_t ic = job->m0[i]; ic < job->m1[i]; ic += ct->mc) {
-        Py_ssize_t mc = min_ssize(job->m1[i] - ic, ct->mc);
-        g->pack(g->a + ic * g->a_rs + job->pc * g->a_cs, g->a_rs, g->a_cs, mc, kc,
-                ct->mr, job->apack[i]);
-        for (Py_ssize_t jr = job->n0[i]; jr < job->n1[i]; jr += ct->nr) {
-            Py_ssize_t nb = min_ssize(job->nc - jr, ct->nr);
-            const char *bp = job->bpack + jr * kc * size;
-            for (Py_ssize_t ir = 0; ir < mc; ir += ct->mr) {
-                Py_ssize_t mb = min_ssize(mc - ir, ct->mr);
-                const char *ap = job->apack[i] + ir * kc * size;
-                char *c = g->c + (ic + ir) * c_rs + (job->jc + jr) * c_cs;
-                if (direct && mb == ct->mr && nb == ct->nr) {
-                    ct->ukr(kc, ap, bp, c, ldc, accumulate);
-                }
-                else if (ct->edge != NULL) {
-                    int nv = nb * 2 > ct->nr ? 2 : 1;
-                    ct->edge[(mb - 1) * 2 + nv - 1](kc, ap, bp, tile, ct->nr, 0);
-                    ct->tile(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
-                }
-                else {
-                    ct->ukr(kc, ap, bp, tile, ct->nr, 0);
-                    ct->tile(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
-                }
-            }
-        }
-    }
-}
-
-/* Split [0, units) into n near-equal parts of whole units, scaled by `unit`
- * and capped at `total`. */
-static void
-split(Py_ssize_t *bounds, int n, Py_ssize_t units, Py_ssize_t unit, Py_ssize_t total)
-{
-    for (int i = 0; i <= n; i++) {
-        bounds[i] = min_ssize(units * i / n * unit, total);
-    }
-}
-
-int
-ndm_gemm_ntasks(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int nthreads)
-{
-    const ComputeType *ct = &compute_types[type];
-    if (nthreads < 2 || (double)m * (double)n * (double)k < THREAD_WORK) {
-        return 1;
-    }
-    /* Two tasks per thread once the product is large: the pool hands out
-     * tasks as threads come free, so a thread the OS runs late (the cores
-     * are shared) delays the product by half a task, not a whole one.
-     * Every task gets at least two micro-tiles' worth of rows or columns. */
-    if ((double)m * (double)n * (double)k >= SPLIT_MORE_WORK && nthreads <= MAX_TASKS / 2) {
-        nthreads *= 2;
-    }
-    Py_ssize_t units = (m + ct->mr - 1) / ct->mr;
-    Py_ssize_t nunits = (min_ssize(n, ct->nc) + ct->nr - 1) / ct->nr;
-    if (nunits > units) {
-        units = nunits;
-    }
-    Py_ssize_t most = units / 2;
-    if (most < nthreads) {
-        nthreads = most < 1 ? 1 : (int)most;
-    }
-    return nthreads < MAX_TASKS ? nthreads : MAX_TASKS;
+    return a > b ? a : b;
 }
 
 /* The k block: at most KC, and blocks of near-equal depth, so that k a
@@ -546,74 +441,156 @@ k_block(const ComputeType *ct, Py_ssize_t k)
     return min_ssize(round_up((k + nblocks - 1) / nblocks, 8), ct->kc);
 }
 
-/* Rows of A a task packs at a time: a share of the rows when the split is
- * surely by rows (see ndm_gemm_run), else up to MC. */
-static Py_ssize_t
-task_rows(const ComputeType *ct, Py_ssize_t m, int ntasks)
+/* How C is cut into work units: rows blocks x column ranges, each row
+ * block at most MC rows (its packed A stays in L2), and with `ntasks` > 1
+ * at least UNITS_PER_TASK units per task where the shape allows: tasks
+ * claim units as they come free, so a thread the OS runs late (the cores
+ * are shared) delays the product by part of a unit, not by half of it.
+ * Row blocks come first (a unit repacks the B micro-panels of its columns,
+ * a cheap copy), column ranges only when there are too few rows. */
+typedef struct {
+    Py_ssize_t munits, nunits;   /* micro-tile rows and columns of C */
+    Py_ssize_t rblocks, cblocks;
+    Py_ssize_t kc;               /* the k block */
+    Py_ssize_t rows;             /* most rows of one unit */
+    Py_ssize_t slot;             /* scratch bytes of one task, aligned */
+} Grid;
+
+static Grid
+make_grid(const ComputeType *ct, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int ntasks)
 {
-    Py_ssize_t munits = (m + ct->mr - 1) / ct->mr;
-    Py_ssize_t units = munits >= 4 * (Py_ssize_t)ntasks ? (munits + ntasks - 1) / ntasks : munits;
-    return min_ssize(units * ct->mr, round_up(ct->mc, ct->mr));
+    Grid gr;
+    Py_ssize_t per_block = max_ssize(ct->mc / ct->mr, 1);
+    gr.munits = (m + ct->mr - 1) / ct->mr;
+    gr.nunits = (n + ct->nr - 1) / ct->nr;
+    gr.rblocks = (gr.munits + per_block - 1) / per_block;
+    gr.cblocks = 1;
+    if (ntasks > 1) {
+        Py_ssize_t target = (Py_ssize_t)ntasks * UNITS_PER_TASK;
+        if (gr.rblocks < target) {
+            gr.rblocks = min_ssize(gr.munits, target);
+        }
+        else {
+            /* whole rounds of units: no task left with one more at the end */
+            gr.rblocks = min_ssize(round_up(gr.rblocks, ntasks), gr.munits);
+        }
+        if (gr.rblocks < target) {
+            gr.cblocks = min_ssize(gr.nunits, (target + gr.rblocks - 1) / gr.rblocks);
+        }
+    }
+    gr.kc = k_block(ct, k);
+    gr.rows = (gr.munits + gr.rblocks - 1) / gr.rblocks * ct->mr;
+    Py_ssize_t size = (Py_ssize_t)ct->size;
+    gr.slot = round_up(gr.rows * gr.kc * size, 64) + round_up((Py_ssize_t)ct->nr * gr.kc * size, 64);
+    return gr;
+}
+
+int
+ndm_gemm_ntasks(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int nthreads)
+{
+    const ComputeType *ct = &compute_types[type];
+    if (nthreads < 2 || (double)m * (double)n * (double)k < THREAD_WORK) {
+        return 1;
+    }
+    Py_ssize_t units = ((m + ct->mr - 1) / ct->mr) * ((n + ct->nr - 1) / ct->nr);
+    return units < nthreads ? (int)units : nthreads;
 }
 
 Py_ssize_t
 ndm_gemm_scratch_bytes(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int ntasks)
 {
-    const ComputeType *ct = &compute_types[type];
+    Grid gr = make_grid(&compute_types[type], m, n, k, ntasks);
+    return ntasks * gr.slot + 64;
+}
+
+typedef struct {
+    const NdmGemm *g;
+    const ComputeType *ct;
+    Grid gr;
+    char *scratch;            /* 64-byte aligned, one slot per task */
+    atomic_long next;         /* the next unclaimed unit */
+} Job;
+
+/* One unit: rows [i0, i1) and columns [j0, j1) of C over all of k.  Its
+ * A rows are packed once per k block (apack, kept in L2); each NR-wide
+ * micro-panel of B is packed just before the row block sweeps it (bpack,
+ * L1-sized), so no panel of B is shared between tasks and tasks never
+ * wait on each other. */
+static void
+run_unit(const Job *job, Py_ssize_t u, char *apack, char *bpack)
+{
+    const NdmGemm *g = job->g;
+    const ComputeType *ct = job->ct;
+    const Grid *gr = &job->gr;
+    _Alignas(64) char tile[TILE_BYTES];
+    Py_ssize_t r = u / gr->cblocks, s = u % gr->cblocks;
+    Py_ssize_t i0 = gr->munits * r / gr->rblocks * ct->mr;
+    Py_ssize_t i1 = min_ssize(gr->munits * (r + 1) / gr->rblocks * ct->mr, g->m);
+    Py_ssize_t j0 = gr->nunits * s / gr->cblocks * ct->nr;
+    Py_ssize_t j1 = min_ssize(gr->nunits * (s + 1) / gr->cblocks * ct->nr, g->n);
     Py_ssize_t size = (Py_ssize_t)ct->size;
-    Py_ssize_t kc = k_block(ct, k);
-    Py_ssize_t a = task_rows(ct, m, ntasks) * kc * size + 64;
-    Py_ssize_t b = round_up(min_ssize(n, ct->nc), ct->nr) * kc * size + 64;
-    return b + ntasks * a;
+    Py_ssize_t c_rs = g->c_rs, c_cs = g->c_cs;
+    /* Full tiles go straight to C when its rows are contiguous. */
+    int direct = c_cs == size;
+    Py_ssize_t ldc = c_rs / size;
+    for (Py_ssize_t pc = 0; pc < g->k; pc += gr->kc) {
+        Py_ssize_t kc = min_ssize(g->k - pc, gr->kc);
+        int accumulate = pc > 0;
+        g->pack(g->a + i0 * g->a_rs + pc * g->a_cs, g->a_rs, g->a_cs, i1 - i0, kc, ct->mr,
+                apack);
+        for (Py_ssize_t jr = j0; jr < j1; jr += ct->nr) {
+            Py_ssize_t nb = min_ssize(j1 - jr, ct->nr);
+            g->pack(g->b + pc * g->b_rs + jr * g->b_cs, g->b_cs, g->b_rs, nb, kc, ct->nr,
+                    bpack);
+            for (Py_ssize_t ir = i0; ir < i1; ir += ct->mr) {
+                Py_ssize_t mb = min_ssize(i1 - ir, ct->mr);
+                const char *ap = apack + (ir - i0) * kc * size;
+                char *c = g->c + ir * c_rs + jr * c_cs;
+                if (direct && mb == ct->mr && nb == ct->nr) {
+                    ct->ukr(kc, ap, bpack, c, ldc, accumulate);
+                }
+                else if (ct->edge != NULL) {
+                    int nv = nb * 2 > ct->nr ? 2 : 1;
+                    ct->edge[(mb - 1) * 2 + nv - 1](kc, ap, bpack, tile, ct->nr, 0);
+                    ct->tile(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
+                }
+                else {
+                    ct->ukr(kc, ap, bpack, tile, ct->nr, 0);
+                    ct->tile(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
+                }
+            }
+        }
+    }
+}
+
+static void
+gemm_task(void *ctx, int i)
+{
+    Job *job = ctx;
+    char *apack = job->scratch + (Py_ssize_t)i * job->gr.slot;
+    char *bpack = apack + round_up(job->gr.rows * job->gr.kc * (Py_ssize_t)job->ct->size, 64);
+    Py_ssize_t units = job->gr.rblocks * job->gr.cblocks;
+    for (;;) {
+        Py_ssize_t u = atomic_fetch_add_explicit(&job->next, 1, memory_order_relaxed);
+        if (u >= units) {
+            return;
+        }
+        run_unit(job, u, apack, bpack);
+    }
 }
 
 void
 ndm_gemm_run(const NdmGemm *g, char *scratch, int ntasks)
 {
-    const ComputeType *ct = &compute_types[g->type];
-    Py_ssize_t size = (Py_ssize_t)ct->size;
-    Py_ssize_t kc0 = k_block(ct, g->k);
-    Job job = {.g = g, .ct = ct, .ntasks = ntasks};
-    job.bpack = align64(scratch);
-    char *p = job.bpack + round_up(min_ssize(g->n, ct->nc), ct->nr) * kc0 * size;
-    for (int i = 0; i < ntasks; i++) {
-        job.apack[i] = align64(p);
-        p = job.apack[i] + task_rows(ct, g->m, ntasks) * kc0 * size;
+    Job job = {.g = g, .ct = &compute_types[g->type]};
+    job.gr = make_grid(job.ct, g->m, g->n, g->k, ntasks);
+    job.scratch = (char *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+    atomic_init(&job.next, 0);
+    if (ntasks == 1) {
+        gemm_task(&job, 0);
     }
-    Py_ssize_t munits = (g->m + ct->mr - 1) / ct->mr;
-    Py_ssize_t bounds[MAX_TASKS + 1];
-    for (job.jc = 0; job.jc < g->n; job.jc += ct->nc) {
-        job.nc = min_ssize(g->n - job.jc, ct->nc);
-        Py_ssize_t nunits = (job.nc + ct->nr - 1) / ct->nr;
-        /* Rows when there are enough of them, so that the tasks share the
-         * packed B panel; else columns, each task packing all of A. */
-        int by_rows = munits >= nunits || munits >= 4 * (Py_ssize_t)ntasks;
-        split(job.bsplit, ntasks, nunits, ct->nr, job.nc);
-        split(bounds, ntasks, by_rows ? munits : nunits, by_rows ? ct->mr : ct->nr,
-              by_rows ? g->m : job.nc);
-        for (int i = 0; i < ntasks; i++) {
-            job.m0[i] = by_rows ? bounds[i] : 0;
-            job.m1[i] = by_rows ? bounds[i + 1] : g->m;
-            job.n0[i] = by_rows ? 0 : bounds[i];
-            job.n1[i] = by_rows ? job.nc : bounds[i + 1];
-        }
-        for (job.pc = 0; job.pc < g->k; job.pc += kc0) {
-            job.kc = min_ssize(g->k - job.pc, kc0);
-            if (ntasks == 1) {
-                pack_b_task(&job, 0);
-                compute_task(&job, 0);
-                continue;
-            }
-            if (job.kc * job.nc >= PACK_SPLIT) {
-                ndm_threads_run(ntasks, pack_b_task, &job);
-            }
-            else {
-                for (int i = 0; i < ntasks; i++) {
-                    pack_b_task(&job, i);
-                }
-            }
-            ndm_threads_run(ntasks, compute_task, &job);
-        }
+    else {
+        ndm_threads_run(ntasks, gemm_task, &job);
     }
 }
 
