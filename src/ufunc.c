@@ -344,12 +344,13 @@ find_wrap_input(NdmUfuncCall *call)
  * operand that is not 0-d of the result's shape and of the loop's dtype,
  * each N-d one C- or F-contiguous with the same flags.  The output is then
  * allocated C (or F when those flags say only F), which fixes the strides
- * NumPy reports for length-1 axes.  0 when the rule does not apply. */
+ * NumPy reports for length-1 axes.  order='A' tries it too (only 'C' and
+ * 'F' fix the order before it).  0 when the rule does not apply. */
 static char
 trivial_order(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *shape)
 {
     int order_flags = 0;
-    if (call->nout != 1 || mask != NULL || call->order != 'K') {
+    if (call->nout != 1 || mask != NULL || (call->order != 'K' && call->order != 'A')) {
         return 0;
     }
     for (int i = 0; i < call->nop; i++) {
@@ -373,7 +374,7 @@ trivial_order(NdmUfuncCall *call, NdmArray *mask, int nd, const Py_ssize_t *shap
 }
 
 static int
-allocate_output(NdmUfuncCall *call, int j, int nd, const Py_ssize_t *shape,
+allocate_output(NdmUfuncCall *call, NdmArray *mask, int j, int nd, const Py_ssize_t *shape,
                 int scalar_result, char trivial)
 {
     NdmDtype *d = ndm_dtype_builtin(call->loop->types[j]);
@@ -393,18 +394,16 @@ allocate_output(NdmUfuncCall *call, int j, int nd, const Py_ssize_t *shape,
     }
     char order = trivial ? trivial : call->order;
     if (order == 'A') {
-        order = 'C';
-        int all_f = 1, any = 0;
-        for (int i = 0; i < call->nin; i++) {
+        /* NumPy's iterator under NPY_ANYORDER: Fortran when every operand
+         * it holds (inputs, 0-d ones too, outputs already there, the
+         * where= mask) has the F_CONTIGUOUS flag, which length-1 axes do
+         * not break: add(ones((3, 1)), ones((1, 3)), order='A') is F */
+        order = mask == NULL || (mask->flags & NDM_F_CONTIGUOUS) ? 'F' : 'C';
+        for (int i = 0; i < call->nop; i++) {
             NdmArray *a = call->ops[i];
-            if (a->nd == 0) {
-                continue;
+            if (a != NULL && !(a->flags & NDM_F_CONTIGUOUS)) {
+                order = 'C';
             }
-            any = 1;
-            all_f &= (a->flags & NDM_F_CONTIGUOUS) && !(a->flags & NDM_C_CONTIGUOUS);
-        }
-        if (any && all_f) {
-            order = 'F';
         }
     }
     if (order == 'F') {
@@ -967,7 +966,7 @@ ufunc_call_impl(NdmUfuncObject *self, PyObject *const *args, Py_ssize_t nargs,
     char trivial = trivial_order(&call, mask, nd, shape);
     for (int j = call.nin; j < call.nop; j++) {
         if (call.ops[j] == NULL
-                && allocate_output(&call, j, nd, shape, nd == 0 && wrap_obj == NULL,
+                && allocate_output(&call, mask, j, nd, shape, nd == 0 && wrap_obj == NULL,
                                    trivial) < 0) {
             goto fail;
         }

@@ -380,6 +380,58 @@ def test_output_layout_rules():
     check(lambda m: m.add(m.zeros((3, 1, 4)).transpose(2, 1, 0), m.zeros(3)))
 
 
+LAYOUT_SHAPES = [(), (1,), (1, 1), (3, 1), (1, 3), (1, 1, 1), (2, 3), (0,), (1, 0)]
+
+
+def _layout(m, shape, kind):
+    """A float64 array of shape: C, Fortran-ordered, or a strided view."""
+    if kind == "F":
+        return m.asfortranarray(m.full(shape, 2.0))
+    if kind == "S":
+        return m.full(tuple(2 * n for n in shape), 2.0)[tuple(slice(None, None, 2)
+                                                              for _ in shape)]
+    return m.full(shape, 2.0)
+
+
+def _flags_outcome(fn, m):
+    try:
+        r = fn(m)
+    except Exception as e:  # noqa: BLE001 - the type is the result
+        return type(e).__name__
+    return [(x.shape, x.strides, x.flags.c_contiguous, x.flags.f_contiguous, str(x.dtype))
+            for x in (r if isinstance(r, tuple) else (r,))]
+
+
+@pytest.mark.parametrize("order", ["K", "A", "C", "F"])
+@pytest.mark.parametrize("name", ["power", "add", "divmod"])
+def test_output_layout_of_small_shapes(name, order):
+    """The strides and flags of new outputs for one-element and length-1
+    axis operands: the trivial loop's C/F choice, and order='A' as NumPy's
+    iterator takes it: Fortran when every operand (inputs, 0-d ones, given
+    outputs, the where= mask) is F_CONTIGUOUS, length-1 axes ignored, so
+    add(ones((3, 1)), ones((1, 3)), order='A') is Fortran-ordered."""
+    for sa in LAYOUT_SHAPES:
+        for sb in LAYOUT_SHAPES:
+            for la in "CFS":
+                for lb in "CF":
+                    for extra in ("", "where", "scalar", "out"):
+                        def call(m):
+                            f = getattr(m, name)
+                            a, b = _layout(m, sa, la), _layout(m, sb, lb)
+                            kw = {"order": order}
+                            if extra == "where":
+                                kw["where"] = _layout(m, sb, lb) > 0
+                            elif extra == "scalar":
+                                b = 2.5
+                            elif extra == "out" and f.nout == 2:
+                                kw["out"] = (m.empty(numpy.broadcast_shapes(sa, sb)), None)
+                            with warnings.catch_warnings():
+                                warnings.simplefilter("ignore")
+                                return f(a, b, **kw)
+                        assert _flags_outcome(call, ndmem) == _flags_outcome(call, numpy), \
+                            (sa, sb, la, lb, extra)
+
+
 def test_zero_d_and_scalars():
     check(lambda m: m.add(m.zeros(()), m.zeros(())))
     check(lambda m: m.add(m.float32(1), 1.0))
