@@ -1,6 +1,7 @@
-/* Shared by dtype.c (descriptors) and dtype_convert.c (element
- * conversion): the private layout of every descriptor and the field and
- * subarray accessors. */
+/* Shared by the dtype files: dtype.c (descriptors, parsing), dtype_attrs.c
+ * (the type's attributes and repr), dtype_promote.c (promotion, can_cast)
+ * and dtype_convert.c (element conversion): the private layout of every
+ * descriptor, the builtin table and the field and subarray accessors. */
 #ifndef NDM_DTYPE_INTERNAL_H
 #define NDM_DTYPE_INTERNAL_H
 
@@ -23,5 +24,52 @@ int ndm_dtype_field_at(NdmDtype *d, Py_ssize_t i, NdmDtype **fd, Py_ssize_t *off
 
 /* Number of elements in a subarray dtype's shape. */
 Py_ssize_t ndm_dtype_sub_count(NdmDtype *d);
+
+static inline int
+is_aligned_struct(NdmDtype *d)
+{
+    return ((DtypeFull *)d)->aligned;
+}
+
+/* round x up to a multiple of a */
+static inline Py_ssize_t
+round_up(Py_ssize_t x, Py_ssize_t a)
+{
+    return a > 1 ? (x + a - 1) / a * a : x;
+}
+
+/* The builtin numeric types by type number (dtype.c). */
+typedef struct {
+    const char *name;
+    char kind, chr;
+    int size, num;
+} BuiltinInfo;
+
+extern const BuiltinInfo ndm_dtype_binfo[NDM_NNUMERIC];
+
+/* ---- dtype.c ---- */
+
+/* d->scalar_type set to the scalar type of its type number. */
+void ndm_dtype_set_scalar_type(NdmDtype *d);
+
+/* names: list/tuple of str; dtypes: list of NdmDtype; offsets: NULL for
+ * packed (aligned if align) layout; itemsize -1 for computed. */
+NdmDtype *ndm_dtype_make_struct(PyObject *names, PyObject *dtypes, PyObject *offsets,
+                                Py_ssize_t itemsize, int align);
+
+/* dtype(spec, align=align): ndm_dtype_from_object with the align flag. */
+NdmDtype *ndm_dtype_from_object_align(PyObject *spec, int align);
+
+/* d with byte order neworder: 'S' swap, '<', '>', '=', '|' (fields too). */
+NdmDtype *ndm_dtype_with_order(NdmDtype *d, char neworder);
+
+/* ---- dtype_attrs.c ---- */
+
+extern PyType_Spec ndm_dtype_spec;
+
+/* ---- dtype_promote.c ---- */
+
+/* DTypePromotionError and promote_types/can_cast/result_type. */
+int ndm_dtype_promote_init(PyObject *module);
 
 #endif
