@@ -1,3 +1,9 @@
+/* The ndarray type: the single constructor (ndm_array_new) and dealloc,
+ * contiguity and alignment flags, `base` collapse, shape and order
+ * arguments, in-place geometry changes, ndarray(...), the number and
+ * sequence protocols, and the type's slots and method tables.  Attributes
+ * and the flags object are in ndarray_attrs.c, copies, views and element
+ * methods in ndarray_methods.c, pickling in ndarray_pickle.c. */
 #include "ndarray.h"
 #include "ndarray_internal.h"
 #include "ufunc.h"
