@@ -2,10 +2,11 @@
 
     python benchmarks/bench.py [--quick] [--json out.json] [--filter TEXT] [--threads N]
 
-Every case runs the same statement with ``np`` bound to NumPy and to ndmem,
-interleaved, and reports the median of the repeats for each and their ratio
-(ndmem / NumPy: below 1.0 means ndmem is faster), then the peak bytes one call
-allocates on each side (tracemalloc: both libraries report their buffers to it).
+Every case runs its setup once with ``np`` bound to NumPy and once with it
+bound to ndmem, then times the same statement on each, interleaved, and
+reports the median of the repeats for each and their ratio (ndmem / NumPy:
+below 1.0 means ndmem is faster), then the peak bytes one call allocates on
+each side (tracemalloc: both libraries report their buffers to it).
 """
 
 import argparse
