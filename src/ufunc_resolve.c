@@ -136,12 +136,28 @@ can_cast_types(int a, int t, NdmCasting casting)
  * signature entries must match exactly and are not checked for casting;
  * free inputs must cast safely (plain search) or under the call's rule
  * (signature search). */
+/* NumPy's mixed int64/uint64 comparison loops ('qQ->?', 'Qq->?') are
+ * of the longlong DTypes, which its promoter reaches from int64/uint64
+ * ('l', 'L'); a signature fixing an input names 'l'/'L' and never
+ * selects them (an output-only signature still goes through the
+ * promoter). */
+static int
+signature_reachable(const NdmUfuncCall *call, const NdmLoopDef *lp)
+{
+    ptrdiff_t at = call->def - ndm_ufunc_defs;
+    return at < 0 || at >= ndm_ufunc_ndefs || !(caches[at].special & SPECIAL_COMPARISON)
+           || lp->types[0] == lp->types[1] || (call->sig[0] < 0 && call->sig[1] < 0);
+}
+
 static int
 loop_matches(const NdmUfuncCall *call, const NdmLoopDef *lp, const int *in,
              int use_weak, const int *sig)
 {
     NdmCasting rule = NDM_SAFE_CASTING;
     if (sig != NULL) {
+        if (!signature_reachable(call, lp)) {
+            return 0;
+        }
         for (int i = 0; i < call->nop; i++) {
             if (sig[i] >= 0 && lp->types[i] != sig[i]) {
                 return 0;
@@ -221,7 +237,7 @@ search_signature(const NdmUfuncCall *call, const int *in, int use_weak)
     }
     for (int k = 0; concrete && k < call->def->nloops; k++) {
         const NdmLoopDef *lp = &call->def->loops[k];
-        int ok = 1;
+        int ok = signature_reachable(call, lp);
         for (int i = 0; i < call->nop; i++) {
             ok &= exact[i] < 0 || lp->types[i] == exact[i];
         }
@@ -633,6 +649,169 @@ fix_weak_to_signature(NdmUfuncCall *call, int i)
     return ndm_dtype_setitem(d, a->data, call->in_obj[i]);
 }
 
+/* can_cast_pyscalar_scalar_to under 'safe': a weak int goes to any
+ * integer or inexact type, a float to inexact, a complex to complex, none
+ * to bool. */
+static int
+pyscalar_safe(int w, int t)
+{
+    return t != NDM_BOOL && weak_fits(w, t);
+}
+
+/* A same-type comparison loop 'XX->?' (a signature fixing an input
+ * does not reach the mixed 'qQ->?' and 'Qq->?' loops). */
+static const NdmLoopDef *
+comparison_loop(const NdmUfuncDef *def, int t)
+{
+    const NdmLoopDef *lp = t >= 0 ? loop_with_inputs(def, t) : NULL;
+    return lp != NULL && lp->types[2] == NDM_BOOL ? lp : NULL;
+}
+
+/* NumPy's legacy type-tuple search for a comparison with one Python
+ * scalar (input p): loops in order whose types match the signature; the
+ * free array input must cast safely, the free scalar as a weak scalar
+ * when the array's kind is at least its own (should_use_min_scalar),
+ * else as its default type; then the homogeneous retry. */
+static const NdmLoopDef *
+comparison_type_tuple(const NdmUfuncCall *call, int p, int a)
+{
+    const NdmUfuncDef *def = call->def;
+    int q = 1 - p, w = call->weak[p];
+    int min_scalar = type_kind(a) >= weak_kind(w);
+    for (int k = 0; k < def->nloops; k++) {
+        const NdmLoopDef *lp = &def->loops[k];
+        int ok = lp->types[0] == lp->types[1];
+        for (int i = 0; ok && i < call->nop; i++) {
+            ok = call->sig[i] < 0 || lp->types[i] == call->sig[i];
+        }
+        if (ok && call->sig[q] < 0) {
+            ok = safe_table[a][lp->types[q]];
+        }
+        if (ok && call->sig[p] < 0) {
+            ok = min_scalar ? pyscalar_safe(w, lp->types[p])
+                            : safe_table[weak_default(w)][lp->types[p]];
+        }
+        if (ok) {
+            return lp;
+        }
+    }
+    int t = call->sig[2];
+    if (t < 0 || (call->sig[0] >= 0 && call->sig[0] != t)
+            || (call->sig[1] >= 0 && call->sig[1] != t)) {
+        return NULL;
+    }
+    const NdmLoopDef *lp = comparison_loop(def, t);
+    return lp != NULL && lp->types[2] == t ? lp : NULL;
+}
+
+/* A comparison of an array with one Python scalar under a signature that
+ * fixes an input, as NumPy 2 dispatches it: the loop of exactly the
+ * signature's and the array's types; with the scalar free, an integer
+ * array type and a bool (or free) output, the special Python-int loop
+ * (exact for any int); else the legacy type-tuple search.  On a plain
+ * loop the scalar is then converted to the loop's type, which 'equiv'
+ * refuses unless that is its default type (npy_update_operand_for_scalar);
+ * the array input and the outputs are checked under the casting rule.
+ * 1 resolved, 0 not this case, -1 error. */
+static int
+resolve_comparison_pyscalar(NdmUfuncCall *call)
+{
+    int p = -1;
+    for (int i = 0; i < 2; i++) {
+        if (call->ops[i] == NULL && call->weak[i]) {
+            if (p >= 0) {
+                return 0;
+            }
+            p = i;
+        }
+    }
+    if (p < 0) {
+        return 0;
+    }
+    int q = 1 - p, a = call->ops[q]->descr->type_num, w = call->weak[p];
+    if (a >= NDM_NNUMERIC) {
+        return 0;
+    }
+    int dq = call->sig[q] >= 0 ? call->sig[q] : a;
+    int out_ok = call->sig[2] < 0 || call->sig[2] == NDM_BOOL;
+    const NdmLoopDef *lp = NULL;
+    int special = 0;
+    if (call->sig[p] >= 0) {
+        lp = out_ok && call->sig[p] == dq ? comparison_loop(call->def, dq) : NULL;
+    }
+    else if (w == WEAK_INT && out_ok && dq != NDM_BOOL && dq < NDM_FLOAT16) {
+        lp = comparison_loop(call->def, dq);
+        special = lp != NULL;
+    }
+    if (lp == NULL) {
+        lp = comparison_type_tuple(call, p, a);
+    }
+    if (lp == NULL) {
+        PyErr_Format(PyExc_TypeError,
+                     "No loop matching the specified signature and casting was "
+                     "found for ufunc %s", call->def->name);
+        return -1;
+    }
+    call->loop = lp;
+    int in[NDM_UFUNC_MAXOPS] = {0}, inf[NDM_UFUNC_MAXOPS] = {0};
+    in[p] = -1;
+    in[q] = dq;
+    if (special && fix_integer_comparison(call, in, inf) < 0) {
+        return -1;
+    }
+    lp = call->loop;
+    int t = lp->types[p];
+    if (!special) {
+        if (call->casting == NDM_EQUIV_CASTING && t != weak_default(w)) {
+            NdmDtype *to = ndm_dtype_builtin(t);
+            if (to != NULL) {
+                PyErr_Format(PyExc_TypeError,
+                             "cannot cast Python %s to %S under the casting rule 'equiv'",
+                             Py_TYPE(call->in_obj[p])->tp_name, (PyObject *)to);
+                Py_DECREF(to);
+            }
+            return -1;
+        }
+        NdmDtype *d = ndm_dtype_builtin(t);
+        if (d == NULL) {
+            return -1;
+        }
+        NdmArray *s = ndm_ufunc_scratch(call, p, d, NULL);
+        if (ndm_dtype_setitem(d, s->data, call->in_obj[p]) < 0) {
+            return -1;
+        }
+    }
+    else if (materialize_weak(call, p, inf[p]) < 0) {
+        return -1;
+    }
+    for (int i = 0; i < call->nop; i++) {
+        NdmArray *o = call->ops[i];
+        if (i == p || o == NULL) {
+            continue;
+        }
+        int output = i >= call->nin;
+        /* the special loop takes the array as the signature's type */
+        NdmDtype *ld = ndm_dtype_builtin(!output && special ? dq : lp->types[i]);
+        if (ld == NULL) {
+            return -1;
+        }
+        int ok = output ? ndm_dtype_can_cast(ld, o->descr, call->casting)
+                        : ndm_dtype_can_cast(o->descr, ld, call->casting);
+        if (!ok) {
+            if (output) {
+                cast_error(call, 1, i, ld, o->descr);
+            }
+            else {
+                cast_error(call, 0, i, o->descr, ld);
+            }
+            Py_DECREF(ld);
+            return -1;
+        }
+        Py_DECREF(ld);
+    }
+    return 1;
+}
+
 int
 ndm_ufunc_resolve(NdmUfuncCall *call)
 {
@@ -676,6 +855,14 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
     }
     int use_weak = !all_weak && strong_kind >= weak_max;
     ResolveCache *cache = NULL;
+    ptrdiff_t at = call->def - ndm_ufunc_defs;
+    if (call->have_sig && call->nin == 2 && (call->sig[0] >= 0 || call->sig[1] >= 0)
+            && at >= 0 && at < ndm_ufunc_ndefs && (caches[at].special & SPECIAL_COMPARISON)) {
+        int r = resolve_comparison_pyscalar(call);
+        if (r != 0) {
+            return r < 0 ? -1 : 0;
+        }
+    }
     uint32_t key = 0;
     const NdmLoopDef *lp = NULL;
     ptrdiff_t index = call->def - ndm_ufunc_defs;
