@@ -42,7 +42,7 @@ typedef void (*naive_fn)(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
 
 typedef struct {
     int mr, nr;
-    Py_ssize_t mc, kc, nc;
+    Py_ssize_t mc, kc;
     size_t size;
     ukr_fn ukr;
     const ukr_fn *edge;       /* kernels by size, or NULL: ukr pads */
@@ -253,11 +253,11 @@ static const ukr_fn ukrs_f32_avx512[] = {MRS14(UKR_PAIR, f32_avx512)};
 
 /* MC x KC of A stays in L2, KC x NC of B in L3. */
 static ComputeType compute_types[NDM_GEMM_NTYPES] = {
-    [NDM_GEMM_F32] = {4, 8, 128, 256, 4096, sizeof(float), ukr_f32, NULL, tile_f32, naive_f32},
-    [NDM_GEMM_F64] = {4, 4, 128, 256, 2048, sizeof(double), ukr_f64, NULL, tile_f64, naive_f64},
-    [NDM_GEMM_U64] = {4, 4, 128, 256, 2048, sizeof(uint64_t), ukr_u64, NULL, tile_u64, naive_u64},
-    [NDM_GEMM_C64] = {2, 4, 64, 256, 2048, sizeof(cfloat), ukr_c64, NULL, tile_c64, naive_c64},
-    [NDM_GEMM_C128] = {2, 4, 64, 128, 2048, sizeof(cdouble), ukr_c128, NULL, tile_c128, naive_c128},
+    [NDM_GEMM_F32] = {4, 8, 128, 256, sizeof(float), ukr_f32, NULL, tile_f32, naive_f32},
+    [NDM_GEMM_F64] = {4, 4, 128, 256, sizeof(double), ukr_f64, NULL, tile_f64, naive_f64},
+    [NDM_GEMM_U64] = {4, 4, 128, 256, sizeof(uint64_t), ukr_u64, NULL, tile_u64, naive_u64},
+    [NDM_GEMM_C64] = {2, 4, 64, 256, sizeof(cfloat), ukr_c64, NULL, tile_c64, naive_c64},
+    [NDM_GEMM_C128] = {2, 4, 64, 128, sizeof(cdouble), ukr_c128, NULL, tile_c128, naive_c128},
 };
 
 size_t
@@ -511,6 +511,39 @@ typedef struct {
     atomic_long next;         /* the next unclaimed unit */
 } Job;
 
+/* Prefetch part `part` of `parts` of the B micro-panel at src (nb columns
+ * cs bytes apart, kc rows rs bytes apart) into L2.  The panel's rows are
+ * usually a page or more apart, where the hardware prefetchers do not
+ * follow: unprefetched, its packing waited on every line (a sixth of a
+ * 1000 x 1000 product's time).  Inlined: GCC takes a function that only
+ * prefetches for one without side effects and drops the call. */
+static inline __attribute__((always_inline)) void
+prefetch_panel(const char *src, Py_ssize_t rs, Py_ssize_t cs, Py_ssize_t nb, Py_ssize_t kc,
+               Py_ssize_t size, Py_ssize_t part, Py_ssize_t parts)
+{
+#ifdef GEMM_X86
+    Py_ssize_t runs, stride, len;
+    if (cs == size) {
+        runs = kc, stride = rs, len = nb * size;
+    }
+    else if (rs == size) {
+        runs = nb, stride = cs, len = kc * size;
+    }
+    else {
+        return;
+    }
+    for (Py_ssize_t r = runs * part / parts; r < runs * (part + 1) / parts; r++) {
+        const char *p = src + r * stride;
+        for (Py_ssize_t off = 0; off < len; off += 64) {
+            _mm_prefetch(p + off, _MM_HINT_T1);
+        }
+        _mm_prefetch(p + len - 1, _MM_HINT_T1);
+    }
+#else
+    (void)src, (void)rs, (void)cs, (void)nb, (void)kc, (void)size, (void)part, (void)parts;
+#endif
+}
+
 /* One unit: rows [i0, i1) and columns [j0, j1) of C over all of k.  Its
  * A rows are packed once per k block (apack, kept in L2); each NR-wide
  * micro-panel of B is packed just before the row block sweeps it (bpack,
@@ -542,7 +575,16 @@ run_unit(const Job *job, Py_ssize_t u, char *apack, char *bpack)
             Py_ssize_t nb = min_ssize(j1 - jr, ct->nr);
             g->pack(g->b + pc * g->b_rs + jr * g->b_cs, g->b_cs, g->b_rs, nb, kc, ct->nr,
                     bpack);
+            /* the next micro-panel of B loads while this one is used */
+            Py_ssize_t jn = jr + nb < j1 ? jr + nb : j0, pn = jr + nb < j1 ? pc : pc + gr->kc;
+            Py_ssize_t kn = min_ssize(g->k - pn, gr->kc);
+            Py_ssize_t parts = (i1 - i0 + ct->mr - 1) / ct->mr;
             for (Py_ssize_t ir = i0; ir < i1; ir += ct->mr) {
+                if (kn > 0) {
+                    prefetch_panel(g->b + pn * g->b_rs + jn * g->b_cs, g->b_rs, g->b_cs,
+                                   min_ssize(j1 - jn, ct->nr), kn, size, (ir - i0) / ct->mr,
+                                   parts);
+                }
                 Py_ssize_t mb = min_ssize(i1 - ir, ct->mr);
                 const char *ap = apack + (ir - i0) * kc * size;
                 char *c = g->c + ir * c_rs + jr * c_cs;
@@ -594,25 +636,34 @@ ndm_gemm_run(const NdmGemm *g, char *scratch, int ntasks)
     }
 }
 
-/* NDMEM_GEMM_ISA=avx2 or =generic caps the kernels below what the CPU
- * offers, so that tests reach every kernel on any machine. */
+/* Whether NDMEM_GEMM_ISA or NDMEM_SIMD_ISA (the ufunc kernels' cap, see
+ * loops_simd.c) names `isa`. */
+static int
+capped_to(const char *isa)
+{
+    const char *gemm = getenv("NDMEM_GEMM_ISA"), *simd = getenv("NDMEM_SIMD_ISA");
+    return (gemm != NULL && strcmp(gemm, isa) == 0) || (simd != NULL && strcmp(simd, isa) == 0);
+}
+
+/* NDMEM_GEMM_ISA (or NDMEM_SIMD_ISA) =avx2 or =generic caps the kernels
+ * below what the CPU offers, so that tests reach every kernel on any
+ * machine. */
 void
 ndm_gemm_init(void)
 {
 #ifdef GEMM_X86
-    const char *cap = getenv("NDMEM_GEMM_ISA");
-    int generic = cap != NULL && strcmp(cap, "generic") == 0;
-    int avx2_only = generic || (cap != NULL && strcmp(cap, "avx2") == 0);
+    int generic = capped_to("generic");
+    int avx2_only = generic || capped_to("avx2");
     __builtin_cpu_init();
     ComputeType *f64 = &compute_types[NDM_GEMM_F64], *f32 = &compute_types[NDM_GEMM_F32];
     if (generic) {
         return;
     }
     if (__builtin_cpu_supports("avx512f") && !avx2_only) {
-        f64->mr = 14; f64->nr = 16; f64->mc = 168; f64->kc = 384; f64->nc = 4096;
+        f64->mr = 14; f64->nr = 16; f64->mc = 168; f64->kc = 384;
         f64->ukr = ukr_f64_avx512_14_2;
         f64->edge = ukrs_f64_avx512;
-        f32->mr = 14; f32->nr = 32; f32->mc = 252; f32->kc = 512; f32->nc = 4096;
+        f32->mr = 14; f32->nr = 32; f32->mc = 252; f32->kc = 512;
         f32->ukr = ukr_f32_avx512_14_2;
         f32->edge = ukrs_f32_avx512;
     }
