@@ -1,6 +1,10 @@
 """ufunc.__call__, attributes, outer and errstate, differential against NumPy."""
 
 import contextvars
+import itertools
+import json
+import subprocess
+import sys
 import threading
 import warnings
 
@@ -968,3 +972,141 @@ def test_python_scalar_under_a_signature():
     ]
     for fn in cases:
         assert signature_outcome(fn, ndmem) == signature_outcome(fn, numpy)
+
+
+# ------------------------------------------- comparisons under a signature
+#
+# NumPy caches its dispatch by the operand DTypes with the signature's in
+# place, not by the signature: after less(bool_arr, uint8_arr,
+# signature=(None, 'u1', '?')) has cached the 'BB->?' loop for (Bool,
+# UInt8, Bool), less(bool_arr, uint8_arr, signature=('?', None, '?'),
+# casting='unsafe') meets that entry, rejects it as incompatible with its
+# fixed Bool input and raises "did not contain a loop", where a fresh
+# process returns the '??->?' result.  ndmem answers as a fresh NumPy, so
+# these grids take NumPy's answers from a new interpreter, where no earlier
+# call has filled the cache.
+
+_COMPARE_CASE = '''
+import warnings
+VALUES = [True, 0, -1, 5, 300, 2**63, 2**70, -2**70, 2.5, float("nan"), 1e300, 1j, 2 + 0j]
+
+
+def compare_outcome(m, case):
+    name, dtype, other, kw, reverse = case
+    a = m.array([0, 1, 2]).astype(dtype)
+    if isinstance(other, int):
+        b = VALUES[other]
+    else:
+        kind, t = other
+        b = m.array([2, 1, 0]).astype(t)
+        b = b[0] if kind == "scalar" else b[0:1].reshape(()) if kind == "0d" else b
+    kw = {k: tuple(v) if isinstance(v, list) else v for k, v in kw.items()}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            r = getattr(m, name)(*((b, a) if reverse else (a, b)), **kw)
+    except TypeError:
+        return "TypeError"  # (NumPy's subclass depends on its cache too)
+    except Exception as e:  # noqa: BLE001 - the type is the result
+        return type(e).__name__
+    return [str(r.dtype), m.asarray(r).tolist(),
+            sorted({w.category.__name__ for w in caught})]
+'''
+exec(_COMPARE_CASE)  # compare_outcome and VALUES, the same code NumPy runs below
+
+_FRESH_NUMPY = _COMPARE_CASE + '''
+import json, sys
+import numpy
+print(json.dumps([compare_outcome(numpy, c) for c in json.load(sys.stdin)]))
+'''
+
+
+def fresh_numpy_outcomes(cases):
+    """compare_outcome of each case in a new interpreter's NumPy."""
+    done = subprocess.run([sys.executable, "-c", _FRESH_NUMPY], input=json.dumps(cases),
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def _same_as_fresh_numpy(cases):
+    want = fresh_numpy_outcomes(cases)
+    for case, w in zip(cases, want):
+        got = json.loads(json.dumps(compare_outcome(ndmem, case)))
+        assert got == w, case
+
+
+COMPARISONS = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"]
+CMP_DTYPES = ["?", "u1", "i1", "i8", "u8", "f2", "f4", "f8", "c8", "c16"]
+CMP_SIG_TYPES = ["?", "u1", "i1", "i8", "u8", "f4", "f8", "c16"]
+CASTINGS = [None, "no", "equiv", "safe", "same_kind", "unsafe"]
+
+
+def _signature_kwargs(t, scalar_slot):
+    """dtype=, an output-only signature and signatures fixing the scalar's
+    slot, the array's slot, both, both and the output."""
+    slot = [None, None, None]
+    slot[scalar_slot] = t
+    other = [None, None, None]
+    other[1 - scalar_slot] = t
+    return [{"dtype": t}, {"signature": [None, None, t]}, {"signature": slot},
+            {"signature": other}, {"signature": [t, t, None]}, {"signature": [t, t, "?"]}]
+
+
+@pytest.mark.parametrize("name", COMPARISONS)
+def test_comparison_python_scalar_under_signature(name):
+    """Comparisons of an array with a Python scalar under dtype=,
+    signature= and casting= as NumPy 2 dispatches them: the loop of exactly
+    the signature's and the array's types; a free Python int against an
+    integer type takes NumPy's exact Python-int loop (equal(bool_arr, -1,
+    signature=('u1', None, None)) is all False); otherwise the type-tuple
+    search, a free scalar judged weak when the array's kind is at least its
+    own; a scalar in a plain loop is converted to that loop's type, which
+    casting='equiv' refuses unless it is the scalar's default type (before
+    the conversion could overflow), while the array is checked under the
+    casting rule."""
+    cases = []
+    for dtype in CMP_DTYPES:
+        for v in range(len(VALUES)):
+            for reverse in (False, True):
+                kws = [{}] + [k for t in CMP_SIG_TYPES
+                              for k in _signature_kwargs(t, 0 if reverse else 1)]
+                for kw in kws:
+                    for casting in CASTINGS:
+                        full = dict(kw, casting=casting) if casting else dict(kw)
+                        cases.append([name, dtype, v, full, reverse])
+    # every second case for two comparisons, a fifth for the others (their
+    # dispatch is the same code)
+    step = 2 if name in ("equal", "less") else 5
+    cases = cases[COMPARISONS.index(name) % step::step]
+    _same_as_fresh_numpy(cases)
+
+
+@pytest.mark.parametrize("name", ["less", "equal"])
+def test_comparison_arrays_under_signature(name):
+    """Array, NumPy scalar and 0-d operands under signatures: as above,
+    and NumPy's mixed 'qQ->?'/'Qq->?' loops (longlong DTypes) are reached
+    by its promoter, so by an output-only signature, never by one fixing
+    an input (equal(int64_arr, uint64_arr, signature=('i8', 'u8', None))
+    finds no loop)."""
+    types = ["?", "u1", "i1", "i8", "u8", "f4", "f8", "c8", ">i2"]
+    sigs = [None, "?", "u1", "i8", "u8", "f4", "f8"]
+    cases = []
+    for k, (t1, t2, s0, s1, s2, casting) in enumerate(itertools.product(
+            types, types, sigs, sigs, [None, "?", "f8"], ["same_kind", "no", "equiv", "unsafe"])):
+        kind = ("array", "scalar", "0d")[k % 3]
+        cases.append([name, t1, [kind, t2], {"signature": [s0, s1, s2], "casting": casting},
+                      False])
+    _same_as_fresh_numpy(cases[::3])
+
+
+def test_comparison_signature_ignores_earlier_calls():
+    """The NumPy dispatch-cache case in the comment above: ndmem's answer
+    does not depend on what ran before."""
+    def second(m):
+        b, u = m.array([0, 1, 2]).astype("?"), m.array([2, 1, 0], "u1")
+        m.less(b, u, signature=(None, "u1", "?"), casting="unsafe")
+        return m.less(b, u, signature=("?", None, "?"), casting="unsafe").tolist()
+    fresh = fresh_numpy_outcomes([["less", "?", ["array", "u1"],
+                                   {"signature": ["?", None, "?"], "casting": "unsafe"},
+                                   False]])[0]
+    assert ["bool", second(ndmem), []] == fresh
