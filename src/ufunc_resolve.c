@@ -667,29 +667,40 @@ comparison_loop(const NdmUfuncDef *def, int t)
     return lp != NULL && lp->types[2] == NDM_BOOL ? lp : NULL;
 }
 
-/* NumPy's legacy type-tuple search for a comparison with one Python
- * scalar (input p): loops in order whose types match the signature; the
- * free array input must cast safely, the free scalar as a weak scalar
- * when the array's kind is at least its own (should_use_min_scalar),
- * else as its default type; then the homogeneous retry. */
+/* NumPy's legacy type-tuple search for a comparison with Python scalar
+ * inputs (dt[i] < 0): loops in order whose types match the signature; a
+ * free array input must cast safely, a free scalar as a weak scalar when
+ * some array's kind is at least its own (should_use_min_scalar), else as
+ * its default type; then the homogeneous retry. */
 static const NdmLoopDef *
-comparison_type_tuple(const NdmUfuncCall *call, int p, int a)
+comparison_type_tuple(const NdmUfuncCall *call, const int *dt)
 {
     const NdmUfuncDef *def = call->def;
-    int q = 1 - p, w = call->weak[p];
-    int min_scalar = type_kind(a) >= weak_kind(w);
+    int array_kind = -1, scalar_kind = -1;
+    for (int i = 0; i < 2; i++) {
+        if (dt[i] >= 0 && type_kind(dt[i]) > array_kind) {
+            array_kind = type_kind(dt[i]);
+        }
+        if (dt[i] < 0 && weak_kind(call->weak[i]) > scalar_kind) {
+            scalar_kind = weak_kind(call->weak[i]);
+        }
+    }
+    int min_scalar = array_kind >= scalar_kind;
     for (int k = 0; k < def->nloops; k++) {
         const NdmLoopDef *lp = &def->loops[k];
         int ok = lp->types[0] == lp->types[1];
         for (int i = 0; ok && i < call->nop; i++) {
-            ok = call->sig[i] < 0 || lp->types[i] == call->sig[i];
-        }
-        if (ok && call->sig[q] < 0) {
-            ok = safe_table[a][lp->types[q]];
-        }
-        if (ok && call->sig[p] < 0) {
-            ok = min_scalar ? pyscalar_safe(w, lp->types[p])
-                            : safe_table[weak_default(w)][lp->types[p]];
+            int t = lp->types[i];
+            if (call->sig[i] >= 0) {
+                ok = t == call->sig[i];
+            }
+            else if (i < 2 && dt[i] >= 0) {
+                ok = safe_table[dt[i]][t];
+            }
+            else if (i < 2) {
+                int w = call->weak[i];
+                ok = min_scalar ? pyscalar_safe(w, t) : safe_table[weak_default(w)][t];
+            }
         }
         if (ok) {
             return lp;
@@ -704,47 +715,85 @@ comparison_type_tuple(const NdmUfuncCall *call, int p, int a)
     return lp != NULL && lp->types[2] == t ? lp : NULL;
 }
 
-/* A comparison of an array with one Python scalar under a signature that
- * fixes an input, as NumPy 2 dispatches it: the loop of exactly the
- * signature's and the array's types; with the scalar free, an integer
- * array type and a bool (or free) output, the special Python-int loop
- * (exact for any int); else the legacy type-tuple search.  On a plain
- * loop the scalar is then converted to the loop's type, which 'equiv'
- * refuses unless that is its default type (npy_update_operand_for_scalar);
- * the array input and the outputs are checked under the casting rule.
- * 1 resolved, 0 not this case, -1 error. */
+/* Python scalar input i as a 0-d operand of type t, converted as item
+ * assignment does; casting='equiv' refuses any type but its default
+ * first, unless the signature's Python-int loop takes it as is
+ * (npy_update_operand_for_scalar). */
+static int
+scalar_to_loop_type(NdmUfuncCall *call, int i, int t, int check_equiv)
+{
+    if (check_equiv && call->casting == NDM_EQUIV_CASTING && t != weak_default(call->weak[i])) {
+        NdmDtype *to = ndm_dtype_builtin(t);
+        if (to != NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "cannot cast Python %s to %S under the casting rule 'equiv'",
+                         Py_TYPE(call->in_obj[i])->tp_name, (PyObject *)to);
+            Py_DECREF(to);
+        }
+        return -1;
+    }
+    NdmDtype *d = ndm_dtype_builtin(t);
+    if (d == NULL) {
+        return -1;
+    }
+    NdmArray *a = ndm_ufunc_scratch(call, i, d, NULL);
+    return ndm_dtype_setitem(d, a->data, call->in_obj[i]);
+}
+
+/* A comparison with Python scalar inputs under a signature that fixes an
+ * input, as NumPy 2 dispatches it: the loop of exactly the signature's and
+ * the arrays' types; with a free Python int against an integer type (an
+ * array's or the signature's) and a bool or free output, the special
+ * Python-int loop (exact for any int); else the legacy type-tuple search.
+ * On a plain loop the scalars are then converted to the loop's types
+ * ('equiv' refusing any but their default type); arrays and outputs are
+ * checked under the casting rule.  NumPy leaves a Python scalar whose
+ * slot the signature fixes uninitialised when the other input takes the
+ * Python-int loop (less(0, 2, signature=('i8', None, None)) compares
+ * whatever the new array holds); here it is converted to the signature's
+ * type.  1 resolved, 0 not this case, -1 error. */
 static int
 resolve_comparison_pyscalar(NdmUfuncCall *call)
 {
-    int p = -1;
+    int dt[2], nweak = 0;
     for (int i = 0; i < 2; i++) {
         if (call->ops[i] == NULL && call->weak[i]) {
-            if (p >= 0) {
+            dt[i] = call->sig[i];
+            nweak++;
+        }
+        else {
+            int a = call->ops[i]->descr->type_num;
+            if (a >= NDM_NNUMERIC) {
                 return 0;
             }
-            p = i;
+            dt[i] = call->sig[i] >= 0 ? call->sig[i] : a;
         }
     }
-    if (p < 0) {
+    if (nweak == 0) {
         return 0;
     }
-    int q = 1 - p, a = call->ops[q]->descr->type_num, w = call->weak[p];
-    if (a >= NDM_NNUMERIC) {
-        return 0;
-    }
-    int dq = call->sig[q] >= 0 ? call->sig[q] : a;
     int out_ok = call->sig[2] < 0 || call->sig[2] == NDM_BOOL;
     const NdmLoopDef *lp = NULL;
-    int special = 0;
-    if (call->sig[p] >= 0) {
-        lp = out_ok && call->sig[p] == dq ? comparison_loop(call->def, dq) : NULL;
+    int special = -1;       /* the free Python int the special loop takes */
+    if (dt[0] >= 0 && dt[1] >= 0) {
+        lp = out_ok && dt[0] == dt[1] ? comparison_loop(call->def, dt[0]) : NULL;
     }
-    else if (w == WEAK_INT && out_ok && dq != NDM_BOOL && dq < NDM_FLOAT16) {
-        lp = comparison_loop(call->def, dq);
-        special = lp != NULL;
+    else {
+        int p = dt[0] < 0 ? 0 : 1, q = 1 - p;
+        if (dt[q] >= 0 && call->weak[p] == WEAK_INT && out_ok && dt[q] != NDM_BOOL
+                && dt[q] < NDM_FLOAT16) {
+            lp = comparison_loop(call->def, dt[q]);
+            special = lp != NULL ? p : -1;
+        }
     }
     if (lp == NULL) {
-        lp = comparison_type_tuple(call, p, a);
+        /* the type-tuple search judges arrays by their own types */
+        int own[2];
+        for (int i = 0; i < 2; i++) {
+            own[i] = call->ops[i] == NULL && call->weak[i] ? -1
+                                                           : call->ops[i]->descr->type_num;
+        }
+        lp = comparison_type_tuple(call, own);
     }
     if (lp == NULL) {
         PyErr_Format(PyExc_TypeError,
@@ -753,45 +802,35 @@ resolve_comparison_pyscalar(NdmUfuncCall *call)
         return -1;
     }
     call->loop = lp;
-    int in[NDM_UFUNC_MAXOPS] = {0}, inf[NDM_UFUNC_MAXOPS] = {0};
-    in[p] = -1;
-    in[q] = dq;
-    if (special && fix_integer_comparison(call, in, inf) < 0) {
-        return -1;
-    }
-    lp = call->loop;
-    int t = lp->types[p];
-    if (!special) {
-        if (call->casting == NDM_EQUIV_CASTING && t != weak_default(w)) {
-            NdmDtype *to = ndm_dtype_builtin(t);
-            if (to != NULL) {
-                PyErr_Format(PyExc_TypeError,
-                             "cannot cast Python %s to %S under the casting rule 'equiv'",
-                             Py_TYPE(call->in_obj[p])->tp_name, (PyObject *)to);
-                Py_DECREF(to);
-            }
-            return -1;
-        }
-        NdmDtype *d = ndm_dtype_builtin(t);
-        if (d == NULL) {
-            return -1;
-        }
-        NdmArray *s = ndm_ufunc_scratch(call, p, d, NULL);
-        if (ndm_dtype_setitem(d, s->data, call->in_obj[p]) < 0) {
+    int inf[NDM_UFUNC_MAXOPS] = {0};
+    if (special >= 0) {
+        int in[NDM_UFUNC_MAXOPS] = {0};
+        in[special] = -1;
+        in[1 - special] = dt[1 - special];
+        if (fix_integer_comparison(call, in, inf) < 0) {
             return -1;
         }
     }
-    else if (materialize_weak(call, p, inf[p]) < 0) {
-        return -1;
-    }
-    for (int i = 0; i < call->nop; i++) {
-        NdmArray *o = call->ops[i];
-        if (i == p || o == NULL) {
+    for (int i = 0; i < 2; i++) {
+        if (!(call->ops[i] == NULL && call->weak[i])) {
             continue;
         }
+        int rc = i == special ? materialize_weak(call, i, inf[i])
+                              : scalar_to_loop_type(call, i, special >= 0 ? dt[i]
+                                                             : lp->types[i], special < 0);
+        if (rc < 0) {
+            return -1;
+        }
+    }
+    lp = call->loop;
+    for (int i = 0; i < call->nop; i++) {
+        NdmArray *o = call->ops[i];
         int output = i >= call->nin;
-        /* the special loop takes the array as the signature's type */
-        NdmDtype *ld = ndm_dtype_builtin(!output && special ? dq : lp->types[i]);
+        if (o == NULL || (!output && call->weak[i])) {
+            continue;
+        }
+        /* the special loop takes an array as the signature's type */
+        NdmDtype *ld = ndm_dtype_builtin(!output && special >= 0 ? dt[i] : lp->types[i]);
         if (ld == NULL) {
             return -1;
         }

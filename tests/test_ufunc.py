@@ -993,7 +993,8 @@ VALUES = [True, 0, -1, 5, 300, 2**63, 2**70, -2**70, 2.5, float("nan"), 1e300, 1
 
 def compare_outcome(m, case):
     name, dtype, other, kw, reverse = case
-    a = m.array([0, 1, 2]).astype(dtype)
+    # dtype ["py", i]: the Python scalar VALUES[i] instead of an array
+    a = VALUES[dtype[1]] if isinstance(dtype, list) else m.array([0, 1, 2]).astype(dtype)
     if isinstance(other, int):
         b = VALUES[other]
     else:
@@ -1097,6 +1098,49 @@ def test_comparison_arrays_under_signature(name):
         cases.append([name, t1, [kind, t2], {"signature": [s0, s1, s2], "casting": casting},
                       False])
     _same_as_fresh_numpy(cases[::3])
+
+
+def _uninitialised_in_numpy(i, j, sig):
+    """NumPy's Python-int loop takes the free int, and the other Python
+    scalar, whose slot the signature fixes to an integer type, is left
+    uninitialised (its result is whatever that memory holds)."""
+    fixed = [k for k in (0, 1) if sig[k] is not None]
+    return (len(fixed) == 1 and type(VALUES[(i, j)[1 - fixed[0]]]) is int
+            and sig[fixed[0]] in ("u1", "i1", "i8", "u8") and sig[2] in (None, "?"))
+
+
+@pytest.mark.parametrize("name", ["less", "equal"])
+def test_comparison_two_python_scalars_under_signature(name):
+    """Two Python scalars: nothing is weak (no array to be weak against),
+    so a free one must cast safely from its default type
+    (less(0, 2, signature=('f4', None, None)) finds no loop).  NumPy's
+    uninitialised-operand case (_uninitialised_in_numpy) is left out of the
+    comparison with NumPy; ndmem converts that scalar to the signature's
+    type as item assignment does (test below)."""
+    cases = []
+    for i, j in itertools.product(range(len(VALUES)), repeat=2):
+        for t in CMP_SIG_TYPES:
+            for sig in ([t, None, None], [None, t, None], [t, t, None], [t, t, "?"]):
+                if _uninitialised_in_numpy(i, j, sig):
+                    continue
+                for casting in (None, "no", "equiv", "unsafe"):
+                    kw = {"signature": sig, **({"casting": casting} if casting else {})}
+                    cases.append([name, ["py", i], j, kw, False])
+    _same_as_fresh_numpy(cases[::3])
+
+
+def test_comparison_fixed_python_scalar_against_python_int_loop():
+    """The case NumPy leaves uninitialised: the fixed scalar is converted
+    to the signature's type (OverflowError out of its range, as item
+    assignment), the free int compared exactly."""
+    assert ndmem.less(0, 2, signature=("i8", None, None)) == (0 < 2)
+    assert ndmem.equal(7, 2, signature=("i8", None, None)) == (7 == 2)
+    assert ndmem.greater(2**70, 5, signature=(None, "u1", None)) == (2**70 > 5)
+    assert ndmem.less(5, -2**70, signature=("u8", None, None)) == (5 < -2**70)
+    with pytest.raises(OverflowError):
+        numpy.zeros(1, "u1")[0] = 300
+    with pytest.raises(OverflowError):
+        ndmem.less(300, 2, signature=("u1", None, None))
 
 
 def test_comparison_signature_ignores_earlier_calls():
