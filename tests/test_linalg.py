@@ -160,9 +160,126 @@ def test_matmul_bits_independent_of_threads(mnk, dtype):
     check(a @ b, data((m, k), dtype, 11) @ data((k, n), dtype, 12))
 
 
+LAYOUTS = {
+    "C": lambda x, y: (x, y),
+    "T": lambda x, y: (x.T.copy().T, y.T.copy().T),
+    "strided": lambda x, y: (x[::-1], y[:, ::-1]),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("mnk", [(1, 700, 300), (700, 1, 300), (2, 1500, 300), (1500, 3, 40),
+                                 (141, 163, 401), (499, 257, 129)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_matmul_bits_independent_of_threads_layouts(layout, mnk, dtype):
+    """Row and column splits, edge tiles and every packing path give one
+    thread's bits, which are NumPy's values."""
+    m, n, k = mnk
+    x, y = LAYOUTS[layout](data((m, k), dtype, 21), data((k, n), dtype, 22))
+    a, b = nd.asarray(x), nd.asarray(y)
+    before = nd.get_num_threads()
+    try:
+        results = []
+        for t in (1, 2):
+            nd.set_num_threads(t)
+            results.append(np.asarray(a @ b).tobytes())
+    finally:
+        nd.set_num_threads(before)
+    assert results[0] == results[1]
+    check(a @ b, x @ y)
+
+
+def test_matmul_batched_two_threads():
+    x, y = data((5, 130, 90), "float64", 23), data((90, 170), "float64", 24)
+    a, b = nd.asarray(x), nd.asarray(y)
+    before = nd.get_num_threads()
+    try:
+        nd.set_num_threads(1)
+        one = np.asarray(a @ b).tobytes()
+        nd.set_num_threads(2)
+        two = np.asarray(a @ b).tobytes()
+    finally:
+        nd.set_num_threads(before)
+    assert one == two
+    check(a @ b, x @ y)
+
+
+def test_matmul_from_python_threads():
+    """Products running at once in several Python threads (each releases the
+    GIL, so they race for the kept packing workspace) stay right."""
+    import threading
+    pairs = [(data((230 + i, 210), "float64", i), data((210, 190 + i), "float64", 50 + i))
+             for i in range(4)]
+    got = [None] * len(pairs)
+
+    def work(i):
+        a, b = nd.asarray(pairs[i][0]), nd.asarray(pairs[i][1])
+        for _ in range(5):
+            got[i] = np.asarray(a @ b)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(pairs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for (x, y), g in zip(pairs, got):
+        np.testing.assert_allclose(g, x @ y, rtol=1e-12)
+
+
+def traced_peak(f):
+    """Peak traced bytes above those already allocated while f() runs."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        f()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("shapes", [((100, 100), (100, 100)), ((500, 500), (500, 500)),
+                                    ((300, 700), (700, 200)), ((20, 64, 64), (20, 64, 64)),
+                                    ((6, 150, 120), (120, 90))])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex128", "int64"])
+def test_matmul_peak_is_the_result(shapes, dtype):
+    """After a first product, a @ b allocates its result and nothing else,
+    as NumPy (whose BLAS keeps its buffers too): the packing panels are kept
+    between calls."""
+    x, y = data(shapes[0], dtype, 31), data(shapes[1], dtype, 32)
+    a, b = nd.asarray(x), nd.asarray(y)
+    a @ b
+    x @ y
+    ours, theirs = traced_peak(lambda: a @ b), traced_peak(lambda: x @ y)
+    assert ours <= max(1.1 * theirs, theirs + 4096), (ours, theirs)
+
+
+def test_matmul_workspace_is_bounded():
+    """The packing workspace a first product allocates is a few cache-sized
+    panels per thread, not copies of the operands (1500 x 1500 float64:
+    18 MB per operand)."""
+    script = """
+import tracemalloc, ndmem as nd
+nd.set_num_threads(2)
+a = nd.ones((1500, 1500)) * 0.5
+b = nd.ones((1500, 1500))
+tracemalloc.start()
+c = a @ b
+kept, peak = tracemalloc.get_traced_memory()
+print(peak - c.nbytes, kept - c.nbytes)
+"""
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    extra, kept = map(int, res.stdout.split())
+    assert 0 < extra < 2_500_000 and kept == extra
+
+
+@pytest.mark.parametrize("var", ["NDMEM_GEMM_ISA", "NDMEM_SIMD_ISA"])
 @pytest.mark.parametrize("isa", ["avx2", "generic"])
-def test_matmul_other_kernels(isa):
-    """The kernels this CPU would not pick, chosen by NDMEM_GEMM_ISA at import."""
+def test_matmul_other_kernels(isa, var):
+    """The kernels this CPU would not pick, chosen by NDMEM_GEMM_ISA (or the
+    ufuncs' NDMEM_SIMD_ISA) at import."""
     script = f"""
 import numpy as np, ndmem as nd
 sizes = {EDGE_SIZES!r} + [(300, 280, 260), (37, 2000, 64)]
@@ -179,7 +296,10 @@ for dtype in ("float32", "float64"):
                 assert got.dtype == want.dtype and (got == want).all(), (dtype, m, n, k, t)
 print("ok")
 """
-    env = dict(os.environ, NDMEM_GEMM_ISA=isa)
+    env = dict(os.environ)
+    env.pop("NDMEM_GEMM_ISA", None)
+    env.pop("NDMEM_SIMD_ISA", None)
+    env[var] = isa
     res = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr
 
