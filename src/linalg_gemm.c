@@ -1,20 +1,26 @@
-/* Cache-blocked GEMM (Goto/BLIS loop order), see linalg_gemm.h.
+/* Cache-blocked GEMM (Goto/BLIS blocking), see linalg_gemm.h.
  *
- * A KC x NC panel of B is packed once into NR-wide micro-panels shared by
- * all tasks; each task packs MC x KC blocks of its own rows of A into
- * MR-tall micro-panels and runs the MR x NR register-blocked micro-kernel
- * over them.  The micro-kernel adds its k-block sum to C (or stores it, for
- * the first k block), so each element of C is accumulated over the same KC
- * blocks in the same order whatever the split: results do not depend on the
- * thread count.
+ * C is cut into units (row blocks of at most MC rows, and column ranges
+ * when there are few rows) that tasks claim one at a time.  A unit packs
+ * its rows of A, one KC-deep block at a time, into MR-tall micro-panels
+ * (MC x KC, kept in L2), then for each NR-wide micro-panel of B packs it
+ * (KC x NR, L1/L2-sized, the next one prefetched meanwhile) and sweeps the
+ * row block with the MR x NR register-blocked micro-kernel.  No panel is
+ * shared, so tasks never wait on each other and the packing memory is
+ * bounded per task whatever the operands' size; the price is that each
+ * row block repacks B (about 8% of a 1000^3 product on one thread, against
+ * 4.5% for one shared B panel).  The micro-kernel adds its k-block sum to
+ * C (or stores it, for the first k block), so each element of C is
+ * accumulated over the same k blocks in the same order whatever the
+ * split: results do not depend on the thread count.
  *
  * Micro-kernels, chosen at import: AVX-512F (14 x 16 doubles, 14 x 32
  * floats: 28 zmm accumulators, two B loads and fourteen broadcast-FMAs per
  * step of k), AVX2+FMA (6 x 8 doubles, 6 x 16 floats in ymm), else a
  * portable C kernel, which also serves integers (uint64, wrapping) and
  * complex.  Block sizes suit a 1 MiB L2 per core: an MC x KC block of A
- * (~0.5 MiB) stays in L2 while the B panel (up to KC x NC, 12 MiB) is read
- * from L3 by both threads. */
+ * (~0.5 MiB) stays in L2 and a KC x NR micro-panel of B (48 kB) mostly in
+ * the 32 kB L1. */
 #include "linalg_gemm.h"
 #include "threads.h"
 
@@ -34,9 +40,8 @@ typedef struct { double re, im; } cdouble;
  * elements apart. */
 typedef void (*ukr_fn)(Py_ssize_t kc, const void *A, const void *B, void *c,
                        Py_ssize_t ldc, int accumulate);
-/* c[i*rs + j*cs] (+)= t[i*ld + j] for i < m, j < n; strides in bytes. */
-typedef void (*tile_fn)(char *c, Py_ssize_t rs, Py_ssize_t cs, const void *t,
-                        Py_ssize_t m, Py_ssize_t n, Py_ssize_t ld, int accumulate);
+/* c[i*rs + j*cs] (+)= t[i*ld + j], c of the compute type itself. */
+typedef ndm_gemm_store_fn tile_fn;
 typedef void (*naive_fn)(Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
                          const void *A, const void *B, void *c);
 
@@ -441,6 +446,12 @@ k_block(const ComputeType *ct, Py_ssize_t k)
     return min_ssize(round_up((k + nblocks - 1) / nblocks, 8), ct->kc);
 }
 
+Py_ssize_t
+ndm_gemm_k_block(int type, Py_ssize_t k)
+{
+    return k_block(&compute_types[type], k);
+}
+
 /* How C is cut into work units: rows blocks x column ranges, each row
  * block at most MC rows (its packed A stays in L2), and with `ntasks` > 1
  * at least UNITS_PER_TASK units per task where the shape allows: tasks
@@ -563,8 +574,10 @@ run_unit(const Job *job, Py_ssize_t u, char *apack, char *bpack)
     Py_ssize_t j1 = min_ssize(gr->nunits * (s + 1) / gr->cblocks * ct->nr, g->n);
     Py_ssize_t size = (Py_ssize_t)ct->size;
     Py_ssize_t c_rs = g->c_rs, c_cs = g->c_cs;
-    /* Full tiles go straight to C when its rows are contiguous. */
-    int direct = c_cs == size;
+    /* Full tiles go straight to C when it is of the compute type and its
+     * rows are contiguous. */
+    int direct = g->store == NULL && c_cs == size;
+    ndm_gemm_store_fn store = g->store != NULL ? g->store : ct->tile;
     Py_ssize_t ldc = c_rs / size;
     for (Py_ssize_t pc = 0; pc < g->k; pc += gr->kc) {
         Py_ssize_t kc = min_ssize(g->k - pc, gr->kc);
@@ -594,11 +607,11 @@ run_unit(const Job *job, Py_ssize_t u, char *apack, char *bpack)
                 else if (ct->edge != NULL) {
                     int nv = nb * 2 > ct->nr ? 2 : 1;
                     ct->edge[(mb - 1) * 2 + nv - 1](kc, ap, bpack, tile, ct->nr, 0);
-                    ct->tile(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
+                    store(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
                 }
                 else {
                     ct->ukr(kc, ap, bpack, tile, ct->nr, 0);
-                    ct->tile(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
+                    store(c, c_rs, c_cs, tile, mb, nb, ct->nr, accumulate);
                 }
             }
         }

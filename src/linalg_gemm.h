@@ -15,12 +15,19 @@ enum { NDM_GEMM_F32, NDM_GEMM_F64, NDM_GEMM_U64, NDM_GEMM_C64, NDM_GEMM_C128, ND
 typedef void (*ndm_gemm_pack_fn)(const char *src, Py_ssize_t rs, Py_ssize_t cs,
                                  Py_ssize_t rows, Py_ssize_t cols, int panel, void *dst);
 
-/* One product c = a . b (m x k times k x n, byte strides).  c is the output
- * itself or a row-major buffer of the compute type; its strides must be
- * multiples of the compute type's size. */
+/* c[i*rs + j*cs] = t[i*ld + j] (accumulate: +=) for i < m, j < n, with t
+ * of the compute type and c of a dtype (strides in bytes). */
+typedef void (*ndm_gemm_store_fn)(char *c, Py_ssize_t rs, Py_ssize_t cs, const void *t,
+                                  Py_ssize_t m, Py_ssize_t n, Py_ssize_t ld, int accumulate);
+
+/* One product c = a . b (m x k times k x n, byte strides).  Without
+ * `store`, c is of the compute type (the output itself or a row-major
+ * buffer) with strides that are multiples of its size; with it, c is any
+ * output that store converts each tile into. */
 typedef struct {
     int type;
     ndm_gemm_pack_fn pack;
+    ndm_gemm_store_fn store;
     const char *a;
     Py_ssize_t a_rs, a_cs;
     const char *b;
@@ -37,8 +44,13 @@ size_t ndm_gemm_itemsize(int type);
  * threads may run (1: no threading). */
 int ndm_gemm_ntasks(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k, int nthreads);
 
+/* How deep a k block of an m x n x k product is: sums over more than this
+ * are added to C block by block. */
+Py_ssize_t ndm_gemm_k_block(int type, Py_ssize_t k);
+
 /* Scratch bytes ndm_gemm_run needs for an m x n x k product in `ntasks`
- * tasks (64-byte alignment slack included). */
+ * tasks (64-byte alignment slack included): per task an MC x KC block of A
+ * and a KC x NR micro-panel of B at most, whatever m, n and k. */
 Py_ssize_t ndm_gemm_scratch_bytes(int type, Py_ssize_t m, Py_ssize_t n, Py_ssize_t k,
                                   int ntasks);
 

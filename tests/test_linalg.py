@@ -242,7 +242,7 @@ def traced_peak(f):
 @pytest.mark.parametrize("shapes", [((100, 100), (100, 100)), ((500, 500), (500, 500)),
                                     ((300, 700), (700, 200)), ((20, 64, 64), (20, 64, 64)),
                                     ((6, 150, 120), (120, 90))])
-@pytest.mark.parametrize("dtype", ["float32", "float64", "complex128", "int64"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex128", "int64", "int32", "bool"])
 def test_matmul_peak_is_the_result(shapes, dtype):
     """After a first product, a @ b allocates its result and nothing else,
     as NumPy (whose BLAS keeps its buffers too): the packing panels are kept
@@ -253,6 +253,39 @@ def test_matmul_peak_is_the_result(shapes, dtype):
     x @ y
     ours, theirs = traced_peak(lambda: a @ b), traced_peak(lambda: x @ y)
     assert ours <= max(1.1 * theirs, theirs + 4096), (ours, theirs)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint16", "int32", "uint32", "float16"])
+def test_matmul_narrow_dtypes_over_k_blocks(dtype):
+    """Dtypes other than the compute type take each tile into C as it is
+    done (integers wrap alike added wide or narrow; float16 sums over several
+    k blocks still round once, as NumPy's), on one and two threads."""
+    x, y = data((70, 1100), dtype, 41), data((1100, 90), dtype, 42)
+    if dtype in ("int8", "uint16"):  # large enough sums to wrap
+        x, y = (x * 37).astype(dtype), (y * 29).astype(dtype)
+    a, b = nd.asarray(x), nd.asarray(y)
+    before = nd.get_num_threads()
+    try:
+        results = []
+        for t in (1, 2):
+            nd.set_num_threads(t)
+            results.append(np.asarray(a @ b).tobytes())
+    finally:
+        nd.set_num_threads(before)
+    assert results[0] == results[1]
+    check(a @ b, x @ y)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex128", "int64"])
+def test_matmul_misaligned_out(dtype):
+    x, y = data((130, 450), dtype, 43), data((450, 70), dtype, 44)
+    item = np.dtype(dtype).itemsize
+    buf_np, buf_nd = bytearray(130 * 70 * item + 1), bytearray(130 * 70 * item + 1)
+    o_np = np.frombuffer(buf_np, dtype, offset=1).reshape(130, 70)
+    o_nd = nd.frombuffer(buf_nd, dtype, offset=1).reshape(130, 70)
+    np.matmul(x, y, out=o_np)
+    nd.matmul(nd.asarray(x), nd.asarray(y), out=o_nd)
+    check(o_nd, o_np)
 
 
 def test_matmul_workspace_is_bounded():
