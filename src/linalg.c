@@ -306,6 +306,10 @@ run_one(const Plan *pl, const char *a, const char *b, char *out)
         /* an empty sum: zero, all bits clear in every numeric dtype */
         Py_ssize_t item = O->itemsize;
         for (Py_ssize_t i = 0; i < pl->m; i++) {
+            if (o_cs == item) {
+                memset(out + i * o_rs, 0, (size_t)(pl->n * item));
+                continue;
+            }
             for (Py_ssize_t j = 0; j < pl->n; j++) {
                 memset(out + i * o_rs + j * o_cs, 0, (size_t)item);
             }
