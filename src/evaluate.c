@@ -623,9 +623,36 @@ same_layout(NdmArray *a, NdmArray *b)
     return 1;
 }
 
+/* order='A' as a ufunc's output (ufunc.c): when every input has the
+ * result's shape and dtype (0-d ones aside) and the same C/F flags, C
+ * unless they say only F; otherwise F when every input, 0-d ones too, is
+ * F_CONTIGUOUS, which length-1 axes do not break. */
+static char
+any_order(NdmDtype *descr, int narr, NdmArray **arrs, int nd, const Py_ssize_t *shape)
+{
+    const int cf = NDM_C_CONTIGUOUS | NDM_F_CONTIGUOUS;
+    int all_f = 1, trivial = 1, flags = -1;
+    for (int k = 0; k < narr; k++) {
+        NdmArray *a = arrs[k];
+        all_f &= (a->flags & NDM_F_CONTIGUOUS) != 0;
+        if (a->nd == 0) {
+            continue;
+        }
+        int same_shape = a->nd == nd && a->descr->type_num == descr->type_num;
+        for (int i = 0; same_shape && i < nd; i++) {
+            same_shape = a->shape[i] == shape[i];
+        }
+        trivial &= same_shape && (a->flags & cf) != 0 && (flags < 0 || (a->flags & cf) == flags);
+        flags = a->flags & cf;
+    }
+    if (trivial && flags > 0) {
+        return flags == NDM_F_CONTIGUOUS ? 'F' : 'C';
+    }
+    return all_f ? 'F' : 'C';
+}
+
 /* The output for the broadcast shape: order 'K' follows the inputs' layout
- * (as a ufunc's output), 'A' is Fortran when every input with dimensions
- * is Fortran-ordered only. */
+ * (as a ufunc's output), 'A' as any_order says. */
 static NdmArray *
 new_output(NdmDtype *descr, int narr, NdmArray **arrs, int nd,
            const Py_ssize_t *shape, char order)
@@ -634,15 +661,7 @@ new_output(NdmDtype *descr, int narr, NdmArray **arrs, int nd,
     int flags = 0;
     const Py_ssize_t *sp = NULL;
     if (order == 'A') {
-        int all_f = 1, any = 0;
-        for (int k = 0; k < narr; k++) {
-            if (arrs[k]->nd > 0) {
-                any = 1;
-                all_f &= (arrs[k]->flags & NDM_F_CONTIGUOUS)
-                         && !(arrs[k]->flags & NDM_C_CONTIGUOUS);
-            }
-        }
-        order = any && all_f ? 'F' : 'C';
+        order = any_order(descr, narr, arrs, nd, shape);
     }
     Py_ssize_t size = 1;
     for (int i = 0; i < nd; i++) {

@@ -187,6 +187,26 @@ def test_result_layout_follows_inputs():
             numpy.testing.assert_array_equal(as_numpy(got), exp)
 
 
+@pytest.mark.parametrize("order", "KCFA")
+@pytest.mark.parametrize("shapes", [((3, 1), (1,)), ((3, 1), (1, 3)), ((1, 3), (3, 1)),
+                                    ((4, 6), (6,)), ((4, 6), (4, 6)), ((1, 6), (1, 6)),
+                                    ((6, 1), ()), ((2, 3, 4), (3, 1))])
+@pytest.mark.parametrize("fortran", [False, True])
+def test_two_input_layout_as_a_ufunc(shapes, order, fortran):
+    """The output of 'a + b' is laid out as numpy.add(a, b, order=order)'s
+    (length-1 axes, broadcasting, and order='A' included)."""
+    na, nb = (make("f8", shape, seed) for seed, shape in enumerate(shapes, 1))
+    if fortran:
+        na = numpy.asfortranarray(na)
+    got = ndmem.evaluate("a + b", local_dict={"a": ndmem.asarray(na), "b": ndmem.asarray(nb)},
+                         order=order)
+    exp = numpy.add(na, nb, order=order)
+    assert got.strides == exp.strides
+    assert (got.flags.c_contiguous, got.flags.f_contiguous) == \
+        (exp.flags.c_contiguous, exp.flags.f_contiguous)
+    numpy.testing.assert_array_equal(as_numpy(got), exp)
+
+
 def test_large_arrays_across_blocks_and_threads():
     na = make("f8", (100_003,), 8)
     nb = make("f4", (100_003,), 9)
