@@ -404,8 +404,9 @@ run_batches_released(const Plan *pl, int release)
  * (as OpenBLAS keeps its buffers), so that a product's peak is its result
  * alone.  Its size is bounded by the blocking, not by the operands: per
  * task an MC x KC block of A and one KC x NR micro-panel of B (about
- * 0.55 MB for float64 on AVX-512, so 1.1 MB on two threads), grown to what the largest product so far
- * needed.  It is raw memory, so tracemalloc sees it where it is allocated.
+ * 0.55 MB for float64 on AVX-512, 1.1 MB on two threads), grown to what
+ * the largest product so far needed.  It is raw memory, so tracemalloc
+ * sees it where it is allocated.
  * A call takes it with an atomic exchange; a call from another thread
  * meanwhile allocates its own, and on return the first one back is kept. */
 typedef struct {
