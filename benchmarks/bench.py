@@ -11,15 +11,23 @@ each side (tracemalloc: both libraries report their buffers to it).
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import timeit
 import tracemalloc
 import warnings
 
-import numpy
+# NumPy's OpenBLAS keeps its worker threads spinning for a while after each
+# product (a core busy for ~0.1 s here), so the ndmem repeat timed right
+# after it would share a core with them (matmul 1000 then reads 1.6-2.0x
+# instead of 1.0).  The shortest spin leaves NumPy's own times within the
+# noise (matmul 1000: 21.0-23.5 ms against 21.0-21.2).  Set before numpy loads.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
-import ndmem
+import numpy  # noqa: E402
+
+import ndmem  # noqa: E402
 
 # (family, name, setup, statement); setup and statement see ``np``.
 CASES = [
