@@ -341,10 +341,13 @@ ndm_creation_replicate(NdmArray *arr, const char *elem)
     /* packed arrays: every item lies in [data, data + nbytes); find the
      * lowest address (strides are non-negative for fresh arrays). */
     memmove(base, elem, (size_t)itemsize);
-    if (total >= NDM_MMAP_THRESHOLD && itemsize <= 64) {
-        /* a new mapping: the pool fills it behind the thread faulting its
-         * pages in (the element is copied out first, as the fill writes
-         * over where it lies) */
+    int word = itemsize <= 16 && (itemsize & (itemsize - 1)) == 0;
+    if ((word && total >= 4096) || (total >= NDM_MMAP_THRESHOLD && itemsize <= 64)) {
+        /* the fill kernel stores whole words (doubling memcpy reads back
+         * all it writes; below a page its set-up costs more than that),
+         * and from 32 MiB the pool fills a new mapping
+         * behind the thread faulting its pages in; the element is copied
+         * out first, as the fill writes over where it lies */
         char value[64];
         memcpy(value, base, (size_t)itemsize);
         (void)ndm_array_fill_raw(arr, value);   /* a fill cannot fail */
