@@ -327,6 +327,17 @@ ndm_creation_copy_into(NdmArray *dst, NdmArray *src)
                                      src->data, src->strides, src->descr, src->nd, src->shape);
 }
 
+/* The first `done` bytes at base copied over the rest of [base, base + total). */
+static void
+replicate_by_doubling(char *base, size_t done, size_t total)
+{
+    while (done < total) {
+        size_t chunk = done < total - done ? done : total - done;
+        memcpy(base + done, base, chunk);
+        done += chunk;
+    }
+}
+
 /* Fill every element of a freshly allocated (packed) array with the one
  * element at elem (dtype of arr). */
 void
@@ -342,23 +353,23 @@ ndm_creation_replicate(NdmArray *arr, const char *elem)
      * lowest address (strides are non-negative for fresh arrays). */
     memmove(base, elem, (size_t)itemsize);
     int word = itemsize <= 16 && (itemsize & (itemsize - 1)) == 0;
-    if ((word && total >= 4096) || (total >= NDM_MMAP_THRESHOLD && itemsize <= 64)) {
-        /* the fill kernel stores whole words (doubling memcpy reads back
-         * all it writes; below a page its set-up costs more than that),
-         * and from 32 MiB the pool fills a new mapping
-         * behind the thread faulting its pages in; the element is copied
-         * out first, as the fill writes over where it lies */
-        char value[64];
+    if (word && total >= 4096 && total < NDM_MMAP_THRESHOLD) {
+        /* the fill kernel stores whole words where doubling memcpy reads
+         * back all it writes (below a page its set-up costs more than
+         * that; past the cache, memcpy's non-temporal stores win); the
+         * element is copied out first, as the fill writes over it */
+        char value[16];
         memcpy(value, base, (size_t)itemsize);
         (void)ndm_array_fill_raw(arr, value);   /* a fill cannot fail */
         return;
     }
-    size_t done = (size_t)itemsize;
-    while (done < total) {
-        size_t chunk = done < total - done ? done : total - done;
-        memcpy(base + done, base, chunk);
-        done += chunk;
+    if (total < ((size_t)1 << 20)) {
+        replicate_by_doubling(base, (size_t)itemsize, total);
+        return;
     }
+    Py_BEGIN_ALLOW_THREADS
+    replicate_by_doubling(base, (size_t)itemsize, total);
+    Py_END_ALLOW_THREADS
 }
 
 /* ------------------------------------------------------------------ */

@@ -172,10 +172,10 @@ COPY_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(COPY_CASES))
-def test_fresh_copy_and_fill_faulted_ahead(case):
-    """Copies and fills into a new array of 32 MiB and up split over the
-    pool behind the task faulting the destination in: the result of one
-    thread, and NumPy's."""
+def test_large_fresh_copy_and_fill(case):
+    """Copies and fills into a new array of 32 MiB and up (one thread: a
+    second one faulting ahead made them slower, see iter.c): the same
+    result whatever the thread count, and NumPy's."""
     op = COPY_CASES[case]
     make = lambda xp: (data(xp, 2 * FRESH, "float64", 5),)
     one, two = with_threads(lambda: op(ndmem, *make(ndmem)))
