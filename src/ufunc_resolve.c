@@ -343,6 +343,26 @@ cast_error(const NdmUfuncCall *call, int output, int index, NdmDtype *from,
     return -1;
 }
 
+/* Operand i casts to (an input) or from (an output) the loop's dtype ld
+ * under the call's casting rule; else the cast error and -1.  Releases ld. */
+static int
+check_operand_cast(const NdmUfuncCall *call, int i, NdmDtype *ld, NdmArray *a)
+{
+    int output = i >= call->nin;
+    int ok = output ? ndm_dtype_can_cast(ld, a->descr, call->casting)
+                    : ndm_dtype_can_cast(a->descr, ld, call->casting);
+    if (!ok) {
+        if (output) {
+            cast_error(call, 1, i, ld, a->descr);
+        }
+        else {
+            cast_error(call, 0, i, a->descr, ld);
+        }
+    }
+    Py_DECREF(ld);
+    return ok ? 0 : -1;
+}
+
 /* The DType class NumPy names in its non-legacy "no loop" errors. */
 static PyObject *
 dtype_class_text(int t, int weak)
@@ -831,22 +851,9 @@ resolve_comparison_pyscalar(NdmUfuncCall *call)
         }
         /* the special loop takes an array as the signature's type */
         NdmDtype *ld = ndm_dtype_builtin(!output && special >= 0 ? dt[i] : lp->types[i]);
-        if (ld == NULL) {
+        if (ld == NULL || check_operand_cast(call, i, ld, o) < 0) {
             return -1;
         }
-        int ok = output ? ndm_dtype_can_cast(ld, o->descr, call->casting)
-                        : ndm_dtype_can_cast(o->descr, ld, call->casting);
-        if (!ok) {
-            if (output) {
-                cast_error(call, 1, i, ld, o->descr);
-            }
-            else {
-                cast_error(call, 0, i, o->descr, ld);
-            }
-            Py_DECREF(ld);
-            return -1;
-        }
-        Py_DECREF(ld);
     }
     return 1;
 }
@@ -995,22 +1002,9 @@ ndm_ufunc_resolve(NdmUfuncCall *call)
         NdmDtype *ld = ndm_dtype_builtin(!output && uncast_comparison
                                          ? (call->sig[i] >= 0 ? call->sig[i] : in[i])
                                          : lp->types[i]);
-        if (ld == NULL) {
+        if (ld == NULL || check_operand_cast(call, i, ld, a) < 0) {
             return -1;
         }
-        int ok = output ? ndm_dtype_can_cast(ld, a->descr, call->casting)
-                        : ndm_dtype_can_cast(a->descr, ld, call->casting);
-        if (!ok) {
-            if (output) {
-                cast_error(call, 1, i, ld, a->descr);
-            }
-            else {
-                cast_error(call, 0, i, a->descr, ld);
-            }
-            Py_DECREF(ld);
-            return -1;
-        }
-        Py_DECREF(ld);
     }
     return 0;
 }
