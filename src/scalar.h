@@ -24,6 +24,9 @@ NdmDtype *ndm_scalar_get_dtype(PyObject *obj);
  * ndm_scalar_get_dtype(obj) (valid while obj lives). */
 const char *ndm_scalar_data(PyObject *obj);
 
+/* A new writeable 0-d array holding the scalar's value (new reference). */
+PyObject *ndm_scalar_as_0d_array(PyObject *scalar);
+
 /* ---- Shared by scalar.c and scalarmath.c (the scalar room only) ---- */
 
 typedef union NdmScalarValue {

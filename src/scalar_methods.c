@@ -415,10 +415,10 @@ gen_get_nbytes(PyObject *self, void *Py_UNUSED(c))
 /* ---- NumPy's generic methods: run on a 0-d array, 0-d results back to
  * scalars (PyArray_Return) ---- */
 
-static PyObject *
-scalar_as_array(PyObject *self)
+PyObject *
+ndm_scalar_as_0d_array(PyObject *scalar)
 {
-    NdmDtype *d = ndm_scalar_get_dtype(self);
+    NdmDtype *d = ndm_scalar_get_dtype(scalar);
     if (d == NULL) {
         return NULL;
     }
@@ -427,13 +427,23 @@ scalar_as_array(PyObject *self)
     if (arr == NULL) {
         return NULL;
     }
-    const char *p = ndm_scalar_data(self);
+    const char *p = ndm_scalar_data(scalar);
     if (p == NULL) {
         Py_DECREF(arr);
         return NULL;
     }
     memcpy(((NdmArray *)arr)->data, p, itemsize);
-    ((NdmArray *)arr)->flags &= ~NDM_WRITEABLE;
+    return arr;
+}
+
+/* read-only, as the value a scalar method works on */
+static PyObject *
+scalar_as_array(PyObject *self)
+{
+    PyObject *arr = ndm_scalar_as_0d_array(self);
+    if (arr != NULL) {
+        ((NdmArray *)arr)->flags &= ~NDM_WRITEABLE;
+    }
     return arr;
 }
 

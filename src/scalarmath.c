@@ -558,28 +558,6 @@ op_warn(int flags, int op)
     return ndm_scalar_fpe_warn(flags, name);
 }
 
-/* A 0-d array holding the scalar's value (new reference). */
-static PyObject *
-as_0d_array(PyObject *scalar)
-{
-    NdmDtype *d = ndm_scalar_get_dtype(scalar);
-    if (d == NULL) {
-        return NULL;
-    }
-    Py_ssize_t itemsize = d->itemsize;
-    PyObject *arr = ndm_array_new(ndm_state.ndarray_type, d, 0, NULL, NULL, NULL, 0, NULL);
-    if (arr == NULL) {
-        return NULL;
-    }
-    const char *p = ndm_scalar_data(scalar);
-    if (p == NULL) {
-        Py_DECREF(arr);
-        return NULL;
-    }
-    memcpy(((NdmArray *)arr)->data, p, itemsize);
-    return arr;
-}
-
 /* NumPy runs the ufunc for a scalar with a list or tuple operand. */
 static PyObject *
 sequence_fallback(PyObject *x, PyObject *y, int op)
@@ -1134,7 +1112,7 @@ ndm_scalarmath_richcompare(PyObject *x, PyObject *y, int op)
     }
     if (!classify(x, &a) || !classify(y, &b)) {
         if (is_sequence_operand(y) && ndm_scalar_check(x)) {
-            PyObject *arr = as_0d_array(x);
+            PyObject *arr = ndm_scalar_as_0d_array(x);
             if (arr == NULL) {
                 return NULL;
             }
