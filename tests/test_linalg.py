@@ -29,6 +29,19 @@ def tol(dtype):
     return {"float16": 2e-2, "float32": 1e-4, "complex64": 1e-4}.get(np.dtype(dtype).name, 1e-10)
 
 
+def product_bytes_on_one_and_two_threads(a, b):
+    """The bytes of a @ b computed on one thread and on two."""
+    before = nd.get_num_threads()
+    try:
+        results = []
+        for t in (1, 2):
+            nd.set_num_threads(t)
+            results.append(np.asarray(a @ b).tobytes())
+    finally:
+        nd.set_num_threads(before)
+    return results
+
+
 def check(got, want):
     """Same type, dtype and shape; values equal (floats within tolerance)."""
     if isinstance(want, np.ndarray):
@@ -177,15 +190,8 @@ def test_matmul_bits_independent_of_threads_layouts(layout, mnk, dtype):
     m, n, k = mnk
     x, y = LAYOUTS[layout](data((m, k), dtype, 21), data((k, n), dtype, 22))
     a, b = nd.asarray(x), nd.asarray(y)
-    before = nd.get_num_threads()
-    try:
-        results = []
-        for t in (1, 2):
-            nd.set_num_threads(t)
-            results.append(np.asarray(a @ b).tobytes())
-    finally:
-        nd.set_num_threads(before)
-    assert results[0] == results[1]
+    one, two = product_bytes_on_one_and_two_threads(a, b)
+    assert one == two
     check(a @ b, x @ y)
 
 
@@ -264,15 +270,8 @@ def test_matmul_narrow_dtypes_over_k_blocks(dtype):
     if dtype in ("int8", "uint16"):  # large enough sums to wrap
         x, y = (x * 37).astype(dtype), (y * 29).astype(dtype)
     a, b = nd.asarray(x), nd.asarray(y)
-    before = nd.get_num_threads()
-    try:
-        results = []
-        for t in (1, 2):
-            nd.set_num_threads(t)
-            results.append(np.asarray(a @ b).tobytes())
-    finally:
-        nd.set_num_threads(before)
-    assert results[0] == results[1]
+    one, two = product_bytes_on_one_and_two_threads(a, b)
+    assert one == two
     check(a @ b, x @ y)
 
 
