@@ -595,6 +595,21 @@ fix_integer_comparison(NdmUfuncCall *call, const int *in, int *inf)
     return 1;
 }
 
+/* Python scalar operand i may not become loop type t under 'equiv' (only
+ * its default type is equivalent): NumPy's TypeError, and -1. */
+static int
+equiv_refused(const NdmUfuncCall *call, int i, int t)
+{
+    NdmDtype *to = ndm_dtype_builtin(t);
+    if (to != NULL) {
+        PyErr_Format(PyExc_TypeError,
+                     "cannot cast Python %s to %S under the casting rule 'equiv'",
+                     Py_TYPE(call->in_obj[i])->tp_name, (PyObject *)to);
+        Py_DECREF(to);
+    }
+    return -1;
+}
+
 /* The casting rule for a Python scalar input (checked before the arrays,
  * as NumPy resolves their descriptors first): as a weak scalar it fits
  * its loop type, except that NumPy refuses 'equiv' when that is not the
@@ -608,14 +623,7 @@ check_weak_cast(const NdmUfuncCall *call, int i, int as_weak)
         if (call->casting != NDM_EQUIV_CASTING || t == dflt) {
             return 0;
         }
-        NdmDtype *to = ndm_dtype_builtin(t);
-        if (to != NULL) {
-            PyErr_Format(PyExc_TypeError,
-                         "cannot cast Python %s to %S under the casting rule 'equiv'",
-                         Py_TYPE(call->in_obj[i])->tp_name, (PyObject *)to);
-            Py_DECREF(to);
-        }
-        return -1;
+        return equiv_refused(call, i, t);
     }
     NdmDtype *from = ndm_dtype_builtin(dflt), *to = ndm_dtype_builtin(t);
     int rc = 0;
@@ -743,14 +751,7 @@ static int
 scalar_to_loop_type(NdmUfuncCall *call, int i, int t, int check_equiv)
 {
     if (check_equiv && call->casting == NDM_EQUIV_CASTING && t != weak_default(call->weak[i])) {
-        NdmDtype *to = ndm_dtype_builtin(t);
-        if (to != NULL) {
-            PyErr_Format(PyExc_TypeError,
-                         "cannot cast Python %s to %S under the casting rule 'equiv'",
-                         Py_TYPE(call->in_obj[i])->tp_name, (PyObject *)to);
-            Py_DECREF(to);
-        }
-        return -1;
+        return equiv_refused(call, i, t);
     }
     NdmDtype *d = ndm_dtype_builtin(t);
     if (d == NULL) {
